@@ -1,0 +1,67 @@
+import type { z } from 'zod';
+import type { DateTime } from 'luxon';
+import type { CallContext, EngineEvent, Env, Instruction, Mode } from './types.js';
+
+/** An instruction as a node emits it; the step adds `node` and `seq`. */
+export type Emit = Instruction extends infer I ? (I extends unknown ? Omit<I, 'node' | 'seq'> : never) : never;
+
+/** What a node sees when it is entered or receives an event. Pure data plus pure helpers. */
+export interface NodeContext {
+  /** The node's id in the flow. */
+  id: string;
+  mode: Mode;
+  call: CallContext['call'];
+  vars: Readonly<Record<string, string>>;
+  /** This node's scratch state (empty on entry). */
+  local: Readonly<Record<string, unknown>>;
+  env: Env;
+  /** `env.now` in the flow's time zone. */
+  now: DateTime;
+  /** The flow's default time zone. */
+  timezone: string;
+  /** Fills `{{templates}}` from caller, call, vars, company and now. Never evaluates code. */
+  fill(text: string): string;
+}
+
+/**
+ * What a node decides. `port` set: leave now by that port. `port` unset: wait
+ * for the next event in this node. `emit` is spoken/sent either way.
+ */
+export interface Outcome {
+  emit?: Emit[];
+  port?: string;
+  /** Replaces the node's scratch state. */
+  local?: Record<string, unknown>;
+  /** Merged into `vars`. */
+  vars?: Record<string, string>;
+  /** New round-robin cursor for this node. */
+  cursor?: number;
+}
+
+/** One node kind, whole: schema, ports, entry and event handling. */
+export interface NodeKind<D = any> {
+  type: string;
+  /** Palette label and one-line help for the builder. */
+  label: string;
+  description: string;
+  /** zod schema of `node.data`; defaults in the schema are the documented ones. */
+  schema: z.ZodType<D>;
+  /** A minimal valid `data` for a freshly dropped node. */
+  example: D;
+  /** Output ports, in display order. */
+  ports(data: D): string[];
+  /** Ports a caller can reach that a careful author wires (lint warns when they are not). */
+  reachablePorts?(data: D): string[];
+  /** An unwired port that falls back to another one (businessHours holiday → closed). */
+  fallbacks?: Record<string, string>;
+  /** Does entering this node wait for the caller or Telnyx (so a loop through it is safe)? */
+  waits(data: D, mode: Mode): boolean;
+  enter(data: D, ctx: NodeContext): Outcome;
+  /** An event while waiting here. `undefined` means the event is ignored. */
+  on?(data: D, event: EngineEvent, ctx: NodeContext): Outcome | undefined;
+}
+
+/** Identity helper that keeps `D` inferred from the schema. */
+export function defineNode<S extends z.ZodType>(kind: NodeKind<z.output<S>> & { schema: S }): NodeKind<z.output<S>> & { schema: S } {
+  return kind;
+}

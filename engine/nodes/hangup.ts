@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { defineNode } from '../node-kind.js';
+
+/** End the call. No ports: the step marks the call ended. */
+export const hangup = defineNode({
+  type: 'hangup',
+  label: 'Hang up',
+  description: 'End the call.',
+  schema: z.object({ reason: z.string().optional() }),
+  example: {},
+  ports: () => [],
+  waits: () => true,
+  enter: (d) => ({ emit: [{ verb: 'hangup', reason: d.reason }] }),
+});

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { NODE_KINDS, NODE_TYPES } from './nodes/index.js';
+import type { NodeKind } from './node-kind.js';
+
+/** Node ids are readable slugs; they become XState state keys and URL segments. */
+export const nodeIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'Use letters, digits, - and _ (up to 64), starting with a letter or digit');
+
+const position = z.object({ x: z.number(), y: z.number() });
+
+function nodeSchemaFor(type: string, kind: NodeKind) {
+  return z.object({
+    id: nodeIdSchema,
+    type: z.literal(type),
+    position,
+    data: kind.schema,
+  });
+}
+
+/** One node of any kind, discriminated by `type`. */
+export const flowNodeSchema = z.discriminatedUnion(
+  'type',
+  NODE_TYPES.map((t) => nodeSchemaFor(t, NODE_KINDS[t] as NodeKind)) as unknown as [
+    ReturnType<typeof nodeSchemaFor>,
+    ...ReturnType<typeof nodeSchemaFor>[],
+  ],
+);
+
+/** An edge leaves `source` by its output port `sourceHandle`. */
+export const flowEdgeSchema = z.object({
+  id: z.string().min(1).max(200),
+  source: z.string().min(1),
+  sourceHandle: z.string().min(1, 'Say which port the edge leaves from'),
+  target: z.string().min(1),
+  targetHandle: z.string().nullish(),
+});
+
+/** The `callflow/1` document. Graph problems (dangling edges, loops, ...) are the linter's job. */
+export const flowSchema = z.object({
+  format: z.literal('callflow/1'),
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Use lowercase letters, digits and -'),
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  timezone: z.string().min(1).default('UTC'),
+  start: z.string().min(1),
+  nodes: z.array(flowNodeSchema).max(5000),
+  edges: z.array(flowEdgeSchema).max(20000),
+});
+
+export type Flow = z.output<typeof flowSchema>;
+export type FlowInput = z.input<typeof flowSchema>;
+export type FlowNode = Flow['nodes'][number];
+export type FlowEdge = Flow['edges'][number];
+
+/** Parses a flow; the zod error carries the path of every problem. */
+export function parseFlow(input: unknown): Flow {
+  return flowSchema.parse(input);
+}
+
+/** The published JSON Schema of `callflow/1` (written to flows/callflow.schema.json). */
+export function flowJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(flowSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

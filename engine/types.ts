@@ -1,0 +1,139 @@
+/**
+ * The engine's public vocabulary: events in, instructions out, and the
+ * environment a step receives. Everything here is plain JSON so it can be
+ * persisted, diffed in fixtures and sent to the browser unchanged.
+ */
+
+/** How the call is driven at Telnyx: one TeXML document per step, or Call Control commands. */
+export type Mode = 'texml' | 'call-control';
+
+/** Outcome of a dial (transfer / round robin leg). */
+export type DialStatus = 'connected' | 'no-answer' | 'busy' | 'failed';
+
+/**
+ * Events the engine understands. Both Telnyx modes are translated into these
+ * before the engine sees them (see DESIGN.md "Engine events and instructions").
+ */
+export type EngineEvent =
+  | { type: 'call.started'; from: string; to: string; callId: string; direction: 'inbound' | 'outbound' }
+  | { type: 'input.digits'; digits: string }
+  | { type: 'input.speech'; text: string; confidence?: number }
+  | { type: 'input.timeout' }
+  | { type: 'prompt.ended' }
+  | { type: 'dial.ended'; status: DialStatus; seconds?: number }
+  | { type: 'recording.saved'; url: string; seconds: number }
+  | { type: 'recording.empty' }
+  | { type: 'amd.ended'; result: 'human' | 'machine' | 'not_sure' | string }
+  | { type: 'call.ended'; cause?: string };
+
+export type EngineEventType = EngineEvent['type'];
+
+/** Every event type, in a stable order (used by the compiler, the fuzzer and the builder). */
+export const EVENT_TYPES: readonly EngineEventType[] = [
+  'call.started', 'input.digits', 'input.speech', 'input.timeout', 'prompt.ended',
+  'dial.ended', 'recording.saved', 'recording.empty', 'amd.ended', 'call.ended',
+] as const;
+
+/** Something the caller hears before or during a gather / record. */
+export type Prompt =
+  | { verb: 'say'; text: string; voice?: string; language?: string; loop?: number }
+  | { verb: 'play'; url: string; loop?: number };
+
+/**
+ * Neutral instructions. `node` names the flow node that produced it and `seq`
+ * the step counter of the call when it was produced: renderers use both to
+ * build action URLs, `client_state` and deterministic `command_id`s.
+ * Waiting instructions (gather, dial, record, and say/play in Call Control
+ * mode) end a step: the next event answers them.
+ */
+export type Instruction = { node: string; seq: number } & (
+  | { verb: 'say'; text: string; voice?: string; language?: string; loop?: number }
+  | { verb: 'play'; url: string; loop?: number }
+  | {
+      verb: 'gather';
+      prompts: Prompt[];
+      input: 'dtmf' | 'dtmf speech';
+      numDigits?: number;
+      finishOnKey?: string;
+      validDigits?: string;
+      timeoutSeconds: number;
+      hints?: string[];
+    }
+  | {
+      verb: 'dial';
+      targets: string[];
+      /** simultaneous rings every target at once; sequential one after another */
+      ring: 'simultaneous' | 'sequential';
+      timeoutSeconds: number;
+      callerId?: string;
+      record?: boolean;
+    }
+  | { verb: 'record'; maxSeconds: number; playBeep: boolean; transcribe: boolean; mailbox?: string }
+  | { verb: 'sms'; to: string; from: string; text: string; mediaUrls?: string[] }
+  | { verb: 'hangup'; reason?: string }
+  | { verb: 'redirect'; url: string }
+  | { verb: 'pause'; seconds: number }
+);
+
+export type InstructionVerb = Instruction['verb'];
+
+/** Availability of one team member, as the server knows it. */
+export interface TeamMember {
+  status: 'available' | 'busy' | 'offline';
+  /** ISO time the member's last call ended (for longest_idle). */
+  lastCallEndedAt?: string;
+}
+
+/** Round-robin cursors, per node id: the index of the member to try first next time. */
+export type Cursors = Record<string, number>;
+
+/** Everything from outside a step needs: the clock, the team and the cursors are data. */
+export interface Env {
+  /** The current instant, ISO 8601 with offset (the engine never reads a clock). */
+  now: string;
+  mode: Mode;
+  /** Member id → availability. Members not listed count as available. */
+  team?: Record<string, TeamMember>;
+  cursors?: Cursors;
+  /** Values for `{{company.*}}`. */
+  company?: Record<string, string>;
+  /** Microsteps allowed per event before the flow is stopped (default 100). */
+  stepLimit?: number;
+}
+
+/** One line of the trace: a node entered, a port taken, or how the call ended. */
+export type TraceEntry =
+  | { kind: 'enter'; node: string; type: string }
+  | { kind: 'port'; node: string; port: string; target?: string }
+  | { kind: 'ended'; node?: string; reason: 'hangup' | 'caller-hangup' | 'step-limit' | 'unwired' | 'end-of-flow' | 'error'; detail?: string };
+
+/** The persisted call state: JSON, small, and enough to carry on a call after a restart. */
+export interface Snapshot {
+  /** XState status: `active` while the call runs, `done` once it ended. */
+  status: 'active' | 'done';
+  /** The flow node the call waits in, or `__end` once it is over. */
+  value: string;
+  context: CallContext;
+}
+
+/** Data every node can read; only JSON. */
+export interface CallContext {
+  call: { id: string; from: string; to: string; direction: 'inbound' | 'outbound' };
+  vars: Record<string, string>;
+  /** Per-node scratch state of the node the call waits in (retries, members tried, ...). */
+  local: Record<string, unknown>;
+  /** Step counter: increases by one per event; renderers put it in action URLs. */
+  seq: number;
+  /** True once the call is over (hung up by either side). */
+  ended: boolean;
+}
+
+/** What one step returns. */
+export interface StepResult {
+  snapshot: Snapshot;
+  instructions: Instruction[];
+  trace: TraceEntry[];
+  cursors: Cursors;
+  /** True when the engine waits for the next event (false once ended). */
+  waiting: boolean;
+}
