@@ -57,6 +57,8 @@ export interface NodeKind<D = any> {
   /** Does entering this node wait for the caller or Telnyx (so a loop through it is safe)? */
   waits(data: D, mode: Mode): boolean;
   enter(data: D, ctx: NodeContext): Outcome;
+  /** Problems only this kind knows about (bad hours, a regex that does not compile, ...). */
+  lint?(data: D, ctx: { timezone: string }): Array<{ code: string; severity: 'error' | 'warning'; message: string }>;
   /** An event while waiting here. `undefined` means the event is ignored. */
   on?(data: D, event: EngineEvent, ctx: NodeContext): Outcome | undefined;
 }
