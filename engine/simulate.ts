@@ -1,0 +1,110 @@
+import { step } from './step.js';
+import type { Flow } from './schema.js';
+import type { Cursors, DialStatus, EngineEvent, Env, Instruction, Mode, Snapshot, StepResult, TeamMember } from './types.js';
+
+/** A scripted caller: what they press or say at each prompt, and how each dial ends. */
+export interface CallScript {
+  /** Instant the call starts, ISO with offset. */
+  at: string;
+  mode: Mode;
+  from?: string;
+  to?: string;
+  callId?: string;
+  /** One entry per gather, in order; '' is silence. */
+  digits?: string[];
+  /** One entry per gather that listens for speech, used when `digits` is exhausted. */
+  speech?: string[];
+  /** One outcome per dial, in order (default connected). */
+  dial?: DialStatus[];
+  /** Seconds of message left at each record (0 = nothing said). Default 12. */
+  recordSeconds?: number[];
+  team?: Record<string, TeamMember>;
+  cursors?: Cursors;
+  company?: Record<string, string>;
+  /** Hang up (caller) instead of answering once the script is exhausted. */
+  hangupWhenDone?: boolean;
+  /** Events at most (default 60): a flow that never ends is cut off. */
+  maxEvents?: number;
+}
+
+/** One step of a simulated call: the event sent and what the engine answered. */
+export interface SimStep extends StepResult {
+  event: EngineEvent;
+  /** Node the call waits in after this step (undefined once ended). */
+  waitingIn?: string;
+}
+
+const WAITING = new Set(['gather', 'dial', 'record', 'say', 'play']);
+
+/** The instruction the engine waits on after a step: the last waiting one (say/play only in Call Control). */
+export function awaited(r: StepResult, mode: Mode): Instruction | undefined {
+  for (let i = r.instructions.length - 1; i >= 0; i--) {
+    const ins = r.instructions[i]!;
+    if (ins.verb === 'hangup') return undefined;
+    if (WAITING.has(ins.verb) && (mode === 'call-control' || (ins.verb !== 'say' && ins.verb !== 'play'))) return ins;
+  }
+  return undefined;
+}
+
+/** What a scripted caller / Telnyx does next, given the instruction the engine waits on. */
+export function nextEvent(waitOn: Instruction | undefined, s: Required<Pick<CallScript, 'digits' | 'speech' | 'dial' | 'recordSeconds'>> & CallScript): EngineEvent | undefined {
+  if (!waitOn) return s.hangupWhenDone === false ? undefined : { type: 'call.ended', cause: 'normal_clearing' };
+  switch (waitOn.verb) {
+    case 'gather': {
+      if (s.digits.length) {
+        const d = s.digits.shift()!;
+        return d === '' ? { type: 'input.timeout' } : { type: 'input.digits', digits: d };
+      }
+      if (waitOn.input !== 'dtmf' && s.speech.length) return { type: 'input.speech', text: s.speech.shift()!, confidence: 0.9 };
+      return s.hangupWhenDone ? { type: 'call.ended', cause: 'normal_clearing' } : { type: 'input.timeout' };
+    }
+    case 'dial':
+      return { type: 'dial.ended', status: s.dial.shift() ?? 'connected', seconds: 30 };
+    case 'record': {
+      const secs = s.recordSeconds.length ? s.recordSeconds.shift()! : 12;
+      return secs > 0 ? { type: 'recording.saved', url: `https://recordings.example.invalid/${waitOn.node}-${waitOn.seq}.mp3`, seconds: secs } : { type: 'recording.empty' };
+    }
+    default:
+      return { type: 'prompt.ended' };
+  }
+}
+
+/**
+ * Runs a whole call through a flow with a scripted caller, offline and pure.
+ * Each step's cursors carry into the next, as they would across webhooks.
+ */
+export function simulate(flow: Flow, script: CallScript): { steps: SimStep[]; cursors: Cursors } {
+  const s = { digits: [], speech: [], dial: [], recordSeconds: [], ...script } as Parameters<typeof nextEvent>[1];
+  s.digits = [...s.digits]; s.speech = [...s.speech]; s.dial = [...s.dial]; s.recordSeconds = [...s.recordSeconds];
+  let cursors: Cursors = { ...(script.cursors ?? {}) };
+  let snapshot: Snapshot | null = null;
+  const steps: SimStep[] = [];
+  let event: EngineEvent | undefined = {
+    type: 'call.started', from: script.from ?? '+13125550147', to: script.to ?? '+18445550199',
+    callId: script.callId ?? 'sim-call', direction: 'inbound',
+  };
+  const max = script.maxEvents ?? 60;
+  const start = Date.parse(script.at);
+  while (event && steps.length < max) {
+    // Each event happens a few seconds after the last: time moves on like a real call.
+    const now = Number.isFinite(start) ? new Date(start + steps.length * 5000).toISOString() : script.at;
+    const env: Env = { now: withOffset(script.at, now), mode: script.mode, team: script.team, cursors, company: script.company };
+    const r = step(flow, snapshot, event, env);
+    cursors = r.cursors;
+    snapshot = r.snapshot;
+    steps.push({ ...r, event, waitingIn: r.waiting ? r.snapshot.value : undefined });
+    if (!r.waiting) break;
+    event = nextEvent(awaited(r, script.mode), s);
+  }
+  return { steps, cursors };
+}
+
+/** Keeps the caller's offset: `at` 10:00-08:00 plus 5 s is 10:00:05-08:00, not Z time. */
+function withOffset(at: string, isoUtc: string): string {
+  const m = /([+-]\d\d:\d\d|Z)$/.exec(at);
+  if (!m || m[1] === 'Z') return isoUtc;
+  const sign = m[1]!.startsWith('-') ? -1 : 1;
+  const [h, mi] = m[1]!.slice(1).split(':').map(Number);
+  const shifted = new Date(Date.parse(isoUtc) + sign * (h! * 60 + mi!) * 60000).toISOString();
+  return shifted.replace('Z', m[1]!).replace(/\.\d{3}/, '');
+}
