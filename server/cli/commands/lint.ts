@@ -1,5 +1,21 @@
-export const summary = 'check flows for problems (placeholder)';
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('lint: not built yet\n');
-  return 1;
+import { formatFinding, readFlowFile } from '../flow-file.js';
+
+export const summary = 'check flows for problems: callflow lint FLOW…';
+
+/** Prints every finding of every file; exit 1 when any file has an error. */
+export async function run(argv: string[]): Promise<number> {
+  const files = argv.filter((a) => !a.startsWith('-'));
+  if (!files.length) {
+    process.stderr.write('usage: callflow lint FLOW.json [FLOW.json …]\n');
+    return 2;
+  }
+  let errors = 0;
+  for (const file of files) {
+    const { findings } = readFlowFile(file);
+    const errs = findings.filter((f) => f.severity === 'error').length;
+    errors += errs;
+    process.stdout.write(findings.length ? `${file}: ${errs} error(s), ${findings.length - errs} warning(s)\n` : `${file}: no problems\n`);
+    for (const f of findings) process.stdout.write(`  ${formatFinding(f)}\n`);
+  }
+  return errors ? 1 : 0;
 }

@@ -1,5 +1,96 @@
-export const summary = 'run a flow offline and print each step (placeholder)';
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('simulate: not built yet\n');
-  return 1;
+import { parseArgs } from 'node:util';
+import { simulate, type SimStep } from '../../../engine/simulate.js';
+import { renderTexml } from '../../../engine/texml.js';
+import { toCommands } from '../../../engine/call-control.js';
+import type { DialStatus, Mode, TraceEntry } from '../../../engine/types.js';
+import type { Flow } from '../../../engine/schema.js';
+import { formatFinding, readFlowFile } from '../flow-file.js';
+
+export const summary = 'run a flow offline and print each step: callflow simulate FLOW [--digits 1,2] [--at ISO] [--mode texml|call-control]';
+
+const USAGE = `usage: callflow simulate FLOW [--digits 1,2] [--say "text"] [--dial connected,busy] [--at ISO] [--from E164]
+                         [--to E164] [--mode texml|call-control] [--json] [--fixture DIR] [--update]`;
+
+/** Base of the action URLs the simulator prints (the server uses PUBLIC_URL). */
+export const SIM_BASE_URL = 'https://callflow.example';
+
+/** How one step is rendered for a person or a golden file. */
+export function renderStep(flow: Flow, s: SimStep, mode: Mode, base = SIM_BASE_URL): { texml?: string; commands?: ReturnType<typeof toCommands> } {
+  if (mode === 'texml') {
+    return { texml: renderTexml(s.instructions, { action: (i) => `${base}/webhooks/texml/${i.verb}-${i.node}-${i.seq}` }) };
+  }
+  return { commands: toCommands(s.instructions, { callId: s.snapshot.context.call.id || 'sim-call', flowId: flow.id }) };
+}
+
+/** `welcome → hours [open] → menu`: the nodes entered and ports taken in a step. */
+export function pathOf(trace: TraceEntry[]): string {
+  const parts: string[] = [];
+  for (const t of trace) {
+    if (t.kind === 'enter') parts.push(t.node);
+    else if (t.kind === 'port') parts.push(`[${t.port}]`);
+    else parts.push(`(${t.reason}${t.detail ? `: ${t.detail}` : ''})`);
+  }
+  return parts.join(' → ').replace(/ → \[/g, ' [');
+}
+
+function list(v: string | undefined): string[] | undefined {
+  return v === undefined ? undefined : v.split(',').map((s) => s.trim());
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: {
+      digits: { type: 'string' }, say: { type: 'string', multiple: true }, dial: { type: 'string' },
+      at: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, mode: { type: 'string' },
+      json: { type: 'boolean' }, fixture: { type: 'string' }, update: { type: 'boolean' }, help: { type: 'boolean' },
+    },
+  });
+  if (values.fixture) return (await import('../fixture-replay.js')).runFixture(values.fixture, { update: !!values.update, json: !!values.json });
+  const file = positionals[0];
+  if (!file || values.help) {
+    process.stderr.write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  const mode = (values.mode ?? 'texml') as Mode;
+  if (mode !== 'texml' && mode !== 'call-control') {
+    process.stderr.write(`--mode must be texml or call-control, not "${values.mode}"\n`);
+    return 2;
+  }
+  const at = values.at ?? new Date().toISOString();
+  if (Number.isNaN(Date.parse(at))) {
+    process.stderr.write(`--at must be an ISO date and time like 2026-11-23T10:00:00-08:00, not "${at}"\n`);
+    return 2;
+  }
+  const { flow, findings } = readFlowFile(file);
+  if (!flow) {
+    process.stderr.write(`${file} is not a valid callflow/1 flow:\n${findings.map((f) => `  ${formatFinding(f)}`).join('\n')}\n`);
+    return 1;
+  }
+  const { steps } = simulate(flow, {
+    at, mode, from: values.from, to: values.to, digits: list(values.digits), speech: values.say,
+    dial: list(values.dial) as DialStatus[] | undefined,
+  });
+  if (values.json) {
+    const out = steps.map((s) => ({ event: s.event, path: pathOf(s.trace), waitingIn: s.waitingIn ?? null, ...renderStep(flow, s, mode) }));
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return 0;
+  }
+  process.stdout.write(`${flow.name} (${flow.id}) — ${mode}, at ${at}\n`);
+  steps.forEach((s, i) => {
+    const { type, ...rest } = s.event;
+    const detail = Object.values(rest).filter((v) => v !== undefined).join(' ');
+    process.stdout.write(`\nstep ${i + 1}  ${type}${detail ? ` ${detail}` : ''}\n  path: ${pathOf(s.trace) || '(no node entered)'}\n`);
+    const r = renderStep(flow, s, mode);
+    if (r.texml) process.stdout.write(`  TeXML:\n${indent(r.texml)}\n`);
+    if (r.commands) for (const c of r.commands) process.stdout.write(`  command: ${c.action} ${JSON.stringify(c.body)}\n`);
+  });
+  const last = steps.at(-1)!;
+  const end = last.trace.findLast((t) => t.kind === 'ended');
+  process.stdout.write(`\n${last.waiting ? `still waiting in "${last.waitingIn}" (script exhausted)` : `call ended${end && end.kind === 'ended' ? `: ${end.reason}${end.node ? ` at "${end.node}"` : ''}` : ''}`}\n`);
+  return 0;
+}
+
+function indent(xml: string): string {
+  return xml.replace(/></g, '>\n<').split('\n').map((l) => `    ${l}`).join('\n');
 }

@@ -1,0 +1,35 @@
+import os from 'node:os';
+
+/** Median of a list of numbers (the figure every bench table quotes). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Runs `fn` for `rounds` rounds of `iterations` and returns the median rate per second. */
+export function ratePerSecond(fn: () => void, iterations: number, rounds = 5): number {
+  for (let i = 0; i < Math.min(iterations, 500); i++) fn(); // warm-up
+  const rates: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < iterations; i++) fn();
+    const ns = Number(process.hrtime.bigint() - t0);
+    rates.push(iterations / (ns / 1e9));
+  }
+  return median(rates);
+}
+
+/** One line describing the machine the figures come from. */
+export function machineLine(): string {
+  const cpus = os.cpus();
+  return `${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+/** A plain text table: header row, then rows, columns padded. */
+export function table(header: string[], rows: (string | number)[][]): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(cells[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
+}
