@@ -1,5 +1,6 @@
-// STUB — replaced by the engine-output work. Signatures are the contract.
-import type { Instruction } from './types.js';
+import { XMLBuilder } from 'fast-xml-parser';
+import { DEFAULT_LANGUAGE, DEFAULT_VOICE } from './nodes/common.js';
+import type { Instruction, Prompt } from './types.js';
 
 /** URLs the TeXML document points back to. */
 export interface TexmlUrls {
@@ -11,12 +12,152 @@ export interface TexmlUrls {
   transcription?: string;
 }
 
-/** One `<Response>` document for the instructions of one step. `sms` is skipped (the server sends it). */
-export function renderTexml(_instructions: Instruction[], _urls: TexmlUrls): string {
-  throw new Error('renderTexml: not built yet');
+/** The XML declaration every document starts with (Telnyx expects exactly this). */
+export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+
+/** What the caller hears when anything fails and no better text is known. */
+export const DEFAULT_APOLOGY = "We're sorry, something went wrong. Please try again later. Goodbye.";
+
+// preserveOrder keeps sibling order (Say, Gather, Say, Hangup); processEntities escapes & < > " '.
+const builder = new XMLBuilder({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  suppressEmptyNode: true,
+  processEntities: true,
+});
+
+/** One element in fast-xml-parser's ordered form. */
+type El = Record<string, unknown>;
+type Attrs = Record<string, string | number | boolean | undefined>;
+
+// Characters XML 1.0 forbids (C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF).
+// With the `u` flag a lone surrogate is one code point outside every allowed range.
+const FORBIDDEN = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** Removes the characters XML 1.0 cannot carry, so any user text yields a well-formed document. */
+export function xmlSafe(text: string): string {
+  return text.replace(FORBIDDEN, '');
+}
+
+function el(tag: string, attrs: Attrs = {}, children: El[] | string = []): El {
+  const at: Record<string, string> = {};
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) at[`@_${k}`] = xmlSafe(String(v));
+  const body = typeof children === 'string' ? [{ '#text': xmlSafe(children) }] : children;
+  const node: El = { [tag]: body };
+  if (Object.keys(at).length) node[':@'] = at;
+  return node;
+}
+
+const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(n)));
+
+/** Adds `key=value` to a URL's query, keeping whatever query it already has. */
+export function withQuery(url: string, key: string, value: string): string {
+  const hash = url.indexOf('#');
+  const base = hash >= 0 ? url.slice(0, hash) : url;
+  const frag = hash >= 0 ? url.slice(hash) : '';
+  const sep = base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?';
+  return `${base}${sep}${encodeURIComponent(key)}=${encodeURIComponent(value)}${frag}`;
+}
+
+// Telnyx's own default is the robotic "man"; we pick the same neural voice Call Control uses.
+function sayEl(p: { text: string; voice?: string; language?: string; loop?: number }): El {
+  const loop = p.loop !== undefined && p.loop !== 1 ? clamp(p.loop, 0, 10) : undefined;
+  return el('Say', { voice: p.voice ?? DEFAULT_VOICE, language: p.language ?? DEFAULT_LANGUAGE, loop }, p.text);
+}
+
+function playEl(p: { url: string; loop?: number }): El {
+  const loop = p.loop !== undefined && p.loop !== 1 ? clamp(p.loop, 0, 10) : undefined;
+  return el('Play', { loop }, p.url);
+}
+
+const promptEl = (p: Prompt): El => (p.verb === 'say' ? sayEl(p) : playEl(p));
+
+/** SIP URIs dial as `<Sip>`, everything else as `<Number>`. */
+const targetEl = (t: string): El => (/^sips?:/i.test(t) ? el('Sip', {}, t) : el('Number', {}, t));
+
+
+function gatherEls(i: Extract<Instruction, { verb: 'gather' }>, action: string): El[] {
+  const gather = el('Gather', {
+    action,
+    input: i.input,
+    numDigits: i.numDigits,
+    finishOnKey: i.finishOnKey,
+    validDigits: i.validDigits,
+    timeout: clamp(i.timeoutSeconds, 1, 120),
+    hints: i.hints?.length ? i.hints.join(',') : undefined,
+  }, i.prompts.map(promptEl));
+  // Gather falls through to the next verb on silence: send that back to the server as a timeout.
+  return [gather, el('Redirect', {}, withQuery(action, 'event', 'timeout'))];
+}
+
+function dialEls(i: Extract<Instruction, { verb: 'dial' }>, action: string, urls: TexmlUrls): El[] {
+  return [el('Dial', {
+    action,
+    callerId: i.callerId,
+    timeout: clamp(i.timeoutSeconds, 5, 120),
+    sequential: i.ring === 'sequential' && i.targets.length > 1 ? 'true' : undefined,
+    record: i.record ? 'record-from-answer' : undefined,
+    recordingStatusCallback: i.record ? urls.recordingStatus : undefined,
+  }, i.targets.map(targetEl))];
+}
+
+function recordEls(i: Extract<Instruction, { verb: 'record' }>, action: string, urls: TexmlUrls): El[] {
+  const record = el('Record', {
+    action,
+    maxLength: clamp(i.maxSeconds, 1, 14400),
+    playBeep: i.playBeep ? 'true' : 'false',
+    finishOnKey: '#',
+    timeout: 5,
+    transcription: i.transcribe ? 'true' : undefined,
+    transcriptionCallback: i.transcribe ? urls.transcription : undefined,
+    recordingStatusCallback: urls.recordingStatus,
+  });
+  // Record that ends without a recording falls through: tell the server it was empty.
+  return [record, el('Redirect', {}, withQuery(action, 'event', 'empty'))];
+}
+
+/** Elements for one instruction, and whether the document must stop after them. */
+function render(i: Instruction, urls: TexmlUrls): { els: El[]; stop: boolean } {
+  switch (i.verb) {
+    case 'say': return { els: [sayEl(i)], stop: false };
+    case 'play': return { els: [playEl(i)], stop: false };
+    case 'pause': return { els: [el('Pause', { length: clamp(i.seconds, 1, 180) })], stop: false };
+    case 'sms': return { els: [], stop: false }; // TeXML has no SMS verb: the server sends it.
+    case 'hangup': return { els: [el('Hangup')], stop: true };
+    case 'redirect': return { els: [el('Redirect', {}, i.url)], stop: true };
+    case 'gather': return { els: gatherEls(i, urls.action(i)), stop: true };
+    case 'dial': return { els: dialEls(i, urls.action(i), urls), stop: true };
+    case 'record': return { els: recordEls(i, urls.action(i), urls), stop: true };
+  }
+}
+
+function documentOf(children: El[]): string {
+  return `${XML_DECLARATION}${builder.build([{ Response: children }])}`;
+}
+
+/**
+ * One `<Response>` document for the instructions of one step. `sms` is skipped
+ * (the server sends it). Rendering stops at the first verb that waits or ends
+ * the call (Gather, Dial, Record, Redirect, Hangup): Telnyx never reaches what
+ * follows. A document that neither waits nor hangs up ends with `<Hangup/>`,
+ * so a caller never sits in silence. All text and attributes are escaped and
+ * stripped of characters XML 1.0 forbids.
+ */
+export function renderTexml(instructions: Instruction[], urls: TexmlUrls): string {
+  const children: El[] = [];
+  let stopped = false;
+  for (const i of instructions) {
+    const { els, stop } = render(i, urls);
+    children.push(...els);
+    if (stop) { stopped = true; break; }
+  }
+  if (!stopped) children.push(el('Hangup'));
+  return documentOf(children);
 }
 
 /** A well-formed document that apologises and hangs up: what a caller hears when anything fails. */
-export function renderApology(_text?: string): string {
-  throw new Error('renderApology: not built yet');
+export function renderApology(text?: string): string {
+  const said = text && xmlSafe(text).trim() ? text : DEFAULT_APOLOGY;
+  return documentOf([sayEl({ text: said }), el('Hangup')]);
 }

@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { DEFAULT_APOLOGY, renderApology, renderTexml, withQuery, xmlSafe, type TexmlUrls } from './texml.js';
+import type { Instruction } from './types.js';
+
+const urls: TexmlUrls = {
+  action: (i) => `https://cf.example.com/webhooks/texml/${i.seq}?node=${i.node}`,
+  recordingStatus: 'https://cf.example.com/webhooks/texml/status',
+  transcription: 'https://cf.example.com/webhooks/texml/status?kind=transcription',
+};
+const at = { node: 'n1', seq: 3 };
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', preserveOrder: true, trimValues: false, parseTagValue: false, parseAttributeValue: false });
+
+/** The `<Response>` children as [tag, attributes, text or children]. */
+function verbs(xml: string): Array<{ tag: string; attrs: Record<string, string>; body: any[] }> {
+  expect(XMLValidator.validate(xml)).toBe(true);
+  expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?><Response>')).toBe(true);
+  const doc = parser.parse(xml) as any[];
+  const response = doc.find((n) => 'Response' in n).Response as any[];
+  return response.map((n) => {
+    const tag = Object.keys(n).find((k) => k !== ':@')!;
+    return { tag, attrs: n[':@'] ?? {}, body: n[tag] };
+  });
+}
+const textOf = (body: any[]) => body.map((b) => b['#text'] ?? '').join('');
+
+describe('renderTexml', () => {
+  it('renders say then ends with Hangup when nothing waits', () => {
+    const v = verbs(renderTexml([{ ...at, verb: 'say', text: 'Hello', voice: 'Polly.Amy', language: 'en-GB', loop: 2 }], urls));
+    expect(v.map((x) => x.tag)).toEqual(['Say', 'Hangup']);
+    expect(v[0].attrs).toEqual({ voice: 'Polly.Amy', language: 'en-GB', loop: '2' });
+    expect(textOf(v[0].body)).toBe('Hello');
+  });
+
+  it('renders a menu gather with nested prompts and a timeout redirect to the same action', () => {
+    const g: Instruction = {
+      ...at, verb: 'gather', input: 'dtmf speech', numDigits: 1, finishOnKey: '#', validDigits: '12', timeoutSeconds: 7, hints: ['sales', 'support'],
+      prompts: [{ verb: 'say', text: 'Press 1 for sales' }, { verb: 'play', url: 'https://a.example/x.mp3', loop: 2 }],
+    };
+    const v = verbs(renderTexml([{ ...at, verb: 'say', text: 'Welcome' }, g], urls));
+    expect(v.map((x) => x.tag)).toEqual(['Say', 'Gather', 'Redirect']);
+    expect(v[1].attrs).toEqual({ action: 'https://cf.example.com/webhooks/texml/3?node=n1', input: 'dtmf speech', numDigits: '1', finishOnKey: '#', validDigits: '12', timeout: '7', hints: 'sales,support' });
+    expect(v[1].attrs).not.toHaveProperty('method');
+    const nested = v[1].body.map((n: any) => Object.keys(n).find((k) => k !== ':@'));
+    expect(nested).toEqual(['Say', 'Play']);
+    expect(textOf(v[2].body)).toBe('https://cf.example.com/webhooks/texml/3?node=n1&event=timeout');
+  });
+
+  it('uses the same Gather attribute names as the Telnyx reference document', () => {
+    const ref = verbs(readFileSync(new URL('../../shared/telnyx/fixtures/texml/ivr_menu.response.xml', import.meta.url), 'utf8').replace(/<!--[\s\S]*?-->/g, '').replace(/>\s+</g, '><'));
+    const refGather = ref.find((x) => x.tag === 'Gather')!;
+    const ours = verbs(renderTexml([{ ...at, verb: 'gather', input: 'dtmf', numDigits: 1, validDigits: '12', timeoutSeconds: 5, finishOnKey: '#', prompts: [{ verb: 'say', text: 'Press 1 for sales, press 2 for support.' }] }], urls));
+    const gather = ours.find((x) => x.tag === 'Gather')!;
+    expect(Object.keys(gather.attrs).sort()).toEqual(Object.keys(refGather.attrs).sort());
+    expect(Object.keys(gather.body[0])[0]).toBe(Object.keys(refGather.body[0])[0]);
+  });
+
+  it('renders dial: numbers and SIP, sequential only when several, recording attributes only when recording', () => {
+    const seq = verbs(renderTexml([{ ...at, verb: 'dial', targets: ['+13125550100', 'sip:bob@pbx.example.com'], ring: 'sequential', timeoutSeconds: 20, callerId: '+13125550199', record: true }], urls));
+    expect(seq.map((x) => x.tag)).toEqual(['Dial']);
+    expect(seq[0].attrs).toEqual({ action: 'https://cf.example.com/webhooks/texml/3?node=n1', callerId: '+13125550199', timeout: '20', sequential: 'true', record: 'record-from-answer', recordingStatusCallback: urls.recordingStatus });
+    expect(seq[0].body.map((n: any) => Object.keys(n)[0])).toEqual(['Number', 'Sip']);
+    const one = verbs(renderTexml([{ ...at, verb: 'dial', targets: ['+13125550100'], ring: 'sequential', timeoutSeconds: 500 }], urls));
+    expect(one[0].attrs).toEqual({ action: 'https://cf.example.com/webhooks/texml/3?node=n1', timeout: '120' });
+    const sim = verbs(renderTexml([{ ...at, verb: 'dial', targets: ['+1312555010', '+13125550101'], ring: 'simultaneous', timeoutSeconds: 30 }], urls));
+    expect(sim[0].attrs).not.toHaveProperty('sequential');
+    expect(sim[0].body).toHaveLength(2);
+  });
+
+  it('renders record with Telnyx names (transcription, not transcribe) and an empty-recording redirect', () => {
+    const v = verbs(renderTexml([{ ...at, verb: 'say', text: 'Leave a message' }, { ...at, verb: 'record', maxSeconds: 120, playBeep: true, transcribe: true }], urls));
+    expect(v.map((x) => x.tag)).toEqual(['Say', 'Record', 'Redirect']);
+    expect(v[1].attrs).toEqual({
+      action: 'https://cf.example.com/webhooks/texml/3?node=n1', maxLength: '120', playBeep: 'true', finishOnKey: '#', timeout: '5',
+      transcription: 'true', transcriptionCallback: urls.transcription, recordingStatusCallback: urls.recordingStatus,
+    });
+    expect(textOf(v[2].body)).toContain('event=empty');
+    const plain = verbs(renderTexml([{ ...at, verb: 'record', maxSeconds: 60, playBeep: false, transcribe: false }], urls));
+    expect(plain[0].attrs.playBeep).toBe('false');
+    expect(plain[0].attrs).not.toHaveProperty('transcription');
+  });
+
+  it('skips sms, renders pause, redirect and hangup, and stops at the first verb that waits or ends', () => {
+    const v = verbs(renderTexml([
+      { ...at, verb: 'sms', to: '+1', from: '+2', text: 'hi' },
+      { ...at, verb: 'pause', seconds: 2 },
+      { ...at, verb: 'hangup' },
+      { ...at, verb: 'say', text: 'never heard' },
+    ], urls));
+    expect(v.map((x) => x.tag)).toEqual(['Pause', 'Hangup']);
+    expect(v[0].attrs).toEqual({ length: '2' });
+    const r = verbs(renderTexml([{ ...at, verb: 'redirect', url: 'https://x.example/next?a=1&b=2' }], urls));
+    expect(r.map((x) => x.tag)).toEqual(['Redirect']);
+    expect(textOf(r[0].body)).toBe('https://x.example/next?a=1&b=2');
+  });
+
+  it('never returns an empty document: no instructions still hangs up', () => {
+    expect(verbs(renderTexml([], urls)).map((x) => x.tag)).toEqual(['Hangup']);
+    expect(verbs(renderTexml([{ ...at, verb: 'sms', to: '+1', from: '+2', text: 'x' }], urls)).map((x) => x.tag)).toEqual(['Hangup']);
+  });
+
+  it('escapes markup in text and attributes (no injection)', () => {
+    const evil = '</Say><Hangup/><Say voice="x">&amp; "quoted" \'single\'';
+    const xml = renderTexml([{ ...at, verb: 'say', text: evil, voice: '"><Dial>+1</Dial>' }], urls);
+    const v = verbs(xml);
+    expect(v.map((x) => x.tag)).toEqual(['Say', 'Hangup']);
+    expect(textOf(v[0].body)).toBe(evil);
+    expect(v[0].attrs.voice).toBe('"><Dial>+1</Dial>');
+    expect(xml).not.toContain('<Dial>');
+  });
+
+  it('is well-formed for any text, and keeps every character XML allows (property)', () => {
+    const anyText = fc.string({ unit: fc.oneof(fc.constantFrom('<', '>', '&', '"', "'", '\u0000', '\u0008', '\u001f', '\uFFFE', '\uD800', '\uDC00', '😀', '\t', '\n', ']]>', '&amp;'), fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromCodePoint(c))) });
+    fc.assert(fc.property(anyText, anyText, (text, voice) => {
+      const clean = text.replace(/\r/g, '');
+      const v = verbs(renderTexml([{ ...at, verb: 'say', text: clean, voice: voice || undefined }, { ...at, verb: 'gather', input: 'dtmf', timeoutSeconds: 5, prompts: [{ verb: 'say', text }] }], urls));
+      expect(v.map((x) => x.tag)).toEqual(['Say', 'Gather', 'Redirect']);
+      expect(textOf(v[0].body)).toBe(xmlSafe(clean));
+    }), { numRuns: 300 });
+  });
+});
+
+describe('xmlSafe / withQuery', () => {
+  it('strips only what XML 1.0 forbids', () => {
+    expect(xmlSafe('a\u0000b\u0007c\td\ne\rf\uFFFEg😀h\uD800')).toBe('abc\td\ne\rfg😀h');
+  });
+  it('appends a query parameter whether or not the URL has one', () => {
+    expect(withQuery('https://h/p', 'event', 'timeout')).toBe('https://h/p?event=timeout');
+    expect(withQuery('https://h/p?x=1', 'event', 'empty')).toBe('https://h/p?x=1&event=empty');
+    expect(withQuery('https://h/p?x=1#f', 'event', 'empty')).toBe('https://h/p?x=1&event=empty#f');
+  });
+});
+
+describe('renderApology', () => {
+  it('says the default apology then hangs up', () => {
+    const v = verbs(renderApology());
+    expect(v.map((x) => x.tag)).toEqual(['Say', 'Hangup']);
+    expect(textOf(v[0].body)).toBe(DEFAULT_APOLOGY);
+  });
+  it('says custom text, escaped, and falls back when the text is blank or unprintable', () => {
+    expect(textOf(verbs(renderApology('Closed <today> & tomorrow'))[0].body)).toBe('Closed <today> & tomorrow');
+    expect(textOf(verbs(renderApology('\u0000\u0001 '))[0].body)).toBe(DEFAULT_APOLOGY);
+  });
+});
