@@ -1,0 +1,113 @@
+import type Database from 'better-sqlite3';
+import type { CallLogRow, SessionRow, Store, WebhookRow } from './types.js';
+import type { Mode } from '../../engine/types.js';
+
+type Row = Record<string, any>;
+type CallRepo = Pick<Store, 'createSession' | 'getSession' | 'sessionByCallSessionId' | 'saveSnapshot' | 'cursors' | 'saveCursors'
+  | 'startCallLog' | 'patchCallLog' | 'listCalls' | 'getCall' | 'recordWebhook' | 'finishWebhook' | 'webhooksForCall'
+  | 'claimEvent' | 'setEventAnswer' | 'eventAnswer'>;
+
+const sessionRow = (r: Row): SessionRow => ({
+  callId: r.call_id, companyId: r.company_id, flowId: r.flow_id, version: r.version, mode: r.mode as Mode,
+  callSessionId: r.call_session_id, snapshot: r.snapshot ? JSON.parse(r.snapshot) : null, seq: r.seq,
+  status: r.status, createdAt: r.created_at, updatedAt: r.updated_at,
+});
+
+const callRow = (r: Row): CallLogRow => ({
+  callId: r.call_id, companyId: r.company_id, flowId: r.flow_id, version: r.version, mode: r.mode, direction: r.direction,
+  from: r.from_number, to: r.to_number, startedAt: r.started_at, answeredAt: r.answered_at, endedAt: r.ended_at,
+  hangupCause: r.hangup_cause, hangupSource: r.hangup_source, amdResult: r.amd_result,
+  recordingUrl: r.recording_url, recordingSeconds: r.recording_seconds,
+});
+
+const webhookRow = (r: Row): WebhookRow => ({
+  id: r.id, receivedAt: r.received_at, kind: r.kind, method: r.method, path: r.path, headers: JSON.parse(r.headers),
+  rawBody: r.raw_body, eventId: r.event_id, callId: r.call_id, companyId: r.company_id, status: r.status, answer: r.answer,
+});
+
+const LOG_COLUMNS: Record<string, string> = {
+  answeredAt: 'answered_at', endedAt: 'ended_at', hangupCause: 'hangup_cause', hangupSource: 'hangup_source',
+  amdResult: 'amd_result', recordingUrl: 'recording_url', recordingSeconds: 'recording_seconds',
+};
+// First value wins for times (a late duplicate must not move them); later facts overwrite the rest.
+const KEEP_FIRST = new Set(['answered_at', 'ended_at', 'hangup_cause', 'hangup_source']);
+
+/** Sessions, cursors, the call log, webhooks and processed event ids on SQLite. */
+export function callRepo(db: Database.Database, iso: () => string): CallRepo {
+  return {
+    async createSession(s) {
+      const t = iso();
+      const info = db.prepare(`INSERT INTO call_sessions (call_id, company_id, flow_id, version, mode, call_session_id, status, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?) ON CONFLICT DO NOTHING`)
+        .run(s.callId, s.companyId, s.flowId, s.version, s.mode, s.callSessionId, t, t);
+      return info.changes > 0;
+    },
+    async getSession(callId) {
+      const r = db.prepare('SELECT * FROM call_sessions WHERE call_id = ?').get(callId) as Row | undefined;
+      return r && sessionRow(r);
+    },
+    async sessionByCallSessionId(id) {
+      const r = db.prepare('SELECT * FROM call_sessions WHERE call_session_id = ? ORDER BY created_at LIMIT 1').get(id) as Row | undefined;
+      return r && sessionRow(r);
+    },
+    async saveSnapshot(callId, expectedSeq, snapshot) {
+      const info = db.prepare('UPDATE call_sessions SET snapshot = ?, seq = ?, status = ?, updated_at = ? WHERE call_id = ? AND seq = ?')
+        .run(JSON.stringify(snapshot), snapshot.context.seq, snapshot.status === 'done' ? 'done' : 'active', iso(), callId, expectedSeq);
+      return info.changes > 0;
+    },
+    async cursors(companyId, flowId) {
+      const rows = db.prepare('SELECT node, value FROM cursors WHERE company_id = ? AND flow_id = ?').all(companyId, flowId) as Row[];
+      return Object.fromEntries(rows.map((r) => [r.node, r.value]));
+    },
+    async saveCursors(companyId, flowId, cursors) {
+      const up = db.prepare('INSERT INTO cursors (company_id, flow_id, node, value) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value');
+      for (const [node, value] of Object.entries(cursors)) up.run(companyId, flowId, node, value);
+    },
+    async startCallLog(c) {
+      db.prepare(`INSERT INTO call_log (call_id, company_id, flow_id, version, mode, direction, from_number, to_number, started_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+        .run(c.callId, c.companyId, c.flowId, c.version, c.mode, c.direction, c.from, c.to, c.startedAt);
+    },
+    async patchCallLog(callId, patch) {
+      const sets: string[] = [];
+      const values: unknown[] = [];
+      for (const [k, v] of Object.entries(patch)) {
+        const col = LOG_COLUMNS[k];
+        if (!col || v === undefined) continue;
+        sets.push(KEEP_FIRST.has(col) ? `${col} = COALESCE(${col}, ?)` : `${col} = ?`);
+        values.push(v);
+      }
+      if (sets.length) db.prepare(`UPDATE call_log SET ${sets.join(', ')} WHERE call_id = ?`).run(...values, callId);
+    },
+    async listCalls(companyId, limit = 100) {
+      return (db.prepare('SELECT * FROM call_log WHERE company_id = ? ORDER BY started_at DESC LIMIT ?').all(companyId, limit) as Row[]).map(callRow);
+    },
+    async getCall(companyId, callId) {
+      const r = db.prepare('SELECT * FROM call_log WHERE company_id = ? AND call_id = ?').get(companyId, callId) as Row | undefined;
+      return r && callRow(r);
+    },
+    async recordWebhook(w) {
+      const info = db.prepare(`INSERT INTO webhooks (received_at, kind, method, path, headers, raw_body, event_id, call_id, company_id, status, answer)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(w.receivedAt, w.kind, w.method, w.path, JSON.stringify(w.headers), w.rawBody, w.eventId, w.callId, w.companyId, w.status, w.answer);
+      return Number(info.lastInsertRowid);
+    },
+    async finishWebhook(id, p) {
+      db.prepare('UPDATE webhooks SET status = ?, answer = ?, call_id = COALESCE(?, call_id), company_id = COALESCE(?, company_id) WHERE id = ?')
+        .run(p.status, p.answer, p.callId ?? null, p.companyId ?? null, id);
+    },
+    async webhooksForCall(callId) {
+      return (db.prepare('SELECT * FROM webhooks WHERE call_id = ? ORDER BY id').all(callId) as Row[]).map(webhookRow);
+    },
+    async claimEvent(eventId) {
+      return db.prepare('INSERT INTO processed_events (event_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(eventId, iso()).changes > 0;
+    },
+    async setEventAnswer(eventId, answer) {
+      db.prepare('UPDATE processed_events SET answer = ? WHERE event_id = ?').run(answer, eventId);
+    },
+    async eventAnswer(eventId) {
+      const r = db.prepare('SELECT answer FROM processed_events WHERE event_id = ?').get(eventId) as Row | undefined;
+      return r ? (r.answer as string | null) : undefined;
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openSqliteStore, hashKey } from './sqlite.js';
+import type { Snapshot } from '../../engine/types.js';
+
+const dirs: string[] = [];
+function tempDb() {
+  const dir = mkdtempSync(join(tmpdir(), 'cf-store-'));
+  dirs.push(dir);
+  return join(dir, 'sub', 'callflow.db');
+}
+afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+
+const snap = (seq: number): Snapshot => ({ status: 'active', value: 'menu', context: { call: { id: 'c', from: 'a', to: 'b', direction: 'inbound' }, vars: {}, local: {}, seq, ended: false } });
+
+describe('sqlite store', () => {
+  it('creates the file in WAL mode, applies migrations once and keeps data across reopen', async () => {
+    const file = tempDb();
+    const s1 = openSqliteStore(file);
+    const { company, apiKey } = await s1.createCompany('Acme');
+    await s1.close();
+    const s2 = openSqliteStore(file);
+    expect((await s2.companyByKey(apiKey))?.id).toBe(company.id);
+    await s2.close();
+    const raw = new Database(file);
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(raw.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    // the key is stored hashed only
+    const keys = raw.prepare('SELECT hash FROM api_keys').all() as { hash: string }[];
+    expect(keys).toEqual([{ hash: hashKey(apiKey) }]);
+    raw.close();
+  });
+
+  it('rejects a stale flow revision and a second snapshot write for the same seq', async () => {
+    const s = openSqliteStore(tempDb());
+    const { company } = await s.createCompany('Acme');
+    expect(await s.createFlow(company.id, 'f', 'F', { a: 1 })).toMatchObject({ revision: 1 });
+    expect(await s.createFlow(company.id, 'f', 'F', { a: 1 })).toBeUndefined();
+    expect(await s.updateFlow(company.id, 'f', 1, 'F', { a: 2 })).toMatchObject({ revision: 2, doc: { a: 2 } });
+    expect(await s.updateFlow(company.id, 'f', 1, 'F', { a: 3 })).toBeUndefined();
+    expect(await s.createSession({ callId: 'c', companyId: company.id, flowId: 'f', version: 1, mode: 'texml', callSessionId: null })).toBe(true);
+    expect(await s.createSession({ callId: 'c', companyId: company.id, flowId: 'f', version: 1, mode: 'texml', callSessionId: null })).toBe(false);
+    expect(await s.saveSnapshot('c', 0, snap(1))).toBe(true);
+    expect(await s.saveSnapshot('c', 0, snap(1))).toBe(false);
+    expect((await s.getSession('c'))?.seq).toBe(1);
+    expect(await s.claimEvent('e1')).toBe(true);
+    expect(await s.claimEvent('e1')).toBe(false);
+    await s.close();
+  });
+
+  it('keeps a number with the company that owns it', async () => {
+    const s = openSqliteStore(tempDb());
+    const a = (await s.createCompany('A')).company;
+    const b = (await s.createCompany('B')).company;
+    expect(await s.putNumber(a.id, '+13125550100', 'f', 'texml')).toMatchObject({ companyId: a.id });
+    expect(await s.putNumber(b.id, '+13125550100', 'g', 'texml')).toBeUndefined();
+    expect((await s.numberByE164('+13125550100'))?.flowId).toBe('f');
+    await s.close();
+  });
+});

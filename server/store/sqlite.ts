@@ -1,0 +1,122 @@
+import Database from 'better-sqlite3';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrate } from './migrate.js';
+import { callRepo } from './sqlite-calls.js';
+import type { Company, FlowRow, FlowVersionRow, NumberRow, Store } from './types.js';
+import type { Mode } from '../../engine/types.js';
+
+/** sha256 hex of an API key: what the database keeps instead of the key. */
+export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/** A new API key: `cf_` + 32 random bytes, base64url. */
+export const newApiKey = () => `cf_${randomBytes(32).toString('base64url')}`;
+
+type Row = Record<string, any>;
+const flowRow = (r: Row): FlowRow => ({
+  companyId: r.company_id, id: r.id, name: r.name, doc: JSON.parse(r.doc), revision: r.revision,
+  updatedAt: r.updated_at, publishedVersion: r.published_version ?? null,
+});
+const numberRow = (r: Row): NumberRow => ({ e164: r.e164, companyId: r.company_id, flowId: r.flow_id, mode: r.mode as Mode, updatedAt: r.updated_at });
+
+/**
+ * Opens (creating folders and the file if needed) a SQLite store in WAL mode
+ * and applies pending migrations. `now` stamps rows (injectable for tests).
+ */
+export function openSqliteStore(file: string, now: () => Date = () => new Date()): Store {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  const iso = () => now().toISOString();
+
+  const publishTx = db.transaction((companyId: string, flowId: string, doc: unknown, draft?: { name: string }) => {
+    const max = db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM flow_versions WHERE company_id = ? AND flow_id = ?').get(companyId, flowId) as { v: number };
+    const version = max.v + 1;
+    const json = JSON.stringify(doc);
+    db.prepare('INSERT INTO flow_versions (company_id, flow_id, version, doc, created_at) VALUES (?, ?, ?, ?, ?)').run(companyId, flowId, version, json, iso());
+    if (draft) {
+      db.prepare('UPDATE flows SET published_version = ?, doc = ?, name = ?, revision = revision + 1, updated_at = ? WHERE company_id = ? AND id = ?').run(version, json, draft.name, iso(), companyId, flowId);
+    } else {
+      db.prepare('UPDATE flows SET published_version = ? WHERE company_id = ? AND id = ?').run(version, companyId, flowId);
+    }
+    const rev = db.prepare('SELECT revision FROM flows WHERE company_id = ? AND id = ?').get(companyId, flowId) as { revision: number };
+    return { version, revision: rev.revision };
+  });
+
+  const store: Store = {
+    async close() { db.close(); },
+    async createCompany(name) {
+      const company: Company = { id: randomUUID(), name, createdAt: iso() };
+      const apiKey = newApiKey();
+      db.transaction(() => {
+        db.prepare('INSERT INTO companies (id, name, created_at) VALUES (?, ?, ?)').run(company.id, name, company.createdAt);
+        db.prepare('INSERT INTO api_keys (hash, company_id, created_at) VALUES (?, ?, ?)').run(hashKey(apiKey), company.id, company.createdAt);
+      })();
+      return { company, apiKey };
+    },
+    async countCompanies() { return (db.prepare('SELECT COUNT(*) AS n FROM companies').get() as { n: number }).n; },
+    async companyByKey(apiKey) {
+      const r = db.prepare('SELECT c.* FROM api_keys k JOIN companies c ON c.id = k.company_id WHERE k.hash = ?').get(hashKey(apiKey)) as Row | undefined;
+      return r && { id: r.id, name: r.name, createdAt: r.created_at };
+    },
+    async company(id) {
+      const r = db.prepare('SELECT * FROM companies WHERE id = ?').get(id) as Row | undefined;
+      return r && { id: r.id, name: r.name, createdAt: r.created_at };
+    },
+    async listFlows(companyId) {
+      return (db.prepare('SELECT * FROM flows WHERE company_id = ? ORDER BY updated_at DESC, id').all(companyId) as Row[]).map(flowRow);
+    },
+    async getFlow(companyId, id) {
+      const r = db.prepare('SELECT * FROM flows WHERE company_id = ? AND id = ?').get(companyId, id) as Row | undefined;
+      return r && flowRow(r);
+    },
+    async createFlow(companyId, id, name, doc) {
+      const info = db.prepare('INSERT INTO flows (company_id, id, name, doc, revision, updated_at) VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT DO NOTHING')
+        .run(companyId, id, name, JSON.stringify(doc), iso());
+      return info.changes ? store.getFlow(companyId, id) : undefined;
+    },
+    async updateFlow(companyId, id, revision, name, doc) {
+      const info = db.prepare('UPDATE flows SET doc = ?, name = ?, revision = revision + 1, updated_at = ? WHERE company_id = ? AND id = ? AND revision = ?')
+        .run(JSON.stringify(doc), name, iso(), companyId, id, revision);
+      return info.changes ? store.getFlow(companyId, id) : undefined;
+    },
+    async deleteFlow(companyId, id) {
+      return db.transaction(() => {
+        const n = db.prepare('DELETE FROM flows WHERE company_id = ? AND id = ?').run(companyId, id).changes;
+        // Versions stay: calls in progress still need the version they started on.
+        if (n) db.prepare('UPDATE numbers SET flow_id = NULL WHERE company_id = ? AND flow_id = ?').run(companyId, id);
+        return n > 0;
+      })();
+    },
+    async listVersions(companyId, flowId) {
+      return (db.prepare('SELECT version, doc, created_at FROM flow_versions WHERE company_id = ? AND flow_id = ? ORDER BY version').all(companyId, flowId) as Row[])
+        .map((r): FlowVersionRow => ({ version: r.version, doc: JSON.parse(r.doc), createdAt: r.created_at }));
+    },
+    async getVersion(companyId, flowId, version) {
+      const r = db.prepare('SELECT version, doc, created_at FROM flow_versions WHERE company_id = ? AND flow_id = ? AND version = ?').get(companyId, flowId, version) as Row | undefined;
+      return r && { version: r.version, doc: JSON.parse(r.doc), createdAt: r.created_at };
+    },
+    async publish(companyId, flowId, doc, draft) { return publishTx(companyId, flowId, doc, draft); },
+    async putNumber(companyId, e164, flowId, mode) {
+      const info = db.prepare(`INSERT INTO numbers (e164, company_id, flow_id, mode, updated_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (e164) DO UPDATE SET flow_id = excluded.flow_id, mode = excluded.mode, updated_at = excluded.updated_at
+        WHERE numbers.company_id = excluded.company_id`).run(e164, companyId, flowId, mode, iso());
+      if (!info.changes) return undefined;
+      return numberRow(db.prepare('SELECT * FROM numbers WHERE e164 = ?').get(e164) as Row);
+    },
+    async listNumbers(companyId) {
+      return (db.prepare('SELECT * FROM numbers WHERE company_id = ? ORDER BY e164').all(companyId) as Row[]).map(numberRow);
+    },
+    async numberByE164(e164) {
+      const r = db.prepare('SELECT * FROM numbers WHERE e164 = ?').get(e164) as Row | undefined;
+      return r && numberRow(r);
+    },
+    ...callRepo(db, iso),
+  };
+  return store;
+}

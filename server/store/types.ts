@@ -1,0 +1,87 @@
+import type { Mode, Snapshot, Cursors } from '../../engine/types.js';
+
+export interface Company { id: string; name: string; createdAt: string }
+
+export interface FlowRow {
+  companyId: string; id: string; name: string; doc: unknown; revision: number;
+  updatedAt: string; publishedVersion: number | null;
+}
+
+export interface FlowVersionRow { version: number; doc: unknown; createdAt: string }
+
+export interface NumberRow { e164: string; companyId: string; flowId: string | null; mode: Mode; updatedAt: string }
+
+export interface SessionRow {
+  callId: string; companyId: string; flowId: string; version: number; mode: Mode;
+  callSessionId: string | null; snapshot: Snapshot | null; seq: number;
+  status: 'created' | 'active' | 'done'; createdAt: string; updatedAt: string;
+}
+
+export interface CallLogRow {
+  callId: string; companyId: string; flowId: string | null; version: number | null; mode: Mode | null;
+  direction: 'inbound' | 'outbound'; from: string | null; to: string | null;
+  startedAt: string; answeredAt: string | null; endedAt: string | null;
+  hangupCause: string | null; hangupSource: string | null; amdResult: string | null;
+  recordingUrl: string | null; recordingSeconds: number | null;
+}
+
+export interface WebhookRow {
+  id: number; receivedAt: string; kind: 'texml' | 'call-control' | 'messaging'; method: string; path: string;
+  headers: Record<string, string>; rawBody: string; eventId: string | null; callId: string | null;
+  companyId: string | null; status: number | null; answer: string | null;
+}
+
+/** Fields of the call log that later webhooks fill in (undefined = leave as is). */
+export type CallLogPatch = Partial<Pick<CallLogRow, 'answeredAt' | 'endedAt' | 'hangupCause' | 'hangupSource' | 'amdResult' | 'recordingUrl' | 'recordingSeconds'>>;
+
+/**
+ * Everything the server persists. Async so a PostgreSQL implementation can
+ * replace SQLite; every racy update is one conditional write.
+ */
+export interface Store {
+  close(): Promise<void>;
+  // companies and keys
+  createCompany(name: string): Promise<{ company: Company; apiKey: string }>;
+  countCompanies(): Promise<number>;
+  companyByKey(apiKey: string): Promise<Company | undefined>;
+  company(id: string): Promise<Company | undefined>;
+  // flows
+  listFlows(companyId: string): Promise<FlowRow[]>;
+  getFlow(companyId: string, id: string): Promise<FlowRow | undefined>;
+  /** False when the id exists already. */
+  createFlow(companyId: string, id: string, name: string, doc: unknown): Promise<FlowRow | undefined>;
+  /** Conditional on `revision`; undefined when stale (or missing). */
+  updateFlow(companyId: string, id: string, revision: number, name: string, doc: unknown): Promise<FlowRow | undefined>;
+  deleteFlow(companyId: string, id: string): Promise<boolean>;
+  listVersions(companyId: string, flowId: string): Promise<FlowVersionRow[]>;
+  getVersion(companyId: string, flowId: string, version: number): Promise<FlowVersionRow | undefined>;
+  /** Appends an immutable version with `doc` and publishes it; when `draft` is given the flow's draft becomes it too. */
+  publish(companyId: string, flowId: string, doc: unknown, draft?: { name: string }): Promise<{ version: number; revision: number }>;
+  // numbers
+  /** Undefined when the number belongs to another company. */
+  putNumber(companyId: string, e164: string, flowId: string, mode: Mode): Promise<NumberRow | undefined>;
+  listNumbers(companyId: string): Promise<NumberRow[]>;
+  numberByE164(e164: string): Promise<NumberRow | undefined>;
+  // sessions
+  createSession(row: Omit<SessionRow, 'createdAt' | 'updatedAt' | 'seq' | 'snapshot' | 'status'>): Promise<boolean>;
+  getSession(callId: string): Promise<SessionRow | undefined>;
+  sessionByCallSessionId(callSessionId: string): Promise<SessionRow | undefined>;
+  /** Writes the snapshot only if the stored seq is still `expectedSeq` (one conditional write). */
+  saveSnapshot(callId: string, expectedSeq: number, snapshot: Snapshot): Promise<boolean>;
+  // round-robin cursors
+  cursors(companyId: string, flowId: string): Promise<Cursors>;
+  saveCursors(companyId: string, flowId: string, cursors: Cursors): Promise<void>;
+  // call log
+  startCallLog(row: Pick<CallLogRow, 'callId' | 'companyId' | 'flowId' | 'version' | 'mode' | 'direction' | 'from' | 'to' | 'startedAt'>): Promise<void>;
+  patchCallLog(callId: string, patch: CallLogPatch): Promise<void>;
+  listCalls(companyId: string, limit?: number): Promise<CallLogRow[]>;
+  getCall(companyId: string, callId: string): Promise<CallLogRow | undefined>;
+  // webhooks and dedupe
+  recordWebhook(row: Omit<WebhookRow, 'id'>): Promise<number>;
+  finishWebhook(id: number, patch: { status: number; answer: string | null; callId?: string | null; companyId?: string | null }): Promise<void>;
+  webhooksForCall(callId: string): Promise<WebhookRow[]>;
+  /** INSERT … ON CONFLICT DO NOTHING: true the first time an id is claimed. */
+  claimEvent(eventId: string): Promise<boolean>;
+  setEventAnswer(eventId: string, answer: string): Promise<void>;
+  eventAnswer(eventId: string): Promise<string | null | undefined>;
+}
