@@ -1,0 +1,41 @@
+import { useReducer } from 'react';
+import type { EdgeChange, NodeChange } from '@xyflow/react';
+import { applyChanges, pruneEdges, type Doc, type FlowNodeRF } from './graph.js';
+import { checkpoint, initHistory, record, redo, replace, undo, type History } from './history.js';
+
+/** Editor state: the undo stack of documents plus the edit count at the last save. */
+export interface EditorState { h: History<Doc>; savedEdits: number }
+
+export type EditorAction =
+  | { type: 'load'; doc: Doc }
+  | { type: 'rf'; nodes?: NodeChange<FlowNodeRF>[]; edges?: EdgeChange[] }
+  | { type: 'edit'; fn: (d: Doc) => Doc }
+  | { type: 'checkpoint' }
+  | { type: 'undo' }
+  | { type: 'redo' }
+  | { type: 'saved'; edits: number };
+
+/** Pure reducer: structural changes are undoable; selection and measuring are not. */
+export function editorReducer(s: EditorState, a: EditorAction): EditorState {
+  switch (a.type) {
+    case 'load': return { h: initHistory(a.doc), savedEdits: 0 };
+    case 'rf': {
+      const nc = a.nodes ?? [], ec = a.edges ?? [];
+      const next = applyChanges(s.h.present, nc, ec);
+      const structural = [...nc, ...ec].some((c) => c.type === 'remove' || c.type === 'add');
+      // A drag was checkpointed when it started; its end makes the flow unsaved.
+      const dragEnd = nc.some((c) => c.type === 'position' && c.dragging === false);
+      return { ...s, h: structural ? record(s.h, next) : replace(s.h, next, dragEnd) };
+    }
+    case 'edit': return { ...s, h: record(s.h, pruneEdges(a.fn(s.h.present))) };
+    case 'checkpoint': return { ...s, h: checkpoint(s.h) };
+    case 'undo': return { ...s, h: undo(s.h) };
+    case 'redo': return { ...s, h: redo(s.h) };
+    case 'saved': return { ...s, savedEdits: a.edits };
+  }
+}
+
+/** The editor's reducer hook. */
+export function useEditor(doc: Doc) {
+  return useReducer(editorReducer, doc, (d) => ({ h: initHistory(d), savedEdits: 0 }));
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { addNode, connect, copySelection, fromFlow, paste, pruneEdges, renameNode, toFlow, applyChanges, emptyFlow } from './graph.js';
+import { initHistory, record, undo, redo, replace, checkpoint } from './history.js';
+import { parseFlow } from '../../engine/schema.js';
+
+/*
+ *  hello(say) --next--> bye(hangup)
+ */
+function tiny() {
+  let d = fromFlow(emptyFlow('t', 'T', 'UTC'));
+  d = addNode(d, 'say', { x: 0, y: 0 });
+  d = addNode(d, 'hangup', { x: 0, y: 150 });
+  return connect(d, 'say', 'next', 'hangup');
+}
+
+describe('graph reducers', () => {
+  it('builds a flow that parses, with the first node as start and no runtime fields', () => {
+    const d = tiny();
+    const f = toFlow({ ...d, nodes: d.nodes.map((n) => ({ ...n, measured: { width: 10, height: 10 }, dragging: true })) });
+    expect(f.start).toBe('say');
+    expect(Object.keys(f.nodes[0]!).sort()).toEqual(['data', 'id', 'position', 'type']);
+    expect(Object.keys(f.edges[0]!).sort()).toEqual(['id', 'source', 'sourceHandle', 'target']);
+    expect(() => parseFlow(f)).not.toThrow();
+  });
+
+  it('a port leads to one place: connecting again replaces the edge', () => {
+    let d = tiny();
+    d = addNode(d, 'say', { x: 0, y: 300 });
+    d = connect(d, 'say', 'next', 'say-2');
+    expect(d.edges).toEqual([{ id: 'say-next', source: 'say', sourceHandle: 'next', target: 'say-2' }]);
+  });
+
+  it('removing a node removes its edges', () => {
+    const d = applyChanges(tiny(), [{ type: 'remove', id: 'hangup' }], []);
+    expect(d.nodes.map((n) => n.id)).toEqual(['say']);
+    expect(d.edges).toEqual([]);
+  });
+
+  it('renaming a node carries edges and the start with it', () => {
+    const d = renameNode(tiny(), 'say', 'welcome');
+    expect(d.header.start).toBe('welcome');
+    expect(d.edges[0]).toMatchObject({ id: 'welcome-next', source: 'welcome', target: 'hangup' });
+    expect(renameNode(d, 'welcome', 'hangup')).toBe(d);
+  });
+
+  it('copy and paste gives fresh ids and keeps inner edges', () => {
+    const d0 = tiny();
+    const sel = { ...d0, nodes: d0.nodes.map((n) => ({ ...n, selected: true })) };
+    const d = paste(sel, copySelection(sel));
+    expect(d.nodes.map((n) => n.id)).toEqual(['say', 'hangup', 'say-2', 'hangup-2']);
+    expect(d.edges.map((e) => `${e.source}>${e.target}`)).toEqual(['say>hangup', 'say-2>hangup-2']);
+    expect(d.nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(['say-2', 'hangup-2']);
+  });
+
+  it('prunes edges from ports that no longer exist', () => {
+    const d = tiny();
+    const bad = { ...d, edges: [...d.edges, { id: 'x', source: 'say', sourceHandle: 'gone', target: 'hangup' }] };
+    expect(pruneEdges(bad).edges.map((e) => e.id)).toEqual(['say-next']);
+  });
+});
+
+describe('history', () => {
+  it('undoes and redoes recorded edits but not transient ones', () => {
+    let h = initHistory(1);
+    h = record(h, 2);
+    h = replace(h, 3);
+    h = record(h, 4);
+    expect(undo(h).present).toBe(3);
+    expect(undo(undo(h)).present).toBe(1);
+    expect(redo(undo(undo(h))).present).toBe(3);
+    expect(checkpoint(h).past.at(-1)).toBe(4);
+    expect(record(undo(h), 9).future).toEqual([]);
+  });
+});
