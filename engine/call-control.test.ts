@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { answerCommand, decodeClientState, encodeClientState, MAX_PAYLOAD, toCommands, type Command } from './call-control.js';
+import type { Instruction } from './types.js';
+
+const opts = { callId: 'v3:abc', flowId: 'main-line' };
+const at = { node: 'menu', seq: 4 };
+const one = (i: Instruction): Command => {
+  const cmds = toCommands([i], opts);
+  expect(cmds).toHaveLength(1);
+  return cmds[0];
+};
+const reference = JSON.parse(readFileSync(new URL('../../shared/telnyx/fixtures/sequences/inbound_ivr.commands.json', import.meta.url), 'utf8')) as Array<{ path: string; body: Record<string, unknown> }>;
+const refBody = (action: string) => reference.find((c) => c.path.endsWith(`/actions/${action}`))!.body;
+
+describe('toCommands', () => {
+  it('maps say to speak with default voice and language, and client_state naming flow, node and step', () => {
+    const c = one({ ...at, verb: 'say', text: 'Hello' });
+    expect(c.action).toBe('speak');
+    expect(c.body).toMatchObject({ payload: 'Hello', voice: 'AWS.Polly.Joanna-Neural', language: 'en-US' });
+    expect(decodeClientState(c.body.client_state as string)).toEqual({ flow: 'main-line', node: 'menu', seq: 4 });
+    expect(Object.keys(c.body).sort()).toEqual(Object.keys(refBody('speak')).sort());
+  });
+
+  it('keeps a chosen voice and cuts a payload over Telnyx limit', () => {
+    const c = one({ ...at, verb: 'say', text: 'é'.repeat(MAX_PAYLOAD + 50), voice: 'Azure.en-US-AvaNeural', language: 'en-GB', loop: 3 });
+    expect(c.body).toMatchObject({ voice: 'Azure.en-US-AvaNeural', language: 'en-GB', loop: 3 });
+    expect((c.body.payload as string).length).toBe(MAX_PAYLOAD);
+  });
+
+  it('maps play to playback_start', () => {
+    expect(one({ ...at, verb: 'play', url: 'https://a.example/x.mp3', loop: 2 })).toMatchObject({ action: 'playback_start', body: { audio_url: 'https://a.example/x.mp3', loop: 2 } });
+  });
+
+  it('maps a spoken gather to gather_using_speak with one try (the engine retries)', () => {
+    const c = one({ ...at, verb: 'gather', input: 'dtmf', numDigits: 1, validDigits: '12', finishOnKey: '#', timeoutSeconds: 10, prompts: [{ verb: 'say', text: 'Press 1 for sales,' }, { verb: 'say', text: '2 for support.', voice: 'Polly.Amy' }] });
+    expect(c.action).toBe('gather_using_speak');
+    expect(c.body).toMatchObject({
+      payload: 'Press 1 for sales, 2 for support.', voice: 'Polly.Amy', language: 'en-US', minimum_digits: 1, maximum_digits: 1, valid_digits: '12',
+      terminating_digit: '#', timeout_millis: 10000, inter_digit_timeout_millis: 10000, maximum_tries: 1,
+    });
+    for (const key of Object.keys(refBody('gather_using_speak'))) expect(c.body).toHaveProperty(key);
+  });
+
+  it('defaults maximum_digits to 128 and uses gather_using_audio when the first prompt is a recording', () => {
+    const c = one({ ...at, verb: 'gather', input: 'dtmf', timeoutSeconds: 5, prompts: [{ verb: 'play', url: 'https://a.example/menu.mp3' }, { verb: 'say', text: 'ignored' }] });
+    expect(c.action).toBe('gather_using_audio');
+    expect(c.body).toMatchObject({ audio_url: 'https://a.example/menu.mp3', maximum_digits: 128, timeout_millis: 5000 });
+    expect(c.body).not.toHaveProperty('payload');
+    expect(c.body).not.toHaveProperty('valid_digits');
+    expect(one({ ...at, verb: 'gather', input: 'dtmf', timeoutSeconds: 5, prompts: [] }).action).toBe('gather');
+  });
+
+  it('maps dial to a transfer to the first target, with the same client_state on the new leg', () => {
+    const c = one({ ...at, verb: 'dial', targets: ['+13125550100', '+13125550101'], ring: 'simultaneous', timeoutSeconds: 20, callerId: '+13125550199', record: true });
+    expect(c).toMatchObject({ action: 'transfer', body: { to: '+13125550100', from: '+13125550199', timeout_secs: 20, record: 'record-from-answer' } });
+    expect(c.body.target_leg_client_state).toBe(c.body.client_state);
+    const plain = one({ ...at, verb: 'dial', targets: ['sip:bob@pbx.example.com'], ring: 'sequential', timeoutSeconds: 1 });
+    expect(plain.body).not.toHaveProperty('from');
+    expect(plain.body).not.toHaveProperty('record');
+    expect(plain.body.timeout_secs).toBe(5);
+  });
+
+  it('maps record to record_start (mp3, single, 5 s silence) and transcription only when asked', () => {
+    const c = one({ ...at, verb: 'record', maxSeconds: 120, playBeep: true, transcribe: true });
+    expect(c).toMatchObject({ action: 'record_start', body: { format: 'mp3', channels: 'single', max_length: 120, play_beep: true, timeout_secs: 5, transcription: true } });
+    expect(one({ ...at, verb: 'record', maxSeconds: 60, playBeep: false, transcribe: false }).body).not.toHaveProperty('transcription');
+  });
+
+  it('maps hangup and skips sms, pause and redirect', () => {
+    const cmds = toCommands([
+      { ...at, verb: 'sms', to: '+1', from: '+2', text: 'x' },
+      { ...at, verb: 'pause', seconds: 1 },
+      { ...at, verb: 'redirect', url: 'https://x' },
+      { ...at, node: 'bye', verb: 'hangup', reason: 'done' },
+    ], opts);
+    expect(cmds.map((c) => c.action)).toEqual(['hangup']);
+    expect(Object.keys(cmds[0].body).sort()).toEqual(['client_state', 'command_id']);
+  });
+
+  it('gives deterministic command ids: same input same id, another step, node or position another id', () => {
+    const steps: Instruction[] = [{ ...at, verb: 'say', text: 'a' }, { ...at, verb: 'say', text: 'b' }];
+    const a = toCommands(steps, opts).map((c) => c.body.command_id);
+    expect(toCommands(steps, opts).map((c) => c.body.command_id)).toEqual(a);
+    expect(new Set(a).size).toBe(2);
+    const later = toCommands(steps.map((s) => ({ ...s, seq: 5 })), opts).map((c) => c.body.command_id);
+    const other = toCommands(steps.map((s) => ({ ...s, node: 'menu2' })), opts).map((c) => c.body.command_id);
+    const otherCall = toCommands(steps, { ...opts, callId: 'v3:def' }).map((c) => c.body.command_id);
+    for (const ids of [later, other, otherCall]) for (const id of ids) expect(a).not.toContain(id);
+  });
+});
+
+describe('answerCommand', () => {
+  it('answers with command_id answer-<callId>, like the reference sequence', () => {
+    const c = answerCommand('6f3e2c1a', 'main-line');
+    expect(c.action).toBe('answer');
+    expect(c.body.command_id).toBe('answer-6f3e2c1a');
+    expect(refBody('answer').command_id).toMatch(/^answer-/);
+    expect(decodeClientState(c.body.client_state as string)?.flow).toBe('main-line');
+  });
+});
+
+describe('client_state', () => {
+  it('round-trips any flow id, node and step (property)', () => {
+    fc.assert(fc.property(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), fc.nat(), (flow, node, seq) => {
+      const b64 = encodeClientState({ flow, node, seq });
+      expect(b64).toMatch(/^[A-Za-z0-9+/]+={0,2}$/);
+      expect(decodeClientState(b64)).toEqual({ flow, node, seq });
+    }));
+  });
+
+  it('returns undefined for empty, garbage and foreign JSON, never throwing', () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    for (const bad of [undefined, null, '', '!!!', 'abc', b64('not json'), b64('null'), b64('[1,2]'), b64('{"flow":"f","node":"n"}'), b64('{"flow":"f","node":"n","seq":-1}'), b64('{"flow":1,"node":"n","seq":1}'), Buffer.from([0xff, 0xfe, 0x7b]).toString('base64')]) {
+      expect(decodeClientState(bad)).toBeUndefined();
+    }
+    fc.assert(fc.property(fc.string(), (s) => { expect(() => decodeClientState(s)).not.toThrow(); }));
+  });
+});
