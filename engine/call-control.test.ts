@@ -9,7 +9,7 @@ const at = { node: 'menu', seq: 4 };
 const one = (i: Instruction): Command => {
   const cmds = toCommands([i], opts);
   expect(cmds).toHaveLength(1);
-  return cmds[0];
+  return cmds[0]!;
 };
 const reference = JSON.parse(readFileSync(new URL('../../shared/telnyx/fixtures/sequences/inbound_ivr.commands.json', import.meta.url), 'utf8')) as Array<{ path: string; body: Record<string, unknown> }>;
 const refBody = (action: string) => reference.find((c) => c.path.endsWith(`/actions/${action}`))!.body;
@@ -76,7 +76,7 @@ describe('toCommands', () => {
       { ...at, node: 'bye', verb: 'hangup', reason: 'done' },
     ], opts);
     expect(cmds.map((c) => c.action)).toEqual(['hangup']);
-    expect(Object.keys(cmds[0].body).sort()).toEqual(['client_state', 'command_id']);
+    expect(Object.keys(cmds[0]!.body).sort()).toEqual(['client_state', 'command_id']);
   });
 
   it('gives deterministic command ids: same input same id, another step, node or position another id', () => {

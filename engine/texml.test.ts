@@ -34,8 +34,8 @@ describe('renderTexml', () => {
   it('renders say then ends with Hangup when nothing waits', () => {
     const v = verbs(renderTexml([{ ...at, verb: 'say', text: 'Hello', voice: 'Polly.Amy', language: 'en-GB', loop: 2 }], urls));
     expect(v.map((x) => x.tag)).toEqual(['Say', 'Hangup']);
-    expect(v[0].attrs).toEqual({ voice: 'Polly.Amy', language: 'en-GB', loop: '2' });
-    expect(textOf(v[0].body)).toBe('Hello');
+    expect(v[0]!.attrs).toEqual({ voice: 'Polly.Amy', language: 'en-GB', loop: '2' });
+    expect(textOf(v[0]!.body)).toBe('Hello');
   });
 
   it('renders a menu gather with nested prompts and a timeout redirect to the same action', () => {
@@ -45,11 +45,11 @@ describe('renderTexml', () => {
     };
     const v = verbs(renderTexml([{ ...at, verb: 'say', text: 'Welcome' }, g], urls));
     expect(v.map((x) => x.tag)).toEqual(['Say', 'Gather', 'Redirect']);
-    expect(v[1].attrs).toEqual({ action: 'https://cf.example.com/webhooks/texml/3?node=n1', input: 'dtmf speech', numDigits: '1', finishOnKey: '#', validDigits: '12', timeout: '7', hints: 'sales,support' });
-    expect(v[1].attrs).not.toHaveProperty('method');
-    const nested = v[1].body.map((n: any) => Object.keys(n).find((k) => k !== ':@'));
+    expect(v[1]!.attrs).toEqual({ action: 'https://cf.example.com/webhooks/texml/3?node=n1', input: 'dtmf speech', numDigits: '1', finishOnKey: '#', validDigits: '12', timeout: '7', hints: 'sales,support' });
+    expect(v[1]!.attrs).not.toHaveProperty('method');
+    const nested = v[1]!.body.map((n: any) => Object.keys(n).find((k) => k !== ':@'));
     expect(nested).toEqual(['Say', 'Play']);
-    expect(textOf(v[2].body)).toBe('https://cf.example.com/webhooks/texml/3?node=n1&event=timeout');
+    expect(textOf(v[2]!.body)).toBe('https://cf.example.com/webhooks/texml/3?node=n1&event=timeout');
   });
 
   it('uses the same Gather attribute names as the Telnyx reference document', () => {
@@ -58,32 +58,32 @@ describe('renderTexml', () => {
     const ours = verbs(renderTexml([{ ...at, verb: 'gather', input: 'dtmf', numDigits: 1, validDigits: '12', timeoutSeconds: 5, finishOnKey: '#', prompts: [{ verb: 'say', text: 'Press 1 for sales, press 2 for support.' }] }], urls));
     const gather = ours.find((x) => x.tag === 'Gather')!;
     expect(Object.keys(gather.attrs).sort()).toEqual(Object.keys(refGather.attrs).sort());
-    expect(Object.keys(gather.body[0])[0]).toBe(Object.keys(refGather.body[0])[0]);
+    expect(Object.keys(gather.body[0])[0]).toBe(Object.keys(refGather.body[0])[0]!);
   });
 
   it('renders dial: numbers and SIP, sequential only when several, recording attributes only when recording', () => {
     const seq = verbs(renderTexml([{ ...at, verb: 'dial', targets: ['+13125550100', 'sip:bob@pbx.example.com'], ring: 'sequential', timeoutSeconds: 20, callerId: '+13125550199', record: true }], urls));
     expect(seq.map((x) => x.tag)).toEqual(['Dial']);
-    expect(seq[0].attrs).toEqual({ action: 'https://cf.example.com/webhooks/texml/3?node=n1', callerId: '+13125550199', timeout: '20', sequential: 'true', record: 'record-from-answer', recordingStatusCallback: urls.recordingStatus });
-    expect(seq[0].body.map((n: any) => Object.keys(n)[0])).toEqual(['Number', 'Sip']);
+    expect(seq[0]!.attrs).toEqual({ action: 'https://cf.example.com/webhooks/texml/3?node=n1', callerId: '+13125550199', timeout: '20', sequential: 'true', record: 'record-from-answer', recordingStatusCallback: urls.recordingStatus });
+    expect(seq[0]!.body.map((n: any) => Object.keys(n)[0])).toEqual(['Number', 'Sip']);
     const one = verbs(renderTexml([{ ...at, verb: 'dial', targets: ['+13125550100'], ring: 'sequential', timeoutSeconds: 500 }], urls));
-    expect(one[0].attrs).toEqual({ action: 'https://cf.example.com/webhooks/texml/3?node=n1', timeout: '120' });
+    expect(one[0]!.attrs).toEqual({ action: 'https://cf.example.com/webhooks/texml/3?node=n1', timeout: '120' });
     const sim = verbs(renderTexml([{ ...at, verb: 'dial', targets: ['+1312555010', '+13125550101'], ring: 'simultaneous', timeoutSeconds: 30 }], urls));
-    expect(sim[0].attrs).not.toHaveProperty('sequential');
-    expect(sim[0].body).toHaveLength(2);
+    expect(sim[0]!.attrs).not.toHaveProperty('sequential');
+    expect(sim[0]!.body).toHaveLength(2);
   });
 
   it('renders record with Telnyx names (transcription, not transcribe) and an empty-recording redirect', () => {
     const v = verbs(renderTexml([{ ...at, verb: 'say', text: 'Leave a message' }, { ...at, verb: 'record', maxSeconds: 120, playBeep: true, transcribe: true }], urls));
     expect(v.map((x) => x.tag)).toEqual(['Say', 'Record', 'Redirect']);
-    expect(v[1].attrs).toEqual({
+    expect(v[1]!.attrs).toEqual({
       action: 'https://cf.example.com/webhooks/texml/3?node=n1', maxLength: '120', playBeep: 'true', finishOnKey: '#', timeout: '5',
       transcription: 'true', transcriptionCallback: urls.transcription, recordingStatusCallback: urls.recordingStatus,
     });
-    expect(textOf(v[2].body)).toContain('event=empty');
+    expect(textOf(v[2]!.body)).toContain('event=empty');
     const plain = verbs(renderTexml([{ ...at, verb: 'record', maxSeconds: 60, playBeep: false, transcribe: false }], urls));
-    expect(plain[0].attrs.playBeep).toBe('false');
-    expect(plain[0].attrs).not.toHaveProperty('transcription');
+    expect(plain[0]!.attrs.playBeep).toBe('false');
+    expect(plain[0]!.attrs).not.toHaveProperty('transcription');
   });
 
   it('skips sms, renders pause, redirect and hangup, and stops at the first verb that waits or ends', () => {
@@ -94,10 +94,10 @@ describe('renderTexml', () => {
       { ...at, verb: 'say', text: 'never heard' },
     ], urls));
     expect(v.map((x) => x.tag)).toEqual(['Pause', 'Hangup']);
-    expect(v[0].attrs).toEqual({ length: '2' });
+    expect(v[0]!.attrs).toEqual({ length: '2' });
     const r = verbs(renderTexml([{ ...at, verb: 'redirect', url: 'https://x.example/next?a=1&b=2' }], urls));
     expect(r.map((x) => x.tag)).toEqual(['Redirect']);
-    expect(textOf(r[0].body)).toBe('https://x.example/next?a=1&b=2');
+    expect(textOf(r[0]!.body)).toBe('https://x.example/next?a=1&b=2');
   });
 
   it('never returns an empty document: no instructions still hangs up', () => {
@@ -110,8 +110,8 @@ describe('renderTexml', () => {
     const xml = renderTexml([{ ...at, verb: 'say', text: evil, voice: '"><Dial>+1</Dial>' }], urls);
     const v = verbs(xml);
     expect(v.map((x) => x.tag)).toEqual(['Say', 'Hangup']);
-    expect(textOf(v[0].body)).toBe(evil);
-    expect(v[0].attrs.voice).toBe('"><Dial>+1</Dial>');
+    expect(textOf(v[0]!.body)).toBe(evil);
+    expect(v[0]!.attrs.voice).toBe('"><Dial>+1</Dial>');
     expect(xml).not.toContain('<Dial>');
   });
 
@@ -121,7 +121,7 @@ describe('renderTexml', () => {
       const clean = text.replace(/\r/g, '');
       const v = verbs(renderTexml([{ ...at, verb: 'say', text: clean, voice: voice || undefined }, { ...at, verb: 'gather', input: 'dtmf', timeoutSeconds: 5, prompts: [{ verb: 'say', text }] }], urls));
       expect(v.map((x) => x.tag)).toEqual(['Say', 'Gather', 'Redirect']);
-      expect(textOf(v[0].body)).toBe(onlyXmlChars(clean));
+      expect(textOf(v[0]!.body)).toBe(onlyXmlChars(clean));
     }), { numRuns: 300 });
   });
 });
@@ -141,10 +141,10 @@ describe('renderApology', () => {
   it('says the default apology then hangs up', () => {
     const v = verbs(renderApology());
     expect(v.map((x) => x.tag)).toEqual(['Say', 'Hangup']);
-    expect(textOf(v[0].body)).toBe(DEFAULT_APOLOGY);
+    expect(textOf(v[0]!.body)).toBe(DEFAULT_APOLOGY);
   });
   it('says custom text, escaped, and falls back when the text is blank or unprintable', () => {
-    expect(textOf(verbs(renderApology('Closed <today> & tomorrow'))[0].body)).toBe('Closed <today> & tomorrow');
-    expect(textOf(verbs(renderApology('\u0000\u0001 '))[0].body)).toBe(DEFAULT_APOLOGY);
+    expect(textOf(verbs(renderApology('Closed <today> & tomorrow'))[0]!.body)).toBe('Closed <today> & tomorrow');
+    expect(textOf(verbs(renderApology('\u0000\u0001 '))[0]!.body)).toBe(DEFAULT_APOLOGY);
   });
 });
