@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { defineNode, type Emit } from '../node-kind.js';
+import type { DialStatus } from '../types.js';
+import { destinationSchema, secondsSchema } from './common.js';
+
+/** The port each dial outcome leaves by. */
+export const DIAL_PORTS: Record<DialStatus, string> = { connected: 'connected', 'no-answer': 'noAnswer', busy: 'busy', failed: 'failed' };
+
+const FILLED_DESTINATION = /^(\+[1-9]\d{6,14}|sips?:[^\s@]+@\S+)$/;
+
+/** Connect the caller to a phone number or SIP address. */
+export const transfer = defineNode({
+  type: 'transfer',
+  label: 'Transfer',
+  description: 'Connect the caller to a phone number or SIP address.',
+  schema: z.object({
+    to: destinationSchema,
+    ringSeconds: secondsSchema(5, 600).default(30),
+    callerId: z.string().optional(),
+    record: z.boolean().default(false),
+  }),
+  example: { to: '+13125550100', ringSeconds: 30, record: false },
+  ports: () => ['connected', 'noAnswer', 'busy', 'failed'],
+  reachablePorts: () => ['noAnswer', 'busy', 'failed'],
+  waits: () => true,
+  enter: (d, ctx) => {
+    const to = ctx.fill(d.to).trim();
+    // A template that fills to nothing dialable fails at once rather than sending a bad dial to Telnyx.
+    if (!FILLED_DESTINATION.test(to)) return { port: 'failed' };
+    const e: Emit = { verb: 'dial', targets: [to], ring: 'sequential', timeoutSeconds: d.ringSeconds, record: d.record };
+    if (d.callerId) e.callerId = ctx.fill(d.callerId);
+    return { emit: [e] };
+  },
+  on: (_d, ev) => (ev.type === 'dial.ended' ? { port: DIAL_PORTS[ev.status] ?? 'failed' } : undefined),
+});

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { defineNode, type Emit } from '../node-kind.js';
+import { promptSchema, secondsSchema, toPrompt } from './common.js';
+
+const schema = z.object({
+  greeting: promptSchema.optional(),
+  maxSeconds: secondsSchema(1, 3600).default(120),
+  transcribe: z.boolean().default(false),
+  playBeep: z.boolean().default(true),
+  mailbox: z.string().max(100).optional(),
+});
+type VoicemailData = z.output<typeof schema>;
+
+function record(d: VoicemailData): Emit {
+  const r: Emit = { verb: 'record', maxSeconds: d.maxSeconds, playBeep: d.playBeep, transcribe: d.transcribe };
+  if (d.mailbox) r.mailbox = d.mailbox;
+  return r;
+}
+
+/** Take a message: play a greeting, record after the beep. */
+export const voicemail = defineNode({
+  type: 'voicemail',
+  label: 'Voicemail',
+  description: 'Play a greeting and record a message after the beep.',
+  schema,
+  example: { greeting: { text: 'Please leave a message after the beep.' }, maxSeconds: 120, transcribe: false, playBeep: true },
+  ports: () => ['next', 'noRecording'],
+  reachablePorts: () => ['noRecording'],
+  waits: () => true,
+  enter: (d, ctx) => {
+    if (!d.greeting) return { emit: [record(d)], local: { phase: 'recording' } };
+    const greeting = toPrompt(d.greeting, ctx.fill) as Emit;
+    // Call Control speaks asynchronously: start recording only once the greeting has ended.
+    if (ctx.mode === 'call-control') return { emit: [greeting], local: { phase: 'greeting' } };
+    return { emit: [greeting, record(d)], local: { phase: 'recording' } };
+  },
+  on: (d, ev, ctx) => {
+    switch (ev.type) {
+      case 'prompt.ended':
+        return ctx.local.phase === 'greeting' ? { emit: [record(d)], local: { phase: 'recording' } } : undefined;
+      case 'recording.saved':
+        return ev.seconds >= 1 && ev.url ? { port: 'next', vars: { recordingUrl: ev.url } } : { port: 'noRecording' };
+      case 'recording.empty':
+        return { port: 'noRecording' };
+      default:
+        return undefined;
+    }
+  },
+});
