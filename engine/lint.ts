@@ -1,4 +1,7 @@
-// STUB — replaced by the engine-output work. Signatures are the contract.
+import { flowSchema } from './schema.js';
+import { schemaFindings } from './lint-schema.js';
+import { graphFindings } from './lint-graph.js';
+
 export type Severity = 'error' | 'warning';
 
 /** One problem, in words a non-programmer understands. */
@@ -8,14 +11,38 @@ export interface Finding {
   /** The node it is about, when there is one. */
   node?: string;
   edge?: string;
+  /** The node's exit (port) it is about, for unwired ports. */
+  port?: string;
+  /** Every node of a loop, in flow order (endless-loop). */
+  nodes?: string[];
   /** JSON path for schema problems, e.g. ['nodes', 3, 'data', 'text']. */
   path?: (string | number)[];
   message: string;
 }
 
-/** Lints any input: schema problems first (with paths), then graph and per-node problems. */
-export function lintFlow(_input: unknown): Finding[] {
-  return [];
+/**
+ * Lints any input: schema problems first (with paths; nothing else is checked
+ * when the document does not parse), then graph problems (duplicate ids,
+ * missing start, dangling / unknown / doubled connections, unreachable steps,
+ * unwired exits a caller can reach, loops that never wait, bad time zone),
+ * then each kind's own checks. A string is read as JSON first. Never throws.
+ */
+export function lintFlow(input: unknown): Finding[] {
+  try {
+    if (typeof input === 'string') {
+      try {
+        input = JSON.parse(input);
+      } catch (e) {
+        return [{ code: 'not-json', severity: 'error', message: `This file is not valid JSON (${(e as Error).message}).` }];
+      }
+    }
+    const parsed = flowSchema.safeParse(input);
+    if (!parsed.success) return schemaFindings(parsed.error, input);
+    return graphFindings(parsed.data);
+  } catch (e) {
+    // A bug in a check must not hide the flow from its author: report it, block publishing.
+    return [{ code: 'lint-failed', severity: 'error', message: `The flow could not be checked (${(e as Error)?.message ?? String(e)}).` }];
+  }
 }
 
 /** True when no finding is an error (publishing is allowed). */

@@ -1,0 +1,139 @@
+import { IANAZone } from 'luxon';
+import { kindOf } from './nodes/index.js';
+import { cycles } from './lint-loops.js';
+import { nodeLabel, nodeName, portPhrase, sentence } from './lint-words.js';
+import type { Finding } from './lint.js';
+import type { NodeKind } from './node-kind.js';
+import type { Flow, FlowEdge, FlowNode } from './schema.js';
+
+/** Calls a kind's function; a kind that throws on odd data must not take the linter down. */
+function safe<T>(fn: () => T, fallback: T): T {
+  try { return fn(); } catch { return fallback; }
+}
+
+/** Finds the kind of a node type (the registry; tests may pass their own). */
+export type KindLookup = (type: string) => NodeKind | undefined;
+
+interface Graph {
+  flow: Flow;
+  kind: (n: FlowNode) => NodeKind;
+  /** First node with each id (later duplicates are reported, then ignored). */
+  byId: Map<string, FlowNode>;
+  /** Edges whose source, port and target all exist: what a call can follow. */
+  wired: FlowEdge[];
+}
+
+// A type no kind knows (possible only with a hand-built Flow) has no ports, waits and checks nothing.
+const NO_KIND = { ports: () => [], waits: () => true } as unknown as NodeKind;
+
+function nodesFindings(flow: Flow, byId: Map<string, FlowNode>): Finding[] {
+  const out: Finding[] = [];
+  flow.nodes.forEach((n, i) => {
+    if (byId.get(n.id) !== n) out.push({ code: 'duplicate-node-id', severity: 'error', node: n.id, path: ['nodes', i, 'id'], message: `Two steps share the id "${n.id}"; give each step its own id.` });
+  });
+  if (!byId.has(flow.start)) out.push({ code: 'start-missing', severity: 'error', path: ['start'], message: `The flow starts at "${flow.start}", but there is no step with that id.` });
+  if (!IANAZone.isValidZone(flow.timezone)) out.push({ code: 'bad-timezone', severity: 'error', path: ['timezone'], message: `The time zone "${flow.timezone}" is not one we know; use a name like America/New_York.` });
+  return out;
+}
+
+function edgeFindings(flow: Flow, byId: Map<string, FlowNode>, kind: Graph['kind']): { findings: Finding[]; wired: FlowEdge[] } {
+  const out: Finding[] = [];
+  const wired: FlowEdge[] = [];
+  const seenIds = new Set<string>();
+  const seenPorts = new Set<string>();
+  const followed = new Set<string>();
+  flow.edges.forEach((e, i) => {
+    const path = ['edges', i];
+    if (seenIds.has(e.id)) out.push({ code: 'duplicate-edge-id', severity: 'error', edge: e.id, path: [...path, 'id'], message: `Two connections share the id "${e.id}"; give each its own id.` });
+    seenIds.add(e.id);
+    const source = byId.get(e.source);
+    const target = byId.get(e.target);
+    if (!source) {
+      out.push({ code: 'dangling-edge', severity: 'error', edge: e.id, path: [...path, 'source'], message: `A connection starts at "${e.source}", but there is no step with that id.` });
+      return;
+    }
+    const name = nodeName(source);
+    if (!target) out.push({ code: 'dangling-edge', severity: 'error', edge: e.id, node: source.id, path: [...path, 'target'], message: `${sentence(name)} is connected to "${e.target}", but there is no step with that id.` });
+    const ports = safe(() => kind(source).ports(source.data as never), [] as string[]);
+    if (!ports.includes(e.sourceHandle)) {
+      const has = ports.length ? `its exits are ${ports.map((p) => `"${p}"`).join(', ')}` : 'it has no exits';
+      out.push({ code: 'unknown-port', severity: 'error', edge: e.id, node: source.id, path: [...path, 'sourceHandle'], message: `A connection leaves ${name} by "${e.sourceHandle}", but ${has}.` });
+      return;
+    }
+    const key = `${e.source}\u0000${e.sourceHandle}`;
+    if (seenPorts.has(key)) out.push({ code: 'duplicate-port', severity: 'error', edge: e.id, node: source.id, path, message: `The "${e.sourceHandle}" exit of ${name} is connected twice; a call can follow only one, so remove one connection.` });
+    seenPorts.add(key);
+    // Like the engine, a call follows the first connection of a port whose target exists.
+    if (target && !followed.has(key)) { followed.add(key); wired.push(e); }
+  });
+  return { findings: out, wired };
+}
+
+function reachable(g: Graph): Set<string> {
+  const seen = new Set<string>();
+  if (!g.byId.has(g.flow.start)) return seen;
+  const todo = [g.flow.start];
+  while (todo.length) {
+    const id = todo.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const e of g.wired) if (e.source === id && !seen.has(e.target)) todo.push(e.target);
+  }
+  return seen;
+}
+
+/** Is `port` of `node` followed somewhere: its own edge, or its fallback's (holiday → closed)? */
+function isWired(g: Graph, node: FlowNode, port: string, depth = 0): boolean {
+  if (g.wired.some((e) => e.source === node.id && e.sourceHandle === port)) return true;
+  const fb = g.kind(node).fallbacks?.[port];
+  return !!fb && fb !== port && depth < 10 && isWired(g, node, fb, depth + 1);
+}
+
+function reachFindings(g: Graph): Finding[] {
+  const out: Finding[] = [];
+  const seen = reachable(g);
+  const startOk = g.byId.has(g.flow.start);
+  for (const n of g.byId.values()) {
+    // With no start every step is unreachable; the start-missing error already says so.
+    if (startOk && !seen.has(n.id)) out.push({ code: 'unreachable', severity: 'warning', node: n.id, message: `No call can reach ${nodeName(n)}; connect it to the flow or delete it.` });
+    const wanted = safe(() => g.kind(n).reachablePorts?.(n.data as never) ?? [], [] as string[]);
+    for (const port of wanted) {
+      if (!isWired(g, n, port)) out.push({ code: 'unwired-port', severity: 'warning', node: n.id, port, message: `${sentence(nodeName(n))} has no path ${portPhrase(port)}.` });
+    }
+  }
+  return out;
+}
+
+function loopFindings(g: Graph): Finding[] {
+  // TeXML is the strict mode: say/play do not wait there, so a loop of them would spin.
+  const idle = [...g.byId.values()].filter((n) => !safe(() => g.kind(n).waits(n.data as never, 'texml'), true));
+  const idleIds = new Set(idle.map((n) => n.id));
+  const next = (id: string) => g.wired.filter((e) => e.source === id && idleIds.has(e.target)).map((e) => e.target);
+  return cycles(idle.map((n) => n.id), next).map((ids) => {
+    const first = g.byId.get(ids[0]!)!;
+    const via = ids.slice(1).map((id) => `"${nodeLabel(g.byId.get(id)!)}"`);
+    const how = via.length ? `leads back to itself through ${via.join(', ')}` : 'leads straight back to itself';
+    return { code: 'endless-loop', severity: 'error', node: first.id, nodes: ids, message: `${sentence(nodeName(first))} ${how} and nothing on the way waits for the caller: this loop would repeat forever without waiting for the caller.` };
+  });
+}
+
+function kindFindings(g: Graph): Finding[] {
+  const out: Finding[] = [];
+  for (const n of g.byId.values()) {
+    const lint = g.kind(n).lint;
+    if (!lint) continue;
+    const found = safe(() => lint(n.data as never, { timezone: g.flow.timezone }), [{ code: 'lint-failed', severity: 'warning' as const, message: `We could not fully check ${nodeName(n)}; review its settings.` }]);
+    for (const f of found) out.push({ code: f.code, severity: f.severity, node: n.id, message: f.message });
+  }
+  return out;
+}
+
+/** Graph and per-kind findings for a flow that passed the schema. */
+export function graphFindings(flow: Flow, lookup: KindLookup = kindOf): Finding[] {
+  const byId = new Map<string, FlowNode>();
+  for (const n of flow.nodes) if (!byId.has(n.id)) byId.set(n.id, n);
+  const kind = (n: FlowNode) => lookup(n.type) ?? NO_KIND;
+  const edges = edgeFindings(flow, byId, kind);
+  const g: Graph = { flow, kind, byId, wired: edges.wired };
+  return [...nodesFindings(flow, byId), ...edges.findings, ...reachFindings(g), ...loopFindings(g), ...kindFindings(g)];
+}
