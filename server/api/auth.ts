@@ -1,0 +1,20 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { AppError } from '../errors.js';
+import type { Company } from '../store/types.js';
+import type { Ctx } from '../deps.js';
+
+/** The company of the API key on this request (set by {@link requireKey}). */
+export function companyOf(res: Response): Company {
+  return res.locals.company as Company;
+}
+
+/** `Authorization: Bearer <key>` → the key's company; 401 without a valid key. */
+export function requireKey(ctx: Ctx): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
+    const company = m ? await ctx.store.companyByKey(m[1]!) : undefined;
+    if (!company) return next(new AppError('unauthorized', m ? 'API key not recognised' : 'Send Authorization: Bearer <API key>'));
+    res.locals.company = company;
+    next();
+  };
+}

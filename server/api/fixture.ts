@@ -1,0 +1,36 @@
+import type { Ctx } from '../deps.js';
+import type { CallLogRow } from '../store/types.js';
+
+/** The fixture folder of a handled call, as `{files: {name: content}}`. */
+export interface FixtureExport { files: { 'flow.json': unknown; 'events.jsonl': string; 'expected.jsonl': string } }
+
+/** Our stored answer in the fixture's `expected.jsonl` shape: `{texml}` or `{commands}`. */
+function expectedLine(kind: string, answer: string | null): unknown {
+  if (kind === 'texml') return { texml: answer ?? '' };
+  try {
+    const parsed = JSON.parse(answer ?? '{}') as { commands?: unknown[] };
+    return { commands: parsed.commands ?? [] };
+  } catch {
+    return { commands: [] };
+  }
+}
+
+/**
+ * Exports a call as `fixtures/NAME/`: the flow version it ran on, every
+ * accepted webhook as received (headers, raw body, path, method) and what we
+ * answered, so `callflow simulate --fixture` can replay it.
+ */
+export async function fixtureFor(ctx: Ctx, call: CallLogRow): Promise<FixtureExport> {
+  const session = await ctx.store.getSession(call.callId);
+  const version = session ? await ctx.store.getVersion(session.companyId, session.flowId, session.version) : undefined;
+  const hooks = (await ctx.store.webhooksForCall(call.callId)).filter((w) => w.status !== null && w.status < 400);
+  const events = hooks.map((w) => JSON.stringify({ headers: w.headers, body: w.rawBody, path: w.path, method: w.method }));
+  const expected = hooks.map((w) => JSON.stringify(expectedLine(w.kind, w.answer)));
+  return {
+    files: {
+      'flow.json': version?.doc ?? null,
+      'events.jsonl': events.length ? `${events.join('\n')}\n` : '',
+      'expected.jsonl': expected.length ? `${expected.join('\n')}\n` : '',
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { parseFlow } from '../../engine/schema.js';
+import { simulate } from '../../engine/simulate.js';
+import { renderTexml } from '../../engine/texml.js';
+import { toCommands } from '../../engine/call-control.js';
+import { AppError } from '../errors.js';
+import type { Ctx } from '../deps.js';
+import { texmlUrls } from '../webhooks/texml.js';
+
+const body = z.object({
+  flow: z.unknown(),
+  digits: z.array(z.string().max(64)).max(100).optional(),
+  speech: z.array(z.string().max(500)).max(100).optional(),
+  at: z.iso.datetime({ offset: true }).optional(),
+  from: z.string().regex(/^\+[1-9]\d{1,14}$/, 'Use E.164, e.g. +13125550100').optional(),
+  mode: z.enum(['texml', 'call-control']).default('texml'),
+});
+
+/** `POST /api/flows/simulate`: drives the engine's scripted simulation and renders each step as Telnyx would get it. */
+export function simulateRoute(ctx: Ctx): RequestHandler {
+  return (req, res) => {
+    const b = body.parse(req.body);
+    let flow;
+    try { flow = parseFlow(b.flow); } catch (err) {
+      if (err instanceof z.ZodError) {
+        const i = err.issues[0]!;
+        const path = ['flow', ...(i.path as (string | number)[])];
+        throw new AppError('bad_request', `${path.join('.')}: ${i.message}`, path);
+      }
+      throw err;
+    }
+    const at = b.at ?? ctx.now().toISOString();
+    const { steps } = simulate(flow, { at, mode: b.mode, from: b.from, digits: b.digits, speech: b.speech });
+    res.json({
+      steps: steps.map((s) => ({
+        event: s.event,
+        node: s.waitingIn ?? null,
+        instructions: s.instructions,
+        ...(b.mode === 'texml'
+          ? { texml: renderTexml(s.instructions, texmlUrls(ctx)) }
+          : { commands: toCommands(s.instructions, { callId: 'sim-call', flowId: flow.id }) }),
+        trace: s.trace,
+      })),
+    });
+  };
+}

@@ -1,0 +1,67 @@
+import express, { type Express } from 'express';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openSqliteStore } from './store/sqlite.js';
+import type { AppDeps, Ctx } from './deps.js';
+import { AppError, errorHandler } from './errors.js';
+import { requireKey, companyOf } from './api/auth.js';
+import { flowsRouter, schemaRouter } from './api/flows.js';
+import { numbersRouter } from './api/numbers.js';
+import { callsRouter } from './api/calls.js';
+import { signatureChecker } from './webhooks/verify.js';
+import { texmlRouter } from './webhooks/texml.js';
+import { callControlRouter } from './webhooks/call-control.js';
+import { messagingRouter } from './webhooks/messaging.js';
+
+export type { AppDeps } from './deps.js';
+
+/** The app plus what tests and main need to reach (the store, to close it). */
+export type CallflowApp = Express & { locals: { ctx: Ctx } };
+
+/**
+ * Builds the express app without listening: webhooks (raw bodies, signature
+ * checked), the `/api` routes (Bearer key, company-scoped), the sandbox and
+ * the builder when given. `app.locals.ctx.store` is the open store.
+ */
+export function createApp(deps: AppDeps): CallflowApp {
+  const now = deps.now ?? (() => new Date());
+  const store = typeof deps.db === 'string' ? openSqliteStore(deps.db, now) : deps.db;
+  const ctx: Ctx = {
+    store, log: deps.log, telnyx: deps.telnyx, publicUrl: () => deps.publicUrl().replace(/\/+$/, ''), now,
+    commandAttempts: deps.commandAttempts ?? 3, retryDelayMs: deps.retryDelayMs ?? 200,
+  };
+  const app = express() as CallflowApp;
+  app.locals.ctx = ctx;
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+
+  // Webhooks first: they need the raw body, before any JSON parser.
+  const check = signatureChecker(deps.webhookPublicKeys);
+  app.use(texmlRouter(ctx, check));
+  app.use(callControlRouter(ctx, check));
+  app.use(messagingRouter(ctx, check));
+  if (deps.sandbox) app.use('/sandbox', deps.sandbox);
+
+  app.use('/api', express.json({ limit: '256kb' }));
+  app.use(schemaRouter());
+  app.use('/api', requireKey(ctx));
+  app.get('/api/me', (_req, res) => {
+    const c = companyOf(res);
+    res.json({ company: { id: c.id, name: c.name } });
+  });
+  app.use(flowsRouter(ctx));
+  app.use(numbersRouter(ctx));
+  app.use(callsRouter(ctx));
+  app.use('/api', (req, _res, next) => next(new AppError('not_found', `No route ${req.method} ${req.originalUrl}`)));
+
+  if (deps.builderDir && existsSync(deps.builderDir)) {
+    const dir = resolve(deps.builderDir);
+    app.use(express.static(dir, { index: 'index.html' }));
+    app.get('/{*splat}', (req, res, next) => {
+      if (req.path.startsWith('/webhooks') || req.path.startsWith('/sandbox')) return next();
+      res.sendFile(join(dir, 'index.html'));
+    });
+  }
+  app.use(errorHandler(ctx.log));
+  return app;
+}

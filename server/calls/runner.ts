@@ -1,0 +1,65 @@
+import { parseFlow, type Flow } from '../../engine/schema.js';
+import { step } from '../../engine/step.js';
+import type { EngineEvent, Instruction, StepResult } from '../../engine/types.js';
+import type { Ctx } from '../deps.js';
+import type { SessionRow } from '../store/types.js';
+
+// Flow versions are immutable, so a parsed version never goes stale.
+const flows = new Map<string, Flow>();
+
+/** The cache key of a flow version (also the compiled machine's cache key). */
+export const versionKey = (companyId: string, flowId: string, version: number) => `${companyId}/${flowId}@${version}`;
+
+/** The flow version a session runs on (the one it started on, even after a new publish). */
+export async function flowFor(ctx: Ctx, s: Pick<SessionRow, 'companyId' | 'flowId' | 'version'>): Promise<Flow> {
+  const key = versionKey(s.companyId, s.flowId, s.version);
+  let flow = flows.get(key);
+  if (!flow) {
+    const v = await ctx.store.getVersion(s.companyId, s.flowId, s.version);
+    if (!v) throw new Error(`flow version ${key} is missing`);
+    flow = parseFlow(v.doc);
+    flows.set(key, flow);
+  }
+  return flow;
+}
+
+/** What advancing a session did. `stale`: someone else stepped it first (a raced retry); `ignored`: the engine did nothing. */
+export type Advance =
+  | { kind: 'stepped'; result: StepResult; flow: Flow }
+  | { kind: 'ignored' | 'stale' };
+
+/**
+ * Runs one engine step for a stored session and persists it with a single
+ * conditional write on the session's seq. Events the engine ignores (no
+ * trace, no instructions, same node) are not persisted, so a harmless stray
+ * event does not make the next real one look stale.
+ */
+export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent): Promise<Advance> {
+  const flow = await flowFor(ctx, session);
+  const company = await ctx.store.company(session.companyId);
+  const cursors = await ctx.store.cursors(session.companyId, session.flowId);
+  const env = { now: ctx.now().toISOString(), mode: session.mode, cursors, company: { name: company?.name ?? '', id: session.companyId } };
+  const result = step(flow, session.snapshot, event, env, { version: versionKey(session.companyId, session.flowId, session.version) });
+  const untouched = session.snapshot && !result.trace.length && !result.instructions.length && result.snapshot.value === session.snapshot.value;
+  if (untouched) return { kind: 'ignored' };
+  if (!(await ctx.store.saveSnapshot(session.callId, session.seq, result.snapshot))) return { kind: 'stale' };
+  const changed = Object.fromEntries(Object.entries(result.cursors).filter(([k, v]) => cursors[k] !== v));
+  if (Object.keys(changed).length) await ctx.store.saveCursors(session.companyId, session.flowId, changed);
+  if (event.type === 'call.ended' || result.snapshot.status === 'done') {
+    await ctx.store.patchCallLog(session.callId, { endedAt: ctx.now().toISOString(), ...(event.type === 'call.ended' ? { hangupCause: event.cause } : {}) });
+  }
+  await sendSms(ctx, session, result.instructions);
+  return { kind: 'stepped', result, flow };
+}
+
+/** TeXML has no SMS verb and Call Control has no SMS command: `sms` goes through the messaging API in both modes. */
+async function sendSms(ctx: Ctx, session: SessionRow, instructions: Instruction[]): Promise<void> {
+  for (const i of instructions) {
+    if (i.verb !== 'sms') continue;
+    try {
+      await ctx.telnyx.messages.send({ from: i.from, to: i.to, text: i.text, ...(i.mediaUrls?.length ? { media_urls: i.mediaUrls } : {}) });
+    } catch (err) {
+      ctx.log.warn({ err, callId: session.callId, node: i.node }, 'sms from flow failed');
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import type Telnyx from 'telnyx';
+import type { Store } from './store/types.js';
+
+/** What `createApp` needs; everything with I/O comes in here so tests can swap it. */
+export interface AppDeps {
+  /** A store, or the path of the SQLite file to open. */
+  db: string | Store;
+  log: Logger;
+  /** The official SDK client (its baseURL ends in /v2). */
+  telnyx: Telnyx;
+  /** How Telnyx reaches this server, no trailing slash (action URLs are built from it). */
+  publicUrl: () => string;
+  /** Base64 raw 32-byte Ed25519 public keys trusted for webhooks. */
+  webhookPublicKeys: string[];
+  /** Clock for the engine and timestamps (tests inject one). */
+  now?: () => Date;
+  /** The offline Telnyx sandbox, mounted at /sandbox. */
+  sandbox?: Router;
+  /** Built builder files, served at / with an SPA fallback. */
+  builderDir?: string;
+  /** Attempts per Call Control command before it counts as failed (default 3). */
+  commandAttempts?: number;
+  /** Milliseconds between command retries (default 200; tests use 0). */
+  retryDelayMs?: number;
+}
+
+/** Resolved deps shared by routes and services. */
+export interface Ctx {
+  store: Store;
+  log: Logger;
+  telnyx: Telnyx;
+  publicUrl: () => string;
+  now: () => Date;
+  commandAttempts: number;
+  retryDelayMs: number;
+}

@@ -1,0 +1,138 @@
+import { Router } from 'express';
+import { answerCommand, decodeClientState, encodeClientState, toCommands, type ClientState, type Command } from '../../engine/call-control.js';
+import type { EngineEvent } from '../../engine/types.js';
+import { advance } from '../calls/runner.js';
+import type { Ctx } from '../deps.js';
+import type { SessionRow } from '../store/types.js';
+import { APOLOGY_NODE, endSafely, executeCommands, sendCommand, type ExecOptions } from '../telnyx/executor.js';
+import { rawBody, webhook, type Answer, type Incoming } from './capture.js';
+import { ccEvent, dialStatusOf, type CcPayload } from './cc-events.js';
+import { NOT_IN_SERVICE } from './texml.js';
+
+const NOT_IN_SERVICE_NODE = '__not_in_service';
+interface Envelope { data?: { id?: string; event_type?: string; payload?: CcPayload } }
+
+const json = (body: unknown, extra: Partial<Answer> = {}): Answer => ({ status: 200, contentType: 'application/json', body: JSON.stringify(body), ...extra });
+
+/** Runs commands; on a hard failure the call gets the safe ending (apology, then hangup). */
+async function run(ctx: Ctx, ccid: string, flow: string, commands: Command[], o: ExecOptions): Promise<Record<string, unknown>> {
+  const res = await executeCommands(ctx.telnyx, ccid, commands, o);
+  if (res.ok) return { commands };
+  const cs = encodeClientState({ flow, node: APOLOGY_NODE, seq: 0 });
+  const fallback = await endSafely(ctx.telnyx, ccid, cs, String(commands[0]?.body.command_id ?? 'x'), o);
+  return { commands, failed: res.failed, fallback };
+}
+
+/** call.initiated: route by number, create the session and answer (or answer to say the number is not in service). */
+async function initiated(ctx: Ctx, ccid: string, p: CcPayload, o: ExecOptions): Promise<Record<string, unknown>> {
+  if (p.direction !== 'incoming') return { ignored: 'outgoing leg' };
+  const number = p.to ? await ctx.store.numberByE164(p.to) : undefined;
+  const flow = number?.flowId ? await ctx.store.getFlow(number.companyId, number.flowId) : undefined;
+  if (!number || !flow?.publishedVersion) {
+    const cmd: Command = { action: 'answer', body: { client_state: encodeClientState({ flow: '__none', node: NOT_IN_SERVICE_NODE, seq: 0 }), command_id: `answer-${ccid}` } };
+    return run(ctx, ccid, '__none', [cmd], o);
+  }
+  const base = { callId: ccid, companyId: number.companyId, flowId: flow.id, version: flow.publishedVersion, mode: 'call-control' as const };
+  await ctx.store.createSession({ ...base, callSessionId: p.call_session_id ?? null });
+  await ctx.store.startCallLog({ ...base, direction: 'inbound', from: p.from ?? null, to: p.to ?? null, startedAt: ctx.now().toISOString() });
+  return run(ctx, ccid, flow.id, [answerCommand(ccid, flow.id)], o);
+}
+
+/** Steps the session with `event` and carries out the commands. */
+async function stepAndRun(ctx: Ctx, session: SessionRow, event: EngineEvent, o: ExecOptions): Promise<Record<string, unknown>> {
+  const adv = await advance(ctx, session, event);
+  if (adv.kind !== 'stepped') return { ignored: adv.kind };
+  if (session.mode !== 'call-control' || event.type === 'call.ended') return { commands: [] };
+  return run(ctx, session.callId, session.flowId, toCommands(adv.result.instructions, { callId: session.callId, flowId: session.flowId }), o);
+}
+
+/** Marks that the dial of the session's current step was bridged. */
+const bridgeKey = (s: SessionRow) => `bridged:${s.callId}:${s.seq}`;
+
+/** Is this event about a step the call has already left? (Late or reordered delivery.) */
+const isStale = (cs: ClientState | undefined, s: SessionRow) => !!cs && cs.flow === s.flowId && cs.seq !== s.seq;
+
+async function handle(ctx: Ctx, type: string, p: CcPayload, o: ExecOptions): Promise<{ body: Record<string, unknown>; session?: SessionRow }> {
+  const ccid = p.call_control_id ?? '';
+  const cs = decodeClientState(p.client_state);
+  if (type === 'call.initiated') {
+    const body = await initiated(ctx, ccid, p, o);
+    return { body, session: await ctx.store.getSession(ccid) };
+  }
+  // The safe endings: not-in-service message after answer, and hangup after any apology.
+  if (type === 'call.answered' && cs?.node === NOT_IN_SERVICE_NODE) {
+    const speak: Command = { action: 'speak', body: { payload: NOT_IN_SERVICE, voice: 'female', language: 'en-US', client_state: encodeClientState({ flow: '__none', node: APOLOGY_NODE, seq: 0 }), command_id: `nis-${ccid}` } };
+    return { body: await run(ctx, ccid, '__none', [speak], o) };
+  }
+  if ((type === 'call.speak.ended' || type === 'call.playback.ended') && cs?.node === APOLOGY_NODE) {
+    await sendCommand(ctx.telnyx, ccid, { action: 'hangup', body: { command_id: `apology-end-${ccid}` } }, o);
+    return { body: { commands: [{ action: 'hangup' }] } };
+  }
+  let session = ccid ? await ctx.store.getSession(ccid) : undefined;
+  if (!session && p.call_session_id) {
+    // Not our leg: the transfer target (same call session), or a recording event without call_control_id.
+    const owner = await ctx.store.sessionByCallSessionId(p.call_session_id);
+    if (owner && type === 'call.hangup' && ccid && ccid !== owner.callId) {
+      if (isStale(cs, owner) || !cs) return { body: { ignored: 'stale target leg' }, session: owner };
+      const bridged = (await ctx.store.eventAnswer(bridgeKey(owner))) !== undefined;
+      const status = bridged ? 'connected' : dialStatusOf(p.hangup_cause);
+      return { body: await stepAndRun(ctx, owner, { type: 'dial.ended', status }, o), session: owner };
+    }
+    if (owner && type === 'call.recording.saved') session = owner;
+    else if (owner) return { body: { ignored: 'other leg' }, session: owner };
+  }
+  if (!session) return { body: { ignored: 'unknown call' } };
+  if (type === 'call.answered') {
+    if (session.snapshot) return { body: { ignored: 'already started' }, session };
+    await ctx.store.patchCallLog(session.callId, { answeredAt: ctx.now().toISOString() });
+    const log = await ctx.store.getCall(session.companyId, session.callId);
+    const started: EngineEvent = { type: 'call.started', from: log?.from ?? p.from ?? '', to: log?.to ?? p.to ?? '', callId: session.callId, direction: 'inbound' };
+    return { body: await stepAndRun(ctx, session, started, o), session };
+  }
+  if (type === 'call.hangup') {
+    await ctx.store.patchCallLog(session.callId, { endedAt: ctx.now().toISOString(), hangupCause: p.hangup_cause, hangupSource: p.hangup_source });
+  }
+  if (type === 'call.machine.detection.ended') await ctx.store.patchCallLog(session.callId, { amdResult: p.result });
+  if (type === 'call.bridged') {
+    // Bridged: the transfer connected. The flow carries on when the conversation ends
+    // (the target leg hangs up), as TeXML's Dial action does; stepping now would run the
+    // next node (often a hangup) over a live conversation.
+    if (!isStale(cs, session)) await ctx.store.claimEvent(bridgeKey(session));
+    return { body: { bridged: true }, session };
+  }
+  const event = ccEvent(type, p);
+  if (event?.type === 'recording.saved') await ctx.store.patchCallLog(session.callId, { recordingUrl: event.url, recordingSeconds: event.seconds });
+  if (!event) return { body: { ignored: type }, session };
+  if (type !== 'call.hangup' && isStale(cs, session)) return { body: { ignored: 'stale', seq: cs?.seq, current: session.seq }, session };
+  return { body: await stepAndRun(ctx, session, event, o), session };
+}
+
+async function callControl(ctx: Ctx, inc: Incoming): Promise<Answer> {
+  let env: Envelope;
+  try { env = JSON.parse(inc.raw) as Envelope; } catch {
+    return { status: 400, contentType: 'application/json', body: JSON.stringify({ error: { code: 'bad_request', message: 'Body is not JSON', path: [] } }) };
+  }
+  const id = env.data?.id;
+  const type = env.data?.event_type;
+  if (!id || !type) return { status: 400, contentType: 'application/json', body: JSON.stringify({ error: { code: 'bad_request', message: 'data.id and data.event_type are required', path: ['data'] } }) };
+  const p = env.data?.payload ?? {};
+  const key = `cc:${id}`;
+  // One conditional insert before any side effect: a retried event gets the first answer back.
+  if (!(await ctx.store.claimEvent(key))) {
+    const stored = await ctx.store.eventAnswer(key);
+    const s = p.call_control_id ? await ctx.store.getSession(p.call_control_id) : undefined;
+    return { status: 200, contentType: 'application/json', body: stored ?? JSON.stringify({ duplicate: true }), eventId: id, callId: s?.callId ?? null, companyId: s?.companyId ?? null };
+  }
+  const o: ExecOptions = { attempts: ctx.commandAttempts, delayMs: ctx.retryDelayMs, log: ctx.log };
+  const { body, session } = await handle(ctx, type, p, o);
+  const answer = JSON.stringify(body);
+  await ctx.store.setEventAnswer(key, answer);
+  return json(body, { eventId: id, callId: session?.callId ?? null, companyId: session?.companyId ?? null });
+}
+
+/** POST /webhooks/call-control: Telnyx Voice API v2 events (JSON envelope). */
+export function callControlRouter(ctx: Ctx, check: (raw: string, h: Record<string, string>) => Promise<string | undefined>): Router {
+  const r = Router();
+  r.post('/webhooks/call-control', rawBody, webhook(ctx, 'call-control', check, (i) => callControl(ctx, i), () => json({ error: 'internal' })));
+  return r;
+}

@@ -1,0 +1,82 @@
+import express, { type RequestHandler, type Router } from 'express';
+import type { Ctx } from '../deps.js';
+import type { WebhookRow } from '../store/types.js';
+
+/** A verified webhook as received. */
+export interface Incoming {
+  raw: string;
+  headers: Record<string, string>;
+  method: string;
+  /** The path as received (with query), e.g. `/webhooks/texml/gather-menu-1?event=timeout`. */
+  path: string;
+  params: Record<string, string>;
+  query: Record<string, string>;
+}
+
+/** What a webhook handler answers, plus what the webhook log should know. */
+export interface Answer {
+  status: number;
+  contentType: 'text/xml' | 'application/json';
+  body: string;
+  callId?: string | null;
+  companyId?: string | null;
+  eventId?: string | null;
+}
+
+/** Headers worth keeping (the signature pair and content metadata), so a fixture can be replayed. */
+function keptHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (typeof v === 'string') out[k.toLowerCase()] = v;
+  return out;
+}
+
+/** Raw body (signatures cover the exact bytes) with the 256 kB limit. */
+export const rawBody = express.raw({ type: () => true, limit: '256kb' });
+
+/**
+ * Wraps a webhook handler: keeps the raw body, verifies the signature (401
+ * `bad_signature` otherwise), calls the handler, and stores the webhook with
+ * its headers, raw body and our answer — rejected ones too.
+ */
+export function webhook(
+  ctx: Ctx,
+  kind: WebhookRow['kind'],
+  check: (raw: string, headers: Record<string, string>) => Promise<string | undefined>,
+  handler: (inc: Incoming) => Promise<Answer>,
+  onError: (err: unknown, inc: Incoming) => Answer,
+): RequestHandler {
+  return async (req, res) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    const headers = keptHeaders(req.headers);
+    const query = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+    const inc: Incoming = { raw, headers, method: req.method, path: req.originalUrl, params: req.params as Record<string, string>, query };
+    const bad = await check(raw, headers);
+    let answer: Answer;
+    if (bad) {
+      ctx.log.warn({ path: req.path, reason: bad }, 'webhook rejected: bad signature');
+      answer = { status: 401, contentType: 'application/json', body: JSON.stringify({ error: { code: 'bad_signature', message: `Webhook signature rejected: ${bad}` } }) };
+    } else {
+      try {
+        answer = await handler(inc);
+      } catch (err) {
+        ctx.log.error({ err, path: req.path }, 'webhook handler failed');
+        answer = onError(err, inc);
+      }
+    }
+    try {
+      await ctx.store.recordWebhook({
+        receivedAt: ctx.now().toISOString(), kind, method: req.method, path: req.originalUrl, headers, rawBody: raw,
+        eventId: answer.eventId ?? null, callId: answer.callId ?? null, companyId: answer.companyId ?? null, status: answer.status, answer: answer.body,
+      });
+    } catch (err) {
+      ctx.log.error({ err }, 'could not store webhook');
+    }
+    res.status(answer.status).type(answer.contentType).send(answer.body);
+  };
+}
+
+/** Mounts a handler on GET and POST (Telnyx may use either for TeXML). */
+export function getAndPost(router: Router, path: string, ...h: RequestHandler[]): void {
+  router.get(path, ...h);
+  router.post(path, ...h);
+}

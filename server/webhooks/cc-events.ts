@@ -1,0 +1,51 @@
+import type { DialStatus, EngineEvent } from '../../engine/types.js';
+
+/** The fields of a Call Control payload the server reads (TELNYX.md §3). */
+export interface CcPayload {
+  call_control_id?: string; call_leg_id?: string; call_session_id?: string; client_state?: string | null;
+  direction?: string; from?: string; to?: string; status?: string; digits?: string;
+  hangup_cause?: string; hangup_source?: string; result?: string;
+  recording_urls?: { mp3?: string; wav?: string }; public_recording_urls?: { mp3?: string; wav?: string };
+  recording_started_at?: string; recording_ended_at?: string;
+}
+
+/** Telnyx hangup_cause of a transfer target leg → how the dial ended. */
+export function dialStatusOf(cause: string | undefined): DialStatus {
+  if (cause === 'timeout' || cause === 'no_answer' || cause === 'originator_cancel') return 'no-answer';
+  if (cause === 'user_busy') return 'busy';
+  return 'failed';
+}
+
+const seconds = (a?: string, b?: string) => {
+  const d = (Date.parse(b ?? '') - Date.parse(a ?? '')) / 1000;
+  return Number.isFinite(d) && d > 0 ? Math.round(d) : 0;
+};
+
+/**
+ * The engine event a Call Control webhook on OUR leg means, or undefined
+ * when it means nothing to the flow (call.initiated, call.answered and a
+ * target leg's hangup are handled by the route itself).
+ */
+export function ccEvent(type: string, p: CcPayload): EngineEvent | undefined {
+  switch (type) {
+    case 'call.speak.ended':
+    case 'call.playback.ended':
+      return p.status === undefined || p.status === 'completed' ? { type: 'prompt.ended' } : undefined;
+    case 'call.gather.ended':
+      if (p.status === 'call_hangup' || p.status === 'cancelled' || p.status === 'cancelled_amd') return undefined;
+      if (p.status === 'timeout' || !p.digits) return { type: 'input.timeout' };
+      return { type: 'input.digits', digits: p.digits };
+    case 'call.recording.saved': {
+      const url = p.recording_urls?.mp3 ?? p.public_recording_urls?.mp3 ?? p.recording_urls?.wav;
+      return url ? { type: 'recording.saved', url, seconds: seconds(p.recording_started_at, p.recording_ended_at) } : { type: 'recording.empty' };
+    }
+    case 'call.bridged':
+      return { type: 'dial.ended', status: 'connected' };
+    case 'call.machine.detection.ended':
+      return { type: 'amd.ended', result: p.result ?? 'not_sure' };
+    case 'call.hangup':
+      return { type: 'call.ended', cause: p.hangup_cause };
+    default:
+      return undefined;
+  }
+}

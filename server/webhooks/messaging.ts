@@ -1,0 +1,28 @@
+import { Router } from 'express';
+import type { Ctx } from '../deps.js';
+import { rawBody, webhook, type Answer, type Incoming } from './capture.js';
+
+interface MessageEnvelope { data?: { id?: string; event_type?: string; payload?: { to?: { phone_number?: string }[] } } }
+
+const answer = (status: number, body: unknown, extra: Partial<Answer> = {}): Answer => ({ status, contentType: 'application/json', body: JSON.stringify(body), ...extra });
+
+/** message.received / sent / finalized: verified, stored and processed once (the messages work acts on them). */
+async function messaging(ctx: Ctx, inc: Incoming): Promise<Answer> {
+  let env: MessageEnvelope;
+  try { env = JSON.parse(inc.raw) as MessageEnvelope; } catch {
+    return answer(400, { error: { code: 'bad_request', message: 'Body is not JSON', path: [] } });
+  }
+  const id = env.data?.id;
+  if (!id || !env.data?.event_type) return answer(400, { error: { code: 'bad_request', message: 'data.id and data.event_type are required', path: ['data'] } });
+  const first = await ctx.store.claimEvent(`msg:${id}`);
+  const to = env.data.payload?.to?.[0]?.phone_number;
+  const number = to ? await ctx.store.numberByE164(to) : undefined;
+  return answer(200, { ok: true, duplicate: !first }, { eventId: id, companyId: number?.companyId ?? null });
+}
+
+/** POST /webhooks/messaging. */
+export function messagingRouter(ctx: Ctx, check: (raw: string, h: Record<string, string>) => Promise<string | undefined>): Router {
+  const r = Router();
+  r.post('/webhooks/messaging', rawBody, webhook(ctx, 'messaging', check, (i) => messaging(ctx, i), () => answer(200, { ok: false })));
+  return r;
+}
