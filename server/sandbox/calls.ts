@@ -1,0 +1,68 @@
+/**
+ * `POST /sandbox/calls` places a simulated inbound call and answers with its
+ * transcript once it has ended; `GET /sandbox/calls/:id` shows a call.
+ */
+import { Router } from 'express';
+import type { SandboxContext } from './context.js';
+import { CcLeg } from './cc-leg.js';
+import type { NumberStore } from './numbers.js';
+import { playTexmlCall } from './texml-player.js';
+import { SimCall, type CalleeOutcome, type CallScript, type Mode } from './sim-call.js';
+import { body, isE164 } from './util.js';
+
+const OUTCOMES: CalleeOutcome[] = ['answer', 'no-answer', 'busy', 'voicemail', 'failed'];
+type Bad = { code: string; message: string; path: string };
+
+/** Checks the request; returns the problem (with its field path) or the call's parameters. */
+export function parseCallRequest(b: Record<string, unknown>): Bad | { to: string; from: string; mode?: Mode; script: CallScript } {
+  const bad = (path: string, message: string): Bad => ({ code: 'invalid_request', message, path });
+  if (!isE164(b.to)) return bad('to', 'to must be a phone number in E.164 format, e.g. +13125550100');
+  if (b.from !== undefined && !isE164(b.from)) return bad('from', 'from must be a phone number in E.164 format');
+  const strings = (k: string) => b[k] === undefined || (Array.isArray(b[k]) && (b[k] as unknown[]).every((x) => typeof x === 'string'));
+  for (const k of ['digits', 'speech']) if (!strings(k)) return bad(k, `${k} must be an array of strings`);
+  if (b.digits && (b.digits as string[]).some((d) => !/^[0-9*#]*$/.test(d))) return bad('digits', 'digits entries may contain only 0-9, * and #');
+  if (b.callee !== undefined && (!Array.isArray(b.callee) || b.callee.some((c) => !OUTCOMES.includes(c)))) return bad('callee', `callee entries must be one of ${OUTCOMES.join(', ')}`);
+  if (b.mode !== undefined && b.mode !== 'texml' && b.mode !== 'call-control') return bad('mode', 'mode must be texml or call-control');
+  if (b.hangupAfterSeconds !== undefined && (typeof b.hangupAfterSeconds !== 'number' || b.hangupAfterSeconds < 0)) return bad('hangupAfterSeconds', 'hangupAfterSeconds must be a number >= 0');
+  return {
+    to: b.to, from: (b.from as string) ?? '+13125550147', mode: b.mode as Mode | undefined,
+    script: { digits: b.digits as string[], speech: b.speech as string[], callee: b.callee as CalleeOutcome[], hangupAfterSeconds: b.hangupAfterSeconds as number | undefined },
+  };
+}
+
+/** Starts a call and resolves when it has ended (or the sandbox's time limit passed). */
+export async function placeCall(ctx: SandboxContext, numbers: NumberStore, legs: Map<string, CcLeg>, req: { to: string; from: string; mode?: Mode; script: CallScript }): Promise<SimCall> {
+  const owned = numbers.byNumber(req.to);
+  const mode: Mode = req.mode ?? (owned?.connection_id === ctx.callControlConnectionId ? 'call-control' : 'texml');
+  const conn = mode === 'call-control' ? ctx.callControlConnectionId : ctx.texmlConnectionId;
+  const call = new SimCall(mode, req.from, req.to, conn, 'incoming', req.script, ctx.now());
+  ctx.calls.set(call.id, call);
+  if (mode === 'texml') void playTexmlCall(ctx, call);
+  else {
+    const leg = new CcLeg(ctx, call, `${ctx.publicUrl()}/webhooks/call-control`);
+    legs.set(call.id, leg);
+    leg.enqueue(() => leg.emit('call.initiated', { direction: 'incoming', state: 'parked', start_time: call.startedAt.toISOString(), caller_id_name: call.from, connection_codecs: 'G722,PCMU,PCMA,G729', offered_codecs: 'PCMU,PCMA' }).then(() => undefined));
+  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([call.done, new Promise<void>((r) => { timer = setTimeout(r, ctx.callTimeoutMs); })]);
+  clearTimeout(timer);
+  if (!call.ended) call.end({ by: 'error', reason: `call still running after ${ctx.callTimeoutMs} ms` }, { kind: 'error', text: 'the sandbox gave up waiting for the call to end' });
+  return call;
+}
+
+export function callsRouter(ctx: SandboxContext, numbers: NumberStore, legs: Map<string, CcLeg>): Router {
+  const r = Router();
+  r.post('/calls', async (req, res) => {
+    const parsed = parseCallRequest(body(req));
+    if ('code' in parsed) { res.status(400).json({ error: parsed }); return; }
+    const call = await placeCall(ctx, numbers, legs, parsed);
+    res.json(call.summary());
+  });
+  r.get('/calls/:id', (req, res) => {
+    const call = ctx.calls.get(req.params.id);
+    if (!call) { res.status(404).json({ error: { code: 'not_found', message: `no sandbox call ${req.params.id}`, path: 'id' } }); return; }
+    res.json(call.summary());
+  });
+  r.get('/calls', (_req, res) => { res.json({ data: [...ctx.calls.values()].map((c) => ({ callId: c.id, mode: c.mode, from: c.from, to: c.to, ended: c.ended ?? null })) }); });
+  return r;
+}

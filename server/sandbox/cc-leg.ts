@@ -1,0 +1,141 @@
+/**
+ * One Call Control leg as Telnyx runs it: commands are checked and answered
+ * at once, their effects (events, what the caller hears) run one after
+ * another, and a call nobody commands for a while is hung up by the caller.
+ */
+import { sendEvent, type SandboxContext } from './context.js';
+import { TALK_SECONDS, type SimCall } from './sim-call.js';
+import { callControlId, uuid } from './util.js';
+
+export type Body = Record<string, unknown>;
+
+export class CcLeg {
+  state: 'parked' | 'answered' | 'ended' = 'parked';
+  clientState = '';
+  readonly commandIds = new Set<string>();
+  /** Commands received, in order (what `replay` compares against expected.jsonl). */
+  readonly received: { action: string; body: Body }[] = [];
+  lastAction = '';
+  private chain: Promise<void> = Promise.resolve();
+  private pending = 0;
+  private idleTimer?: NodeJS.Timeout;
+
+  /** `passive`: a leg registered by replay; commands are logged, nothing is played. */
+  constructor(readonly ctx: SandboxContext, readonly call: SimCall, readonly webhookUrl: string, readonly passive = false) {}
+  get id(): string { return this.call.id; }
+
+  emit(type: string, extra: Body = {}, over: Body = {}): Promise<unknown> {
+    if (this.passive) return Promise.resolve();
+    const payload = {
+      call_control_id: this.id, call_leg_id: this.call.legId, call_session_id: this.call.sessionId,
+      client_state: this.clientState || null, connection_id: this.call.connectionId, from: this.call.from, to: this.call.to, ...extra, ...over,
+    };
+    return sendEvent(this.ctx, this.webhookUrl, type, payload, this.call);
+  }
+
+  /** Queues an effect behind the ones before it; re-arms the idle timer when the queue drains. */
+  enqueue(fn: () => Promise<void>): void {
+    this.pending++;
+    if (this.idleTimer) { clearTimeout(this.idleTimer); this.ctx.timers.delete(this.idleTimer); this.idleTimer = undefined; }
+    this.chain = this.chain.then(async () => { if (!this.call.ended) await fn(); }).catch((err: Error) => {
+      this.call.end({ by: 'error', reason: err.message }, { kind: 'error', text: `sandbox error: ${err.message}` });
+    }).finally(() => { if (--this.pending === 0) this.armIdle(); });
+  }
+
+  armIdle(): void {
+    if (this.call.ended || this.passive) return;
+    const t = setTimeout(() => { this.ctx.timers.delete(t); void this.idle(); }, this.ctx.idleMs);
+    this.ctx.timers.add(t);
+    this.idleTimer = t;
+  }
+
+  private async idle(): Promise<void> {
+    if (this.call.ended || this.pending) return;
+    if (this.state === 'parked') {
+      this.call.add('error', `the app never answered (no command within ${this.ctx.idleMs} ms of call.initiated)`);
+      await this.hangupBy('caller', 'originator_cancel', 'error', 'call was never answered');
+      return;
+    }
+    if (this.lastAction !== 'record_start') this.call.add('silence', 'no more commands from the app (dead air)', 5);
+    await this.hangupBy('caller', 'normal_clearing', 'caller', this.lastAction === 'record_start' ? 'caller hung up after recording' : 'caller hung up: nothing more happened');
+  }
+
+  /** Ends the call: a call.hangup event and the transcript's last line. */
+  async hangupBy(source: 'caller' | 'callee', cause: string, by: 'caller' | 'app' | 'transfer' | 'error', reason: string): Promise<void> {
+    if (this.call.ended) return;
+    this.state = 'ended';
+    this.call.add('hangup', source === 'caller' ? 'caller hung up' : 'the app hung up');
+    const sip = cause === 'call_rejected' ? '603' : cause === 'user_busy' ? '486' : '200';
+    await this.emit('call.hangup', { hangup_cause: cause, hangup_source: source, sip_hangup_cause: sip, start_time: this.call.startedAt.toISOString(), state: 'hangup', call_quality_stats: null });
+    this.call.end({ by, reason });
+  }
+
+  /** True (and the call ended) when the caller's time is up. */
+  async callerLeft(): Promise<boolean> {
+    if (this.call.ended) return true;
+    if (!this.call.callerWantsOut()) return false;
+    await this.hangupBy('caller', 'normal_clearing', 'caller', `caller hung up after ${this.call.hangupAfter}s`);
+    return true;
+  }
+
+  /** Rings a transfer target; answered calls end after the conversation. */
+  async transfer(b: Body): Promise<void> {
+    const to = String(b.to);
+    const outcome = this.call.nextCallee();
+    const targetState = typeof b.target_leg_client_state === 'string' ? b.target_leg_client_state : null;
+    const target = { call_control_id: callControlId(), call_leg_id: uuid(), client_state: targetState, from: (b.from as string) ?? this.call.to, to };
+    const timeout = Number(b.timeout_secs ?? 30);
+    this.call.add('ringing', to, outcome === 'no-answer' ? timeout : 4);
+    if (outcome === 'answer' || outcome === 'voicemail') {
+      await this.emit('call.bridged', { from: this.call.from, to });
+      this.call.add('connected', outcome === 'voicemail' ? `${to} (voicemail)` : to, TALK_SECONDS);
+      await this.emit('call.hangup', { hangup_cause: 'normal_clearing', hangup_source: 'caller', sip_hangup_cause: '200', state: 'hangup' }, target);
+      await this.hangupBy('caller', 'normal_clearing', 'transfer', `connected to ${to}`);
+      return;
+    }
+    const cause = outcome === 'busy' ? 'user_busy' : outcome === 'failed' ? 'call_rejected' : 'timeout';
+    this.call.add('silence', `${to}: ${outcome === 'no-answer' ? 'no answer' : outcome}`);
+    await this.emit('call.hangup', { hangup_cause: cause, hangup_source: 'callee', sip_hangup_cause: cause === 'user_busy' ? '486' : cause === 'timeout' ? '408' : '603', state: 'hangup' }, target);
+  }
+
+  /** Plays a prompt, then takes the caller's next keypad entry. */
+  async gather(action: string, b: Body): Promise<void> {
+    const prompt = action === 'gather' ? '' : action === 'gather_using_speak' ? String(b.payload) : `[audio ${String(b.audio_url ?? b.media_name)}]`;
+    if (prompt) this.call.hear(prompt);
+    if (await this.callerLeft()) return;
+    const entry = this.call.nextDigits();
+    if (entry === undefined) {
+      await this.emit('call.gather.ended', { digits: '', status: 'call_hangup' });
+      await this.hangupBy('caller', 'normal_clearing', 'caller', 'caller gave up after unanswered prompts');
+      return;
+    }
+    const valid = String(b.valid_digits ?? '0123456789#*'), term = String(b.terminating_digit ?? '#');
+    const max = Number(b.maximum_digits ?? 128), min = Number(b.minimum_digits ?? 1);
+    let digits = '';
+    for (const d of entry) {
+      if (digits.length >= max) break;
+      await this.emit('call.dtmf.received', { digit: d });
+      if (d === term) break;
+      digits += d;
+    }
+    if (!entry) { this.call.add('silence', `no input (${Number(b.timeout_millis ?? 60000) / 1000}s timeout)`, 5); await this.emit('call.gather.ended', { digits: '', status: 'timeout' }); return; }
+    this.call.add('pressed', entry, entry.length * 0.5);
+    const ok = digits.length >= min && [...digits].every((d) => valid.includes(d));
+    await this.emit('call.gather.ended', { digits, status: ok ? 'valid' : 'invalid' });
+  }
+
+  /** Records the caller's next scripted message (or silence), then reports it saved. */
+  async record(b: Body): Promise<void> {
+    if (b.play_beep !== false) this.call.add('heard', '[beep]');
+    const message = this.call.nextSpeech();
+    const started = new Date(this.call.startedAt.getTime() + this.call.t * 1000);
+    if (message) this.call.add('recorded', message, Math.max(1, Math.round(message.split(/\s+/).length / 2.5)));
+    else this.call.add('silence', 'nothing recorded', 5);
+    const ended = new Date(this.call.startedAt.getTime() + this.call.t * 1000);
+    const id = uuid(), base = `${this.ctx.publicUrl()}/sandbox/recordings/${id}`;
+    await this.emit('call.recording.saved', {
+      channels: b.channels, recording_started_at: started.toISOString(), recording_ended_at: ended.toISOString(),
+      recording_urls: { mp3: `${base}.mp3`, wav: `${base}.wav` }, public_recording_urls: { mp3: `${base}.mp3`, wav: `${base}.wav` },
+    });
+  }
+}

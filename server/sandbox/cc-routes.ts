@@ -1,0 +1,128 @@
+/**
+ * Telnyx Call Control REST: `POST /v2/calls` (dial) and
+ * `POST /v2/calls/:id/actions/:action`, checked as Telnyx checks them.
+ */
+import { Router } from 'express';
+import type { SandboxContext } from './context.js';
+import { CcLeg, type Body } from './cc-leg.js';
+import { SimCall, TALK_SECONDS } from './sim-call.js';
+import { body, errors, isE164, requireE164, requireField } from './util.js';
+
+/** Required fields per action (Telnyx's spec), and one-of groups. */
+const ACTIONS: Record<string, { required?: string[]; oneOf?: string[] }> = {
+  answer: {}, hangup: {}, reject: { required: ['cause'] }, record_stop: {},
+  speak: { required: ['payload', 'voice'] }, gather_using_speak: { required: ['payload', 'voice'] },
+  gather_using_audio: { oneOf: ['audio_url', 'media_name'] }, gather: {},
+  playback_start: { oneOf: ['audio_url', 'media_name', 'playback_content'] },
+  transfer: { required: ['to'] }, bridge: { required: ['call_control_id'] },
+  record_start: { required: ['format', 'channels'] }, send_dtmf: { required: ['digits'] },
+};
+const BEFORE_ANSWER = new Set(['answer', 'reject', 'hangup']);
+const ENUMS: Record<string, Record<string, string[]>> = {
+  reject: { cause: ['CALL_REJECTED', 'USER_BUSY'] }, record_start: { format: ['wav', 'mp3'], channels: ['single', 'dual'] },
+};
+
+function validate(action: string, b: Body): void {
+  const spec = ACTIONS[action]!;
+  for (const f of spec.required ?? []) requireField(b, f);
+  if (spec.oneOf && !spec.oneOf.some((f) => b[f])) throw errors.missing(spec.oneOf[0]!);
+  for (const [f, allowed] of Object.entries(ENUMS[action] ?? {})) if (!allowed.includes(String(b[f]))) throw errors.invalid(f, `${f} must be one of ${allowed.join(', ')}.`);
+  if (b.client_state !== undefined && (typeof b.client_state !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(b.client_state))) throw errors.invalid('client_state', 'client_state must be a valid Base-64 encoded string.');
+  if (action === 'transfer' && !isE164(b.to) && !/^sips?:/.test(String(b.to))) throw errors.e164('to');
+  if (typeof b.payload === 'string' && b.payload.length > 3000) throw errors.invalid('payload', 'payload must be at most 3000 characters.');
+  if (action === 'send_dtmf' && !/^[0-9A-D*#wW]+$/.test(String(b.digits))) throw errors.invalid('digits', 'digits may contain 0-9, A-D, *, #, w and W.');
+}
+
+export function callControlRouter(ctx: SandboxContext, legs: Map<string, CcLeg>): Router {
+  const r = Router();
+
+  r.post('/calls/:id/actions/:action', (req, res) => {
+    const { id, action } = req.params;
+    const leg = legs.get(id);
+    if (!leg) throw errors.badCallId();
+    if (!ACTIONS[action]) throw errors.notFound(`Unknown call action '${action}'.`);
+    const b = body(req);
+    if (!leg.passive && (leg.state === 'ended' || leg.call.ended)) throw errors.callEnded();
+    validate(action, b);
+    if (typeof b.command_id === 'string' && leg.commandIds.has(b.command_id)) { res.json({ data: { result: 'ok' } }); return; }
+    if (!leg.passive && leg.state === 'parked' && !BEFORE_ANSWER.has(action)) throw errors.notAnswered(action);
+    let other: CcLeg | undefined;
+    if (action === 'bridge' && !leg.passive) { other = legs.get(String(b.call_control_id)); if (!other || other.call.ended) throw errors.invalid('call_control_id', 'The call to bridge with does not exist or has ended.'); }
+    if (typeof b.command_id === 'string') leg.commandIds.add(b.command_id);
+    if (typeof b.client_state === 'string') leg.clientState = b.client_state;
+    leg.received.push({ action, body: b });
+    if (action === 'answer') leg.state = 'answered';
+    if (action === 'hangup' || action === 'reject') leg.state = 'ended';
+    res.json({ data: { result: 'ok' } });
+    if (!leg.passive) leg.enqueue(() => effect(leg, action, b, other));
+  });
+
+  r.post('/calls', (req, res) => {
+    const b = body(req);
+    const conn = requireField(b, 'connection_id');
+    const to = requireE164(b, 'to')!, from = requireE164(b, 'from')!;
+    if (conn !== ctx.callControlConnectionId && conn !== ctx.texmlConnectionId) throw errors.unknownAssoc('connection_id');
+    if (b.client_state !== undefined && (typeof b.client_state !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(b.client_state))) throw errors.invalid('client_state', 'client_state must be a valid Base-64 encoded string.');
+    const call = new SimCall('call-control', from, to, String(conn), 'outgoing', {}, ctx.now());
+    ctx.calls.set(call.id, call);
+    const leg = new CcLeg(ctx, call, typeof b.webhook_url === 'string' ? b.webhook_url : `${ctx.publicUrl()}/webhooks/call-control`);
+    if (typeof b.client_state === 'string') leg.clientState = b.client_state;
+    if (typeof b.command_id === 'string') leg.commandIds.add(b.command_id);
+    legs.set(call.id, leg);
+    res.json({ data: { call_control_id: call.id, call_leg_id: call.legId, call_session_id: call.sessionId, is_alive: true, record_type: 'call' } });
+    const amd = b.answering_machine_detection && b.answering_machine_detection !== 'disabled';
+    leg.enqueue(async () => {
+      await leg.emit('call.initiated', { direction: 'outgoing', state: 'bridging', start_time: call.startedAt.toISOString() });
+      call.add('ringing', to, 4);
+      leg.state = 'answered';
+      call.add('connected', to);
+      await leg.emit('call.answered', { state: 'answered', start_time: call.startedAt.toISOString() });
+      if (amd) await leg.emit('call.machine.detection.ended', { result: 'human' });
+    });
+  });
+
+  r.get('/calls/:id', (req, res) => {
+    const leg = legs.get(req.params.id);
+    if (!leg) throw errors.badCallId();
+    res.json({ data: { record_type: 'call', call_control_id: leg.id, call_leg_id: leg.call.legId, call_session_id: leg.call.sessionId, is_alive: !leg.call.ended, call_duration: Math.round(leg.call.t), client_state: leg.clientState || null } });
+  });
+  return r;
+}
+
+/** What each accepted command does on the call, in order. */
+async function effect(leg: CcLeg, action: string, b: Body, other?: CcLeg): Promise<void> {
+  const call = leg.call;
+  leg.lastAction = action;
+  switch (action) {
+    case 'answer': call.add('connected', 'call answered', 0.5); await leg.emit('call.answered', { state: 'answered', start_time: call.startedAt.toISOString() }); return;
+    case 'hangup': await leg.hangupBy('callee', 'normal_clearing', 'app', 'hangup command'); return;
+    case 'reject': await leg.hangupBy('callee', b.cause === 'USER_BUSY' ? 'user_busy' : 'call_rejected', 'app', `rejected (${String(b.cause)})`); return;
+    case 'speak':
+      await leg.emit('call.speak.started');
+      call.hear(String(b.payload));
+      if (await leg.callerLeft()) return;
+      await leg.emit('call.speak.ended', { status: 'completed' });
+      return;
+    case 'playback_start': {
+      const media = b.audio_url ? { media_url: b.audio_url } : { media_name: b.media_name ?? 'inline audio' };
+      await leg.emit('call.playback.started', { ...media, overlay: false });
+      call.hear(`[audio ${String(b.audio_url ?? b.media_name ?? 'inline audio')}]`);
+      if (await leg.callerLeft()) return;
+      await leg.emit('call.playback.ended', { ...media, overlay: false, status: 'completed' });
+      return;
+    }
+    case 'gather_using_speak': case 'gather_using_audio': case 'gather': await leg.gather(action, b); return;
+    case 'transfer': await leg.transfer(b); return;
+    case 'record_start': await leg.record(b); return;
+    case 'send_dtmf': call.add('heard', `[tones ${String(b.digits)}]`); return;
+    case 'bridge': {
+      await leg.emit('call.bridged', { to: other!.call.to });
+      await other!.emit('call.bridged', { to: call.to });
+      call.add('connected', `bridged with ${other!.call.to}`, TALK_SECONDS);
+      await other!.hangupBy('caller', 'normal_clearing', 'transfer', `bridged with ${call.from}`);
+      await leg.hangupBy('caller', 'normal_clearing', 'transfer', `bridged with ${other!.call.to}`);
+      return;
+    }
+    default: return; // record_stop: the recording was already saved when the message ended
+  }
+}

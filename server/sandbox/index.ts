@@ -1,0 +1,97 @@
+/**
+ * The offline Telnyx sandbox: Telnyx API v2 under `/v2`, simulated calls
+ * under `/calls`, its public key at `/public-key`. The server mounts the
+ * router at `/sandbox` when no TELNYX_API_KEY is set. It never imports
+ * engine/: it plays Telnyx from Telnyx's documentation.
+ */
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { randomBytes } from 'node:crypto';
+import type { CcLeg } from './cc-leg.js';
+import { callControlRouter } from './cc-routes.js';
+import { callsRouter } from './calls.js';
+import type { Logger, SandboxContext } from './context.js';
+import { signerFromSeed } from './keys.js';
+import { messagesRouter, type SentMessage } from './messages.js';
+import { NumberStore, numbersRouter } from './numbers.js';
+import { recordingsRouter } from './recordings.js';
+import { replayRouter } from './replay-routes.js';
+import { texmlCallsRouter } from './texml-calls.js';
+import { errors, sendError } from './util.js';
+
+export interface SandboxOptions {
+  /** This server's public base URL (webhooks go to `${publicUrl()}/webhooks/...`). */
+  publicUrl: () => string;
+  log?: Logger;
+  /** 32-byte Ed25519 seed; random when absent (see keys.ts `loadOrCreateKeySeed`). */
+  keySeed?: Buffer;
+  now?: () => Date;
+  /** Waits between webhook retries (ms); default [250, 1000, 3000]. */
+  retryDelaysMs?: number[];
+  /** How long an idle Call Control call waits for a command (ms); default 2000. */
+  idleMs?: number;
+  /** Number order completion delay (ms); default 200. */
+  orderDelayMs?: number;
+  /** Longest `POST /calls` waits for the call to end (ms); default 60000. */
+  callTimeoutMs?: number;
+}
+
+export interface Sandbox {
+  router: Router;
+  publicKeyBase64: string;
+  texmlConnectionId: string;
+  callControlConnectionId: string;
+  close(): void;
+}
+
+export function createSandbox(opts: SandboxOptions): Sandbox {
+  const now = opts.now ?? (() => new Date());
+  const signer = signerFromSeed(opts.keySeed ?? randomBytes(32), now);
+  const ctx: SandboxContext = {
+    publicUrl: () => opts.publicUrl().replace(/\/+$/, ''), now, log: opts.log,
+    delivery: { signer, retryDelaysMs: opts.retryDelaysMs ?? [250, 1000, 3000], timeoutMs: 10_000, log: opts.log },
+    texmlConnectionId: '1684641123236054244', callControlConnectionId: '1684641123236054245',
+    accountSid: 'a1b2c3d4-0000-4000-8000-5a4db0c5a4db',
+    orderDelayMs: opts.orderDelayMs ?? 200, idleMs: opts.idleMs ?? 2000, callTimeoutMs: opts.callTimeoutMs ?? 60_000,
+    calls: new Map(), timers: new Set(),
+  };
+  const numbers = new NumberStore();
+  const legs = new Map<string, CcLeg>();
+  const sent: SentMessage[] = [];
+  const onMessage = (m: SentMessage) => {
+    // A text to a caller who is still on a simulated call shows in that call's transcript.
+    for (const call of ctx.calls.values()) if (!call.ended && call.direction === 'incoming' && call.from === m.to[0]?.phone_number) call.add('sms', m.text ?? '[media]');
+  };
+
+  const v2 = Router();
+  v2.use(express.json({ limit: '1mb' }));
+  v2.use((req, _res, next) => { if (!/^Bearer\s+\S+/.test(req.get('authorization') ?? '')) throw errors.auth(); next(); });
+  v2.use(numbersRouter(ctx, numbers), messagesRouter(ctx, sent, onMessage), callControlRouter(ctx, legs), texmlCallsRouter(ctx));
+  v2.use((_req: Request, _res: Response) => { throw errors.notFound(); });
+  v2.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; status?: number };
+    if (e.type === 'entity.parse.failed') { res.status(400).json({ errors: [{ code: '10015', title: 'Bad Request', detail: 'The request body is not valid JSON.' }] }); return; }
+    sendError(res, err);
+  });
+
+  const router = Router();
+  router.use('/v2', v2);
+  router.get('/public-key', (_req, res) => { res.type('text/plain').send(signer.publicKeyBase64); });
+  router.get('/messages', (_req, res) => { res.json({ data: sent }); });
+  router.use(express.json({ limit: '100kb' }), callsRouter(ctx, numbers, legs), recordingsRouter(), replayRouter(ctx, legs));
+  router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; message?: string };
+    const status = e.type === 'entity.parse.failed' ? 400 : 500;
+    opts.log?.warn({ err }, 'sandbox error');
+    res.status(status).json({ error: { code: status === 400 ? 'invalid_json' : 'sandbox_error', message: e.message ?? String(err), path: '' } });
+  });
+
+  return {
+    router, publicKeyBase64: signer.publicKeyBase64,
+    texmlConnectionId: ctx.texmlConnectionId, callControlConnectionId: ctx.callControlConnectionId,
+    close() {
+      for (const t of ctx.timers) clearTimeout(t);
+      ctx.timers.clear();
+      for (const c of ctx.calls.values()) c.end({ by: 'error', reason: 'sandbox closed' });
+    },
+  };
+}

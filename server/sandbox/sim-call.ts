@@ -1,0 +1,98 @@
+/**
+ * One simulated call: the caller's script, a virtual clock (seconds into the
+ * call, advanced by how long each prompt would take to hear) and the
+ * transcript of what the caller heard and did.
+ */
+import { callControlId, uuid } from './util.js';
+
+export type Mode = 'texml' | 'call-control';
+export type CalleeOutcome = 'answer' | 'no-answer' | 'busy' | 'voicemail' | 'failed';
+export type EntryKind = 'heard' | 'pressed' | 'said' | 'silence' | 'ringing' | 'connected' | 'recorded' | 'sms' | 'hangup' | 'error';
+export interface TranscriptEntry { at: number; kind: EntryKind; text: string }
+export interface Ended { by: 'caller' | 'app' | 'transfer' | 'error'; reason: string }
+
+/** What the caller will do, in order (one digits/speech entry per prompt). */
+export interface CallScript {
+  digits?: string[];
+  speech?: string[];
+  callee?: CalleeOutcome[];
+  hangupAfterSeconds?: number;
+}
+
+/** After the script runs dry, the caller stays silent this many prompts, then hangs up. */
+const PATIENCE = 3;
+/** Seconds a connected conversation lasts before both sides hang up. */
+export const TALK_SECONDS = 30;
+
+export class SimCall {
+  readonly id = callControlId();
+  readonly legId = uuid();
+  readonly sessionId = uuid();
+  readonly startedAt: Date;
+  t = 0;
+  webhooks = 0;
+  steps = 0;
+  readonly transcript: TranscriptEntry[] = [];
+  ended?: Ended;
+  private digits: string[];
+  private speech: string[];
+  private callee: CalleeOutcome[];
+  private silentAfterScript = 0;
+  private resolve!: () => void;
+  /** Resolves when the call has ended. */
+  readonly done = new Promise<void>((r) => { this.resolve = r; });
+
+  constructor(
+    readonly mode: Mode, readonly from: string, readonly to: string, readonly connectionId: string,
+    readonly direction: 'incoming' | 'outgoing', script: CallScript, now: Date,
+  ) {
+    this.digits = [...(script.digits ?? [])];
+    this.speech = [...(script.speech ?? [])];
+    this.callee = [...(script.callee ?? [])];
+    this.hangupAfter = script.hangupAfterSeconds;
+    this.startedAt = now;
+  }
+  readonly hangupAfter?: number;
+
+  add(kind: EntryKind, text: string, seconds = 0): void {
+    if (this.ended) return;
+    this.transcript.push({ at: Math.round(this.t * 10) / 10, kind, text });
+    this.t += seconds;
+  }
+
+  /** Adds what the caller hears; time passes as if spoken at ~2.5 words/s. */
+  hear(text: string): void { this.add('heard', text, speakSeconds(text)); }
+
+  /** True once the caller's `hangupAfterSeconds` has passed. */
+  callerWantsOut(): boolean { return this.hangupAfter !== undefined && this.t >= this.hangupAfter; }
+
+  /** Next scripted keypad entry; '' means silence. undefined: the caller gives up. */
+  nextDigits(): string | undefined { return this.next(this.digits); }
+  nextSpeech(): string | undefined { return this.next(this.speech); }
+  /** The next callee outcome; answered when the script has none. */
+  nextCallee(): CalleeOutcome { return this.callee.shift() ?? 'answer'; }
+  hasSpeech(): boolean { return this.speech.length > 0; }
+
+  private next(q: string[]): string | undefined {
+    if (q.length) return q.shift();
+    this.silentAfterScript++;
+    return this.silentAfterScript > PATIENCE ? undefined : '';
+  }
+
+  end(e: Ended, entry?: { kind: EntryKind; text: string }): void {
+    if (this.ended) return;
+    if (entry) this.add(entry.kind, entry.text);
+    this.ended = e;
+    this.resolve();
+  }
+
+  summary() {
+    return { callId: this.id, mode: this.mode, from: this.from, to: this.to, transcript: this.transcript, ended: this.ended ?? null, webhooks: this.webhooks };
+  }
+}
+
+/** How long a prompt takes to say, in seconds (at least one). */
+export function speakSeconds(text: string): number {
+  const words = text.trim().split(/\s+/).filter(Boolean).length;
+  return Math.max(1, Math.round((words / 2.5) * 10) / 10);
+}

@@ -1,0 +1,160 @@
+/**
+ * Plays Telnyx's part in a TeXML call: fetches the voice URL, runs the verbs
+ * in order against the caller's script, posts action callbacks (signed form
+ * bodies, Telnyx's PascalCase fields) and ends with a status callback.
+ */
+import type { SandboxContext } from './context.js';
+import { deliver, formBody } from './deliver.js';
+import { allText, parseTexml, type XmlNode } from './texml-parse.js';
+import { TALK_SECONDS, type SimCall } from './sim-call.js';
+import { uuid } from './util.js';
+
+const MAX_STEPS = 200;
+type Fields = Record<string, string | number | undefined>;
+/** A request for the next document, or null when the call is over. */
+type Next = { url: string; fields: Fields } | null;
+
+export async function playTexmlCall(ctx: SandboxContext, call: SimCall, voiceUrl = `${ctx.publicUrl()}/webhooks/texml`): Promise<void> {
+  const base = baseFields(ctx, call);
+  let next: Next = {
+    url: voiceUrl,
+    fields: { ...base, CallerId: call.from, CallingPartyType: 'pstn', FromSipUri: `${call.from}@sip.telnyx.com`, ToSipUri: `${call.to}@sip.telnyx.com`, CallStatus: 'in-progress', Direction: undefined },
+  };
+  try {
+    while (next && !call.ended) {
+      if (++call.steps > MAX_STEPS) { call.end({ by: 'error', reason: 'too many TeXML documents (redirect loop?)' }, { kind: 'error', text: `stopped after ${MAX_STEPS} documents: redirect loop?` }); break; }
+      const verbs = await fetchDoc(ctx, call, next.url, next.fields);
+      if (!verbs) break;
+      next = await runVerbs(ctx, call, verbs, next.url, base);
+    }
+    if (!call.ended) call.end({ by: 'app', reason: 'end of TeXML document' }, { kind: 'hangup', text: 'call ended: no more TeXML' });
+  } catch (err) {
+    call.end({ by: 'error', reason: (err as Error).message }, { kind: 'error', text: (err as Error).message });
+  }
+  await post(ctx, call, `${ctx.publicUrl()}/webhooks/texml/status`, statusFields(ctx, call, base), true);
+}
+
+function baseFields(ctx: SandboxContext, call: SimCall): Fields {
+  return { AccountSid: ctx.accountSid, CallSid: call.id, CallSidLegacy: call.id, From: call.from, To: call.to, ConnectionId: call.connectionId };
+}
+
+function statusFields(ctx: SandboxContext, call: SimCall, base: Fields): Fields {
+  const end = new Date(call.startedAt.getTime() + call.t * 1000).toISOString();
+  return {
+    ...base, CallStatus: 'completed', CallbackSource: 'call-progress-events', SequenceNumber: 3, Timestamp: end,
+    CallInitiatedAt: call.startedAt.toISOString(), AnsweredTime: call.startedAt.toISOString(), EndTime: end,
+    CallDuration: Math.round(call.t), HangupCause: 'normal_clearing', HangupSource: call.ended?.by === 'app' ? 'callee' : 'caller',
+    CallControlId: call.id, CallLegId: call.legId, CallSessionId: call.sessionId, Direction: call.direction === 'incoming' ? 'inbound' : 'outbound-api',
+  };
+}
+
+function post(ctx: SandboxContext, call: SimCall, url: string, fields: Fields, retry: boolean) {
+  call.webhooks++;
+  const raw = formBody(fields);
+  return deliver(ctx.delivery, url, 'application/x-www-form-urlencoded', () => raw, retry);
+}
+
+/** POSTs for a document; a non-200 answer or bad XML ends the call with an error, as a caller would suffer it. */
+async function fetchDoc(ctx: SandboxContext, call: SimCall, url: string, fields: Fields): Promise<XmlNode[] | null> {
+  const d = await post(ctx, call, url, fields, false);
+  if (d.status !== 200) {
+    call.end({ by: 'error', reason: `${url} answered ${d.status ?? 'no connection'}` }, { kind: 'error', text: `TeXML fetch failed: ${url} answered ${d.status ?? `nothing (${d.text})`}` });
+    return null;
+  }
+  const parsed = parseTexml(d.text);
+  if ('error' in parsed) { call.end({ by: 'error', reason: parsed.error }, { kind: 'error', text: `${parsed.error} from ${url}` }); return null; }
+  return parsed.verbs;
+}
+
+async function runVerbs(ctx: SandboxContext, call: SimCall, verbs: XmlNode[], docUrl: string, base: Fields): Promise<Next> {
+  const abs = (u: string) => new URL(u, docUrl).toString();
+  for (const v of verbs) {
+    if (call.ended) return null;
+    if (call.callerWantsOut()) { call.end({ by: 'caller', reason: `caller hung up after ${call.hangupAfter}s` }, { kind: 'hangup', text: 'caller hung up' }); return null; }
+    if (++call.steps > MAX_STEPS) { call.end({ by: 'error', reason: 'too many verbs' }, { kind: 'error', text: `stopped after ${MAX_STEPS} verbs` }); return null; }
+    switch (v.name) {
+      case 'Say': sayOrPlay(call, v); break;
+      case 'Play': sayOrPlay(call, v); break;
+      case 'Pause': { const s = Number(v.attrs.length ?? 1); call.add('silence', `pause ${s}s`, s); break; }
+      case 'Hangup': call.end({ by: 'app', reason: 'Hangup' }, { kind: 'hangup', text: 'the app hung up' }); return null;
+      case 'Reject': call.end({ by: 'app', reason: `rejected (${v.attrs.reason ?? 'rejected'})` }, { kind: 'hangup', text: `call rejected: ${v.attrs.reason ?? 'rejected'}` }); return null;
+      case 'Redirect': {
+        if (!v.text) { call.add('error', '<Redirect> without a URL'); break; }
+        return { url: abs(v.text), fields: { ...base, CallStatus: 'in-progress' } };
+      }
+      case 'Gather': { const n = gather(call, v, base, abs, docUrl); if (n === 'gone') return null; if (n) return n; break; }
+      case 'Dial': { const n = await dial(ctx, call, v, base, abs); if (n !== undefined) return n; break; }
+      case 'Record': { const n = await record(ctx, call, v, base, abs); if (n !== undefined) return n; break; }
+      default: call.add('error', `unsupported verb <${v.name}> skipped`);
+    }
+  }
+  return null;
+}
+
+function sayOrPlay(call: SimCall, v: XmlNode): void {
+  const loops = Math.min(Math.max(Number(v.attrs.loop ?? 1) || 1, 1), 3); // loop="0" (forever): the caller hears it a few times
+  const what = v.name === 'Say' ? allText(v) : `[audio ${v.text}]`;
+  for (let i = 0; i < loops; i++) call.hear(what);
+  if (v.name === 'Play' && v.attrs.digits) call.add('heard', `[tones ${v.attrs.digits}]`);
+}
+
+function gather(call: SimCall, v: XmlNode, base: Fields, abs: (u: string) => string, docUrl: string): Next | 'gone' | undefined {
+  for (const c of v.children) if (c.name === 'Say' || c.name === 'Play') sayOrPlay(call, c);
+  const input = (v.attrs.input ?? 'dtmf').toLowerCase();
+  const dtmf = input.includes('dtmf'), speech = input.includes('speech');
+  let digits = dtmf ? call.nextDigits() : '';
+  let said = '';
+  if (speech && (!dtmf || digits === '') && call.hasSpeech()) said = call.nextSpeech() ?? '';
+  if (digits === undefined) { call.end({ by: 'caller', reason: 'caller gave up after unanswered prompts' }, { kind: 'hangup', text: 'caller hung up (no more input)' }); return 'gone'; }
+  const action = abs(v.attrs.action ?? docUrl);
+  if (digits) {
+    const finish = v.attrs.finishOnKey ?? '#';
+    if (finish && digits.includes(finish)) digits = digits.slice(0, digits.indexOf(finish));
+    const max = Number(v.attrs.numDigits ?? v.attrs.maxDigits ?? 128);
+    digits = digits.slice(0, max);
+    call.add('pressed', digits, digits.length * 0.5);
+    return { url: action, fields: { ...base, Digits: digits } };
+  }
+  if (said) { call.add('said', said, Math.max(1, said.split(/\s+/).length / 2.5)); return { url: action, fields: { ...base, SpeechResult: said, Confidence: '0.92' } }; }
+  const timeout = Number(v.attrs.timeout ?? 5);
+  call.add('silence', `no input (${timeout}s timeout)`, timeout);
+  return undefined; // Telnyx moves on to the verb after <Gather>
+}
+
+async function dial(ctx: SandboxContext, call: SimCall, v: XmlNode, base: Fields, abs: (u: string) => string): Promise<Next | undefined> {
+  const target = v.text || v.children.map((c) => c.text).filter(Boolean).join(', ');
+  if (!target) { call.add('error', '<Dial> without a number'); return undefined; }
+  const outcome = call.nextCallee();
+  const timeout = Number(v.attrs.timeout ?? 30);
+  call.add('ringing', target, outcome === 'no-answer' ? timeout : outcome === 'answer' || outcome === 'voicemail' ? 4 : 2);
+  const answered = outcome === 'answer' || outcome === 'voicemail';
+  const status = answered ? 'completed' : outcome;
+  const fields: Fields = { ...base, CallStatus: 'in-progress', DialCallStatus: status, DialCallSid: `v3:${uuid()}`, DialCallDuration: answered ? TALK_SECONDS : 0 };
+  if (answered) {
+    call.add('connected', outcome === 'voicemail' ? `${target} (voicemail)` : target, TALK_SECONDS);
+    // The conversation ends the call; Telnyx still reports the outcome to the action URL.
+    if (v.attrs.action) await post(ctx, call, abs(v.attrs.action), fields, true);
+    call.end({ by: 'transfer', reason: `connected to ${target}` }, { kind: 'hangup', text: 'call ended after the conversation' });
+    return null;
+  }
+  call.add('silence', `${target}: ${outcome === 'no-answer' ? 'no answer' : outcome}`);
+  return v.attrs.action ? { url: abs(v.attrs.action), fields } : undefined;
+}
+
+async function record(ctx: SandboxContext, call: SimCall, v: XmlNode, base: Fields, abs: (u: string) => string): Promise<Next | undefined> {
+  if (v.attrs.playBeep !== 'false') call.add('heard', '[beep]');
+  const message = call.nextSpeech();
+  if (!message) { call.add('silence', 'nothing recorded', Number(v.attrs.timeout ?? 5) || 5); return undefined; }
+  const duration = Math.max(1, Math.round(message.split(/\s+/).length / 2.5));
+  call.add('recorded', message, duration);
+  const sid = uuid();
+  const url = `${ctx.publicUrl()}/sandbox/recordings/${sid}.${v.attrs.format === 'wav' ? 'wav' : 'mp3'}`;
+  const rec: Fields = { RecordingUrl: url, RecordingDuration: duration, RecordingSid: sid };
+  if (v.attrs.recordingStatusCallback) {
+    await post(ctx, call, abs(v.attrs.recordingStatusCallback), { ...base, ...rec, RecordingStatus: 'completed', RecordingChannels: v.attrs.channels === 'single' ? 1 : 2, RecordingSource: 'RecordVerb' }, true);
+  }
+  if (v.attrs.transcription === 'true' && v.attrs.transcriptionCallback) {
+    await post(ctx, call, abs(v.attrs.transcriptionCallback), { ...base, ...rec, TranscriptionSid: uuid(), TranscriptionText: message, TranscriptionStatus: 'completed' }, true);
+  }
+  return v.attrs.action ? { url: abs(v.attrs.action), fields: { ...base, ...rec, CallStatus: 'in-progress' } } : undefined;
+}
