@@ -40,7 +40,7 @@ describe('numbers API through the official SDK', () => {
   it('answers 401 without a bearer token', async () => {
     const res = await fetch(`${b.url}/sandbox/v2/phone_numbers`);
     expect(res.status).toBe(401);
-    expect((await res.json()).errors[0].code).toBe('10009');
+    expect(((await res.json()) as any).errors[0].code).toBe('10009');
   });
 
   it('orders a number: pending, then a signed number_order.complete, then owned', async () => {
@@ -48,7 +48,7 @@ describe('numbers API through the official SDK', () => {
     const { data: order } = await b.client.numberOrders.create({ phone_numbers: [{ phone_number: avail!.phone_number! }], connection_id: b.sandbox.callControlConnectionId });
     expect(order!.status).toBe('pending');
     const hook = await b.waitFor((h) => h.path === '/webhooks/numbers' && h.json?.data?.payload?.id === order!.id);
-    const ev = await verified(b, hook);
+    const ev: any = await verified(b, hook);
     expect(ev.data.event_type).toBe('number_order.complete');
     expect(ev.data.payload.status).toBe('success');
     expect((await b.client.numberOrders.retrieve(order!.id!)).data!.status).toBe('success');

@@ -64,7 +64,7 @@ export const xml = (body: string): Handler => (_h, _req, res) => { res.type('tex
 /** Places a simulated call and returns the sandbox's JSON answer. */
 export async function placeCall(b: Bench, req: Record<string, unknown>): Promise<any> {
   const res = await fetch(`${b.url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(req) });
-  return { status: res.status, ...(await res.json()) };
+  return { status: res.status, ...((await res.json()) as object) };
 }
 
 /** Checks a webhook with the official SDK's verifier (throws if it fails), then returns its JSON. */

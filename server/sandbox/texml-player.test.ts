@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { placeCall, startBench, verified, xml, type Bench } from '../../test/sandbox/harness.js';
+
+let b: Bench;
+beforeAll(async () => { b = await startBench(); });
+afterAll(async () => { await b.close(); });
+beforeEach(() => { b.hooks.length = 0; });
+const lines = (r: any) => r.transcript.map((e: any) => `${e.kind}: ${e.text}`);
+
+describe('TeXML calls played by the sandbox against a fake customer app', () => {
+  it('runs Say, Gather with digits, then Dial answered; callbacks are signed forms', async () => {
+    b.on('/webhooks/texml', (h, _req, res) => xml(`<Say voice="alice">Welcome to Acme.</Say><Gather action="${b.url}/webhooks/texml/menu" numDigits="1"><Say>Press 1 for sales, 2 for support.</Say></Gather><Say>Goodbye.</Say>`)(h, _req, res));
+    b.on('/webhooks/texml/menu', (h, req, res) => xml(h.form!.Digits === '2' ? '<Say>Connecting you to support.</Say><Dial>+13125550199</Dial>' : '<Hangup/>')(h, req, res));
+    const r = await placeCall(b, { to: '+13125550100', from: '+13125550147', digits: ['2'] });
+    expect(r.status).toBe(200);
+    expect(r.mode).toBe('texml');
+    expect(lines(r)).toEqual([
+      'heard: Welcome to Acme.', 'heard: Press 1 for sales, 2 for support.', 'pressed: 2',
+      'heard: Connecting you to support.', 'ringing: +13125550199', 'connected: +13125550199', 'hangup: call ended after the conversation',
+    ]);
+    expect(r.ended).toEqual({ by: 'transfer', reason: 'connected to +13125550199' });
+    const fetch1 = b.hooks.find((h) => h.path === '/webhooks/texml')!;
+    const f = await verified(b, fetch1);
+    expect(f).toMatchObject({ From: '+13125550147', To: '+13125550100', CallStatus: 'in-progress', CallingPartyType: 'pstn', ConnectionId: b.sandbox.texmlConnectionId });
+    expect(f.CallSid).toMatch(/^v3:/);
+    const menu = await verified(b, b.hooks.find((h) => h.path === '/webhooks/texml/menu')!);
+    expect(menu).toMatchObject({ Digits: '2', CallSid: f.CallSid });
+    const status = await verified(b, await b.waitFor((h) => h.path === '/webhooks/texml/status'));
+    expect(status).toMatchObject({ CallStatus: 'completed', CallSid: f.CallSid });
+    expect(Number(status.CallDuration)).toBeGreaterThan(30);
+    expect(r.webhooks).toBe(3); // fetch, menu action, status callback
+  });
+
+  it('moves past a Gather on silence, as Telnyx does', async () => {
+    b.on('/webhooks/texml', xml(`<Gather action="${b.url}/webhooks/texml/menu" timeout="7"><Say>Press 1.</Say></Gather><Say>We did not get that. Goodbye.</Say><Hangup/>`));
+    const r = await placeCall(b, { to: '+13125550100', digits: [''] });
+    expect(lines(r)).toEqual(['heard: Press 1.', 'silence: no input (7s timeout)', 'heard: We did not get that. Goodbye.', 'hangup: the app hung up']);
+    expect(r.ended.by).toBe('app');
+    expect(b.hooks.some((h) => h.path === '/webhooks/texml/menu')).toBe(false);
+  });
+
+  it('reports a busy Dial to its action, then records a voicemail with callbacks', async () => {
+    b.on('/webhooks/texml', xml(`<Dial action="${b.url}/webhooks/texml/dialed" timeout="20"><Number>+13125550199</Number></Dial>`));
+    b.on('/webhooks/texml/dialed', xml(`<Say>Leave a message.</Say><Record action="${b.url}/webhooks/texml/recorded" recordingStatusCallback="${b.url}/webhooks/texml/status" transcription="true" transcriptionCallback="${b.url}/webhooks/texml/transcribed"/>`));
+    b.on('/webhooks/texml/recorded', xml('<Say>Thanks.</Say>'));
+    const r = await placeCall(b, { to: '+13125550100', callee: ['busy'], speech: ['Please call me back'] });
+    expect(lines(r)).toEqual(['ringing: +13125550199', 'silence: +13125550199: busy', 'heard: Leave a message.', 'heard: [beep]', 'recorded: Please call me back', 'heard: Thanks.', 'hangup: call ended: no more TeXML']);
+    expect((await verified(b, b.hooks.find((h) => h.path === '/webhooks/texml/dialed')!)).DialCallStatus).toBe('busy');
+    const rec = await verified(b, b.hooks.find((h) => h.path === '/webhooks/texml/recorded')!);
+    expect(rec.RecordingUrl).toMatch(new RegExp(`^${b.url}/sandbox/recordings/[\\w-]+\\.mp3$`));
+    const audio = await fetch(rec.RecordingUrl);
+    expect(audio.headers.get('content-type')).toBe('audio/mpeg');
+    expect((await audio.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    expect(b.hooks.find((h) => h.form?.RecordingStatus === 'completed')?.form?.RecordingSid).toBe(rec.RecordingSid);
+    expect(b.hooks.find((h) => h.path === '/webhooks/texml/transcribed')?.form?.TranscriptionText).toBe('Please call me back');
+  });
+
+  it('takes speech in a speech Gather', async () => {
+    b.on('/webhooks/texml', xml(`<Gather input="speech" action="${b.url}/webhooks/texml/said"><Say>How can we help?</Say></Gather>`));
+    b.on('/webhooks/texml/said', (h, req, res) => xml(`<Say>You said ${h.form!.SpeechResult}</Say>`)(h, req, res));
+    const r = await placeCall(b, { to: '+13125550100', speech: ['billing question'] });
+    expect(lines(r)).toContain('said: billing question');
+    expect(lines(r)).toContain('heard: You said billing question');
+  });
+
+  it('shows invalid XML and failing answers as errors that end the call', async () => {
+    b.on('/webhooks/texml', (_h, _req, res) => { res.type('text/xml').send('<Response><Say>oops</Response>'); });
+    const bad = await placeCall(b, { to: '+13125550100' });
+    expect(bad.ended.by).toBe('error');
+    expect(bad.transcript.at(-1).kind).toBe('error');
+    expect(bad.transcript.at(-1).text).toMatch(/invalid XML/);
+    b.on('/webhooks/texml', (_h, _req, res) => { res.status(500).send('boom'); });
+    const down = await placeCall(b, { to: '+13125550100' });
+    expect(down.transcript[0]).toMatchObject({ kind: 'error' });
+    expect(down.transcript[0].text).toMatch(/answered 500/);
+  });
+
+  it('stops a Redirect loop and a caller who runs out of input gives up', async () => {
+    b.on('/webhooks/texml', xml(`<Redirect>${b.url}/webhooks/texml</Redirect>`));
+    const loop = await placeCall(b, { to: '+13125550100' });
+    expect(loop.ended.by).toBe('error');
+    expect(loop.transcript.at(-1).text).toMatch(/redirect loop/);
+    b.on('/webhooks/texml', xml(`<Gather action="${b.url}/webhooks/texml/x"><Say>Press 1.</Say></Gather><Redirect>${b.url}/webhooks/texml</Redirect>`));
+    const bored = await placeCall(b, { to: '+13125550100', digits: [] });
+    expect(bored.ended).toEqual({ by: 'caller', reason: 'caller gave up after unanswered prompts' });
+    expect(bored.transcript.filter((e: any) => e.kind === 'silence')).toHaveLength(3);
+  });
+
+  it('hangs up for the caller after hangupAfterSeconds', async () => {
+    b.on('/webhooks/texml', xml('<Say>One two three four five six seven eight nine ten.</Say><Pause length="10"/><Say>Still there?</Say>'));
+    const r = await placeCall(b, { to: '+13125550100', hangupAfterSeconds: 5 });
+    expect(r.ended.by).toBe('caller');
+    expect(lines(r)).not.toContain('heard: Still there?');
+  });
+
+  it('refuses a bad request with the field path', async () => {
+    const r = await placeCall(b, { to: '5550100' });
+    expect(r.status).toBe(400);
+    expect(r.error).toMatchObject({ path: 'to' });
+    const c = await placeCall(b, { to: '+13125550100', callee: ['maybe'] });
+    expect(c.error.path).toBe('callee');
+  });
+});
