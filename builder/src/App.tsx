@@ -1,0 +1,73 @@
+import { useEffect, useState } from 'react';
+import { api, apiKey, ApiError } from './api.js';
+import { ToastProvider } from './ui.js';
+import { FlowsList } from './FlowsList.js';
+import { EditorPage } from './EditorPage.js';
+
+/** The route is the hash: `#/` flows list, `#/flows/<id>` editor. `?open=<url>` opens a flow file read from a URL (bench, offline). */
+function useHash(): string {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const on = () => setHash(location.hash);
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return hash;
+}
+
+/** Asks for the API key once, checks it with GET /api/me, remembers it. */
+function KeyGate({ onReady }: { onReady: (company: string) => void }) {
+  const [key, setKey] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    setBusy(true); setError('');
+    try {
+      const me = await api<{ company: { name: string } }>('GET', '/api/me', undefined, key.trim());
+      apiKey.set(key.trim());
+      onReady(me.company.name);
+    } catch (err) {
+      setError(err instanceof ApiError && err.status === 401 ? 'That key was not accepted. Check it and try again.' : (err as Error).message);
+    } finally { setBusy(false); }
+  }
+  return (
+    <div className="gate">
+      <form className="card" onSubmit={submit}>
+        <h1>Callflow</h1>
+        <p>Enter your API key. It is remembered in this browser.</p>
+        <label>API key<input name="apiKey" type="password" autoFocus value={key} onChange={(e) => setKey(e.target.value)} placeholder="cf_live_…" /></label>
+        {error && <div className="error" role="alert">{error}</div>}
+        <button className="primary" disabled={!key.trim() || busy}>{busy ? 'Checking…' : 'Continue'}</button>
+        <p className="muted">Create a key with <code>npx callflow keys create</code> on the server.</p>
+      </form>
+    </div>
+  );
+}
+
+/** The whole builder. */
+export function App() {
+  const hash = useHash();
+  const open = new URLSearchParams(location.search).get('open');
+  const [company, setCompany] = useState<string | null>(null);
+  const [checking, setChecking] = useState(!open && !!apiKey.get());
+
+  useEffect(() => {
+    if (open || !apiKey.get()) return;
+    api<{ company: { name: string } }>('GET', '/api/me')
+      .then((me) => setCompany(me.company.name))
+      .catch((e) => { if (e instanceof ApiError && e.status === 401) apiKey.clear(); })
+      .finally(() => setChecking(false));
+  }, [open]);
+
+  if (open) return <ToastProvider><EditorPage source={{ url: open }} /></ToastProvider>;
+  if (checking) return <div className="gate"><div className="loading"><span className="spinner" /> Checking your key…</div></div>;
+  if (company === null) return <ToastProvider><KeyGate onReady={setCompany} /></ToastProvider>;
+  const m = /^#\/flows\/([^/?]+)/.exec(hash);
+  const signOut = () => { apiKey.clear(); setCompany(null); };
+  return (
+    <ToastProvider>
+      {m ? <EditorPage key={m[1]} source={{ id: decodeURIComponent(m[1]!) }} /> : <FlowsList company={company} onSignOut={signOut} />}
+    </ToastProvider>
+  );
+}

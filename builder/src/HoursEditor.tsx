@@ -1,0 +1,103 @@
+import { useState } from 'react';
+import { DateTime } from 'luxon';
+import { DAYS, DAY_NAMES, hoursAt, hoursSchema, hoursZone, type Range } from '../../engine/nodes/hours.js';
+import { Issue } from './FieldEditor.js';
+import type { NodeData } from './graph.js';
+
+/** The business-hours fields this editor owns (the rest go through the generic form). */
+export const HOURS_FIELDS = ['weekly', 'holidays', 'overrides'];
+
+type Override = { date: string; open?: string; close?: string; closed?: boolean };
+interface Props { data: NodeData; onChange: (d: NodeData) => void; nodeId: string; flowTimezone: string; issues: Map<string, string>; readOnly: boolean }
+
+/** Weekly hours grid, holidays, one-day overrides, and "at this date and time the call goes to…". */
+export function HoursEditor({ data, onChange, flowTimezone, issues, readOnly }: Props) {
+  const weekly = (data.weekly ?? {}) as Record<string, Range[] | undefined>;
+  const holidays = (data.holidays ?? []) as Array<{ date: string; name: string }>;
+  const overrides = (data.overrides ?? []) as Override[];
+  const setWeekly = (day: string, ranges: Range[]) => onChange({ ...data, weekly: { ...weekly, [day]: ranges } });
+  const time = (label: string, v: string | undefined, set: (s: string) => void) => (
+    <input type="time" aria-label={label} value={v === '24:00' ? '23:59' : v ?? ''} disabled={readOnly} onChange={(e) => set(e.target.value)} />
+  );
+  return (
+    <>
+      <fieldset className="field group hours" data-testid="hours-weekly">
+        <legend>Weekly hours</legend>
+        {DAYS.map((day) => {
+          const ranges = weekly[day] ?? [];
+          return (
+            <div key={day} className="hours-day" data-day={day}>
+              <span className="day">{DAY_NAMES[day].slice(0, 3)}</span>
+              <div className="ranges">
+                {ranges.length === 0 && <span className="muted">closed</span>}
+                {ranges.map((r, i) => (
+                  <span key={i} className="range">
+                    {time(`${day} opens`, r.open, (s) => setWeekly(day, ranges.map((x, j) => (j === i ? { ...x, open: s } : x))))}
+                    –
+                    {time(`${day} closes`, r.close, (s) => setWeekly(day, ranges.map((x, j) => (j === i ? { ...x, close: s } : x))))}
+                    {!readOnly && <button type="button" className="link danger" aria-label={`Remove ${day} range`} onClick={() => setWeekly(day, ranges.filter((_, j) => j !== i))}>×</button>}
+                    <Issue issues={issues} path={`weekly.${day}.${i}.open`} /><Issue issues={issues} path={`weekly.${day}.${i}.close`} />
+                  </span>
+                ))}
+              </div>
+              {!readOnly && <button type="button" className="link" aria-label={`Add hours on ${day}`} onClick={() => setWeekly(day, [...ranges, { open: '09:00', close: '17:00' }])}>+</button>}
+            </div>
+          );
+        })}
+        {!readOnly && (
+          <button type="button" onClick={() => onChange({ ...data, weekly: { ...weekly, ...Object.fromEntries(['tue', 'wed', 'thu', 'fri'].map((d) => [d, structuredClone(weekly.mon ?? [])])) } })}>
+            Copy Monday to Tue–Fri
+          </button>
+        )}
+      </fieldset>
+      <fieldset className="field group" data-testid="hours-holidays">
+        <legend>Holidays (closed all day; the holiday port when wired)</legend>
+        {holidays.map((h, i) => (
+          <div key={i} className="row kv">
+            <input type="date" aria-label="Holiday date" value={h.date} disabled={readOnly} onChange={(e) => onChange({ ...data, holidays: holidays.map((x, j) => (j === i ? { ...x, date: e.target.value } : x)) })} />
+            <input aria-label="Holiday name" value={h.name} disabled={readOnly} onChange={(e) => onChange({ ...data, holidays: holidays.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)) })} />
+            {!readOnly && <button type="button" className="link danger" onClick={() => onChange({ ...data, holidays: holidays.filter((_, j) => j !== i) })}>×</button>}
+            <Issue issues={issues} path={`holidays.${i}.date`} />
+          </div>
+        ))}
+        {!readOnly && <button type="button" onClick={() => onChange({ ...data, holidays: [...holidays, { date: DateTime.now().toISODate()!, name: 'Holiday' }] })}>+ Add holiday</button>}
+      </fieldset>
+      <fieldset className="field group" data-testid="hours-overrides">
+        <legend>Special days (replace the weekly hours)</legend>
+        {overrides.map((o, i) => {
+          const set = (patch: Partial<Override>) => onChange({ ...data, overrides: overrides.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
+          return (
+            <div key={i} className="row kv">
+              <input type="date" aria-label="Special day date" value={o.date} disabled={readOnly} onChange={(e) => set({ date: e.target.value })} />
+              <label className="check"><input type="checkbox" checked={!!o.closed} disabled={readOnly} onChange={(e) => set(e.target.checked ? { closed: true, open: undefined, close: undefined } : { closed: undefined, open: '10:00', close: '14:00' })} /> closed</label>
+              {!o.closed && <>{time('Special day opens', o.open, (s) => set({ open: s }))}–{time('Special day closes', o.close, (s) => set({ close: s }))}</>}
+              {!readOnly && <button type="button" className="link danger" onClick={() => onChange({ ...data, overrides: overrides.filter((_, j) => j !== i) })}>×</button>}
+              <Issue issues={issues} path={`overrides.${i}.open`} />
+            </div>
+          );
+        })}
+        {!readOnly && <button type="button" onClick={() => onChange({ ...data, overrides: [...overrides, { date: DateTime.now().toISODate()!, closed: true }] })}>+ Add special day</button>}
+      </fieldset>
+      <HoursPreview data={data} flowTimezone={flowTimezone} />
+    </>
+  );
+}
+
+/** "At this date and time the call goes to…", computed by the engine's own `hoursAt`. */
+function HoursPreview({ data, flowTimezone }: { data: NodeData; flowTimezone: string }) {
+  const [at, setAt] = useState(() => DateTime.now().toFormat("yyyy-LL-dd'T'HH:mm"));
+  const parsed = hoursSchema.safeParse(data);
+  const zone = parsed.success ? hoursZone(parsed.data, flowTimezone) : flowTimezone;
+  const instant = DateTime.fromISO(at, { zone });
+  const answer = parsed.success && instant.isValid ? hoursAt(parsed.data, flowTimezone, instant.toISO()!) : null;
+  return (
+    <div className="preview" data-testid="hours-preview">
+      <label className="field"><span>At this date and time ({zone})</span>
+        <input type="datetime-local" name="hours-preview-at" value={at} onChange={(e) => setAt(e.target.value)} />
+      </label>
+      {answer
+        ? <div className={`preview-answer port-${answer.port}`}>the call goes to <strong data-testid="hours-preview-port">{answer.port}</strong> — {answer.reason}</div>
+        : <div className="field-error">Fix the hours above to see where a call goes.</div>}
+    </div>
+  );
+}

@@ -1,0 +1,125 @@
+import { useEffect, useMemo, useState } from 'react';
+import { DateTime } from 'luxon';
+import { flowSchema } from '../../engine/schema.js';
+import { currentNode } from '../../engine/step.js';
+import type { EngineEvent, Env, Mode } from '../../engine/types.js';
+import { toFlow, type Doc } from './graph.js';
+import { describeEvent, describeInstruction, pathOf, simulate, SIM_START, waitingFor, type SimState } from './sim.js';
+import type { Highlight } from './SidePanel.js';
+
+const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+const ZONES = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? ['UTC'];
+
+/**
+ * The in-browser simulator: the engine's pure `step` runs here, with any
+ * date, time, zone, caller and mode; no phone and no server needed.
+ */
+export function SimulatorPanel({ doc, onHighlight, onFocus }: { doc: Doc; onHighlight: (h: Highlight) => void; onFocus: (id: string) => void }) {
+  const tz = doc.header.timezone || 'UTC';
+  const [date, setDate] = useState(() => DateTime.now().setZone(tz).toISODate()!);
+  const [time, setTime] = useState(() => DateTime.now().setZone(tz).toFormat('HH:mm'));
+  const [zone, setZone] = useState(tz);
+  const [from, setFrom] = useState('+13125550100');
+  const [to, setTo] = useState('+13125550199');
+  const [mode, setMode] = useState<Mode>('texml');
+  const [digits, setDigits] = useState('');
+  const [speech, setSpeech] = useState('');
+  const [sim, setSim] = useState<SimState>(SIM_START);
+  const [error, setError] = useState('');
+
+  const parsed = useMemo(() => flowSchema.safeParse(toFlow(doc)), [doc.header, doc.nodes, doc.edges]);
+  const now = DateTime.fromISO(`${date}T${time}`, { zone });
+  const env: Env = { now: now.isValid ? now.toISO()! : new Date(0).toISOString(), mode, company: { name: 'Acme' } };
+  const waits = waitingFor(sim);
+  const active = currentNode(sim.snapshot);
+
+  useEffect(() => {
+    const p = pathOf(sim.steps, doc.edges);
+    onHighlight(sim.steps.length ? { active, path: p.nodes, edges: p.edges } : { path: [] });
+  }, [sim, active, doc.edges, onHighlight]);
+
+  function send(event: EngineEvent) {
+    if (!parsed.success) return;
+    try { setSim((s) => simulate(parsed.data, s, event, env)); setError(''); }
+    catch (e) { setError(`The engine failed: ${(e as Error).message}`); }
+  }
+  const start = () => {
+    if (!parsed.success) return;
+    try { setSim(simulate(parsed.data, SIM_START, { type: 'call.started', from, to, callId: 'sim-call', direction: 'inbound' }, env)); setError(''); }
+    catch (e) { setError(`The engine failed: ${(e as Error).message}`); }
+  };
+  const press = (k: string) => {
+    const next = digits + k;
+    const last = sim.steps.at(-1)?.instructions.find((i) => i.verb === 'gather');
+    // A one-key menu acts on the key at once, as a phone does; longer entries wait for Send.
+    if (last && last.verb === 'gather' && (last.numDigits ?? 1) <= next.length) { send({ type: 'input.digits', digits: next }); setDigits(''); }
+    else setDigits(next);
+  };
+  const firstIssue = !parsed.success ? parsed.error.issues[0] : undefined;
+
+  return (
+    <div className="simulator" data-testid="simulator">
+      <div className="grid2">
+        <label className="field"><span>Date</span><input type="date" name="sim-date" value={date} onChange={(e) => setDate(e.target.value)} /></label>
+        <label className="field"><span>Time</span><input type="time" name="sim-time" value={time} onChange={(e) => setTime(e.target.value)} /></label>
+        <label className="field"><span>Time zone</span>
+          <select name="sim-zone" value={zone} onChange={(e) => setZone(e.target.value)}>{[...new Set([tz, 'UTC', ...ZONES])].map((z) => <option key={z}>{z}</option>)}</select>
+        </label>
+        <label className="field"><span>Mode</span>
+          <select name="sim-mode" value={mode} onChange={(e) => setMode(e.target.value as Mode)}><option value="texml">TeXML</option><option value="call-control">Call Control</option></select>
+        </label>
+        <label className="field"><span>Caller</span><input name="sim-from" value={from} onChange={(e) => setFrom(e.target.value)} /></label>
+        <label className="field"><span>Called number</span><input name="sim-to" value={to} onChange={(e) => setTo(e.target.value)} /></label>
+      </div>
+      <div className="muted">{now.isValid ? now.toFormat("cccc d LLL yyyy, HH:mm ZZZZ") : 'Pick a valid date and time'}</div>
+      {firstIssue && <div className="error" role="alert">Fix the flow before simulating: {firstIssue.message} (at {firstIssue.path.join('.')})</div>}
+      <div className="row">
+        <button className="primary" data-testid="sim-start" disabled={!parsed.success || !now.isValid} onClick={start}>{sim.steps.length ? 'Restart call' : 'Start call'}</button>
+        {sim.steps.length > 0 && <button onClick={() => setSim(SIM_START)}>Reset</button>}
+        <span className="grow" />
+        {sim.steps.length > 0 && <span className={`badge ${sim.waiting ? 'ok' : ''}`} data-testid="sim-status">{sim.waiting ? `waiting in ${active}${waits ? ` (${waits})` : ''}` : 'call ended'}</span>}
+      </div>
+      {sim.waiting && (
+        <div className="phone">
+          <div className="keypad" aria-label="Keypad">
+            {KEYS.map((k) => <button key={k} data-testid={`key-${k}`} onClick={() => press(k)}>{k}</button>)}
+          </div>
+          <div className="phone-side">
+            <div className="row"><input aria-label="Digits" value={digits} readOnly placeholder="digits" /><button disabled={!digits} onClick={() => { send({ type: 'input.digits', digits }); setDigits(''); }}>Send</button></div>
+            <form className="row" onSubmit={(e) => { e.preventDefault(); if (speech.trim()) { send({ type: 'input.speech', text: speech.trim(), confidence: 0.9 }); setSpeech(''); } }}>
+              <input aria-label="Caller says" placeholder="caller says…" value={speech} onChange={(e) => setSpeech(e.target.value)} /><button disabled={!speech.trim()}>Say</button>
+            </form>
+            <div className="row wrap">
+              <button onClick={() => send({ type: 'input.timeout' })} title="The caller says and presses nothing">Silence</button>
+              {waits === 'dial' && <>
+                <button onClick={() => send({ type: 'dial.ended', status: 'connected', seconds: 60 })}>Answered</button>
+                <button onClick={() => send({ type: 'dial.ended', status: 'no-answer' })}>No answer</button>
+                <button onClick={() => send({ type: 'dial.ended', status: 'busy' })}>Busy</button>
+                <button onClick={() => send({ type: 'dial.ended', status: 'failed' })}>Failed</button>
+              </>}
+              {waits === 'record' && <>
+                <button onClick={() => send({ type: 'recording.saved', url: 'https://example.invalid/recording.mp3', seconds: 12 })}>Leave a message</button>
+                <button onClick={() => send({ type: 'recording.empty' })}>No message</button>
+              </>}
+              {(waits === 'say' || waits === 'play') && <button data-testid="sim-prompt-ended" onClick={() => send({ type: 'prompt.ended' })}>Prompt finished</button>}
+              <button className="danger" onClick={() => send({ type: 'call.ended', cause: 'caller-hangup' })}>Hang up</button>
+            </div>
+          </div>
+        </div>
+      )}
+      {error && <div className="error" role="alert">{error}</div>}
+      {sim.steps.length === 0 ? <div className="empty small">Pick a date and time and start a call. The path lights up on the canvas.</div> : (
+        <ol className="transcript" data-testid="transcript">
+          {sim.steps.map((s, i) => (
+            <li key={i}>
+              <div className="ev">{describeEvent(s.event)}</div>
+              {s.instructions.map((ins, j) => <div key={j} className="ins"><button className="link" onClick={() => onFocus(ins.node)}>{ins.node}</button> {describeInstruction(ins)}</div>)}
+              {s.trace.filter((t) => t.kind === 'ended').map((t, j) => <div key={`e${j}`} className="ins muted">call ended: {t.kind === 'ended' ? t.reason : ''}</div>)}
+              <details><summary>{mode === 'texml' ? 'TeXML' : 'Commands'}</summary><pre>{s.wire}</pre></details>
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}

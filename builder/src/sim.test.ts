@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { parseFlow } from '../../engine/schema.js';
+import { pathOf, simulate, SIM_START, waitingFor } from './sim.js';
+import type { Env } from '../../engine/types.js';
+
+/*
+ *  hours(businessHours) --open--> menu --1--> sales(say) --next--> bye(hangup)
+ *                       --closed--> closed(say) --next--> bye
+ */
+const flow = parseFlow({
+  format: 'callflow/1', id: 'sim', name: 'Sim', timezone: 'America/Chicago', start: 'hours',
+  nodes: [
+    { id: 'hours', type: 'businessHours', position: { x: 0, y: 0 }, data: { weekly: { mon: [{ open: '09:00', close: '17:00' }] } } },
+    { id: 'menu', type: 'menu', position: { x: 0, y: 0 }, data: { prompt: { text: 'Press 1 for sales' }, options: { '1': 'Sales' } } },
+    { id: 'sales', type: 'say', position: { x: 0, y: 0 }, data: { text: 'Connecting you to sales' } },
+    { id: 'closed', type: 'say', position: { x: 0, y: 0 }, data: { text: 'We are closed' } },
+    { id: 'bye', type: 'hangup', position: { x: 0, y: 0 }, data: {} },
+  ],
+  edges: [
+    { id: 'hours-open', source: 'hours', sourceHandle: 'open', target: 'menu' },
+    { id: 'hours-closed', source: 'hours', sourceHandle: 'closed', target: 'closed' },
+    { id: 'menu-1', source: 'menu', sourceHandle: '1', target: 'sales' },
+    { id: 'sales-next', source: 'sales', sourceHandle: 'next', target: 'bye' },
+    { id: 'closed-next', source: 'closed', sourceHandle: 'next', target: 'bye' },
+  ],
+});
+const started = { type: 'call.started', from: '+13125550100', to: '+13125550199', callId: 'c1', direction: 'inbound' } as const;
+
+describe('simulator', () => {
+  it('takes the open path on a Monday morning and renders TeXML', () => {
+    const env: Env = { now: '2026-11-23T10:00:00-06:00', mode: 'texml' };
+    const s1 = simulate(flow, SIM_START, started, env);
+    expect(waitingFor(s1)).toBe('gather');
+    expect(s1.steps[0]!.wire).toContain('<Gather');
+    expect(s1.steps[0]!.wire).toContain('https://example.invalid/webhooks/texml/gather-menu-1');
+    const s2 = simulate(flow, s1, { type: 'input.digits', digits: '1' }, env);
+    expect(s2.waiting).toBe(false);
+    expect(pathOf(s2.steps, flow.edges)).toEqual({ nodes: ['hours', 'menu', 'sales', 'bye'], edges: ['hours-open', 'menu-1', 'sales-next'] });
+  });
+
+  it('takes the closed path on a Sunday and shows Call Control commands', () => {
+    const env: Env = { now: '2026-11-22T10:00:00-06:00', mode: 'call-control' };
+    const s1 = simulate(flow, SIM_START, started, env);
+    expect(pathOf(s1.steps, flow.edges).nodes).toEqual(['hours', 'closed']);
+    expect(waitingFor(s1)).toBe('say');
+    expect(JSON.parse(s1.steps[0]!.wire)[0].action).toBe('speak');
+    const s2 = simulate(flow, s1, { type: 'prompt.ended' }, env);
+    expect(JSON.parse(s2.steps[1]!.wire).map((c: { action: string }) => c.action)).toEqual(['hangup']);
+  });
+});

@@ -1,0 +1,93 @@
+import { step } from '../../engine/step.js';
+import { renderTexml } from '../../engine/texml.js';
+import { toCommands } from '../../engine/call-control.js';
+import type { Flow } from '../../engine/schema.js';
+import type { EngineEvent, Env, Instruction, Snapshot, TraceEntry } from '../../engine/types.js';
+
+/** One simulated exchange: what the caller (or Telnyx) did, and what the engine answered. */
+export interface SimStep {
+  event: EngineEvent;
+  instructions: Instruction[];
+  trace: TraceEntry[];
+  /** The TeXML document or the Call Control commands, as text. */
+  wire: string;
+}
+
+/** The simulator's whole state: kept in React state, advanced by the engine's pure step. */
+export interface SimState { snapshot: Snapshot | null; steps: SimStep[]; cursors: Record<string, number>; waiting: boolean }
+
+export const SIM_START: SimState = { snapshot: null, steps: [], cursors: {}, waiting: false };
+
+/** TeXML needs action URLs; the simulator names them after the instruction so a reader can follow. */
+const URLS = { action: (i: Instruction) => `https://example.invalid/webhooks/texml/${i.verb}-${i.node}-${i.seq}` };
+
+/** What goes on the wire for these instructions in this mode. A renderer failure is shown, not thrown. */
+export function wireOf(instructions: Instruction[], env: Env, flowId: string, callId: string): string {
+  try {
+    if (env.mode === 'texml') return renderTexml(instructions, URLS);
+    return JSON.stringify(toCommands(instructions, { callId, flowId }), null, 2);
+  } catch (e) {
+    return `(could not render: ${(e as Error).message})`;
+  }
+}
+
+/** Advances the simulated call by one event. Pure. */
+export function simulate(flow: Flow, s: SimState, event: EngineEvent, env: Env): SimState {
+  const r = step(flow, s.snapshot, event, { ...env, cursors: s.cursors });
+  const callId = r.snapshot.context.call.id || 'sim-call';
+  return {
+    snapshot: r.snapshot,
+    cursors: r.cursors,
+    waiting: r.waiting,
+    steps: [...s.steps, { event, instructions: r.instructions, trace: r.trace, wire: wireOf(r.instructions, env, flow.id, callId) }],
+  };
+}
+
+/** Nodes entered and edges taken so far, for highlighting the path on the canvas. */
+export function pathOf(steps: SimStep[], edges: Array<{ id: string; source: string; sourceHandle?: string | null }>): { nodes: string[]; edges: string[] } {
+  const nodes: string[] = [];
+  const taken: string[] = [];
+  for (const s of steps) for (const t of s.trace) {
+    if (t.kind === 'enter') nodes.push(t.node);
+    if (t.kind === 'port') { const e = edges.find((x) => x.source === t.node && x.sourceHandle === t.port); if (e) taken.push(e.id); }
+  }
+  return { nodes: [...new Set(nodes)], edges: [...new Set(taken)] };
+}
+
+/** How the event reads in the transcript. */
+export function describeEvent(e: EngineEvent): string {
+  switch (e.type) {
+    case 'call.started': return `📞 Call from ${e.from} to ${e.to}`;
+    case 'input.digits': return `⌨ Caller pressed ${e.digits}`;
+    case 'input.speech': return `🗣 Caller said “${e.text}”`;
+    case 'input.timeout': return '… Caller stayed silent';
+    case 'prompt.ended': return '✓ Prompt finished';
+    case 'dial.ended': return `☎ Dial ended: ${e.status}`;
+    case 'recording.saved': return `⏺ Caller left a ${e.seconds}s message`;
+    case 'recording.empty': return '⏺ Caller left no message';
+    case 'call.ended': return '✆ Caller hung up';
+    default: return e.type;
+  }
+}
+
+/** How an instruction reads in the transcript. */
+export function describeInstruction(i: Instruction): string {
+  switch (i.verb) {
+    case 'say': return `🔊 “${i.text}”`;
+    case 'play': return `🔊 ▶ ${i.url}`;
+    case 'gather': return `⌨ Waits for ${i.input === 'dtmf' ? 'keys' : 'keys or speech'}${i.numDigits ? ` (${i.numDigits} digit${i.numDigits > 1 ? 's' : ''})` : ''}: ${i.prompts.map((p) => (p.verb === 'say' ? `“${p.text}”` : `▶ ${p.url}`)).join(' ')}`;
+    case 'dial': return `☎ Rings ${i.targets.join(i.ring === 'simultaneous' ? ' + ' : ' then ')} for ${i.timeoutSeconds}s`;
+    case 'record': return `⏺ Records a message (up to ${i.maxSeconds}s)`;
+    case 'sms': return `✉ Texts ${i.to}: “${i.text}”`;
+    case 'hangup': return `✆ Hangs up${i.reason ? ` (${i.reason})` : ''}`;
+    case 'redirect': return `↪ Redirect ${i.url}`;
+    case 'pause': return `⏸ Pause ${i.seconds}s`;
+  }
+}
+
+/** What the engine waits for after the last step, so the panel offers the right buttons. */
+export function waitingFor(s: SimState): Instruction['verb'] | undefined {
+  if (!s.waiting) return undefined;
+  const last = s.steps.at(-1)?.instructions ?? [];
+  return [...last].reverse().find((i) => ['gather', 'dial', 'record', 'say', 'play'].includes(i.verb))?.verb;
+}
