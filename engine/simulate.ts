@@ -74,8 +74,11 @@ export function nextEvent(waitOn: Instruction | undefined, s: Required<Pick<Call
  * Each step's cursors carry into the next, as they would across webhooks.
  */
 export function simulate(flow: Flow, script: CallScript): { steps: SimStep[]; cursors: Cursors } {
-  const s = { digits: [], speech: [], dial: [], recordSeconds: [], ...script } as Parameters<typeof nextEvent>[1];
-  s.digits = [...s.digits]; s.speech = [...s.speech]; s.dial = [...s.dial]; s.recordSeconds = [...s.recordSeconds];
+  const s: Parameters<typeof nextEvent>[1] = {
+    ...script,
+    digits: [...(script.digits ?? [])], speech: [...(script.speech ?? [])],
+    dial: [...(script.dial ?? [])], recordSeconds: [...(script.recordSeconds ?? [])],
+  };
   let cursors: Cursors = { ...(script.cursors ?? {}) };
   let snapshot: Snapshot | null = null;
   const steps: SimStep[] = [];
