@@ -118,3 +118,41 @@ describe('client_state', () => {
     fc.assert(fc.property(fc.string(), (s) => { expect(() => decodeClientState(s)).not.toThrow(); }));
   });
 });
+
+/*
+ *  menu --2--> support_msg(say) --next--> bye(hangup)
+ *  Built to match the reference sequence inbound_ivr.commands.json.
+ */
+describe('engine step → commands, against the reference IVR sequence', () => {
+  it('produces the same actions and the same Telnyx fields', async () => {
+    const { parseFlow } = await import('./schema.js');
+    const { step } = await import('./step.js');
+    const flow = parseFlow({
+      format: 'callflow/1', id: 'main', name: 'Main', start: 'menu',
+      nodes: [
+        { id: 'menu', type: 'menu', position: { x: 0, y: 0 }, data: { prompt: { text: 'Press 1 for sales, 2 for support.' }, options: { '1': 'Sales', '2': 'Support' }, timeoutSeconds: 10 } },
+        { id: 'support_msg', type: 'say', position: { x: 0, y: 100 }, data: { text: 'Connecting you to support. Goodbye.' } },
+        { id: 'bye', type: 'hangup', position: { x: 0, y: 200 }, data: {} },
+      ],
+      edges: [{ id: 'e1', source: 'menu', sourceHandle: '2', target: 'support_msg' }, { id: 'e2', source: 'support_msg', sourceHandle: 'next', target: 'bye' }],
+    });
+    const env = { now: '2026-03-10T15:04:05Z', mode: 'call-control' as const };
+    const ids = { callId: '6f3e2c1a-9b8d-11ef-8a1b-02420a0d7e64', flowId: 'main' };
+    const r1 = step(flow, null, { type: 'call.started', from: '+13125550147', to: '+18445550199', callId: ids.callId, direction: 'inbound' }, env);
+    const r2 = step(flow, r1.snapshot, { type: 'input.digits', digits: '2' }, env);
+    const r3 = step(flow, r2.snapshot, { type: 'prompt.ended' }, env);
+    const ours = [answerCommand(ids.callId, 'main'), ...[r1, r2, r3].flatMap((r) => toCommands(r.instructions, ids))];
+    expect(ours.map((c) => c.action)).toEqual(reference.map((c) => c.path.split('/').pop()));
+    ours.forEach((c, n) => {
+      const ref = reference[n]!.body;
+      for (const [key, value] of Object.entries(ref)) {
+        expect(c.body, `${c.action}.${key}`).toHaveProperty(key);
+        if (key !== 'client_state' && key !== 'command_id') expect(c.body[key], `${c.action}.${key}`).toEqual(value);
+      }
+      // The reference's client_state has no seq (so it is not ours to decode) but names the same node.
+      const refNode = ref.client_state ? JSON.parse(Buffer.from(ref.client_state as string, 'base64').toString()).node : 'bye';
+      if (n > 0) expect(decodeClientState(c.body.client_state as string)?.node).toBe(refNode);
+    });
+    expect(new Set(ours.map((c) => c.body.command_id)).size).toBe(ours.length);
+  });
+});

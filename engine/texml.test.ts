@@ -148,3 +148,21 @@ describe('renderApology', () => {
     expect(textOf(verbs(renderApology('\u0000\u0001 '))[0]!.body)).toBe(DEFAULT_APOLOGY);
   });
 });
+
+describe('renderTexml on what the engine emits', () => {
+  it('gives every node kind a document that waits or hangs up, never silence', async () => {
+    const { NODE_KINDS } = await import('./nodes/index.js');
+    const { parseFlow } = await import('./schema.js');
+    const { step } = await import('./step.js');
+    const env = { now: '2026-11-23T10:00:00-06:00', mode: 'texml' as const };
+    expect(Object.keys(NODE_KINDS).length).toBeGreaterThanOrEqual(2);
+    for (const [type, kind] of Object.entries(NODE_KINDS)) {
+      const flow = parseFlow({ format: 'callflow/1', id: 'one', name: 'One', timezone: 'America/Chicago', start: 'only', nodes: [{ id: 'only', type, position: { x: 0, y: 0 }, data: kind.example }], edges: [] });
+      const r = step(flow, null, { type: 'call.started', from: '+13125550100', to: '+13125550199', callId: 'c1', direction: 'inbound' }, env);
+      const tags = verbs(renderTexml(r.instructions, urls)).map((x) => x.tag);
+      const last = tags.slice(-2).join(' ');
+      expect(['Gather Redirect', 'Record Redirect'].includes(last) || ['Dial', 'Hangup'].includes(tags[tags.length - 1]!), `${type}: ${tags.join(' ')}`).toBe(true);
+      expect(r.waiting || tags[tags.length - 1] === 'Hangup', `${type} ended without Hangup`).toBe(true);
+    }
+  });
+});
