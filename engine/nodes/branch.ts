@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineNode, type NodeContext } from '../node-kind.js';
 import { lookup } from '../template.js';
 
+/** The comparisons a rule can make, in the order the builder lists them. */
 export const BRANCH_OPS = ['eq', 'neq', 'startsWith', 'in', 'matches', 'lt', 'gt'] as const;
 export type BranchOp = (typeof BRANCH_OPS)[number];
 const ROOTS = ['caller', 'call', 'vars', 'company', 'now'];

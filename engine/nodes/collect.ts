@@ -3,6 +3,7 @@ import { defineNode, type Emit, type NodeContext } from '../node-kind.js';
 import { identifierSchema, promptSchema, secondsSchema, toPrompt, type PromptData } from './common.js';
 import { retryOrLeave } from './retry.js';
 
+/** What a caller hears after a wrong entry when the node sets no invalidPrompt. */
 export const DEFAULT_INVALID_ENTRY = 'Sorry, that is not a valid entry.';
 
 const schema = z.object({

@@ -28,6 +28,7 @@ export const loopSchema = z.number({ error: 'Give how many times to repeat' }).i
 
 /** Default voice when a node names none. */
 export const DEFAULT_VOICE = 'AWS.Polly.Joanna-Neural';
+/** Default language when a node names none. */
 export const DEFAULT_LANGUAGE = 'en-US';
 
 /** A prompt as the caller hears it, templates filled. */

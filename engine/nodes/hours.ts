@@ -17,9 +17,11 @@ export const dateSchema = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-12-25')
   .refine((s) => DateTime.fromISO(s, { zone: 'utc' }).isValid, 'This date does not exist on the calendar');
 
+/** One opening range; `close` may be 24:00, or earlier than `open` for a range past midnight. */
 export const rangeSchema = z.object({ open: openTime, close: closeTime });
 export type Range = z.output<typeof rangeSchema>;
 
+/** One day's special hours (`open`/`close`), or `closed: true`. Several entries for a date give several ranges. */
 export const overrideSchema = z
   .object({ date: dateSchema, open: openTime.optional(), close: closeTime.optional(), closed: z.boolean().optional() })
   .superRefine((o, ctx) => {
@@ -28,6 +30,7 @@ export const overrideSchema = z
     if (o.close === undefined) ctx.addIssue({ code: 'custom', path: ['close'], message: 'Give the closing time for this day, or mark it closed' });
   });
 
+/** The businessHours node's data: zone, weekly hours, holidays and one-day overrides. */
 export const hoursSchema = z.object({
   timezone: z.string().min(1, 'Pick a time zone, or leave it empty to use the flow’s').optional(),
   weekly: z.object(Object.fromEntries(DAYS.map((d) => [d, z.array(rangeSchema).optional()])) as Record<Day, z.ZodOptional<z.ZodArray<typeof rangeSchema>>>).default({}),

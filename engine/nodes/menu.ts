@@ -8,6 +8,7 @@ export const KEY_ORDER = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*',
 const keySchema = z.string().regex(/^[0-9*#]$/, 'Keys are 0-9, * or #');
 const keyError = { error: (i: { code?: string }) => (i.code === 'invalid_key' ? 'Menu keys are 0-9, * or #' : undefined) };
 
+/** What a caller hears after a wrong key when the menu sets no invalidPrompt. */
 export const DEFAULT_INVALID_CHOICE = 'Sorry, that is not a valid choice.';
 
 const schema = z.object({

@@ -40,6 +40,7 @@ export function portsOf(r: StepResult): string[] {
   return r.trace.flatMap((t) => (t.kind === 'port' ? [`${t.node}:${t.port}`] : []));
 }
 
+/** The verbs a step emitted, in order. */
 export function verbsOf(r: StepResult): string[] {
   return r.instructions.map((i) => i.verb);
 }
