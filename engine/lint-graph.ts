@@ -19,8 +19,8 @@ interface Graph {
   kind: (n: FlowNode) => NodeKind;
   /** First node with each id (later duplicates are reported, then ignored). */
   byId: Map<string, FlowNode>;
-  /** Edges whose source, port and target all exist: what a call can follow. */
-  wired: FlowEdge[];
+  /** Edges whose source, port and target all exist (what a call can follow), by source id. */
+  wired: Map<string, FlowEdge[]>;
 }
 
 // A type no kind knows (possible only with a hand-built Flow) has no ports, waits and checks nothing.
@@ -77,14 +77,14 @@ function reachable(g: Graph): Set<string> {
     const id = todo.pop()!;
     if (seen.has(id)) continue;
     seen.add(id);
-    for (const e of g.wired) if (e.source === id && !seen.has(e.target)) todo.push(e.target);
+    for (const e of g.wired.get(id) ?? []) if (!seen.has(e.target)) todo.push(e.target);
   }
   return seen;
 }
 
 /** Is `port` of `node` followed somewhere: its own edge, or its fallback's (holiday → closed)? */
 function isWired(g: Graph, node: FlowNode, port: string, depth = 0): boolean {
-  if (g.wired.some((e) => e.source === node.id && e.sourceHandle === port)) return true;
+  if ((g.wired.get(node.id) ?? []).some((e) => e.sourceHandle === port)) return true;
   const fb = g.kind(node).fallbacks?.[port];
   return !!fb && fb !== port && depth < 10 && isWired(g, node, fb, depth + 1);
 }
@@ -108,7 +108,7 @@ function loopFindings(g: Graph): Finding[] {
   // TeXML is the strict mode: say/play do not wait there, so a loop of them would spin.
   const idle = [...g.byId.values()].filter((n) => !safe(() => g.kind(n).waits(n.data as never, 'texml'), true));
   const idleIds = new Set(idle.map((n) => n.id));
-  const next = (id: string) => g.wired.filter((e) => e.source === id && idleIds.has(e.target)).map((e) => e.target);
+  const next = (id: string) => (g.wired.get(id) ?? []).filter((e) => idleIds.has(e.target)).map((e) => e.target);
   return cycles(idle.map((n) => n.id), next).map((ids) => {
     const first = g.byId.get(ids[0]!)!;
     const via = ids.slice(1).map((id) => `"${nodeLabel(g.byId.get(id)!)}"`);
@@ -134,6 +134,8 @@ export function graphFindings(flow: Flow, lookup: KindLookup = kindOf): Finding[
   for (const n of flow.nodes) if (!byId.has(n.id)) byId.set(n.id, n);
   const kind = (n: FlowNode) => lookup(n.type) ?? NO_KIND;
   const edges = edgeFindings(flow, byId, kind);
-  const g: Graph = { flow, kind, byId, wired: edges.wired };
+  const wired = new Map<string, FlowEdge[]>();
+  for (const e of edges.wired) wired.set(e.source, [...(wired.get(e.source) ?? []), e]);
+  const g: Graph = { flow, kind, byId, wired };
   return [...nodesFindings(flow, byId), ...edges.findings, ...reachFindings(g), ...loopFindings(g), ...kindFindings(g)];
 }

@@ -150,3 +150,45 @@ describe('cycles', () => {
     expect(cycles(ids, (id) => [`n${(Number(id.slice(1)) + 1) % 5000}`])).toEqual([ids]);
   });
 });
+
+describe('lintFlow with the real node kinds', () => {
+  const menu = { id: 'welcome', type: 'menu', position: pos, data: { prompt: { text: 'For sales press 1. For support press 2.' }, options: { '1': 'Sales', '2': 'Support' } } };
+
+  it('names an unwired menu exit the way a caller would describe it', () => {
+    //  welcome(menu) --1--> bye    (2, timeout, invalid unwired; 2 is a choice the author may end on)
+    const fs = lintFlow(flow([menu, hangup('bye')], [edge('welcome', 'bye', '1')]));
+    expect(find(fs, 'unwired-port').map((f) => f.message)).toEqual([
+      'The menu "For sales press 1. For support press 2." has no path for when the caller presses nothing.',
+      'The menu "For sales press 1. For support press 2." has no path for when the caller presses a wrong key.',
+    ]);
+    expect(publishable(fs)).toBe(true);
+  });
+
+  it('accepts business hours whose holiday exit falls back to closed, and finds a branch loop', () => {
+    //  welcome(businessHours) --open/closed--> bye ;  holiday unwired → closed
+    const hours = { id: 'welcome', type: 'businessHours', position: pos, data: { weekly: { mon: [{ open: '09:00', close: '17:00' }] } } };
+    expect(lintFlow(flow([hours, hangup('bye')], [edge('welcome', 'bye', 'open'), edge('welcome', 'bye', 'closed')]))).toEqual([]);
+    //  welcome(setVariable) -> check(branch) --else--> welcome
+    const set = { id: 'welcome', type: 'setVariable', position: pos, data: { name: 'x', value: '1' } };
+    const branch = { id: 'check', type: 'branch', position: pos, data: { rules: [] } };
+    const fs = lintFlow(flow([set, branch], [edge('welcome', 'check'), edge('check', 'welcome', 'else')]));
+    expect(find(fs, 'endless-loop')[0]!.nodes).toEqual(['welcome', 'check']);
+    expect(find(fs, 'branch.no-rules')[0]!.node).toBe('check');
+  });
+
+  it('does not call a loop through a menu endless (the menu waits for the caller)', () => {
+    //  welcome(menu) --1--> info(say) --next--> welcome
+    const fs = lintFlow(flow([menu, say('info'), hangup('bye')], [edge('welcome', 'info', '1'), edge('info', 'welcome'), edge('welcome', 'bye', '2'), edge('welcome', 'bye', 'timeout'), edge('welcome', 'bye', 'invalid')]));
+    expect(fs).toEqual([]);
+  });
+
+  it('lints a 5,000-step flow with about 10,000 connections', () => {
+    const n = 5000;
+    const nodes = Array.from({ length: n }, (_, i) => (i === n - 1 ? hangup(`s${i}`) : say(`s${i}`)));
+    const edges = Array.from({ length: n - 1 }, (_, i) => edge(`s${i}`, `s${i + 1}`));
+    for (let i = 0; i < n; i++) edges.push(edge(`s${i}`, `s${(i * 7) % n}`, 'nope'));
+    const fs = lintFlow(flow(nodes, edges, { start: 's0' }));
+    expect(find(fs, 'unknown-port').length).toBe(n);
+    expect(codes(fs).filter((c) => c !== 'unknown-port')).toEqual([]);
+  });
+});
