@@ -100,6 +100,12 @@ describe('renderTexml', () => {
     expect(textOf(r[0]!.body)).toBe('https://x.example/next?a=1&b=2');
   });
 
+  it('drops prompts that would be silent (a template filled to nothing)', () => {
+    const v = verbs(renderTexml([{ ...at, verb: 'say', text: ' \u0000 ' }, { ...at, verb: 'gather', input: 'dtmf', timeoutSeconds: 5, prompts: [{ verb: 'say', text: '' }, { verb: 'say', text: 'Press 1' }] }], urls));
+    expect(v.map((x) => x.tag)).toEqual(['Gather', 'Redirect']);
+    expect(v[0]!.body).toHaveLength(1);
+  });
+
   it('never returns an empty document: no instructions still hangs up', () => {
     expect(verbs(renderTexml([], urls)).map((x) => x.tag)).toEqual(['Hangup']);
     expect(verbs(renderTexml([{ ...at, verb: 'sms', to: '+1', from: '+2', text: 'x' }], urls)).map((x) => x.tag)).toEqual(['Hangup']);
@@ -120,8 +126,9 @@ describe('renderTexml', () => {
     fc.assert(fc.property(anyText, anyText, (text, voice) => {
       const clean = text.replace(/\r/g, '');
       const v = verbs(renderTexml([{ ...at, verb: 'say', text: clean, voice: voice || undefined }, { ...at, verb: 'gather', input: 'dtmf', timeoutSeconds: 5, prompts: [{ verb: 'say', text }] }], urls));
-      expect(v.map((x) => x.tag)).toEqual(['Say', 'Gather', 'Redirect']);
-      expect(textOf(v[0]!.body)).toBe(onlyXmlChars(clean));
+      const heard = onlyXmlChars(clean).trim() !== '';
+      expect(v.map((x) => x.tag)).toEqual(heard ? ['Say', 'Gather', 'Redirect'] : ['Gather', 'Redirect']);
+      if (heard) expect(textOf(v[0]!.body)).toBe(onlyXmlChars(clean));
     }), { numRuns: 300 });
   });
 });

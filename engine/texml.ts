@@ -73,6 +73,9 @@ function playEl(p: { url: string; loop?: number }): El {
 
 const promptEl = (p: Prompt): El => (p.verb === 'say' ? sayEl(p) : playEl(p));
 
+/** A prompt that would render empty (a template that filled to nothing): Telnyx gains nothing from `<Say/>`. */
+const audible = (p: Prompt): boolean => xmlSafe(p.verb === 'say' ? p.text : p.url).trim() !== '';
+
 /** SIP URIs dial as `<Sip>`, everything else as `<Number>`. */
 const targetEl = (t: string): El => (/^sips?:/i.test(t) ? el('Sip', {}, t) : el('Number', {}, t));
 
@@ -86,7 +89,7 @@ function gatherEls(i: Extract<Instruction, { verb: 'gather' }>, action: string):
     validDigits: i.validDigits,
     timeout: clamp(i.timeoutSeconds, 1, 120),
     hints: i.hints?.length ? i.hints.join(',') : undefined,
-  }, i.prompts.map(promptEl));
+  }, i.prompts.filter(audible).map(promptEl));
   // Gather falls through to the next verb on silence: send that back to the server as a timeout.
   return [gather, el('Redirect', {}, withQuery(action, 'event', 'timeout'))];
 }
@@ -120,8 +123,8 @@ function recordEls(i: Extract<Instruction, { verb: 'record' }>, action: string, 
 /** Elements for one instruction, and whether the document must stop after them. */
 function render(i: Instruction, urls: TexmlUrls): { els: El[]; stop: boolean } {
   switch (i.verb) {
-    case 'say': return { els: [sayEl(i)], stop: false };
-    case 'play': return { els: [playEl(i)], stop: false };
+    case 'say':
+    case 'play': return { els: audible(i) ? [promptEl(i)] : [], stop: false };
     case 'pause': return { els: [el('Pause', { length: clamp(i.seconds, 1, 180) })], stop: false };
     case 'sms': return { els: [], stop: false }; // TeXML has no SMS verb: the server sends it.
     case 'hangup': return { els: [el('Hangup')], stop: true };
