@@ -12,11 +12,14 @@ const ruleSchema = z.object({
     .string({ error: 'Name the way out for this rule' })
     .regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'Use letters, digits, - and _ (no spaces), starting with a letter')
     .refine((p) => p !== 'else', '"else" is the way out when no rule matches; pick another name'),
-  when: z.object({
+  when: z.object(
+    {
     var: z.string({ error: 'Say what to look at, e.g. vars.account or caller.from' }).min(1, 'Say what to look at, e.g. vars.account or caller.from'),
     op: z.enum(BRANCH_OPS, { error: 'Pick a comparison: eq, neq, startsWith, in, matches, lt or gt' }),
     value: z.union([z.string(), z.number(), z.array(z.string())], { error: 'Give a value to compare with' }),
-  }),
+    },
+    { error: 'Say what this rule checks: a variable, a comparison and a value' },
+  ),
 });
 const schema = z.object({ rules: z.array(ruleSchema).default([]) });
 type BranchData = z.output<typeof schema>;

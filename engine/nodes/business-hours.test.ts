@@ -175,5 +175,6 @@ describe('businessHours lint and schema', () => {
       ['holidays.0.date', 'This date does not exist on the calendar'],
       ['overrides.0.close', 'Give the closing time for this day, or mark it closed'],
     ]));
+    expect(businessHours.schema.safeParse({ weekly: { monday: [{ open: '09:00', close: '17:00' }] } }).error!.issues[0]!.message).toBe('Days are written mon, tue, wed, thu, fri, sat, sun');
   });
 });

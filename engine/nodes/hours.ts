@@ -33,7 +33,11 @@ export const overrideSchema = z
 /** The businessHours node's data: zone, weekly hours, holidays and one-day overrides. */
 export const hoursSchema = z.object({
   timezone: z.string().min(1, 'Pick a time zone, or leave it empty to use the flow’s').optional(),
-  weekly: z.object(Object.fromEntries(DAYS.map((d) => [d, z.array(rangeSchema).optional()])) as Record<Day, z.ZodOptional<z.ZodArray<typeof rangeSchema>>>).default({}),
+  weekly: z
+    .strictObject(Object.fromEntries(DAYS.map((d) => [d, z.array(rangeSchema).optional()])) as Record<Day, z.ZodOptional<z.ZodArray<typeof rangeSchema>>>, {
+      error: (i) => (i.code === 'unrecognized_keys' ? 'Days are written mon, tue, wed, thu, fri, sat, sun' : undefined),
+    })
+    .default({}),
   holidays: z.array(z.object({ date: dateSchema, name: z.string().max(200).default('Holiday') })).default([]),
   overrides: z.array(overrideSchema).default([]),
 });

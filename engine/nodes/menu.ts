@@ -6,7 +6,9 @@ import { retryOrLeave } from './retry.js';
 /** Keys in the order ports are shown: the phone keypad, 1-9 then 0, * and #. */
 export const KEY_ORDER = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'] as const;
 const keySchema = z.string().regex(/^[0-9*#]$/, 'Keys are 0-9, * or #');
-const keyError = { error: (i: { code?: string }) => (i.code === 'invalid_key' ? 'Menu keys are 0-9, * or #' : undefined) };
+const keyError = {
+  error: (i: { code?: string }) => (i.code === 'invalid_key' ? 'Menu keys are 0-9, * or #' : i.code === 'invalid_type' ? 'Add the options: each key (0-9, * or #) with its label' : undefined),
+};
 
 /** What a caller hears after a wrong key when the menu sets no invalidPrompt. */
 export const DEFAULT_INVALID_CHOICE = 'Sorry, that is not a valid choice.';
