@@ -5,6 +5,8 @@
 const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number>; summary: string }>> = {
   simulate: () => import('./commands/simulate.js'),
   lint: () => import('./commands/lint.js'),
+  call: () => import('./commands/call.js'),
+  replay: () => import('./commands/replay.js'),
   admin: () => import('./commands/admin.js'),
   schema: () => import('./commands/schema.js'),
   // admin, call, replay are added by the server and sandbox work.

@@ -14,7 +14,8 @@ export function replayRouter(ctx: SandboxContext, legs: Map<string, CcLeg>): Rou
     const b = (req.body ?? {}) as Record<string, unknown>;
     const id = b.call_control_id;
     if (typeof id !== 'string' || !id) { res.status(400).json({ error: { code: 'invalid_request', message: 'call_control_id is required', path: 'call_control_id' } }); return; }
-    if (!legs.has(id)) {
+    // A new replay run starts the leg afresh (its command_ids from a previous run are forgotten).
+    if (!legs.has(id) || (b.reset && legs.get(id)!.passive)) {
       const call = new SimCall('call-control', String(b.from ?? '+10000000000'), String(b.to ?? '+10000000000'), ctx.callControlConnectionId, 'incoming', {}, ctx.now());
       Object.defineProperty(call, 'id', { value: id });
       const leg = new CcLeg(ctx, call, '', true);
