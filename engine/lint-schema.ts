@@ -67,7 +67,9 @@ function where(input: unknown, path: Path): { text: string; node?: string } {
   if (path.length === 0) return { text: 'The flow' };
   if (path[0] === 'nodes' && typeof path[1] === 'number') {
     const id = valueAt(input, ['nodes', path[1]!, 'id']);
-    const rest = path.slice(2).join('.');
+    // Authors see a step's settings, not its `data` wrapper: name the setting itself.
+    const inner = path[2] === 'data' && path.length > 3 ? path.slice(3) : path.slice(2);
+    const rest = inner.join('.');
     const who = typeof id === 'string' && id ? `step "${id}"` : `step number ${path[1] + 1}`;
     return { text: rest ? `In ${who}, "${rest}"` : `The ${who}`, node: typeof id === 'string' && id ? id : undefined };
   }

@@ -24,7 +24,7 @@ describe('lintFlow: schema', () => {
     expect(fs.find((f) => f.path?.join('.') === 'format')?.message).toBe('"format" must be "callflow/1".');
     const text = fs.find((f) => f.path?.join('.') === 'nodes.0.data.text')!;
     expect(text).toMatchObject({ code: 'schema', node: 'welcome' });
-    expect(text.message).toBe('In step "welcome", "data.text": Write what the caller hears.');
+    expect(text.message).toBe('In step "welcome", "text": Write what the caller hears.');
     expect(fs.find((f) => f.code === 'unknown-node-type')).toMatchObject({ node: 'x', path: ['nodes', 1, 'type'] });
     expect(fs.find((f) => f.path?.join('.') === 'edges.0.target')).toMatchObject({ edge: 'e1', message: 'In connection number 1, "target" is missing.' });
     expect(codes(fs)).not.toContain('start-missing'); // graph checks wait for a document that parses
