@@ -173,3 +173,31 @@ describe('renderTexml on what the engine emits', () => {
     }
   });
 });
+
+describe('renderTexml over arbitrary instruction lists (property)', () => {
+  const s = fc.string({ unit: fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromCodePoint(c)), maxLength: 20 });
+  const prompt = fc.oneof(s.map((text) => ({ verb: 'say' as const, text })), s.map((url) => ({ verb: 'play' as const, url })));
+  const instruction: fc.Arbitrary<Instruction> = fc.tuple(fc.oneof(
+    fc.record({ verb: fc.constant('say' as const), text: s, voice: fc.option(s, { nil: undefined }) }),
+    fc.record({ verb: fc.constant('play' as const), url: s, loop: fc.option(fc.integer({ min: -5, max: 50 }), { nil: undefined }) }),
+    fc.record({ verb: fc.constant('pause' as const), seconds: fc.integer({ min: -5, max: 500 }) }),
+    fc.record({ verb: fc.constant('sms' as const), to: s, from: s, text: s }),
+    fc.record({ verb: fc.constant('hangup' as const) }),
+    fc.record({ verb: fc.constant('redirect' as const), url: s }),
+    fc.record({ verb: fc.constant('gather' as const), prompts: fc.array(prompt, { maxLength: 3 }), input: fc.constantFrom('dtmf' as const, 'dtmf speech' as const), timeoutSeconds: fc.integer({ min: 0, max: 999 }), finishOnKey: fc.option(s, { nil: undefined }), hints: fc.option(fc.array(s), { nil: undefined }) }),
+    fc.record({ verb: fc.constant('dial' as const), targets: fc.array(s, { minLength: 1, maxLength: 3 }), ring: fc.constantFrom('simultaneous' as const, 'sequential' as const), timeoutSeconds: fc.integer({ min: 0, max: 999 }), callerId: fc.option(s, { nil: undefined }), record: fc.boolean() }),
+    fc.record({ verb: fc.constant('record' as const), maxSeconds: fc.integer({ min: 0, max: 99999 }), playBeep: fc.boolean(), transcribe: fc.boolean() }),
+  ), s, fc.nat(1000)).map(([i, node, seq]) => ({ ...i, node, seq }) as Instruction);
+
+  it('is always well-formed and always ends waiting for Telnyx or hanging up', () => {
+    const ends = ['Gather', 'Dial', 'Record', 'Redirect', 'Hangup'];
+    fc.assert(fc.property(fc.array(instruction, { maxLength: 8 }), (list) => {
+      const tags = verbs(renderTexml(list, urls)).map((x) => x.tag);
+      expect(tags.length).toBeGreaterThan(0);
+      expect(ends).toContain(tags[tags.length - 1]);
+      // exactly one verb that ends the document (Gather/Record are followed by their own Redirect)
+      const enders = tags.filter((t) => ['Gather', 'Dial', 'Record', 'Hangup'].includes(t)).length + tags.filter((t, k) => t === 'Redirect' && !['Gather', 'Record'].includes(tags[k - 1]!)).length;
+      expect(enders).toBe(1);
+    }), { numRuns: 300 });
+  });
+});
