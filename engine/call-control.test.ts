@@ -156,3 +156,37 @@ describe('engine step → commands, against the reference IVR sequence', () => {
     expect(new Set(ours.map((c) => c.body.command_id)).size).toBe(ours.length);
   });
 });
+
+describe('toCommands over arbitrary steps (property)', () => {
+  const s = fc.string({ maxLength: 12 });
+  const prompt = fc.oneof(s.map((text) => ({ verb: 'say' as const, text })), s.map((url) => ({ verb: 'play' as const, url })));
+  const body = fc.oneof(
+    fc.record({ verb: fc.constant('say' as const), text: s }),
+    fc.record({ verb: fc.constant('play' as const), url: s }),
+    fc.record({ verb: fc.constant('gather' as const), prompts: fc.array(prompt, { maxLength: 3 }), input: fc.constant('dtmf' as const), timeoutSeconds: fc.integer({ min: 0, max: 999 }) }),
+    fc.record({ verb: fc.constant('dial' as const), targets: fc.array(s, { minLength: 1, maxLength: 3 }), ring: fc.constant('simultaneous' as const), timeoutSeconds: fc.integer({ min: 0, max: 999 }) }),
+    fc.record({ verb: fc.constant('record' as const), maxSeconds: fc.integer({ min: -1, max: 99999 }), playBeep: fc.boolean(), transcribe: fc.boolean() }),
+    fc.record({ verb: fc.constant('hangup' as const) }),
+    fc.record({ verb: fc.constant('pause' as const), seconds: fc.nat(9) }),
+  );
+  const list = fc.array(fc.tuple(body, fc.constantFrom('menu', 'say-1', 'transfer'), fc.nat(50)).map(([b, node, seq]) => ({ ...b, node, seq }) as Instruction), { maxLength: 6 });
+  const REQUIRED: Record<string, string[]> = {
+    speak: ['payload', 'voice'], gather_using_speak: ['payload', 'voice'], gather_using_audio: ['audio_url'], playback_start: ['audio_url'],
+    transfer: ['to'], record_start: ['format', 'channels'], hangup: [], gather: [],
+  };
+
+  it('gives every command its required Telnyx fields, its own id and a client_state naming its node and step', () => {
+    fc.assert(fc.property(list, (instructions) => {
+      const cmds = toCommands(instructions, opts);
+      expect(cmds.length).toBe(instructions.filter((i) => i.verb !== 'pause').length);
+      expect(new Set(cmds.map((c) => c.body.command_id)).size).toBe(cmds.length);
+      const kept = instructions.filter((i) => i.verb !== 'pause');
+      cmds.forEach((c, k) => {
+        for (const field of REQUIRED[c.action]!) expect(c.body, `${c.action}.${field}`).toHaveProperty(field);
+        expect(decodeClientState(c.body.client_state as string)).toEqual({ flow: opts.flowId, node: kept[k]!.node, seq: kept[k]!.seq });
+        expect(Object.values(c.body)).not.toContain(undefined);
+      });
+      expect(toCommands(instructions, opts)).toEqual(cmds);
+    }), { numRuns: 300 });
+  });
+});
