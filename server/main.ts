@@ -21,8 +21,10 @@ let sandbox: { router: Router; publicKeyBase64: string; close?: () => void } | u
 if (!apiKey) {
   try {
     // Guarded: the server runs even where the sandbox is not built.
-    const mod = (await import('./sandbox/index.js')) as { createSandbox: (o: { publicUrl: () => string; log?: unknown }) => typeof sandbox };
-    sandbox = mod.createSandbox({ publicUrl: () => publicUrl, log });
+    const mod = (await import('./sandbox/index.js')) as { createSandbox: (o: { publicUrl: () => string; log?: unknown; keySeed?: Buffer }) => typeof sandbox };
+    // A stable key (data/sandbox-key beside the database) so `callflow replay` can sign webhooks the server trusts.
+    const seeds = (await import('./sandbox/keys.js')) as { loadOrCreateKeySeed?: (file?: string) => Buffer };
+    sandbox = mod.createSandbox({ publicUrl: () => publicUrl, log, keySeed: seeds.loadOrCreateKeySeed?.() });
     if (sandbox) keys.push(sandbox.publicKeyBase64);
     log.info('TELNYX_API_KEY is unset: the offline Telnyx sandbox serves the API at %s/sandbox/v2', publicUrl);
   } catch (err) {

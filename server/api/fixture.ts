@@ -2,7 +2,10 @@ import type { Ctx } from '../deps.js';
 import type { CallLogRow } from '../store/types.js';
 
 /** The fixture folder of a handled call, as `{files: {name: content}}`. */
-export interface FixtureExport { files: { 'flow.json': unknown; 'events.jsonl': string; 'expected.jsonl': string } }
+export interface FixtureExport { files: { 'flow.json': unknown; 'events.jsonl': string; 'expected.jsonl': string; 'call.json': FixtureCall } }
+
+/** Context a replay needs beyond the flow: who answered, on which number and mode, and the public URL in action URLs. */
+export interface FixtureCall { company: string; number: string | null; mode: string | null; publicUrl: string }
 
 /** Our stored answer in the fixture's `expected.jsonl` shape: `{texml}` or `{commands}`. */
 function expectedLine(kind: string, answer: string | null): unknown {
@@ -17,17 +20,19 @@ function expectedLine(kind: string, answer: string | null): unknown {
 
 /**
  * Exports a call as `fixtures/NAME/`: the flow version it ran on, every
- * accepted webhook as received (headers, raw body, path, method) and what we
- * answered, so `callflow simulate --fixture` can replay it.
+ * accepted webhook as received (headers, raw body, path, method, `at`) and what
+ * we answered, plus `call.json` (company name, number, mode, public URL), so `callflow simulate --fixture` can replay it.
  */
 export async function fixtureFor(ctx: Ctx, call: CallLogRow): Promise<FixtureExport> {
   const session = await ctx.store.getSession(call.callId);
   const version = session ? await ctx.store.getVersion(session.companyId, session.flowId, session.version) : undefined;
   const hooks = (await ctx.store.webhooksForCall(call.callId)).filter((w) => w.status !== null && w.status < 400);
-  const events = hooks.map((w) => JSON.stringify({ headers: w.headers, body: w.rawBody, path: w.path, method: w.method }));
+  const events = hooks.map((w) => JSON.stringify({ headers: w.headers, body: w.rawBody, path: w.path, method: w.method, at: w.receivedAt }));
   const expected = hooks.map((w) => JSON.stringify(expectedLine(w.kind, w.answer)));
+  const company = await ctx.store.company(call.companyId);
   return {
     files: {
+      'call.json': { company: company?.name ?? '', number: call.to, mode: call.mode, publicUrl: ctx.publicUrl() },
       'flow.json': version?.doc ?? null,
       'events.jsonl': events.length ? `${events.join('\n')}\n` : '',
       'expected.jsonl': expected.length ? `${expected.join('\n')}\n` : '',
