@@ -34,6 +34,8 @@ export class SimCall {
   steps = 0;
   readonly transcript: TranscriptEntry[] = [];
   ended?: Ended;
+  /** Virtual seconds after which the caller hangs up (none: stays to the end). */
+  readonly hangupAfter?: number;
   private digits: string[];
   private speech: string[];
   private callee: CalleeOutcome[];
@@ -52,7 +54,6 @@ export class SimCall {
     this.hangupAfter = script.hangupAfterSeconds;
     this.startedAt = now;
   }
-  readonly hangupAfter?: number;
 
   add(kind: EntryKind, text: string, seconds = 0): void {
     if (this.ended) return;

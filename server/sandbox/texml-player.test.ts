@@ -101,3 +101,32 @@ describe('TeXML calls played by the sandbox against a fake customer app', () => 
     expect(c.error.path).toBe('callee');
   });
 });
+
+describe('what else the caller notices', () => {
+  it('shows a text message sent to the caller during the call', async () => {
+    b.on('/webhooks/texml', async (h, req, res) => {
+      await b.client.messages.send({ from: h.form!.To!, to: h.form!.From!, text: 'Here is our address: 1 Main St' });
+      xml('<Say>We just texted you our address.</Say>')(h, req, res);
+    });
+    const r = await placeCall(b, { to: '+13125550100', from: '+13125550177' });
+    expect(lines(r)).toEqual(['sms: Here is our address: 1 Main St', 'heard: We just texted you our address.', 'hangup: call ended: no more TeXML']);
+  });
+
+  it('serves its public key, which verifies what it signs', async () => {
+    const key = await (await fetch(`${b.url}/sandbox/public-key`)).text();
+    expect(key).toBe(b.sandbox.publicKeyBase64);
+    expect(Buffer.from(key, 'base64')).toHaveLength(32);
+    b.on('/webhooks/texml', xml('<Hangup/>'));
+    await placeCall(b, { to: '+13125550100' });
+    const hook = b.hooks.find((h) => h.path === '/webhooks/texml')!;
+    await verified(b, hook);
+    const tampered = { ...hook, raw: hook.raw.replace('%2B13125550100', '%2B13125550101') };
+    await expect(verified(b, tampered)).rejects.toThrow();
+  });
+
+  it('answers unknown API paths with a Telnyx 404', async () => {
+    const res = await fetch(`${b.url}/sandbox/v2/nope`, { headers: { authorization: 'Bearer x' } });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as any).errors[0].code).toBe('10005');
+  });
+});
