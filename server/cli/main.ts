@@ -9,7 +9,7 @@ const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   replay: () => import('./commands/replay.js'),
   admin: () => import('./commands/admin.js'),
   schema: () => import('./commands/schema.js'),
-  // admin, call, replay are added by the server and sandbox work.
+  record: () => import('./commands/record.js'),
 };
 
 async function main(argv: string[]): Promise<number> {
