@@ -149,3 +149,26 @@ describe('outbound calls', () => {
     expect(b.hooks.find((h) => h.path === '/webhooks/outbound')!.form).toMatchObject({ To: '+13125550147', From: '+13125550100' });
   });
 });
+
+describe('gather retries, as Telnyx runs them', () => {
+  function menuApp(extra: Record<string, unknown>) {
+    b.on('/webhooks/call-control', (h, _req, res) => {
+      res.send('ok');
+      const ev = h.json.data, id = ev.payload.call_control_id, a = b.client.calls.actions;
+      if (ev.event_type === 'call.initiated') void a.answer(id, {});
+      if (ev.event_type === 'call.answered') void a.gatherUsingSpeak(id, { payload: 'Press 1 or 2.', voice, valid_digits: '12', maximum_digits: 1, ...extra });
+      if (ev.event_type === 'call.gather.ended') void a.hangup(id, {});
+    });
+  }
+  it('replays invalid_payload after an invalid entry, up to maximum_tries', async () => {
+    menuApp({ invalid_payload: 'That is not an option.', maximum_tries: 2 });
+    const r = await placeCall(b, { to: '+13125550100', digits: ['7', '2'], mode: 'call-control' });
+    expect(lines(r).slice(1, 5)).toEqual(['heard: Press 1 or 2.', 'pressed: 7', 'heard: That is not an option.', 'pressed: 2']);
+    expect(b.hooks.find((h) => h.json.data.event_type === 'call.gather.ended')!.json.data.payload).toMatchObject({ digits: '2', status: 'valid' });
+  });
+  it('ends the gather as invalid when the tries run out', async () => {
+    menuApp({ maximum_tries: 1 });
+    await placeCall(b, { to: '+13125550100', digits: ['9', '1'], mode: 'call-control' });
+    expect(b.hooks.find((h) => h.json.data.event_type === 'call.gather.ended')!.json.data.payload).toMatchObject({ digits: '9', status: 'invalid' });
+  });
+});

@@ -98,30 +98,43 @@ export class CcLeg {
     await this.emit('call.hangup', { hangup_cause: cause, hangup_source: 'callee', sip_hangup_cause: cause === 'user_busy' ? '486' : cause === 'timeout' ? '408' : '603', state: 'hangup' }, target);
   }
 
-  /** Plays a prompt, then takes the caller's next keypad entry. */
+  /**
+   * Plays a prompt and takes the caller's next keypad entry; an invalid or
+   * missing entry replays the prompt (`invalid_payload` when given) up to
+   * `maximum_tries` times [3], as Telnyx does.
+   */
   async gather(action: string, b: Body): Promise<void> {
-    const prompt = action === 'gather' ? '' : action === 'gather_using_speak' ? String(b.payload) : `[audio ${String(b.audio_url ?? b.media_name)}]`;
-    if (prompt) this.call.hear(prompt);
-    if (await this.callerLeft()) return;
-    const entry = this.call.nextDigits();
-    if (entry === undefined) {
-      await this.emit('call.gather.ended', { digits: '', status: 'call_hangup' });
-      await this.hangupBy('caller', 'normal_clearing', 'caller', 'caller gave up after unanswered prompts');
-      return;
-    }
+    const audio = (u: unknown) => `[audio ${String(u)}]`;
+    const first = action === 'gather' ? '' : action === 'gather_using_speak' ? String(b.payload) : audio(b.audio_url ?? b.media_name);
+    const retry = action === 'gather_using_speak' ? String(b.invalid_payload ?? b.payload)
+      : action === 'gather_using_audio' ? audio(b.invalid_audio_url ?? b.invalid_media_name ?? b.audio_url ?? b.media_name) : '';
+    const tries = action === 'gather' ? 1 : Math.max(1, Number(b.maximum_tries ?? 3));
     const valid = String(b.valid_digits ?? '0123456789#*'), term = String(b.terminating_digit ?? '#');
     const max = Number(b.maximum_digits ?? 128), min = Number(b.minimum_digits ?? 1);
-    let digits = '';
-    for (const d of entry) {
-      if (digits.length >= max) break;
-      await this.emit('call.dtmf.received', { digit: d });
-      if (d === term) break;
-      digits += d;
+    let digits = '', status = 'timeout';
+    for (let attempt = 1; attempt <= tries; attempt++) {
+      const prompt = attempt === 1 ? first : retry;
+      if (prompt) this.call.hear(prompt);
+      if (await this.callerLeft()) return;
+      const entry = this.call.nextDigits();
+      if (entry === undefined) {
+        await this.emit('call.gather.ended', { digits: '', status: 'call_hangup' });
+        await this.hangupBy('caller', 'normal_clearing', 'caller', 'caller gave up after unanswered prompts');
+        return;
+      }
+      if (!entry) { this.call.add('silence', `no input (${Number(b.timeout_millis ?? 60000) / 1000}s timeout)`, 5); digits = ''; status = 'timeout'; continue; }
+      digits = '';
+      for (const d of entry) {
+        if (digits.length >= max) break;
+        await this.emit('call.dtmf.received', { digit: d });
+        if (d === term) break;
+        digits += d;
+      }
+      this.call.add('pressed', entry, entry.length * 0.5);
+      status = digits.length >= min && [...digits].every((d) => valid.includes(d)) ? 'valid' : 'invalid';
+      if (status === 'valid') break;
     }
-    if (!entry) { this.call.add('silence', `no input (${Number(b.timeout_millis ?? 60000) / 1000}s timeout)`, 5); await this.emit('call.gather.ended', { digits: '', status: 'timeout' }); return; }
-    this.call.add('pressed', entry, entry.length * 0.5);
-    const ok = digits.length >= min && [...digits].every((d) => valid.includes(d));
-    await this.emit('call.gather.ended', { digits, status: ok ? 'valid' : 'invalid' });
+    await this.emit('call.gather.ended', { digits, status });
   }
 
   /** Records the caller's next scripted message (or silence), then reports it saved. */
