@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { pino } from 'pino';
+import Telnyx from 'telnyx';
+import { createApp } from '../../server/app.js';
+import { FakeTelnyx, PUBLIC_KEY_B64, company, makeApp, signed, tempDb, texml } from './harness.js';
+
+const fake = new FakeTelnyx();
+const db = tempDb();
+let h: ReturnType<typeof makeApp>;
+let acme: Awaited<ReturnType<typeof company>>;
+
+/*
+ *  thanks(say) → text(sms to caller) → bye(hangup)
+ */
+const smsFlow = {
+  format: 'callflow/1', id: 'sms-line', name: 'SMS line', start: 'thanks',
+  nodes: [
+    { id: 'thanks', type: 'say', position: { x: 0, y: 0 }, data: { text: 'We will text you.' } },
+    { id: 'text', type: 'sms', position: { x: 0, y: 0 }, data: { text: 'Hi from {{company.name}}' } },
+    { id: 'bye', type: 'hangup', position: { x: 0, y: 0 }, data: {} },
+  ],
+  edges: [
+    { id: 'e1', source: 'thanks', sourceHandle: 'next', target: 'text' },
+    { id: 'e2', source: 'text', sourceHandle: 'next', target: 'bye' },
+  ],
+};
+
+beforeAll(async () => {
+  await fake.start();
+  h = makeApp(db.file, fake);
+  acme = await company(h.app, 'Acme');
+  await request(h.app).post('/api/flows').set(acme.auth).send(smsFlow).expect(201);
+  await request(h.app).post('/api/flows/sms-line/publish').set(acme.auth).expect(201);
+  await request(h.app).put('/api/numbers/+13125550700').set(acme.auth).send({ flowId: 'sms-line', mode: 'texml' }).expect(200);
+});
+afterAll(async () => { await h.close(); await fake.stop(); db.cleanup(); });
+
+describe('server odds and ends', () => {
+  it('sends a flow SMS through the messaging API in TeXML mode (TeXML has no SMS verb)', async () => {
+    const res = await texml(h.app, '/webhooks/texml', { CallSid: 'sms-1', From: '+13125550147', To: '+13125550700' }).expect(200);
+    expect(res.text).toContain('We will text you.');
+    expect(res.text).not.toContain('Hi from');
+    expect(fake.seen.filter((s) => s.path === '/v2/messages').map((s) => s.body)).toEqual([{ from: '+13125550700', to: '+13125550147', text: 'Hi from Acme' }]);
+  });
+
+  it('takes a JSON voice URL body too', async () => {
+    const body = JSON.stringify({ CallSid: 'json-1', From: '+13125550147', To: '+13125550700' });
+    const res = await request(h.app).post('/webhooks/texml').set(signed(body)).set('content-type', 'application/json').send(body).expect(200);
+    expect(res.text).toContain('We will text you.');
+  });
+
+  it('refuses an oversized webhook with 413', async () => {
+    const body = `CallSid=big&x=${'a'.repeat(300_000)}`;
+    const res = await request(h.app).post('/webhooks/texml').set(signed(body)).type('form').send(body).expect(413);
+    expect(res.body.error.code).toBe('too_large');
+  });
+
+  it('answers unknown /api routes with 404 JSON', async () => {
+    const res = await request(h.app).get('/api/nope').set(acme.auth).expect(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+
+  it('serves the builder with an SPA fallback that leaves /api and webhooks alone', async () => {
+    const dir = join(db.file, '..', 'dist');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
+    const app = createApp({
+      db: h.app.locals.ctx.store, log: pino({ level: 'silent' }), telnyx: new Telnyx({ apiKey: 'x', baseURL: fake.url, maxRetries: 0 }),
+      publicUrl: () => 'http://x', webhookPublicKeys: [PUBLIC_KEY_B64], builderDir: dir,
+    });
+    expect((await request(app).get('/').expect(200)).text).toContain('id="root"');
+    expect((await request(app).get('/flows/main-line').expect(200)).text).toContain('id="root"');
+    await request(app).get('/api/flows').expect(401);
+    await request(app).post('/webhooks/call-control').send('{}').expect(401);
+  });
+});
