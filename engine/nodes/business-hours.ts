@@ -81,6 +81,8 @@ export const businessHours = defineNode({
   },
   ports: () => ['open', 'closed', 'holiday'],
   fallbacks: { holiday: 'closed' },
+  // Open and closed are both reached every week: a missing one hangs up on callers silently.
+  reachablePorts: () => ['open', 'closed'],
   waits: () => false,
   enter: (d, ctx) => ({ port: hoursAt(d, ctx.timezone, ctx.now.toISO() ?? ctx.env.now).port }),
   lint: (d) => {
