@@ -108,11 +108,12 @@ function gather(call: SimCall, v: XmlNode, base: Fields, abs: (u: string) => str
   if (digits === undefined) { call.end({ by: 'caller', reason: 'caller gave up after unanswered prompts' }, { kind: 'hangup', text: 'caller hung up (no more input)' }); return 'gone'; }
   const action = abs(v.attrs.action ?? docUrl);
   if (digits) {
+    const typed = digits;
     const finish = v.attrs.finishOnKey ?? '#';
     if (finish && digits.includes(finish)) digits = digits.slice(0, digits.indexOf(finish));
     const max = Number(v.attrs.numDigits ?? v.attrs.maxDigits ?? 128);
     digits = digits.slice(0, max);
-    call.add('pressed', digits, digits.length * 0.5);
+    call.add('pressed', typed, typed.length * 0.5); // what the caller keyed; Digits carries what Telnyx kept
     return { url: action, fields: { ...base, Digits: digits } };
   }
   if (said) { call.add('said', said, Math.max(1, said.split(/\s+/).length / 2.5)); return { url: action, fields: { ...base, SpeechResult: said, Confidence: '0.92' } }; }

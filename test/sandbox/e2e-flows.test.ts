@@ -1,0 +1,109 @@
+/**
+ * End to end: the real server (createApp, SQLite, the official SDK) with the
+ * sandbox mounted, every example flow in flows/ published, and sandbox calls
+ * placed through each in both modes. The sandbox plays Telnyx on its own
+ * (it never imports engine/), so the transcripts check the engine's TeXML and
+ * its Call Control commands independently, and against each other.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import express from 'express';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import Telnyx from 'telnyx';
+import { createApp } from '../../server/app.js';
+import { createSandbox, type Sandbox } from '../../server/sandbox/index.js';
+
+const FLOWS = readdirSync('flows').filter((f) => f.endsWith('.json') && f !== 'callflow.schema.json');
+let url = '', key = '', clock = new Date('2026-11-25T18:00:00Z'); // a Wednesday, 10:00 in Los Angeles
+let server: Server, sandbox: Sandbox, dir: string;
+const numberOf: Record<string, string> = {};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'e2e-'));
+  sandbox = createSandbox({ publicUrl: () => url, retryDelaysMs: [5, 10], idleMs: 300, callTimeoutMs: 20_000 });
+  const app = createApp({
+    db: join(dir, 'cf.db'), log: pino({ level: 'silent' }), telnyx: new Telnyx({ apiKey: 'sandbox', baseURL: 'http://x/sandbox/v2', maxRetries: 0 }),
+    publicUrl: () => url, webhookPublicKeys: [sandbox.publicKeyBase64], now: () => clock, sandbox: sandbox.router, retryDelayMs: 0,
+  });
+  server = await new Promise((r) => { const s = app.listen(0, '127.0.0.1', () => r(s)); });
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  app.locals.ctx.telnyx = new Telnyx({ apiKey: 'sandbox', baseURL: `${url}/sandbox/v2`, maxRetries: 0 });
+  key = (await app.locals.ctx.store.createCompany('E2E')).apiKey;
+  for (const [i, f] of FLOWS.entries()) {
+    const doc = JSON.parse(readFileSync(join('flows', f), 'utf8'));
+    await api('POST', '/api/flows', doc);
+    await api('POST', `/api/flows/${doc.id}/publish`);
+    numberOf[doc.id] = `+1312555020${i}`;
+  }
+});
+afterAll(async () => { sandbox.close(); server.closeAllConnections(); await new Promise((r) => server.close(r)); rmSync(dir, { recursive: true, force: true }); });
+
+async function api(method: string, path: string, body?: unknown) {
+  const res = await fetch(url + path, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+interface Result { mode: string; transcript: { kind: string; text: string }[]; ended: { by: string; reason: string } }
+async function call(flow: string, mode: 'texml' | 'call-control', script: Record<string, unknown>): Promise<Result> {
+  await api('PUT', `/api/numbers/${encodeURIComponent(numberOf[flow]!)}`, { flowId: flow, mode });
+  const res = await fetch(`${url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: numberOf[flow], from: '+13125550147', mode, ...script }) });
+  expect(res.status).toBe(200);
+  return (await res.json()) as Result;
+}
+const show = (r: Result) => r.transcript.map((e) => `${e.kind}: ${e.text}`);
+/** True when `want` appears in `lines` in this order (other lines may sit between). */
+const inOrder = (lines: string[], want: string[]) => { let i = 0; for (const l of lines) if (l === want[i]) i++; return i === want.length; };
+/** What the caller experienced, minus what differs by transport (the answer itself, hangup wording, when a text lands). */
+const experience = (r: Result) => show(r).filter((l) => l !== 'connected: call answered' && !l.startsWith('hangup:') && !l.startsWith('sms:'));
+const texts = (r: Result) => show(r).filter((l) => l.startsWith('sms:')).sort();
+
+const CASES: { flow: string; name: string; at?: string; script: Record<string, unknown>; expect: string[]; ended: string; roundRobin?: string[] }[] = [
+  { flow: 'main-line', name: 'open, support', script: { digits: ['2'] }, ended: 'transfer',
+    expect: ['heard: Thanks for calling Acme Plumbing.', 'heard: For sales, press 1. For support, press 2. To leave a message, press 3.', 'pressed: 2', 'ringing: +13125550110', 'connected: +13125550110'] },
+  { flow: 'main-line', name: 'open, voicemail', script: { digits: ['3'], speech: ['This is Sam, call me back'] }, ended: 'app',
+    expect: ['pressed: 3', 'heard: Please leave your name, number and a short message after the tone.', 'recorded: This is Sam, call me back', 'heard: Thank you. We will call you back soon. Goodbye.'] },
+  { flow: 'main-line', name: 'open, sales round robin', script: { digits: ['1'] }, ended: 'transfer', expect: ['pressed: 1'], roundRobin: ['+13125550101', '+13125550102', 'sip:carol@acme.sip.telnyx.com'] },
+  { flow: 'main-line', name: 'open, no input', script: { digits: [] }, ended: 'app', expect: ['heard: Sorry, we did not get that. Please call again. Goodbye.'] },
+  { flow: 'main-line', name: 'Sunday: closed', at: '2026-11-29T18:00:00Z', script: { speech: ['Leak in the kitchen'] }, ended: 'app',
+    expect: ['heard: Thanks for calling Acme Plumbing.', 'heard: Our office is closed right now. We are open Monday to Friday, 8 to 5, and Saturday morning.', 'recorded: Leak in the kitchen'] },
+  { flow: 'account-menu', name: 'billing balance', script: { digits: ['1', '1', '123456#'] }, ended: 'app',
+    expect: ['pressed: 1', 'heard: For your balance, press 1. To go back, press star.', 'pressed: 123456#', 'heard: Thank you. A statement for account 123456 is on its way by text message.'] },
+  { flow: 'account-menu', name: 'premium account', script: { digits: ['1', '1', '987654#'] }, ended: 'transfer', expect: ['pressed: 987654#', 'ringing: +13125550190', 'connected: +13125550190'] },
+  { flow: 'holiday-routing', name: 'Christmas', at: '2026-12-25T15:00:00Z', script: {}, ended: 'transfer',
+    expect: ['heard: Happy holidays. Our office is closed today. For emergencies, stay on the line for the on-call engineer.', 'ringing: +447700900123'] },
+  { flow: 'holiday-routing', name: 'on-call busy, voicemail', at: '2026-11-29T03:00:00Z', script: { callee: ['busy'], speech: ['Boiler is broken'] }, ended: 'app',
+    expect: ['heard: Our office is closed. Stay on the line for the on-call engineer.', 'ringing: +447700900123', 'heard: Nobody could take your call. Please leave a message.', 'recorded: Boiler is broken'] },
+  { flow: 'after-hours', name: 'closed: message and receipt', at: '2026-11-29T18:00:00Z', script: { speech: ['Please call me'] }, ended: 'app',
+    expect: ['heard: You have reached us after hours. Our hours are 9 to 6, Monday to Friday.', 'recorded: Please call me'] },
+];
+
+describe('example flows through the real server, played by the sandbox', () => {
+  it('covers every example flow', () => { expect(new Set(CASES.map((c) => c.flow))).toEqual(new Set(Object.keys(numberOf))); });
+
+  for (const c of CASES) {
+    it(`${c.flow}: ${c.name} (TeXML and Call Control agree)`, async () => {
+      clock = new Date(c.at ?? '2026-11-25T18:00:00Z');
+      const texml = await call(c.flow, 'texml', c.script);
+      const cc = await call(c.flow, 'call-control', c.script);
+      for (const r of [texml, cc]) {
+        expect(show(r).filter((l) => l.startsWith('error')), `${r.mode}:\n${show(r).join('\n')}`).toEqual([]);
+        expect(inOrder(show(r), c.expect), `${r.mode} transcript:\n${show(r).join('\n')}`).toBe(true);
+        expect(r.ended.by).toBe(c.ended);
+      }
+      if (c.roundRobin) {
+        // The second call goes to the next member: the cursor moved.
+        const rang = [texml, cc].map((r) => show(r).find((l) => l.startsWith('ringing: '))!.slice(9));
+        expect(c.roundRobin).toEqual(expect.arrayContaining(rang));
+        expect(rang[1]).not.toBe(rang[0]);
+        return;
+      }
+      expect(experience(cc)).toEqual(experience(texml));
+      expect(texts(cc)).toEqual(texts(texml));
+    });
+  }
+});
