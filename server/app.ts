@@ -34,6 +34,15 @@ export function createApp(deps: AppDeps): CallflowApp {
   app.locals.ctx = ctx;
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  // One structured line per request; webhook bodies are in the webhook log, not here.
+  app.use((req, res, next) => {
+    const t0 = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      ctx.log[res.statusCode >= 500 ? 'error' : 'info']({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  });
 
   // Webhooks first: they need the raw body, before any JSON parser.
   const check = signatureChecker(deps.webhookPublicKeys);

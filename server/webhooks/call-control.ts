@@ -124,7 +124,18 @@ async function callControl(ctx: Ctx, inc: Incoming): Promise<Answer> {
     return { status: 200, contentType: 'application/json', body: stored ?? JSON.stringify({ duplicate: true }), eventId: id, callId: s?.callId ?? null, companyId: s?.companyId ?? null };
   }
   const o: ExecOptions = { attempts: ctx.commandAttempts, delayMs: ctx.retryDelayMs, log: ctx.log };
-  const { body, session } = await handle(ctx, type, p, o);
+  let out: Awaited<ReturnType<typeof handle>>;
+  try {
+    out = await handle(ctx, type, p, o);
+  } catch (err) {
+    // Our bug or a broken flow version: never leave the caller in silence.
+    ctx.log.error({ err, type, ccid: p.call_control_id }, 'call control event failed; ending the call safely');
+    const ccid = p.call_control_id;
+    const live = ccid && type !== 'call.hangup';
+    const fallback = live ? await endSafely(ctx.telnyx, ccid, encodeClientState({ flow: '__error', node: APOLOGY_NODE, seq: 0 }), `error-${id}`, o) : 'none';
+    out = { body: { error: 'internal', fallback }, session: ccid ? await ctx.store.getSession(ccid).catch(() => undefined) : undefined };
+  }
+  const { body, session } = out;
   const answer = JSON.stringify(body);
   await ctx.store.setEventAnswer(key, answer);
   return json(body, { eventId: id, callId: session?.callId ?? null, companyId: session?.companyId ?? null });

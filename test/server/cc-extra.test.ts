@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { FakeTelnyx, ccEvent, company, makeApp, publishMainLine, tempDb } from './harness.js';
+import { FakeTelnyx, ccEvent, company, mainLine, makeApp, publishMainLine, tempDb, texml } from './harness.js';
 
 const fake = new FakeTelnyx();
 const db = tempDb();
@@ -78,5 +78,23 @@ describe('Call Control: voicemail, recordings and AMD', () => {
     await ccEvent(h.app, 'm2-e3', 'call.speak.ended', p({ status: 'completed' }));
     await ccEvent(h.app, 'm2-e4', 'call.gather.ended', p({ status: 'timeout', digits: '' })).expect(200);
     expect(fake.actions(ccid).filter((a) => a === 'gather_using_speak')).toHaveLength(2);
+  });
+
+  it('ends the call with an apology, never silence, when the flow version cannot run', async () => {
+    // A version that no longer parses (written behind the API's back): our bug, not the caller's.
+    const store = h.app.locals.ctx.store;
+    await request(h.app).post('/api/flows').set(acme.auth).send({ ...mainLine(), id: 'broken' }).expect(201);
+    await store.publish(acme.id, 'broken', { format: 'callflow/1', id: 'broken', nodes: 'garbage' });
+    await request(h.app).put('/api/numbers/+13125551000').set(acme.auth).send({ flowId: 'broken', mode: 'call-control' }).expect(200);
+    const p = (extra: Record<string, unknown> = {}) => ({ call_control_id: 'v3:broken', call_session_id: 's-broken', from: '+13125550147', to: '+13125551000', client_state: lastCs('v3:broken') ?? '', ...extra });
+    await ccEvent(h.app, 'b-e1', 'call.initiated', p({ direction: 'incoming' })).expect(200);
+    await ccEvent(h.app, 'b-e2', 'call.answered', p()).expect(200);
+    expect(fake.seen.at(-1)).toMatchObject({ action: 'speak', ccid: 'v3:broken', body: { payload: expect.stringMatching(/sorry/i) } });
+    await ccEvent(h.app, 'b-e3', 'call.speak.ended', p({ status: 'completed' })).expect(200);
+    expect(fake.actions('v3:broken')).toEqual(['answer', 'speak', 'hangup']);
+
+    await request(h.app).put('/api/numbers/+13125551000').set(acme.auth).send({ flowId: 'broken', mode: 'texml' }).expect(200);
+    const res = await texml(h.app, '/webhooks/texml', { CallSid: 'broken-texml', From: '+13125550147', To: '+13125551000' }).expect(200);
+    expect(res.text).toMatch(/<Say[^>]*>[^<]*sorry[^<]*<\/Say>\s*<Hangup/i);
   });
 });
