@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { recordFixture } from '../../fixtures.js';
+import { recordFixture } from '../../fixtures/record.js';
 
 export const summary = 'record a sandbox call through a flow as a fixture folder: callflow record FLOW --out DIR [--digits 1,2]';
 
