@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -27,7 +27,10 @@ describe('sqlite store', () => {
     await s2.close();
     const raw = new Database(file);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(raw.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    // Every numbered migration applied exactly once, in order, even though the store was opened twice.
+    const files = readdirSync(join(import.meta.dirname, 'migrations')).filter((f) => /^\d+_.*\.sql$/.test(f)).sort();
+    expect(raw.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(files.map((f) => ({ version: Number.parseInt(f, 10) })));
+    expect(files[0]).toBe('001_init.sql');
     // the key is stored hashed only
     const keys = raw.prepare('SELECT hash FROM api_keys').all() as { hash: string }[];
     expect(keys).toEqual([{ hash: hashKey(apiKey) }]);
