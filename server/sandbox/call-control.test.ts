@@ -172,3 +172,13 @@ describe('gather retries, as Telnyx runs them', () => {
     expect(b.hooks.find((h) => h.json.data.event_type === 'call.gather.ended')!.json.data.payload).toMatchObject({ digits: '9', status: 'invalid' });
   });
 });
+
+describe('answer options', () => {
+  it('sends later events to the webhook_url given on answer', async () => {
+    b.on('/webhooks/call-control', (h, _req, res) => { res.send('ok'); if (h.json.data.event_type === 'call.initiated') void b.client.calls.actions.answer(h.json.data.payload.call_control_id, { webhook_url: `${b.url}/hooks/answered` }); });
+    b.on('/hooks/answered', (h, _req, res) => { res.send('ok'); if (h.json.data.event_type === 'call.answered') void b.client.calls.actions.hangup(h.json.data.payload.call_control_id, {}); });
+    const r = await placeCall(b, { to: '+13125550100', mode: 'call-control' });
+    expect(r.ended.by).toBe('app');
+    expect(b.hooks.map((h) => `${h.path} ${h.json.data.event_type}`)).toEqual(['/webhooks/call-control call.initiated', '/hooks/answered call.answered', '/hooks/answered call.hangup']);
+  });
+});

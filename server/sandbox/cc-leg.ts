@@ -21,7 +21,7 @@ export class CcLeg {
   private idleTimer?: NodeJS.Timeout;
 
   /** `passive`: a leg registered by replay; commands are logged, nothing is played. */
-  constructor(readonly ctx: SandboxContext, readonly call: SimCall, readonly webhookUrl: string, readonly passive = false) {}
+  constructor(readonly ctx: SandboxContext, readonly call: SimCall, public webhookUrl: string, readonly passive = false) {}
   get id(): string { return this.call.id; }
 
   emit(type: string, extra: Body = {}, over: Body = {}): Promise<unknown> {

@@ -51,7 +51,7 @@ export function callControlRouter(ctx: SandboxContext, legs: Map<string, CcLeg>)
     if (typeof b.command_id === 'string') leg.commandIds.add(b.command_id);
     if (typeof b.client_state === 'string') leg.clientState = b.client_state;
     leg.received.push({ action, body: b });
-    if (action === 'answer') leg.state = 'answered';
+    if (action === 'answer') { leg.state = 'answered'; if (typeof b.webhook_url === 'string' && /^https?:\/\//.test(b.webhook_url)) leg.webhookUrl = b.webhook_url; }
     if (action === 'hangup' || action === 'reject') leg.state = 'ended';
     res.json({ data: { result: 'ok' } });
     if (!leg.passive) leg.enqueue(() => effect(leg, action, b, other));

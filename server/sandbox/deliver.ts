@@ -22,7 +22,7 @@ export interface DeliverOptions {
  * fetches, whose answer the call is waiting on) only one attempt is made.
  */
 export async function deliver(
-  opts: DeliverOptions, url: string, contentType: string, makeBody: (attempt: number) => string, retry = true,
+  opts: DeliverOptions, url: string, contentType: string, makeBody: (attempt: number) => string, retry = true, method: 'GET' | 'POST' = 'POST',
 ): Promise<Delivery> {
   const max = retry ? opts.retryDelaysMs.length + 1 : 1;
   let last: Delivery = { status: null, text: '', contentType: '', attempts: 0 };
@@ -31,9 +31,9 @@ export async function deliver(
     const raw = makeBody(attempt);
     try {
       const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': contentType, 'user-agent': 'telnyx-sandbox', ...opts.signer.headers(raw) },
-        body: raw,
+        method,
+        headers: { ...(method === 'POST' ? { 'content-type': contentType } : {}), 'user-agent': 'telnyx-sandbox', ...opts.signer.headers(raw) },
+        body: method === 'POST' ? raw : undefined,
         signal: AbortSignal.timeout(opts.timeoutMs),
       });
       last = { status: res.status, text: await res.text(), contentType: res.headers.get('content-type') ?? '', attempts: attempt };

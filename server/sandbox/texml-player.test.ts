@@ -130,3 +130,24 @@ describe('what else the caller notices', () => {
     expect(((await res.json()) as any).errors[0].code).toBe('10005');
   });
 });
+
+describe('Dial and Redirect details', () => {
+  it('rings sequential targets one after another and reports a recorded conversation', async () => {
+    b.on('/webhooks/texml', xml(`<Dial sequential="true" record="record-from-answer" recordingStatusCallback="${b.url}/webhooks/texml/status" action="${b.url}/webhooks/texml/dialed"><Number>+13125550101</Number><Sip>sip:bob@acme.sip.telnyx.com</Sip></Dial>`));
+    const r = await placeCall(b, { to: '+13125550100', callee: ['no-answer', 'answer'] });
+    expect(lines(r)).toEqual(['ringing: +13125550101', 'silence: +13125550101: no answer', 'ringing: sip:bob@acme.sip.telnyx.com', 'connected: sip:bob@acme.sip.telnyx.com', 'hangup: call ended after the conversation']);
+    expect(b.hooks.find((h) => h.form?.RecordingSource === 'DialVerb')?.form?.RecordingStatus).toBe('completed');
+    expect(b.hooks.find((h) => h.path === '/webhooks/texml/dialed')?.form?.DialCallStatus).toBe('completed');
+  });
+
+  it('follows a GET Redirect with the fields in the query string, still signed', async () => {
+    b.on('/webhooks/texml', xml(`<Redirect method="GET">${b.url}/webhooks/texml/next?x=1</Redirect>`));
+    b.on('/webhooks/texml/next', xml('<Say>Redirected.</Say>'));
+    const r = await placeCall(b, { to: '+13125550100' });
+    expect(lines(r)[0]).toBe('heard: Redirected.');
+    const hop = b.hooks.find((h) => h.path === '/webhooks/texml/next')!;
+    expect(hop.method).toBe('GET');
+    expect(hop.form).toMatchObject({ x: '1', To: '+13125550100', CallStatus: 'in-progress' });
+    await verified(b, hop);
+  });
+});

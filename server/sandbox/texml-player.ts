@@ -12,7 +12,7 @@ import { uuid } from './util.js';
 const MAX_STEPS = 200;
 type Fields = Record<string, string | number | undefined>;
 /** A request for the next document, or null when the call is over. */
-type Next = { url: string; fields: Fields } | null;
+type Next = { url: string; fields: Fields; method?: 'GET' | 'POST' } | null;
 
 export async function playTexmlCall(ctx: SandboxContext, call: SimCall, voiceUrl = `${ctx.publicUrl()}/webhooks/texml`): Promise<void> {
   const base = baseFields(ctx, call);
@@ -23,7 +23,7 @@ export async function playTexmlCall(ctx: SandboxContext, call: SimCall, voiceUrl
   try {
     while (next && !call.ended) {
       if (++call.steps > MAX_STEPS) { call.end({ by: 'error', reason: 'too many TeXML documents (redirect loop?)' }, { kind: 'error', text: `stopped after ${MAX_STEPS} documents: redirect loop?` }); break; }
-      const verbs = await fetchDoc(ctx, call, next.url, next.fields);
+      const verbs = await fetchDoc(ctx, call, next.url, next.fields, next.method);
       if (!verbs) break;
       next = await runVerbs(ctx, call, verbs, next.url, base);
     }
@@ -54,9 +54,17 @@ function post(ctx: SandboxContext, call: SimCall, url: string, fields: Fields, r
   return deliver(ctx.delivery, url, 'application/x-www-form-urlencoded', () => raw, retry);
 }
 
+/** GET with the fields in the query string; the signature covers the (empty) body, as Telnyx's does. */
+function getDoc(ctx: SandboxContext, call: SimCall, url: string, fields: Fields) {
+  call.webhooks++;
+  const u = new URL(url);
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) u.searchParams.set(k, String(v));
+  return deliver(ctx.delivery, u.toString(), '', () => '', false, 'GET');
+}
+
 /** POSTs for a document; a non-200 answer or bad XML ends the call with an error, as a caller would suffer it. */
-async function fetchDoc(ctx: SandboxContext, call: SimCall, url: string, fields: Fields): Promise<XmlNode[] | null> {
-  const d = await post(ctx, call, url, fields, false);
+async function fetchDoc(ctx: SandboxContext, call: SimCall, url: string, fields: Fields, method: 'GET' | 'POST' = 'POST'): Promise<XmlNode[] | null> {
+  const d = method === 'GET' ? await getDoc(ctx, call, url, fields) : await post(ctx, call, url, fields, false);
   if (d.status !== 200) {
     call.end({ by: 'error', reason: `${url} answered ${d.status ?? 'no connection'}` }, { kind: 'error', text: `TeXML fetch failed: ${url} answered ${d.status ?? `nothing (${d.text})`}` });
     return null;
@@ -80,7 +88,7 @@ async function runVerbs(ctx: SandboxContext, call: SimCall, verbs: XmlNode[], do
       case 'Reject': call.end({ by: 'app', reason: `rejected (${v.attrs.reason ?? 'rejected'})` }, { kind: 'hangup', text: `call rejected: ${v.attrs.reason ?? 'rejected'}` }); return null;
       case 'Redirect': {
         if (!v.text) { call.add('error', '<Redirect> without a URL'); break; }
-        return { url: abs(v.text), fields: { ...base, CallStatus: 'in-progress' } };
+        return request(abs(v.text), v.attrs.method, { ...base, CallStatus: 'in-progress' });
       }
       case 'Gather': { const n = gather(call, v, base, abs, docUrl); if (n === 'gone') return null; if (n) return n; break; }
       case 'Dial': { const n = await dial(ctx, call, v, base, abs); if (n !== undefined) return n; break; }
@@ -123,30 +131,43 @@ function gather(call: SimCall, v: XmlNode, base: Fields, abs: (u: string) => str
 }
 
 async function dial(ctx: SandboxContext, call: SimCall, v: XmlNode, base: Fields, abs: (u: string) => string): Promise<Next | undefined> {
-  const target = v.text || v.children.map((c) => c.text).filter(Boolean).join(', ');
-  if (!target) { call.add('error', '<Dial> without a number'); return undefined; }
-  const outcome = call.nextCallee();
+  const targets = v.text ? [v.text] : v.children.map((c) => c.text).filter(Boolean);
+  if (!targets.length) { call.add('error', '<Dial> without a number'); return undefined; }
   const timeout = Number(v.attrs.timeout ?? 30);
-  call.add('ringing', target, outcome === 'no-answer' ? timeout : outcome === 'answer' || outcome === 'voicemail' ? 4 : 2);
-  const answered = outcome === 'answer' || outcome === 'voicemail';
-  const status = answered ? 'completed' : outcome;
-  const fields: Fields = { ...base, CallStatus: 'in-progress', DialCallStatus: status, DialCallSid: `v3:${uuid()}`, DialCallDuration: answered ? TALK_SECONDS : 0 };
-  if (answered) {
-    call.add('connected', outcome === 'voicemail' ? `${target} (voicemail)` : target, TALK_SECONDS);
-    // The conversation ends the call; Telnyx still reports the outcome to the action URL.
-    if (v.attrs.action) await post(ctx, call, abs(v.attrs.action), fields, true);
-    call.end({ by: 'transfer', reason: `connected to ${target}` }, { kind: 'hangup', text: 'call ended after the conversation' });
-    return null;
+  // Sequential dials ring one target after another (one scripted outcome each); otherwise all ring at once.
+  const rounds = v.attrs.sequential === 'true' ? targets.map((t) => [t]) : [targets];
+  let outcome = call.nextCallee(), target = targets[0]!;
+  for (const [n, round] of rounds.entries()) {
+    if (n > 0) outcome = call.nextCallee();
+    target = round[0]!;
+    call.add('ringing', round.join(', '), outcome === 'no-answer' ? timeout : outcome === 'answer' || outcome === 'voicemail' ? 4 : 2);
+    if (outcome === 'answer' || outcome === 'voicemail') break;
+    call.add('silence', `${round.join(', ')}: ${outcome === 'no-answer' ? 'no answer' : outcome}`);
   }
-  call.add('silence', `${target}: ${outcome === 'no-answer' ? 'no answer' : outcome}`);
-  return v.attrs.action ? { url: abs(v.attrs.action), fields } : undefined;
+  const answered = outcome === 'answer' || outcome === 'voicemail';
+  const fields: Fields = { ...base, CallStatus: 'in-progress', DialCallStatus: answered ? 'completed' : outcome, DialCallSid: `v3:${uuid()}`, DialCallDuration: answered ? TALK_SECONDS : 0 };
+  if (!answered) return v.attrs.action ? request(abs(v.attrs.action), v.attrs.method, fields) : undefined;
+  call.add('connected', outcome === 'voicemail' ? `${target} (voicemail)` : target, TALK_SECONDS);
+  if (v.attrs.record?.startsWith('record-from') && v.attrs.recordingStatusCallback) {
+    const sid = uuid();
+    await post(ctx, call, abs(v.attrs.recordingStatusCallback), { ...base, RecordingSid: sid, RecordingUrl: `${ctx.publicUrl()}/sandbox/recordings/${sid}.mp3`, RecordingDuration: TALK_SECONDS, RecordingStatus: 'completed', RecordingChannels: v.attrs.record.endsWith('dual') ? 2 : 1, RecordingSource: 'DialVerb' }, true);
+  }
+  // The conversation ends the call; Telnyx still reports the outcome to the action URL.
+  if (v.attrs.action) await post(ctx, call, abs(v.attrs.action), fields, true);
+  call.end({ by: 'transfer', reason: `connected to ${target}` }, { kind: 'hangup', text: 'call ended after the conversation' });
+  return null;
+}
+
+/** The next document request; `method="GET"` sends the fields as a query string. */
+function request(url: string, method: string | undefined, fields: Fields): Next {
+  return { url, fields, method: method?.toUpperCase() === 'GET' ? 'GET' : 'POST' };
 }
 
 async function record(ctx: SandboxContext, call: SimCall, v: XmlNode, base: Fields, abs: (u: string) => string): Promise<Next | undefined> {
   if (v.attrs.playBeep !== 'false') call.add('heard', '[beep]');
   const message = call.nextSpeech();
   if (!message) { call.add('silence', 'nothing recorded', Number(v.attrs.timeout ?? 5) || 5); return undefined; }
-  const duration = Math.max(1, Math.round(message.split(/\s+/).length / 2.5));
+  const duration = Math.min(Math.max(1, Math.round(message.split(/\s+/).length / 2.5)), Number(v.attrs.maxLength ?? 3600) || 3600);
   call.add('recorded', message, duration);
   const sid = uuid();
   const url = `${ctx.publicUrl()}/sandbox/recordings/${sid}.${v.attrs.format === 'wav' ? 'wav' : 'mp3'}`;
@@ -157,5 +178,5 @@ async function record(ctx: SandboxContext, call: SimCall, v: XmlNode, base: Fiel
   if (v.attrs.transcription === 'true' && v.attrs.transcriptionCallback) {
     await post(ctx, call, abs(v.attrs.transcriptionCallback), { ...base, ...rec, TranscriptionSid: uuid(), TranscriptionText: message, TranscriptionStatus: 'completed' }, true);
   }
-  return v.attrs.action ? { url: abs(v.attrs.action), fields: { ...base, ...rec, CallStatus: 'in-progress' } } : undefined;
+  return v.attrs.action ? request(abs(v.attrs.action), v.attrs.method, { ...base, ...rec, CallStatus: 'in-progress' }) : undefined;
 }

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import Telnyx from 'telnyx';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../../server/sandbox/index.js';
 
-export interface Hook { path: string; raw: string; headers: Record<string, string>; form?: Record<string, string>; json?: any }
+export interface Hook { path: string; method?: string; raw: string; headers: Record<string, string>; form?: Record<string, string>; json?: any }
 export type Handler = (hook: Hook, req: Request, res: Response) => void | Promise<void>;
 
 export interface Bench {
@@ -29,10 +29,11 @@ export async function startBench(opts: Partial<SandboxOptions> = {}): Promise<Be
   let url = '';
   const sandbox = createSandbox({ publicUrl: () => url, retryDelaysMs: [5, 10], idleMs: 150, orderDelayMs: 10, callTimeoutMs: 10_000, ...opts });
   app.use('/sandbox', sandbox.router);
-  app.post('/{*path}', express.raw({ type: '*/*' }), async (req, res) => {
-    const raw = (req.body as Buffer).toString('utf8');
-    const hook: Hook = { path: req.path, raw, headers: req.headers as Record<string, string> };
-    if (String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded')) hook.form = Object.fromEntries(new URLSearchParams(raw));
+  app.all('/{*path}', express.raw({ type: '*/*' }), async (req, res) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    const hook: Hook = { path: req.path, raw, headers: req.headers as Record<string, string>, method: req.method };
+    if (req.method === 'GET') hook.form = Object.fromEntries(new URL(req.url, 'http://x').searchParams);
+    else if (String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded')) hook.form = Object.fromEntries(new URLSearchParams(raw));
     else if (raw) try { hook.json = JSON.parse(raw); } catch { /* kept raw */ }
     hooks.push(hook);
     for (const w of [...waiters]) if (w.pred(hook)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(hook); }
