@@ -4,6 +4,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrate } from './migrate.js';
 import { callRepo } from './sqlite-calls.js';
+import { marketRepo } from './sqlite-market.js';
+import { messageRepo } from './sqlite-messages.js';
+import { voicemailRepo } from './sqlite-voicemail.js';
 import type { Company, FlowRow, FlowVersionRow, NumberRow, Store } from './types.js';
 import type { Mode } from '../../engine/types.js';
 
@@ -113,10 +116,12 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
       return (db.prepare('SELECT * FROM numbers WHERE company_id = ? ORDER BY e164').all(companyId) as Row[]).map(numberRow);
     },
     async numberByE164(e164) {
-      const r = db.prepare('SELECT * FROM numbers WHERE e164 = ?').get(e164) as Row | undefined;
+      // Only active numbers route calls and messages: pending ones are not ours yet, released ones no longer.
+      const r = db.prepare("SELECT * FROM numbers WHERE e164 = ? AND status = 'active'").get(e164) as Row | undefined;
       return r && numberRow(r);
     },
     ...callRepo(db, iso),
+    ...marketRepo(db, iso), ...messageRepo(db, iso), ...voicemailRepo(db, iso),
   };
   return store;
 }

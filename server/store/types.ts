@@ -1,4 +1,5 @@
 import type { Mode, Snapshot, Cursors } from '../../engine/types.js';
+import type { BusinessStore } from './business-types.js';
 
 export interface Company { id: string; name: string; createdAt: string }
 
@@ -26,7 +27,7 @@ export interface CallLogRow {
 }
 
 export interface WebhookRow {
-  id: number; receivedAt: string; kind: 'texml' | 'call-control' | 'messaging'; method: string; path: string;
+  id: number; receivedAt: string; kind: 'texml' | 'call-control' | 'messaging' | 'numbers'; method: string; path: string;
   headers: Record<string, string>; rawBody: string; eventId: string | null; callId: string | null;
   companyId: string | null; status: number | null; answer: string | null;
 }
@@ -38,7 +39,7 @@ export type CallLogPatch = Partial<Pick<CallLogRow, 'answeredAt' | 'endedAt' | '
  * Everything the server persists. Async so a PostgreSQL implementation can
  * replace SQLite; every racy update is one conditional write.
  */
-export interface Store {
+export interface Store extends BusinessStore {
   close(): Promise<void>;
   // companies and keys
   createCompany(name: string): Promise<{ company: Company; apiKey: string }>;

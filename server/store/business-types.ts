@@ -1,0 +1,120 @@
+/**
+ * Rows and repository methods of the business features (numbers lifecycle,
+ * messages, voicemail, team, usage). `Store` extends {@link BusinessStore}.
+ */
+import type { Mode } from '../../engine/types.js';
+
+/** Per-company settings, stored as one JSON document. */
+export interface CompanySettings {
+  /** Monthly hard cap in micro-dollars; null/absent = no cap. */
+  budgetMicros?: number | null;
+  /** Seconds per billed call increment (Telnyx bills 6/6 by default on some routes; we default to 60). */
+  billingIncrementSeconds?: number;
+  texmlConnectionId?: string;
+  callControlConnectionId?: string;
+  messagingProfileId?: string;
+}
+
+export type NumberStatus = 'pending' | 'active' | 'released';
+
+export interface BizNumber {
+  e164: string; companyId: string; flowId: string | null; mode: Mode; status: NumberStatus;
+  telnyxId: string | null; orderId: string | null; voicemail: boolean; monthlyMicros: number | null;
+  purchasedAt: string | null; releasedAt: string | null; updatedAt: string;
+}
+
+export interface NumberCounters { callsIn: number; callsOut: number; messagesSent: number; messagesReceived: number }
+
+export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'failed' | 'received';
+
+export interface MessageRow {
+  id: string; companyId: string; telnyxId: string | null; direction: 'inbound' | 'outbound';
+  ourNumber: string; customer: string; text: string | null; media: string[]; segments: number; encoding: string;
+  status: MessageStatus; error: string | null; createdAt: string; updatedAt: string;
+}
+
+export interface MailboxRow { companyId: string; id: string; name: string; notifySms: string | null; webhookUrl: string | null }
+
+export interface VoicemailRow {
+  id: string; companyId: string; callId: string; mailbox: string | null; number: string | null; caller: string | null;
+  seconds: number | null; transcribe: boolean; transcription: string | null; audioId: string | null;
+  readAt: string | null; deletedAt: string | null; notifiedAt: string | null; createdAt: string;
+}
+
+/** Fields a voicemail callback knows; undefined = leave as is. */
+export type VoicemailPatch = Partial<Pick<VoicemailRow, 'mailbox' | 'number' | 'caller' | 'seconds' | 'transcription' | 'audioId'>> & { transcribe?: boolean };
+
+export interface VoicemailFilter { unread?: boolean; mailbox?: string; number?: string; limit?: number }
+
+export interface RecordingRow { id: string; companyId: string; callId: string; sourceUrl: string; contentType: string; seconds: number | null; audio: Buffer; createdAt: string }
+
+export type MemberStatus = 'available' | 'busy' | 'offline';
+export interface WorkingHours { timezone: string; weekly: Record<string, { open: string; close: string }[]> }
+
+export interface MemberRow {
+  companyId: string; id: string; name: string; to: string; status: MemberStatus; workingHours: WorkingHours | null;
+  busyCallId: string | null; lastCallEndedAt: string | null; updatedAt: string;
+}
+
+export interface UsageRow {
+  id: number; companyId: string; ref: string; kind: string; quantity: number; unit: string;
+  micros: number; month: string; at: string; detail: string | null;
+}
+
+export interface CallFilter { direction?: 'inbound' | 'outbound'; number?: string; status?: 'active' | 'ended'; since?: string; until?: string; limit?: number }
+
+/** Repository methods for the business features (async, so another database can implement them). */
+export interface BusinessStore {
+  settings(companyId: string): Promise<CompanySettings>;
+  saveSettings(companyId: string, s: CompanySettings): Promise<void>;
+  // numbers lifecycle
+  /** Inserts a pending number (replacing a released row); false when another company holds it. */
+  addPendingNumber(n: Pick<BizNumber, 'companyId' | 'e164' | 'orderId' | 'monthlyMicros' | 'flowId' | 'mode'>): Promise<boolean>;
+  /** pending → active for the order's numbers (one conditional write each); returns the ones this call activated. */
+  activateOrder(orderId: string, telnyxIds: Record<string, string>): Promise<BizNumber[]>;
+  bizNumber(companyId: string, e164: string): Promise<BizNumber | undefined>;
+  listBizNumbers(companyId: string): Promise<(BizNumber & { counters: NumberCounters })[]>;
+  configureNumber(companyId: string, e164: string, patch: { flowId?: string | null; mode?: Mode; voicemail?: boolean; telnyxId?: string }): Promise<BizNumber | undefined>;
+  releaseNumber(companyId: string, e164: string): Promise<BizNumber | undefined>;
+  listCallsFiltered(companyId: string, f: CallFilter): Promise<import('./types.js').CallLogRow[]>;
+  // messages
+  insertMessage(m: MessageRow): Promise<boolean>;
+  /** Moves a message forward (queued → sent → delivered|failed); a late or repeated status changes nothing. */
+  advanceMessage(telnyxId: string, status: MessageStatus, error: string | null): Promise<MessageRow | undefined>;
+  getMessage(companyId: string, id: string): Promise<MessageRow | undefined>;
+  listMessages(companyId: string, f: { customer?: string; number?: string; limit?: number }): Promise<MessageRow[]>;
+  listConversations(companyId: string): Promise<{ customer: string; ourNumber: string; last: MessageRow; count: number; optedOut: boolean }[]>;
+  setOptOut(companyId: string, customer: string, out: boolean): Promise<void>;
+  isOptedOut(companyId: string, customer: string): Promise<boolean>;
+  // voicemail
+  /** Creates or fills the voicemail of one recording (any callback order). */
+  upsertVoicemail(companyId: string, callId: string, recordingKey: string, patch: VoicemailPatch): Promise<VoicemailRow>;
+  voicemailsOfCall(callId: string): Promise<VoicemailRow[]>;
+  listVoicemails(companyId: string, f: VoicemailFilter): Promise<VoicemailRow[]>;
+  getVoicemail(companyId: string, id: string): Promise<VoicemailRow | undefined>;
+  markVoicemail(companyId: string, id: string, patch: { read?: boolean; deleted?: boolean }): Promise<VoicemailRow | undefined>;
+  /** True once per voicemail: the caller sends the notification. */
+  claimVoicemailNotice(id: string): Promise<boolean>;
+  mailbox(companyId: string, id: string): Promise<MailboxRow | undefined>;
+  putMailbox(m: MailboxRow): Promise<MailboxRow>;
+  listMailboxes(companyId: string): Promise<MailboxRow[]>;
+  saveRecording(r: RecordingRow): Promise<RecordingRow>;
+  getRecording(companyId: string, id: string): Promise<RecordingRow | undefined>;
+  // team
+  listMembers(companyId: string): Promise<MemberRow[]>;
+  putMember(m: Omit<MemberRow, 'updatedAt' | 'busyCallId' | 'lastCallEndedAt'>): Promise<MemberRow>;
+  deleteMember(companyId: string, id: string): Promise<boolean>;
+  /** Marks the members reached at `to` busy on `callId`. */
+  memberBusy(companyId: string, to: string, callId: string): Promise<number>;
+  /** Every member busy on `callId` becomes available, with lastCallEndedAt. */
+  memberFree(callId: string, at: string): Promise<number>;
+  // usage
+  /** Inserts once per (company, kind, ref); false when already charged. */
+  addUsage(u: Omit<UsageRow, 'id'>): Promise<boolean>;
+  listUsage(companyId: string, month: string): Promise<UsageRow[]>;
+  monthTotal(companyId: string, month: string): Promise<number>;
+  rateOverrides(companyId: string): Promise<Record<string, number>>;
+  putRateOverrides(companyId: string, rates: Record<string, number | null>): Promise<void>;
+  /** A named private key (PEM), created by `create` the first time. */
+  serverKey(name: string, create: () => string): Promise<string>;
+}

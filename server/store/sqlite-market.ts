@@ -1,0 +1,112 @@
+import type Database from 'better-sqlite3';
+import type { BizNumber, BusinessStore } from './business-types.js';
+import type { CallLogRow } from './types.js';
+
+type Row = Record<string, any>;
+type Repo = Pick<BusinessStore, 'settings' | 'saveSettings' | 'addPendingNumber' | 'activateOrder' | 'bizNumber' | 'listBizNumbers'
+  | 'configureNumber' | 'releaseNumber' | 'listCallsFiltered' | 'addUsage' | 'listUsage' | 'monthTotal' | 'rateOverrides' | 'putRateOverrides' | 'serverKey'>;
+
+const bizRow = (r: Row): BizNumber => ({
+  e164: r.e164, companyId: r.company_id, flowId: r.flow_id, mode: r.mode, status: r.status, telnyxId: r.telnyx_id,
+  orderId: r.order_id, voicemail: !!r.voicemail, monthlyMicros: r.monthly_micros, purchasedAt: r.purchased_at,
+  releasedAt: r.released_at, updatedAt: r.updated_at,
+});
+
+const callRow = (r: Row): CallLogRow => ({
+  callId: r.call_id, companyId: r.company_id, flowId: r.flow_id, version: r.version, mode: r.mode, direction: r.direction,
+  from: r.from_number, to: r.to_number, startedAt: r.started_at, answeredAt: r.answered_at, endedAt: r.ended_at,
+  hangupCause: r.hangup_cause, hangupSource: r.hangup_source, amdResult: r.amd_result,
+  recordingUrl: r.recording_url, recordingSeconds: r.recording_seconds,
+});
+
+/** Company settings, the number lifecycle, the filtered call log, the usage ledger and server keys on SQLite. */
+export function marketRepo(db: Database.Database, iso: () => string): Repo {
+  const get = (companyId: string, e164: string) => db.prepare('SELECT * FROM numbers WHERE company_id = ? AND e164 = ?').get(companyId, e164) as Row | undefined;
+  return {
+    async settings(companyId) {
+      const r = db.prepare('SELECT settings FROM company_settings WHERE company_id = ?').get(companyId) as Row | undefined;
+      return r ? JSON.parse(r.settings) : {};
+    },
+    async saveSettings(companyId, s) {
+      db.prepare('INSERT INTO company_settings (company_id, settings) VALUES (?, ?) ON CONFLICT DO UPDATE SET settings = excluded.settings').run(companyId, JSON.stringify(s));
+    },
+    async addPendingNumber(n) {
+      // A released number can be bought again (by anyone): its old row gives way.
+      const info = db.prepare(`INSERT INTO numbers (e164, company_id, flow_id, mode, updated_at, status, order_id, monthly_micros, purchased_at, released_at, telnyx_id, voicemail)
+        VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, NULL, NULL, 1)
+        ON CONFLICT (e164) DO UPDATE SET company_id = excluded.company_id, flow_id = excluded.flow_id, mode = excluded.mode, updated_at = excluded.updated_at,
+          status = 'pending', order_id = excluded.order_id, monthly_micros = excluded.monthly_micros, purchased_at = excluded.purchased_at, released_at = NULL, telnyx_id = NULL, voicemail = 1
+        WHERE numbers.status = 'released'`).run(n.e164, n.companyId, n.flowId, n.mode, iso(), n.orderId, n.monthlyMicros, iso());
+      return info.changes > 0;
+    },
+    async activateOrder(orderId, telnyxIds) {
+      const rows = db.prepare("SELECT * FROM numbers WHERE order_id = ? AND status = 'pending'").all(orderId) as Row[];
+      const done: BizNumber[] = [];
+      for (const r of rows) {
+        const info = db.prepare("UPDATE numbers SET status = 'active', telnyx_id = COALESCE(?, telnyx_id), updated_at = ? WHERE e164 = ? AND status = 'pending' AND order_id = ?")
+          .run(telnyxIds[r.e164] ?? null, iso(), r.e164, orderId);
+        if (info.changes) done.push(bizRow(db.prepare('SELECT * FROM numbers WHERE e164 = ?').get(r.e164) as Row));
+      }
+      return done;
+    },
+    async bizNumber(companyId, e164) { const r = get(companyId, e164); return r && bizRow(r); },
+    async listBizNumbers(companyId) {
+      const rows = db.prepare('SELECT * FROM numbers WHERE company_id = ? ORDER BY e164').all(companyId) as Row[];
+      const calls = db.prepare(`SELECT SUM(direction = 'inbound' AND to_number = ?) AS i, SUM(direction = 'outbound' AND from_number = ?) AS o FROM call_log WHERE company_id = ?`);
+      const msgs = db.prepare(`SELECT SUM(direction = 'outbound') AS s, SUM(direction = 'inbound') AS r FROM messages WHERE company_id = ? AND our_number = ?`);
+      return rows.map((r) => {
+        const c = calls.get(r.e164, r.e164, companyId) as Row, m = msgs.get(companyId, r.e164) as Row;
+        return { ...bizRow(r), counters: { callsIn: c.i ?? 0, callsOut: c.o ?? 0, messagesSent: m.s ?? 0, messagesReceived: m.r ?? 0 } };
+      });
+    },
+    async configureNumber(companyId, e164, p) {
+      const r = get(companyId, e164);
+      if (!r || r.status === 'released') return undefined;
+      db.prepare('UPDATE numbers SET flow_id = ?, mode = ?, voicemail = ?, telnyx_id = COALESCE(?, telnyx_id), updated_at = ? WHERE e164 = ? AND company_id = ?').run(
+        p.flowId === undefined ? r.flow_id : p.flowId, p.mode ?? r.mode, p.voicemail === undefined ? r.voicemail : p.voicemail ? 1 : 0, p.telnyxId ?? null, iso(), e164, companyId);
+      return bizRow(get(companyId, e164)!);
+    },
+    async releaseNumber(companyId, e164) {
+      db.prepare("UPDATE numbers SET status = 'released', released_at = COALESCE(released_at, ?), updated_at = ? WHERE e164 = ? AND company_id = ?").run(iso(), iso(), e164, companyId);
+      const r = get(companyId, e164);
+      return r && bizRow(r);
+    },
+    async listCallsFiltered(companyId, f) {
+      const where = ['company_id = ?'];
+      const args: unknown[] = [companyId];
+      if (f.direction) { where.push('direction = ?'); args.push(f.direction); }
+      if (f.number) { where.push('(from_number = ? OR to_number = ?)'); args.push(f.number, f.number); }
+      if (f.status) where.push(f.status === 'ended' ? 'ended_at IS NOT NULL' : 'ended_at IS NULL');
+      if (f.since) { where.push('started_at >= ?'); args.push(f.since); }
+      if (f.until) { where.push('started_at < ?'); args.push(f.until); }
+      return (db.prepare(`SELECT * FROM call_log WHERE ${where.join(' AND ')} ORDER BY started_at DESC LIMIT ?`).all(...args, f.limit ?? 100) as Row[]).map(callRow);
+    },
+    async addUsage(u) {
+      return db.prepare(`INSERT INTO usage (company_id, ref, kind, quantity, unit, micros, month, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT DO NOTHING`).run(u.companyId, u.ref, u.kind, u.quantity, u.unit, u.micros, u.month, u.at, u.detail).changes > 0;
+    },
+    async listUsage(companyId, month) {
+      return (db.prepare('SELECT * FROM usage WHERE company_id = ? AND month = ? ORDER BY at, id').all(companyId, month) as Row[]).map((r) => ({
+        id: r.id, companyId: r.company_id, ref: r.ref, kind: r.kind, quantity: r.quantity, unit: r.unit, micros: r.micros, month: r.month, at: r.at, detail: r.detail,
+      }));
+    },
+    async monthTotal(companyId, month) {
+      return (db.prepare('SELECT COALESCE(SUM(micros), 0) AS t FROM usage WHERE company_id = ? AND month = ?').get(companyId, month) as Row).t;
+    },
+    async rateOverrides(companyId) {
+      return Object.fromEntries((db.prepare('SELECT kind, micros FROM rate_overrides WHERE company_id = ?').all(companyId) as Row[]).map((r) => [r.kind, r.micros]));
+    },
+    async putRateOverrides(companyId, rates) {
+      db.transaction(() => {
+        for (const [kind, micros] of Object.entries(rates)) {
+          if (micros === null) db.prepare('DELETE FROM rate_overrides WHERE company_id = ? AND kind = ?').run(companyId, kind);
+          else db.prepare('INSERT INTO rate_overrides (company_id, kind, micros) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET micros = excluded.micros').run(companyId, kind, micros);
+        }
+      })();
+    },
+    async serverKey(name, create) {
+      db.prepare('INSERT INTO server_keys (name, private_pem, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(name, create(), iso());
+      return (db.prepare('SELECT private_pem FROM server_keys WHERE name = ?').get(name) as Row).private_pem;
+    },
+  };
+}
