@@ -182,3 +182,12 @@ describe('answer options', () => {
     expect(b.hooks.map((h) => `${h.path} ${h.json.data.event_type}`)).toEqual(['/webhooks/call-control call.initiated', '/hooks/answered call.answered', '/hooks/answered call.hangup']);
   });
 });
+
+describe('webhooks the app refuses', () => {
+  it('retries, then shows the refusal in the transcript', async () => {
+    b.on('/webhooks/call-control', (_h, _req, res) => { res.status(401).send('bad signature'); });
+    const r = await placeCall(b, { to: '+13125550100', mode: 'call-control' });
+    expect(b.hooks.filter((h) => h.json.data.event_type === 'call.initiated').map((h) => h.json.meta.attempt)).toEqual([1, 2, 3]); // the bench retries twice
+    expect(lines(r)[0]).toMatch(/^error: call\.initiated webhook not accepted by .*: 401 after 3 attempt\(s\)$/);
+  });
+});

@@ -30,7 +30,11 @@ export class CcLeg {
       call_control_id: this.id, call_leg_id: this.call.legId, call_session_id: this.call.sessionId,
       client_state: this.clientState || null, connection_id: this.call.connectionId, from: this.call.from, to: this.call.to, ...extra, ...over,
     };
-    return sendEvent(this.ctx, this.webhookUrl, type, payload, this.call);
+    return sendEvent(this.ctx, this.webhookUrl, type, payload, this.call).then((d) => {
+      // A webhook the app never accepted is something the caller suffers (silence): show it.
+      if (d.status === null || d.status < 200 || d.status >= 300) this.call.add('error', `${type} webhook not accepted by ${this.webhookUrl}: ${d.status ?? d.text} after ${d.attempts} attempt(s)`);
+      return d;
+    });
   }
 
   /** Queues an effect behind the ones before it; re-arms the idle timer when the queue drains. */
