@@ -28,7 +28,7 @@ export function createApp(deps: AppDeps): CallflowApp {
   const store = typeof deps.db === 'string' ? openSqliteStore(deps.db, now) : deps.db;
   const ctx: Ctx = {
     store, log: deps.log, telnyx: deps.telnyx, publicUrl: () => deps.publicUrl().replace(/\/+$/, ''), now,
-    commandAttempts: deps.commandAttempts ?? 3, retryDelayMs: deps.retryDelayMs ?? 200,
+    commandAttempts: deps.commandAttempts ?? 3, retryDelayMs: deps.retryDelayMs ?? 200, connections: deps.connections ?? {},
   };
   const app = express() as CallflowApp;
   app.locals.ctx = ctx;

@@ -22,6 +22,8 @@ export interface AppDeps {
   builderDir?: string;
   /** Attempts per Call Control command before it counts as failed (default 3). */
   commandAttempts?: number;
+  /** Telnyx connection ids a number is assigned to per mode (TELNYX_TEXML_APP_ID / TELNYX_CONNECTION_ID, or the sandbox's). */
+  connections?: { texml?: string; callControl?: string };
   /** Milliseconds between command retries (default 200; tests use 0). */
   retryDelayMs?: number;
 }
@@ -35,4 +37,5 @@ export interface Ctx {
   now: () => Date;
   commandAttempts: number;
   retryDelayMs: number;
+  connections: { texml?: string; callControl?: string };
 }

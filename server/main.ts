@@ -9,6 +9,7 @@ import type { Router } from 'express';
 import { createApp } from './app.js';
 import { openSqliteStore } from './store/sqlite.js';
 import { createTelnyxClient } from './telnyx/client.js';
+import { DEMO_NUMBERS, registerDemoNumbers, seedExamples } from './seed.js';
 
 const log = pino({ name: 'callflow' });
 const port = Number(process.env.PORT ?? 3000);
@@ -17,7 +18,7 @@ const publicUrl = (process.env.PUBLIC_URL ?? `http://localhost:${port}`).replace
 const apiKey = process.env.TELNYX_API_KEY;
 const keys = process.env.TELNYX_PUBLIC_KEY ? [process.env.TELNYX_PUBLIC_KEY] : [];
 
-let sandbox: { router: Router; publicKeyBase64: string; close?: () => void } | undefined;
+let sandbox: { router: Router; publicKeyBase64: string; texmlConnectionId?: string; callControlConnectionId?: string; close?: () => void } | undefined;
 if (!apiKey) {
   try {
     // Guarded: the server runs even where the sandbox is not built.
@@ -41,13 +42,26 @@ const store = openSqliteStore(dbFile);
 if ((await store.countCompanies()) === 0) {
   const { company, apiKey: key } = await store.createCompany('My company');
   log.info({ company: company.id }, 'created "My company". Open the builder at %s and sign in with this API key: %s', publicUrl, key);
+  const seeded = await seedExamples(store, company.id, join(import.meta.dirname, '..', 'flows'));
+  log.info('imported the example flows (%s) and routed %s to the main line', seeded.flows.join(', '), seeded.numbers.join(' (TeXML) and ') + ' (Call Control)');
 }
 
 const app = createApp({
   db: store, log, telnyx, publicUrl: () => publicUrl, webhookPublicKeys: keys,
+  connections: {
+    texml: process.env.TELNYX_TEXML_APP_ID ?? sandbox?.texmlConnectionId,
+    callControl: process.env.TELNYX_CONNECTION_ID ?? sandbox?.callControlConnectionId,
+  },
   sandbox: sandbox?.router, builderDir: join(import.meta.dirname, '..', 'builder', 'dist'),
 });
-const server = app.listen(port, () => log.info('callflow listening on port %d (public URL %s, database %s)', port, publicUrl, dbFile));
+const server = app.listen(port, () => {
+  log.info('callflow listening on port %d (public URL %s, database %s)', port, publicUrl, dbFile);
+  if (sandbox) {
+    registerDemoNumbers(telnyx, store, { texml: sandbox.texmlConnectionId, callControl: sandbox.callControlConnectionId })
+      .then((nums) => nums.length && log.info('sandbox: demo numbers %s are live; try `npx callflow call %s --digits 1`', nums.join(', '), nums[0]))
+      .catch((err: unknown) => log.warn({ err }, 'sandbox: could not register the demo numbers'));
+  }
+});
 
 function shutdown(signal: string) {
   log.info('%s: shutting down', signal);
