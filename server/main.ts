@@ -9,7 +9,7 @@ import type { Router } from 'express';
 import { createApp } from './app.js';
 import { openSqliteStore } from './store/sqlite.js';
 import { createTelnyxClient } from './telnyx/client.js';
-import { DEMO_NUMBERS, registerDemoNumbers, seedExamples } from './seed.js';
+import { registerDemoNumbers, seedExamples } from './seed.js';
 
 const log = pino({ name: 'callflow' });
 const port = Number(process.env.PORT ?? 3000);

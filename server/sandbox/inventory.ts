@@ -82,10 +82,16 @@ export function search(q: InventoryQuery): AvailableNumber[] {
     (!q.contains || n.phone_number.includes(q.contains)));
 }
 
+/** NANP's range for fiction (555-0100 … 555-0199): the sandbox sells any of these too, so demos and docs can name fixed numbers. */
+const FICTIONAL = /^\+1(\d{3})55501\d\d$/;
+
 /** The inventory entry for a number, if the sandbox ever offers it. */
 export function lookup(phone: string): AvailableNumber | undefined {
   const m = /^\+1(\d{3})\d{7}$/.exec(phone);
   if (!m) return undefined;
   const type: NumberType = TOLL_FREE.includes(m[1]!) ? 'toll_free' : 'local';
-  return pool(m[1]!, type).find((n) => n.phone_number === phone);
+  const pooled = pool(m[1]!, type);
+  const found = pooled.find((n) => n.phone_number === phone);
+  if (found || !FICTIONAL.test(phone) || !pooled[0]) return found;
+  return { ...pooled[0], phone_number: phone };
 }

@@ -1,0 +1,55 @@
+/**
+ * A first start should show something working at once: the example flows,
+ * published, and two demo numbers routed to the main line (one per mode), so
+ * `npx callflow call +18445550199 --digits 1` places a test call straight away.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lintFlow, publishable } from '../engine/lint.js';
+import { parseFlow } from '../engine/schema.js';
+import type { Store } from './store/types.js';
+
+/** Demo numbers on a new install: the main line in each mode. */
+export const DEMO_NUMBERS = [
+  { e164: '+18445550199', flowId: 'main-line', mode: 'texml' as const },
+  { e164: '+18445550198', flowId: 'main-line', mode: 'call-control' as const },
+];
+
+/** Imports every example flow into the company, publishes those without errors and routes the demo numbers. */
+export async function seedExamples(store: Store, companyId: string, flowsDir: string): Promise<{ flows: string[]; numbers: string[] }> {
+  const flows: string[] = [];
+  for (const file of readdirSync(flowsDir).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort()) {
+    const doc = JSON.parse(readFileSync(join(flowsDir, file), 'utf8')) as unknown;
+    const flow = parseFlow(doc);
+    if (!(await store.createFlow(companyId, flow.id, flow.name, doc))) continue;
+    if (publishable(lintFlow(doc))) await store.publish(companyId, flow.id, doc);
+    flows.push(flow.id);
+  }
+  const numbers: string[] = [];
+  for (const n of DEMO_NUMBERS) {
+    if (flows.includes(n.flowId) && (await store.putNumber(companyId, n.e164, n.flowId, n.mode))) numbers.push(n.e164);
+  }
+  return { flows, numbers };
+}
+
+/**
+ * Sandbox only: the offline sandbox forgets its numbers when the process
+ * stops, so on every start the demo numbers are bought again from it, each on
+ * the connection of its mode (that is how Telnyx knows to send TeXML or Call
+ * Control webhooks for it).
+ */
+export async function registerDemoNumbers(
+  telnyx: { numberOrders: { create(b: { phone_numbers: { phone_number: string }[]; connection_id?: string }): Promise<unknown> } },
+  store: Store,
+  connections: { texml?: string; callControl?: string },
+): Promise<string[]> {
+  const done: string[] = [];
+  for (const n of DEMO_NUMBERS) {
+    const routed = await store.numberByE164(n.e164);
+    if (!routed) continue;
+    const connection_id = routed.mode === 'call-control' ? connections.callControl : connections.texml;
+    await telnyx.numberOrders.create({ phone_numbers: [{ phone_number: n.e164 }], ...(connection_id ? { connection_id } : {}) });
+    done.push(n.e164);
+  }
+  return done;
+}
