@@ -191,3 +191,42 @@ describe('webhooks the app refuses', () => {
     expect(lines(r)[0]).toMatch(/^error: call\.initiated webhook not accepted by .*: 401 after 3 attempt\(s\)$/);
   });
 });
+
+describe('the remaining call actions through the SDK', () => {
+  it('reject ends a parked call with user_busy', async () => {
+    b.on('/webhooks/call-control', (h, _req, res) => { res.send('ok'); if (h.json.data.event_type === 'call.initiated') void b.client.calls.actions.reject(h.json.data.payload.call_control_id, { cause: 'USER_BUSY' }); });
+    const r = await placeCall(b, { to: '+13125550100', mode: 'call-control' });
+    expect(r.ended).toEqual({ by: 'app', reason: 'rejected (USER_BUSY)' });
+    expect(b.hooks.at(-1)!.json.data.payload).toMatchObject({ hangup_cause: 'user_busy', hangup_source: 'callee' });
+  });
+
+  it('playback, gather_using_audio, send_dtmf, record_stop and bridge', async () => {
+    const a = b.client.calls.actions;
+    let outbound = '';
+    b.on('/webhooks/call-control', (h, _req, res) => {
+      res.send('ok');
+      const ev = h.json.data, id = ev.payload.call_control_id;
+      void (async () => {
+        if (ev.event_type === 'call.initiated' && ev.payload.direction === 'incoming') await a.answer(id, {});
+        if (ev.event_type === 'call.answered' && id !== outbound && !outbound) await a.startPlayback(id, { audio_url: 'https://example.com/hold.mp3' });
+        if (ev.event_type === 'call.playback.ended') await a.gatherUsingAudio(id, { audio_url: 'https://example.com/menu.mp3', maximum_digits: 2, terminating_digit: '#' });
+        if (ev.event_type === 'call.gather.ended') {
+          await a.sendDtmf(id, { digits: '1w2' });
+          await a.startRecording(id, { format: 'wav', channels: 'dual' });
+          await a.stopRecording(id, {});
+          outbound = (await b.client.calls.dial({ connection_id: b.sandbox.callControlConnectionId, from: '+13125550100', to: '+13125550155' })).data!.call_control_id!;
+        }
+        if (ev.event_type === 'call.answered' && id === outbound) await a.bridge(lastCall, { call_control_id: outbound } as any);
+      })().catch(() => undefined);
+      if (ev.event_type === 'call.initiated' && ev.payload.direction === 'incoming') lastCall = id;
+    });
+    const r = await placeCall(b, { to: '+13125550100', mode: 'call-control', digits: ['42#'], speech: ['hello'] });
+    expect(lines(r)).toEqual(['connected: call answered', 'heard: [audio https://example.com/hold.mp3]', 'heard: [audio https://example.com/menu.mp3]', 'pressed: 42#',
+      'heard: [tones 1w2]', 'heard: [beep]', 'recorded: hello', 'connected: bridged with +13125550155', 'hangup: caller hung up']);
+    expect(r.ended.by).toBe('transfer');
+    const types = b.hooks.map((h) => h.json.data.event_type);
+    expect(types.filter((t) => t === 'call.dtmf.received')).toHaveLength(2); // maximum_digits reached before '#'
+    expect(b.hooks.find((h) => h.json.data.event_type === 'call.gather.ended')!.json.data.payload).toMatchObject({ digits: '42', status: 'valid' });
+    expect(b.hooks.filter((h) => h.json.data.event_type === 'call.bridged').map((h) => h.json.data.payload.call_control_id).sort()).toEqual([r.callId, outbound].sort());
+  });
+});
