@@ -44,7 +44,7 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent)
   if (untouched) return { kind: 'ignored' };
   if (!(await ctx.store.saveSnapshot(session.callId, session.seq, result.snapshot))) return { kind: 'stale' };
   const changed = Object.fromEntries(Object.entries(result.cursors).filter(([k, v]) => cursors[k] !== v));
-  if (Object.keys(changed).length) await ctx.store.saveCursors(session.companyId, session.flowId, changed);
+  if (Object.keys(changed).length) await ctx.store.saveCursors(session.companyId, session.flowId, changed, cursors);
   if (event.type === 'call.ended' || result.snapshot.status === 'done') {
     await ctx.store.patchCallLog(session.callId, { endedAt: ctx.now().toISOString(), ...(event.type === 'call.ended' ? { hangupCause: event.cause } : {}) });
   }

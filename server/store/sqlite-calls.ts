@@ -59,9 +59,14 @@ export function callRepo(db: Database.Database, iso: () => string): CallRepo {
       const rows = db.prepare('SELECT node, value FROM cursors WHERE company_id = ? AND flow_id = ?').all(companyId, flowId) as Row[];
       return Object.fromEntries(rows.map((r) => [r.node, r.value]));
     },
-    async saveCursors(companyId, flowId, cursors) {
-      const up = db.prepare('INSERT INTO cursors (company_id, flow_id, node, value) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value');
-      for (const [node, value] of Object.entries(cursors)) up.run(companyId, flowId, node, value);
+    async saveCursors(companyId, flowId, next, previous) {
+      const insert = db.prepare('INSERT INTO cursors (company_id, flow_id, node, value) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+      const move = db.prepare('UPDATE cursors SET value = ? WHERE company_id = ? AND flow_id = ? AND node = ? AND value = ?');
+      for (const [node, value] of Object.entries(next)) {
+        const before = previous[node];
+        if (before === undefined) insert.run(companyId, flowId, node, value);
+        else move.run(value, companyId, flowId, node, before);
+      }
     },
     async startCallLog(c) {
       db.prepare(`INSERT INTO call_log (call_id, company_id, flow_id, version, mode, direction, from_number, to_number, started_at)

@@ -63,4 +63,14 @@ describe('sqlite store', () => {
     expect((await s.numberByE164('+13125550100'))?.flowId).toBe('f');
     await s.close();
   });
+
+  it('moves a round-robin cursor only from the value the step read (first mover wins)', async () => {
+    const s = openSqliteStore(tempDb());
+    const { company } = await s.createCompany('A');
+    await s.saveCursors(company.id, 'f', { rr: 1 }, {});
+    await s.saveCursors(company.id, 'f', { rr: 2 }, { rr: 1 });
+    await s.saveCursors(company.id, 'f', { rr: 9 }, { rr: 1 }); // read a stale value: loses
+    expect(await s.cursors(company.id, 'f')).toEqual({ rr: 2 });
+    await s.close();
+  });
 });

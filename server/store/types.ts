@@ -71,7 +71,11 @@ export interface Store extends BusinessStore {
   saveSnapshot(callId: string, expectedSeq: number, snapshot: Snapshot): Promise<boolean>;
   // round-robin cursors
   cursors(companyId: string, flowId: string): Promise<Cursors>;
-  saveCursors(companyId: string, flowId: string, cursors: Cursors): Promise<void>;
+  /**
+   * Moves each node's cursor from `previous[node]` (undefined = no row yet) to `next[node]`,
+   * one conditional write per node: when another call moved it first, that move wins.
+   */
+  saveCursors(companyId: string, flowId: string, next: Cursors, previous: Cursors): Promise<void>;
   // call log
   startCallLog(row: Pick<CallLogRow, 'callId' | 'companyId' | 'flowId' | 'version' | 'mode' | 'direction' | 'from' | 'to' | 'startedAt'>): Promise<void>;
   patchCallLog(callId: string, patch: CallLogPatch): Promise<void>;

@@ -76,4 +76,28 @@ describe('server odds and ends', () => {
     await request(app).get('/api/flows').expect(401);
     await request(app).post('/webhooks/call-control').send('{}').expect(401);
   });
+
+  it('rotates a round robin across calls with the cursor kept in the store', async () => {
+    /*  team(roundRobin: ann, bob) ─connected/noAnswer→ bye(hangup)  */
+    const rr = {
+      format: 'callflow/1', id: 'rr-line', name: 'RR', start: 'team',
+      nodes: [
+        { id: 'team', type: 'roundRobin', position: { x: 0, y: 0 }, data: { members: [{ id: 'ann', name: 'Ann', to: '+13125550001' }, { id: 'bob', name: 'Bob', to: '+13125550002' }], strategy: 'round_robin' } },
+        { id: 'bye', type: 'hangup', position: { x: 0, y: 0 }, data: {} },
+      ],
+      edges: [
+        { id: 'e1', source: 'team', sourceHandle: 'connected', target: 'bye' },
+        { id: 'e2', source: 'team', sourceHandle: 'noAnswer', target: 'bye' },
+      ],
+    };
+    await request(h.app).post('/api/flows').set(acme.auth).send(rr).expect(201);
+    await request(h.app).post('/api/flows/rr-line/publish').set(acme.auth).expect(201);
+    await request(h.app).put('/api/numbers/+13125550777').set(acme.auth).send({ flowId: 'rr-line', mode: 'texml' }).expect(200);
+    const dialed: string[] = [];
+    for (const sid of ['rr-1', 'rr-2', 'rr-3']) {
+      const res = await texml(h.app, '/webhooks/texml', { CallSid: sid, From: '+13125550147', To: '+13125550777' }).expect(200);
+      dialed.push(/\+1312555000[12]/.exec(res.text)?.[0] ?? 'none');
+    }
+    expect(dialed).toEqual(['+13125550001', '+13125550002', '+13125550001']);
+  });
 });
