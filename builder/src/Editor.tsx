@@ -3,11 +3,24 @@ import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection
 import { api, ApiError, type FlowRecord } from './api.js';
 import { addNode, connect, copySelection, fromFlow, paste, toFlow, type FlowNodeRF } from './graph.js';
 import { useEditor } from './editor-state.js';
-import { nodeTypes } from './FlowNodeView.js';
+import { nodeGeometry, nodeTypes } from './FlowNodeView.js';
 import { DND_TYPE, Palette } from './Palette.js';
 import { useLint } from './use-lint.js';
 import { SidePanel, type Highlight } from './SidePanel.js';
 import { useToast } from './ui.js';
+
+// Decorated copies are cached per node object: handing React Flow a new object for an
+// unchanged node makes it re-adopt and re-measure it, which is quadratic on big flows.
+const decorated = new WeakMap<FlowNodeRF, { cls: string; out: FlowNodeRF }>();
+function decorate(n: FlowNodeRF, cls: string | undefined): FlowNodeRF {
+  const key = cls ?? '';
+  const hit = decorated.get(n);
+  if (hit && hit.cls === key) return hit.out;
+  // Known size and handles let React Flow skip mounting off-screen nodes just to measure them.
+  const out = { ...n, ...nodeGeometry(n.id, n.type ?? '', n.data), ...(cls ? { className: cls } : {}) };
+  decorated.set(n, { cls: key, out });
+  return out;
+}
 
 const isTyping = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
 
@@ -37,13 +50,19 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
     for (const id of highlight.path) add(id, 'sim-path');
     add(highlight.active, 'sim-active');
     add(doc.header.start, 'is-start');
-    return cls.size ? doc.nodes.map((n) => (cls.has(n.id) ? { ...n, className: cls.get(n.id)!.trim() } : n)) : doc.nodes;
+    return doc.nodes.map((n) => decorate(n, cls.get(n.id)?.trim()));
   }, [doc.nodes, doc.header.start, findings, highlight]);
   const edges = useMemo(() => {
     if (!highlight.path.length) return doc.edges;
     const taken = new Set(highlight.edges ?? []);
     return doc.edges.map((e) => (taken.has(e.id) ? { ...e, animated: true, className: 'sim-edge' } : e));
   }, [doc.edges, highlight]);
+
+  // A big flow opens at its start step at full size (fitting 2,000 nodes renders them all, unreadably small).
+  const [{ fitOnOpen, startViewport }] = useState(() => {
+    const first = doc.nodes.find((n) => n.id === doc.header.start) ?? doc.nodes[0];
+    return { fitOnOpen: doc.nodes.length <= 150, startViewport: { x: 320 - (first?.position.x ?? 0), y: 60 - (first?.position.y ?? 0), zoom: 1 } };
+  });
 
   const onNodesChange = useCallback((c: NodeChange<FlowNodeRF>[]) => dispatch({ type: 'rf', nodes: c }), [dispatch]);
   const onEdgesChange = useCallback((c: EdgeChange[]) => dispatch({ type: 'rf', edges: c }), [dispatch]);
@@ -164,18 +183,19 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
       )}
       <div className="editor-body">
         <Palette onAdd={(t) => addAt(t)} />
-        <div className="canvas" onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
+        <div className="canvas" data-node-count={doc.nodes.length} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
           {doc.nodes.length === 0 && <div className="canvas-empty">Drag a step from the left to start this flow.</div>}
           <ReactFlow<FlowNodeRF, Edge>
             nodes={nodes} edges={edges} nodeTypes={nodeTypes}
             onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect} onNodeDragStart={onDragStart}
             deleteKeyCode={['Delete', 'Backspace']} multiSelectionKeyCode={['Meta', 'Control']} selectionKeyCode="Shift"
-            onlyRenderVisibleElements fitView minZoom={0.05} maxZoom={2} defaultEdgeOptions={{ type: 'smoothstep' }}
+            onlyRenderVisibleElements fitView={fitOnOpen} defaultViewport={startViewport} minZoom={0.05} maxZoom={2} defaultEdgeOptions={{ type: 'smoothstep' }}
             proOptions={{ hideAttribution: true }}
           >
             <Background gap={20} />
             <Controls />
-            <MiniMap pannable zoomable nodeStrokeWidth={3} />
+            {/* The minimap draws every node on every change; past 600 nodes it costs more than it helps. */}
+            {doc.nodes.length <= 600 && <MiniMap pannable zoomable nodeStrokeWidth={3} />}
           </ReactFlow>
         </div>
         <SidePanel

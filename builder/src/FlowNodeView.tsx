@@ -1,4 +1,4 @@
-import { memo, useEffect } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { NODE_TYPES, kindOf } from '../../engine/nodes/index.js';
 import { portsOf, type FlowNodeRF } from './graph.js';
@@ -14,8 +14,15 @@ export const FlowNodeView = memo(function FlowNodeView({ id, type, data, selecte
   const ports = portsOf(type, data);
   const portsKey = ports.join('|');
   const update = useUpdateNodeInternals();
-  // Handles come and go with the data (menu keys, branch rules): tell React Flow.
-  useEffect(() => { update(id); }, [id, portsKey, update]);
+  // Handles come and go with the data (menu keys, branch rules): tell React Flow when
+  // they change. Not on mount: React Flow measures new nodes itself, and one forced
+  // measure per node is quadratic on a 2,000-node flow.
+  const seen = useRef(portsKey);
+  useEffect(() => {
+    if (seen.current === portsKey) return;
+    seen.current = portsKey;
+    update(id);
+  }, [id, portsKey, update]);
   return (
     <div className={`cf-node cf-kind-${type}${selected ? ' is-selected' : ''}`} data-testid={`node-${id}`}>
       <Handle type="target" position={Position.Top} className="cf-in" />
@@ -39,6 +46,28 @@ export const FlowNodeView = memo(function FlowNodeView({ id, type, data, selecte
     </div>
   );
 });
+
+/** Card size, fixed in CSS (.cf-node) so handle positions are known before a node is drawn. */
+export const NODE_W = 220, NODE_H = 100;
+const HANDLE = 10;
+
+/**
+ * Size and handle positions of a node card, computed instead of measured:
+ * React Flow then need not mount all 2,000 nodes of a big flow to measure
+ * them (it draws only the visible ones and measures those when they appear).
+ */
+export function nodeGeometry(id: string, type: string, data: unknown): Pick<FlowNodeRF, 'width' | 'height' | 'handles'> {
+  const ports = portsOf(type, data);
+  const cell = (NODE_W - 2) / Math.max(ports.length, 1);
+  return {
+    width: NODE_W,
+    height: NODE_H,
+    handles: [
+      { id: null, type: 'target', position: Position.Top, x: NODE_W / 2 - HANDLE / 2, y: -1, width: HANDLE, height: HANDLE },
+      ...ports.map((p, i) => ({ id: p, type: 'source' as const, position: Position.Bottom, x: 1 + cell * (i + 0.5) - HANDLE / 2, y: NODE_H - 1 - HANDLE / 2, width: HANDLE, height: HANDLE })),
+    ],
+  };
+}
 
 /** Built once at module scope from the engine's registry, so new kinds appear by themselves. */
 export const nodeTypes = Object.fromEntries(NODE_TYPES.map((t) => [t, FlowNodeView]));
