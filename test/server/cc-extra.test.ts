@@ -97,4 +97,22 @@ describe('Call Control: voicemail, recordings and AMD', () => {
     const res = await texml(h.app, '/webhooks/texml', { CallSid: 'broken-texml', From: '+13125550147', To: '+13125551000' }).expect(200);
     expect(res.text).toMatch(/<Say[^>]*>[^<]*sorry[^<]*<\/Say>\s*<Hangup/i);
   });
+
+  it('two server instances on one database process a delivered-twice event once', async () => {
+    const twin = makeApp(db.file, fake);
+    try {
+      const ccid = 'v3:twins';
+      const p = (extra: Record<string, unknown> = {}) => ({ call_control_id: ccid, call_session_id: 's-twins', from: '+13125550147', to: '+13125550900', client_state: lastCs(ccid) ?? '', ...extra });
+      await ccEvent(h.app, 't-e1', 'call.initiated', p({ direction: 'incoming' })).expect(200);
+      const body = p();
+      const [a, b] = await Promise.all([ccEvent(h.app, 't-e2', 'call.answered', body), ccEvent(twin.app, 't-e2', 'call.answered', body)]);
+      expect([a.status, b.status]).toEqual([200, 200]);
+      expect(fake.actions(ccid)).toEqual(['answer', 'speak']);
+      // Either instance takes the next event.
+      await ccEvent(twin.app, 't-e3', 'call.speak.ended', p({ status: 'completed' })).expect(200);
+      expect(fake.actions(ccid)).toEqual(['answer', 'speak', 'gather_using_speak']);
+    } finally {
+      await twin.close();
+    }
+  });
 });
