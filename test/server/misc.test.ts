@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -99,5 +100,15 @@ describe('server odds and ends', () => {
       dialed.push(/\+1312555000[12]/.exec(res.text)?.[0] ?? 'none');
     }
     expect(dialed).toEqual(['+13125550001', '+13125550002', '+13125550001']);
+  });
+
+  it('`callflow admin create-company NAME` prints a working API key on its last line', async () => {
+    const out = execFileSync('npx', ['tsx', 'server/cli/main.ts', 'admin', 'create-company', 'Initech', 'Ltd'], {
+      cwd: join(import.meta.dirname, '..', '..'), encoding: 'utf8', env: { ...process.env, CALLFLOW_DB: db.file },
+    });
+    const key = out.trim().split('\n').at(-1)!;
+    expect(key).toMatch(/^cf_[A-Za-z0-9_-]{43}$/);
+    const me = await request(h.app).get('/api/me').set('authorization', `Bearer ${key}`).expect(200);
+    expect(me.body.company.name).toBe('Initech Ltd');
   });
 });
