@@ -1,5 +1,5 @@
 import { assign, createMachine, type AnyStateMachine } from 'xstate';
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import { kindOf } from './nodes/index.js';
 import { fillTemplate } from './template.js';
 import type { Emit, NodeContext, NodeKind, Outcome } from './node-kind.js';
@@ -10,7 +10,8 @@ import { EVENT_TYPES } from './types.js';
 /** Context inside the machine: the persisted call context plus per-step scratch ($-fields). */
 export interface MachineContext extends CallContext {
   $env: Env;
-  $now: DateTime;
+  /** `env.now` in the flow's zone, parsed on first use (luxon parsing is the costliest part of a step). */
+  $now: () => DateTime;
   $out: Instruction[];
   $trace: TraceEntry[];
   $port: string | null;
@@ -28,7 +29,7 @@ function nodeContext(node: FlowNode, ctx: MachineContext, timezone: string): Nod
   const scope = { call: ctx.call, vars: ctx.vars, company: ctx.$env.company, now: ctx.$now };
   return {
     id: node.id, mode: ctx.$env.mode, call: ctx.call, vars: ctx.vars, local: ctx.local, env: ctx.$env,
-    now: ctx.$now, timezone, fill: (t) => fillTemplate(t, scope),
+    get now() { return ctx.$now(); }, timezone, fill: (t) => fillTemplate(t, scope),
   };
 }
 

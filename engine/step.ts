@@ -7,9 +7,16 @@ import type { CallContext, EngineEvent, Env, Snapshot, StepResult } from './type
 const EMPTY_CALL: CallContext = { call: { id: '', from: '', to: '', direction: 'inbound' }, vars: {}, local: {}, seq: 0, ended: false };
 
 function scratch(env: Env, timezone: string): Omit<MachineContext, keyof CallContext> {
-  const parsed = DateTime.fromISO(env.now, { setZone: true });
-  const now = (parsed.isValid ? parsed : DateTime.fromMillis(0, { zone: 'utc' })).setZone(timezone);
-  return { $env: env, $now: now.isValid ? now : parsed, $out: [], $trace: [], $port: null, $steps: 0, $cursors: { ...(env.cursors ?? {}) } };
+  let now: DateTime | undefined;
+  const nowFn = () => {
+    if (!now) {
+      const parsed = DateTime.fromISO(env.now, { setZone: true });
+      const zoned = (parsed.isValid ? parsed : DateTime.fromMillis(0, { zone: 'utc' })).setZone(timezone);
+      now = zoned.isValid ? zoned : parsed;
+    }
+    return now;
+  };
+  return { $env: env, $now: nowFn, $out: [], $trace: [], $port: null, $steps: 0, $cursors: { ...(env.cursors ?? {}) } };
 }
 
 function persisted(ctx: MachineContext): CallContext {

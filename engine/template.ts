@@ -6,7 +6,8 @@ export interface TemplateScope {
   call: CallContext['call'];
   vars: Readonly<Record<string, string>>;
   company?: Readonly<Record<string, string>>;
-  now?: DateTime;
+  /** The current time, or a thunk for it (parsed only when a template names `now`). */
+  now?: DateTime | (() => DateTime);
 }
 
 const TOKEN = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
@@ -24,10 +25,12 @@ export function lookup(scope: TemplateScope, path: string): string {
       return Object.prototype.hasOwnProperty.call(scope.vars, key) ? scope.vars[key]! : '';
     case 'company':
       return scope.company && Object.prototype.hasOwnProperty.call(scope.company, key) ? scope.company[key]! : '';
-    case 'now':
-      if (!scope.now) return '';
-      if (!key) return scope.now.toFormat("cccc, LLLL d 'at' h:mm a");
-      return key === 'iso' ? scope.now.toISO() ?? '' : key === 'date' ? scope.now.toISODate() ?? '' : key === 'time' ? scope.now.toFormat('HH:mm') : key === 'weekday' ? scope.now.toFormat('cccc') : '';
+    case 'now': {
+      const now = typeof scope.now === 'function' ? scope.now() : scope.now;
+      if (!now) return '';
+      if (!key) return now.toFormat("cccc, LLLL d 'at' h:mm a");
+      return key === 'iso' ? now.toISO() ?? '' : key === 'date' ? now.toISODate() ?? '' : key === 'time' ? now.toFormat('HH:mm') : key === 'weekday' ? now.toFormat('cccc') : '';
+    }
     default:
       return '';
   }
