@@ -74,10 +74,18 @@ describe('numbers API through the official SDK', () => {
   it('refuses orders for bad or unavailable numbers', async () => {
     const e1 = await telnyxError(b.client.numberOrders.create({ phone_numbers: [{ phone_number: '3125550100' }] }));
     expect(e1).toMatchObject({ status: 422, errors: [{ code: '10016', source: { pointer: '/phone_numbers/0/phone_number' } }] });
-    const e2 = await telnyxError(b.client.numberOrders.create({ phone_numbers: [{ phone_number: '+13125550100' }] }));
+    const e2 = await telnyxError(b.client.numberOrders.create({ phone_numbers: [{ phone_number: '+13125559999' }] })); // neither in the inventory nor in the fictional 555-01xx range
     expect(e2.status).toBe(422);
     const e3 = await telnyxError(b.client.numberOrders.create({} as any));
     expect(e3.errors[0]).toMatchObject({ code: '10004', source: { pointer: '/phone_numbers' } });
     expect((await telnyxError(b.client.numberOrders.retrieve('missing'))).status).toBe(404);
+  });
+});
+
+describe('fictional numbers', () => {
+  it('sells the 555-01xx range so demos can name fixed numbers', async () => {
+    const { data } = await b.client.numberOrders.create({ phone_numbers: [{ phone_number: '+13125550123' }], connection_id: b.sandbox.texmlConnectionId });
+    await b.waitFor((h) => h.path === '/webhooks/numbers' && h.json?.data?.payload?.id === data!.id);
+    expect((await b.client.phoneNumbers.retrieve('+13125550123')).data!.phone_number).toBe('+13125550123');
   });
 });
