@@ -24,7 +24,7 @@ const numberOf: Record<string, string> = {};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'e2e-'));
-  sandbox = createSandbox({ publicUrl: () => url, retryDelaysMs: [5, 10], idleMs: 300, callTimeoutMs: 20_000 });
+  sandbox = createSandbox({ publicUrl: () => url, retryDelaysMs: [5, 10], idleMs: 1000, callTimeoutMs: 20_000 });
   const app = createApp({
     db: join(dir, 'cf.db'), log: pino({ level: 'silent' }), telnyx: new Telnyx({ apiKey: 'sandbox', baseURL: 'http://x/sandbox/v2', maxRetries: 0 }),
     publicUrl: () => url, webhookPublicKeys: [sandbox.publicKeyBase64], now: () => clock, sandbox: sandbox.router, retryDelayMs: 0,

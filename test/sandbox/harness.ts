@@ -27,7 +27,7 @@ export async function startBench(opts: Partial<SandboxOptions> = {}): Promise<Be
   const hooks: Hook[] = [];
   const waiters: { pred: (h: Hook) => boolean; resolve: (h: Hook) => void }[] = [];
   let url = '';
-  const sandbox = createSandbox({ publicUrl: () => url, retryDelaysMs: [5, 10], idleMs: 150, orderDelayMs: 10, callTimeoutMs: 10_000, ...opts });
+  const sandbox = createSandbox({ publicUrl: () => url, retryDelaysMs: [5, 10], idleMs: 500, orderDelayMs: 10, callTimeoutMs: 10_000, ...opts });
   app.use('/sandbox', sandbox.router);
   app.all('/{*path}', express.raw({ type: '*/*' }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
