@@ -41,8 +41,8 @@ export async function deliver(
     } catch (err) {
       last = { status: null, text: err instanceof Error ? err.message : String(err), contentType: '', attempts: attempt };
     }
-    opts.log?.warn({ url, attempt, status: last.status }, 'sandbox webhook not accepted');
   }
+  opts.log?.warn({ url, attempts: last.attempts, status: last.status }, 'sandbox webhook not accepted');
   return last;
 }
 
