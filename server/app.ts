@@ -12,6 +12,7 @@ import { signatureChecker } from './webhooks/verify.js';
 import { texmlRouter } from './webhooks/texml.js';
 import { callControlRouter } from './webhooks/call-control.js';
 import { messagingRouter } from './webhooks/messaging.js';
+import { apiRateLimit, rateLimitsFromEnv, webhookRateLimit } from './rate-limit.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -46,11 +47,15 @@ export function createApp(deps: AppDeps): CallflowApp {
 
   // Webhooks first: they need the raw body, before any JSON parser.
   const check = signatureChecker(deps.webhookPublicKeys);
+  const fromEnv = rateLimitsFromEnv(process.env);
+  const limits = { apiPerMinute: deps.rateLimits?.apiPerMinute ?? fromEnv.apiPerMinute, webhooksPerMinute: deps.rateLimits?.webhooksPerMinute ?? fromEnv.webhooksPerMinute };
+  app.use('/webhooks', webhookRateLimit(limits.webhooksPerMinute));
   app.use(texmlRouter(ctx, check));
   app.use(callControlRouter(ctx, check));
   app.use(messagingRouter(ctx, check));
   if (deps.sandbox) app.use('/sandbox', deps.sandbox);
 
+  app.use('/api', apiRateLimit(limits.apiPerMinute));
   app.use('/api', express.json({ limit: '256kb' }));
   app.use(schemaRouter());
   app.use('/api', requireKey(ctx));

@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type Telnyx from 'telnyx';
 import type { Store } from './store/types.js';
+import type { RateLimits } from './rate-limit.js';
 
 /** What `createApp` needs; everything with I/O comes in here so tests can swap it. */
 export interface AppDeps {
@@ -26,6 +27,8 @@ export interface AppDeps {
   connections?: { texml?: string; callControl?: string };
   /** Milliseconds between command retries (default 200; tests use 0). */
   retryDelayMs?: number;
+  /** Requests per minute on /api (per key) and /webhooks (per IP); default: env CALLFLOW_*_RATE_LIMIT, else 600 and 6000; 0 = off. */
+  rateLimits?: RateLimits;
 }
 
 /** Resolved deps shared by routes and services. */

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the server with working defaults. Settings (env): PORT [3000],
  * CALLFLOW_DB [./data/callflow.db], TELNYX_API_KEY (unset → offline sandbox),
- * TELNYX_PUBLIC_KEY, TELNYX_BASE_URL, PUBLIC_URL [http://localhost:PORT].
+ * TELNYX_PUBLIC_KEY, TELNYX_BASE_URL, PUBLIC_URL [http://localhost:PORT],
+ * CALLFLOW_API_RATE_LIMIT [600/min per key], CALLFLOW_WEBHOOK_RATE_LIMIT [6000/min per IP] (0 = off).
  */
 import { pino } from 'pino';
 import { join } from 'node:path';

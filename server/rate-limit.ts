@@ -1,0 +1,75 @@
+/**
+ * Rate limits (express-rate-limit, in-memory): `/api` per API key (or per IP
+ * without one) and the webhooks per sender IP. Defaults are generous — a busy
+ * line's Telnyx traffic stays far below them — and a config can change them.
+ */
+import { createHash } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { renderApology } from '../engine/texml.js';
+
+/** Requests per minute; 0 turns a limit off. */
+export interface RateLimits {
+  /** Per API key on `/api` (default 600/min). */
+  apiPerMinute?: number;
+  /** Per sender IP on `/webhooks` (default 6000/min). */
+  webhooksPerMinute?: number;
+}
+
+export const DEFAULT_RATE_LIMITS: Required<RateLimits> = { apiPerMinute: 600, webhooksPerMinute: 6000 };
+
+/** Reads `CALLFLOW_API_RATE_LIMIT` / `CALLFLOW_WEBHOOK_RATE_LIMIT` (requests per minute, 0 = off); unset or invalid → default. */
+export function rateLimitsFromEnv(env: Record<string, string | undefined>): Required<RateLimits> {
+  const read = (name: string, dflt: number) => {
+    const v = env[name];
+    if (v === undefined || v.trim() === '') return dflt;
+    const n = Number(v);
+    return Number.isInteger(n) && n >= 0 ? n : dflt;
+  };
+  return {
+    apiPerMinute: read('CALLFLOW_API_RATE_LIMIT', DEFAULT_RATE_LIMITS.apiPerMinute),
+    webhooksPerMinute: read('CALLFLOW_WEBHOOK_RATE_LIMIT', DEFAULT_RATE_LIMITS.webhooksPerMinute),
+  };
+}
+
+const ip = (req: Request) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+const pass: RequestHandler = (_req, _res, next) => next();
+
+/**
+ * Per-key limit for `/api`. The key is hashed before it is used as the bucket
+ * name so raw keys never sit in the limiter's memory.
+ */
+export function apiRateLimit(perMinute: number): RequestHandler {
+  if (!perMinute) return pass;
+  return rateLimit({
+    windowMs: 60_000, limit: perMinute, standardHeaders: 'draft-8', legacyHeaders: false,
+    // 'trust proxy' is on (the server usually sits behind one); the X-Forwarded-For caveat is in server/README.
+    validate: { trustProxy: false },
+    keyGenerator: (req) => {
+      const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
+      return m ? `key:${createHash('sha256').update(m[1]!).digest('base64url')}` : `ip:${ip(req)}`;
+    },
+    handler: (_req, res) => {
+      res.status(429).json({ error: { code: 'rate_limited', message: `Too many requests: the limit is ${perMinute} per minute per API key` } });
+    },
+  });
+}
+
+/**
+ * Per-IP limit for `/webhooks`. A refused TeXML request still gets valid TeXML
+ * (the apology, then hangup) so a caller is never left in silence; Telnyx
+ * retries other webhooks on a 429.
+ */
+export function webhookRateLimit(perMinute: number): RequestHandler {
+  if (!perMinute) return pass;
+  return rateLimit({
+    windowMs: 60_000, limit: perMinute, standardHeaders: 'draft-8', legacyHeaders: false,
+    // 'trust proxy' is on (the server usually sits behind one); the X-Forwarded-For caveat is in server/README.
+    validate: { trustProxy: false },
+    keyGenerator: (req) => ip(req),
+    handler: (req, res) => {
+      if (req.path.startsWith('/webhooks/texml')) res.status(429).type('text/xml').send(renderApology());
+      else res.status(429).json({ error: { code: 'rate_limited', message: `Too many webhooks: the limit is ${perMinute} per minute per sender` } });
+    },
+  });
+}
