@@ -99,7 +99,7 @@ async function effect(leg: CcLeg, action: string, b: Body, other?: CcLeg): Promi
     case 'reject': await leg.hangupBy('callee', b.cause === 'USER_BUSY' ? 'user_busy' : 'call_rejected', 'app', `rejected (${String(b.cause)})`); return;
     case 'speak':
       await leg.emit('call.speak.started');
-      call.hear(String(b.payload));
+      call.hear(b.payload_type === 'ssml' ? String(b.payload).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim() : String(b.payload));
       if (await leg.callerLeft()) return;
       await leg.emit('call.speak.ended', { status: 'completed' });
       return;

@@ -107,7 +107,10 @@ function sayOrPlay(call: SimCall, v: XmlNode): void {
 }
 
 function gather(call: SimCall, v: XmlNode, base: Fields, abs: (u: string) => string, docUrl: string): Next | 'gone' | undefined {
-  for (const c of v.children) if (c.name === 'Say' || c.name === 'Play') sayOrPlay(call, c);
+  for (const c of v.children) {
+    if (c.name === 'Say' || c.name === 'Play') sayOrPlay(call, c);
+    else if (c.name === 'Pause') call.add('silence', `pause ${Number(c.attrs.length ?? 1)}s`, Number(c.attrs.length ?? 1));
+  }
   const input = (v.attrs.input ?? 'dtmf').toLowerCase();
   const dtmf = input.includes('dtmf'), speech = input.includes('speech');
   let digits = dtmf ? call.nextDigits() : '';
