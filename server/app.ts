@@ -12,6 +12,10 @@ import { signatureChecker } from './webhooks/verify.js';
 import { texmlRouter } from './webhooks/texml.js';
 import { callControlRouter } from './webhooks/call-control.js';
 import { messagingRouter } from './webhooks/messaging.js';
+import { numbersWebhookRouter } from './webhooks/numbers.js';
+import { numbersMarketRouter } from './api/numbers-market.js';
+import { messagesRouter } from './api/messages.js';
+import { usageRouter } from './api/usage.js';
 import { apiRateLimit, rateLimitsFromEnv, webhookRateLimit } from './rate-limit.js';
 
 export type { AppDeps } from './deps.js';
@@ -53,6 +57,7 @@ export function createApp(deps: AppDeps): CallflowApp {
   app.use(texmlRouter(ctx, check));
   app.use(callControlRouter(ctx, check));
   app.use(messagingRouter(ctx, check));
+  app.use(numbersWebhookRouter(ctx, check));
   if (deps.sandbox) app.use('/sandbox', deps.sandbox);
 
   app.use('/api', apiRateLimit(limits.apiPerMinute));
@@ -64,7 +69,10 @@ export function createApp(deps: AppDeps): CallflowApp {
     res.json({ company: { id: c.id, name: c.name } });
   });
   app.use(flowsRouter(ctx));
+  app.use(numbersMarketRouter(ctx));
   app.use(numbersRouter(ctx));
+  app.use(messagesRouter(ctx));
+  app.use(usageRouter(ctx));
   app.use(callsRouter(ctx));
   app.use('/api', (req, _res, next) => next(new AppError('not_found', `No route ${req.method} ${req.originalUrl}`)));
 

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Ctx } from '../deps.js';
 import { rawBody, webhook, type Answer, type Incoming } from './capture.js';
+import { onMessagingEvent, type MessagePayload } from '../messaging/inbound.js';
 
 interface MessageEnvelope { data?: { id?: string; event_type?: string; payload?: { to?: { phone_number?: string }[] } } }
 
@@ -15,9 +16,11 @@ async function messaging(ctx: Ctx, inc: Incoming): Promise<Answer> {
   const id = env.data?.id;
   if (!id || !env.data?.event_type) return answer(400, { error: { code: 'bad_request', message: 'data.id and data.event_type are required', path: ['data'] } });
   const first = await ctx.store.claimEvent(`msg:${id}`);
+  // Stored, threaded, keywords and delivery status: only the first delivery of an event acts.
+  const companyId = first ? await onMessagingEvent(ctx, env.data.event_type, (env.data.payload ?? {}) as MessagePayload) : undefined;
   const to = env.data.payload?.to?.[0]?.phone_number;
-  const number = to ? await ctx.store.numberByE164(to) : undefined;
-  return answer(200, { ok: true, duplicate: !first }, { eventId: id, companyId: number?.companyId ?? null });
+  const number = companyId ? undefined : to ? await ctx.store.numberByE164(to) : undefined;
+  return answer(200, { ok: true, duplicate: !first }, { eventId: id, companyId: companyId ?? number?.companyId ?? null });
 }
 
 /** POST /webhooks/messaging. */

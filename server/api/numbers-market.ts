@@ -1,0 +1,126 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { AppError, notFound } from '../errors.js';
+import type { Ctx } from '../deps.js';
+import type { Mode } from '../../engine/types.js';
+import { companyOf } from './auth.js';
+import { e164 } from './messages.js';
+import { telnyxError } from './telnyx-error.js';
+import { assertBudget, ratesOf } from '../billing/ledger.js';
+import { feeKind } from '../billing/fees.js';
+import type { BizNumber } from '../store/business-types.js';
+
+const FEATURES = ['sms', 'mms', 'voice', 'fax', 'emergency', 'hd_voice', 'international_sms', 'local_calling'] as const;
+const searchQuery = z.object({
+  areaCode: z.string().regex(/^[2-9]\d{2}$/, 'A 3-digit area code').optional(),
+  locality: z.string().min(1).max(100).optional(),
+  country: z.string().regex(/^[A-Z]{2}$/).default('US'),
+  type: z.enum(['local', 'toll_free', 'mobile', 'national']).optional(),
+  features: z.string().optional().transform((s) => (s ? s.split(',').map((f) => f.trim()).filter(Boolean) : [])).pipe(z.array(z.enum(FEATURES))),
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+});
+const purchaseBody = z.object({ phoneNumber: e164, flowId: z.string().min(1).optional(), mode: z.enum(['texml', 'call-control']).default('texml') });
+const configureBody = z.object({ flowId: z.string().min(1).nullable().optional(), mode: z.enum(['texml', 'call-control']).optional(), voicemail: z.boolean().optional() });
+const connectionsBody = z.object({ texmlConnectionId: z.string().min(1).optional(), callControlConnectionId: z.string().min(1).optional(), messagingProfileId: z.string().min(1).optional() });
+
+const micros = (usd: string | undefined) => (usd ? Math.round(Number(usd) * 1_000_000) : null);
+
+/** The Telnyx connection a mode routes to: the company's setting, else the environment. */
+export async function connectionFor(ctx: Ctx, companyId: string, mode: Mode): Promise<string | undefined> {
+  const s = await ctx.store.settings(companyId);
+  return mode === 'call-control' ? s.callControlConnectionId ?? process.env.TELNYX_CONNECTION_ID : s.texmlConnectionId ?? process.env.TELNYX_TEXML_CONNECTION_ID;
+}
+
+/** Telnyx's id of a number we hold (stored from the order, else looked up). */
+async function telnyxIdOf(ctx: Ctx, n: BizNumber): Promise<string> {
+  if (n.telnyxId) return n.telnyxId;
+  const page = await ctx.telnyx.phoneNumbers.list({ filter: { phone_number: n.e164 } } as never);
+  const hit = page.data.find((x) => x.phone_number === n.e164);
+  if (!hit?.id) throw new AppError('telnyx', `Telnyx does not list ${n.e164}`);
+  return hit.id;
+}
+
+async function mine(ctx: Ctx, companyId: string, raw: string): Promise<BizNumber> {
+  const parsed = e164.safeParse(raw);
+  if (!parsed.success) throw new AppError('bad_request', `e164: ${parsed.error.issues[0]!.message}`, ['e164']);
+  const n = await ctx.store.bizNumber(companyId, parsed.data);
+  if (!n) throw notFound(`Number ${parsed.data}`);
+  return n;
+}
+
+/** `/api/numbers`: search Telnyx's inventory, purchase, list with counters, configure, release. */
+export function numbersMarketRouter(ctx: Ctx): Router {
+  const r = Router();
+  r.get('/api/numbers/search', async (req, res) => {
+    const q = searchQuery.parse(req.query);
+    const filter = {
+      country_code: q.country, limit: q.limit, ...(q.areaCode ? { national_destination_code: q.areaCode } : {}),
+      ...(q.locality ? { locality: q.locality } : {}), ...(q.type ? { phone_number_type: q.type } : {}), ...(q.features.length ? { features: q.features } : {}),
+    };
+    let data;
+    try { data = (await ctx.telnyx.availablePhoneNumbers.list({ filter } as never)).data ?? []; } catch (err) { throw telnyxError(err, 'Searching numbers'); }
+    res.json({ numbers: data.map((n) => ({
+      phoneNumber: n.phone_number, type: (n as { phone_number_type?: string }).phone_number_type ?? q.type ?? 'local',
+      features: (n.features ?? []).map((f) => f.name), monthlyMicros: micros(n.cost_information?.monthly_cost), upfrontMicros: micros(n.cost_information?.upfront_cost),
+      region: (n.region_information ?? []).map((x) => x.region_name).filter(Boolean),
+    })) });
+  });
+  r.post('/api/numbers', async (req, res) => {
+    const company = companyOf(res).id;
+    const b = purchaseBody.parse(req.body);
+    if (b.flowId && !(await ctx.store.getFlow(company, b.flowId))) throw new AppError('not_found', `Flow ${b.flowId} not found`, ['flowId']);
+    const held = await ctx.store.bizNumber(company, b.phoneNumber);
+    if (held && held.status !== 'released') throw new AppError('conflict', `${b.phoneNumber} is already ${held.status} for this company`, ['phoneNumber']);
+    const fee = (await ratesOf(ctx, company))[feeKind(b.phoneNumber)];
+    await assertBudget(ctx, company, fee, `Buying ${b.phoneNumber}`);
+    const connection = await connectionFor(ctx, company, b.mode);
+    const profile = (await ctx.store.settings(company)).messagingProfileId;
+    let order;
+    try {
+      order = (await ctx.telnyx.numberOrders.create({ phone_numbers: [{ phone_number: b.phoneNumber }], ...(connection ? { connection_id: connection } : {}), ...(profile ? { messaging_profile_id: profile } : {}), customer_reference: company })).data;
+    } catch (err) { throw telnyxError(err, `Ordering ${b.phoneNumber}`); }
+    if (!order?.id) throw new AppError('telnyx', 'Telnyx returned no number order id');
+    if (!(await ctx.store.addPendingNumber({ companyId: company, e164: b.phoneNumber, orderId: order.id, monthlyMicros: fee, flowId: b.flowId ?? null, mode: b.mode }))) {
+      throw new AppError('conflict', `${b.phoneNumber} belongs to another company`, ['phoneNumber']);
+    }
+    // The order may already have completed (its webhook raced this answer).
+    if (order.status === 'success') await ctx.store.activateOrder(order.id, {});
+    res.status(202).json({ number: await ctx.store.bizNumber(company, b.phoneNumber), order: { id: order.id, status: order.status } });
+  });
+  r.get('/api/numbers', async (_req, res) => {
+    res.json({ numbers: await ctx.store.listBizNumbers(companyOf(res).id) });
+  });
+  r.put('/api/numbers/connections', async (req, res) => {
+    const company = companyOf(res).id;
+    const b = connectionsBody.parse(req.body);
+    const s = { ...(await ctx.store.settings(company)), ...b };
+    await ctx.store.saveSettings(company, s);
+    res.json({ connections: { texmlConnectionId: s.texmlConnectionId ?? null, callControlConnectionId: s.callControlConnectionId ?? null, messagingProfileId: s.messagingProfileId ?? null } });
+  });
+  r.patch('/api/numbers/:e164', async (req, res) => {
+    const company = companyOf(res).id;
+    const n = await mine(ctx, company, req.params.e164);
+    const b = configureBody.parse(req.body);
+    if (n.status === 'released') throw new AppError('conflict', `${n.e164} was released`, ['e164']);
+    if (b.flowId && !(await ctx.store.getFlow(company, b.flowId))) throw new AppError('not_found', `Flow ${b.flowId} not found`, ['flowId']);
+    let telnyxId: string | undefined;
+    if (b.mode && b.mode !== n.mode && n.status === 'active') {
+      // Which connection answers the number decides TeXML or Call Control at Telnyx.
+      const connection = await connectionFor(ctx, company, b.mode);
+      if (connection) {
+        try { telnyxId = await telnyxIdOf(ctx, n); await ctx.telnyx.phoneNumbers.update(telnyxId, { connection_id: connection }); } catch (err) { throw telnyxError(err, `Moving ${n.e164} to ${b.mode}`); }
+      }
+    }
+    res.json({ number: await ctx.store.configureNumber(company, n.e164, { ...b, telnyxId }) });
+  });
+  r.delete('/api/numbers/:e164', async (req, res) => {
+    const company = companyOf(res).id;
+    const n = await mine(ctx, company, req.params.e164);
+    if (n.status === 'released') return void res.json({ number: n });
+    if (n.status === 'active') {
+      try { await ctx.telnyx.phoneNumbers.delete(await telnyxIdOf(ctx, n)); } catch (err) { throw telnyxError(err, `Releasing ${n.e164}`); }
+    }
+    res.json({ number: await ctx.store.releaseNumber(company, n.e164) });
+  });
+  return r;
+}

@@ -1,0 +1,28 @@
+/**
+ * Opt-out keywords (CTIA / carrier practice): STOP and its synonyms opt a
+ * number out, START / UNSTOP opt it back in, HELP gets the help text.
+ * Matched on the whole message, trimmed, case-insensitive.
+ */
+const STOP = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'OPTOUT', 'OPT-OUT', 'REVOKE']);
+const START = new Set(['START', 'UNSTOP', 'YES', 'SUBSCRIBE']);
+const HELP = new Set(['HELP', 'INFO']);
+
+export type Keyword = 'stop' | 'start' | 'help';
+
+/** The keyword a message is, if any. */
+export function keywordOf(text: string | null | undefined): Keyword | undefined {
+  const w = (text ?? '').trim().replace(/[.!]+$/, '').toUpperCase();
+  if (STOP.has(w)) return 'stop';
+  if (START.has(w)) return 'start';
+  if (HELP.has(w)) return 'help';
+  return undefined;
+}
+
+/** The automatic replies (sent even to an opted-out number: they confirm the opt-out). */
+export function keywordReply(k: Keyword, company: string): string {
+  switch (k) {
+    case 'stop': return `${company}: you are unsubscribed and will receive no more messages. Reply START to resubscribe.`;
+    case 'start': return `${company}: you are subscribed again. Reply STOP to unsubscribe, HELP for help.`;
+    case 'help': return `${company}: reply STOP to unsubscribe, START to resubscribe. Msg & data rates may apply.`;
+  }
+}

@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import type { Ctx } from '../deps.js';
+import { rawBody, webhook, type Answer, type Incoming } from './capture.js';
+import { chargeNumberMonth } from '../billing/fees.js';
+
+interface OrderEnvelope { data?: { id?: string; event_type?: string; payload?: { id?: string; status?: string; phone_numbers?: { id?: string; phone_number?: string; status?: string }[] } } }
+
+const answer = (status: number, body: unknown, extra: Partial<Answer> = {}): Answer => ({ status, contentType: 'application/json', body: JSON.stringify(body), ...extra });
+
+/** number_order.complete: the order's pending numbers become active (once) and their first month is charged. */
+async function numbers(ctx: Ctx, inc: Incoming): Promise<Answer> {
+  let env: OrderEnvelope;
+  try { env = JSON.parse(inc.raw) as OrderEnvelope; } catch {
+    return answer(400, { error: { code: 'bad_request', message: 'Body is not JSON', path: [] } });
+  }
+  const id = env.data?.id, type = env.data?.event_type, order = env.data?.payload;
+  if (!id || !type) return answer(400, { error: { code: 'bad_request', message: 'data.id and data.event_type are required', path: ['data'] } });
+  if (!(await ctx.store.claimEvent(`num:${id}`))) return answer(200, { ok: true, duplicate: true }, { eventId: id });
+  if (type !== 'number_order.complete' || !order?.id) return answer(200, { ok: true, ignored: type }, { eventId: id });
+  if (order.status !== 'success') {
+    ctx.log.warn({ order: order.id, status: order.status }, 'number order did not succeed; its numbers stay pending');
+    return answer(200, { ok: true, activated: [] }, { eventId: id });
+  }
+  const ids: Record<string, string> = {};
+  for (const p of order.phone_numbers ?? []) if (p.phone_number && p.id && (p.status ?? 'success') === 'success') ids[p.phone_number] = p.id;
+  const activated = await ctx.store.activateOrder(order.id, ids);
+  for (const n of activated) await chargeNumberMonth(ctx, n, ctx.now().toISOString().slice(0, 7));
+  return answer(200, { ok: true, activated: activated.map((n) => n.e164) }, { eventId: id, companyId: activated[0]?.companyId ?? null });
+}
+
+/** POST /webhooks/numbers (number order status), verified like every Telnyx webhook. */
+export function numbersWebhookRouter(ctx: Ctx, check: (raw: string, h: Record<string, string>) => Promise<string | undefined>): Router {
+  const r = Router();
+  r.post('/webhooks/numbers', rawBody, webhook(ctx, 'numbers', check, (i) => numbers(ctx, i), () => answer(200, { ok: false })));
+  return r;
+}

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../server/stack.js';
+import { businessStack, buyNumber, call, until } from './harness.js';
+
+let s: Stack;
+beforeAll(async () => { s = await businessStack(); });
+afterAll(async () => { await s.close(); });
+
+describe('numbers: search, purchase, configure, release (HTTP, sandbox)', () => {
+  it('searches by area code, features and limit', async () => {
+    const r = await call(s, 'GET', '/api/numbers/search?areaCode=415&features=sms,voice&limit=3');
+    expect(r.status).toBe(200);
+    expect(r.body.numbers).toHaveLength(3);
+    for (const n of r.body.numbers) {
+      expect(n.phoneNumber).toMatch(/^\+1415\d{7}$/);
+      expect(n.features).toEqual(expect.arrayContaining(['sms', 'voice']));
+      expect(Number.isInteger(n.monthlyMicros)).toBe(true);
+    }
+    const bad = await call(s, 'GET', '/api/numbers/search?areaCode=12&features=teleport');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.path).toEqual(['areaCode']);
+  });
+
+  it('keeps a purchased number pending until number_order.complete, then active; charges the month once', async () => {
+    const pick = (await call(s, 'GET', '/api/numbers/search?areaCode=512&limit=1')).body.numbers[0].phoneNumber;
+    const bought = await call(s, 'POST', '/api/numbers', { phoneNumber: pick });
+    expect(bought.status).toBe(202);
+    expect(bought.body.number.status).toBe('pending');
+    expect(bought.body.order.id).toBeTruthy();
+    const active = await until(async () => (await call(s, 'GET', '/api/numbers')).body.numbers.find((n: any) => n.e164 === pick && n.status === 'active'), 'active');
+    expect(active.telnyxId).toBeTruthy();
+    expect(active.counters).toEqual({ callsIn: 0, callsOut: 0, messagesSent: 0, messagesReceived: 0 });
+    const usage = await call(s, 'GET', '/api/usage');
+    expect(usage.body.entries.filter((e: any) => e.kind === 'number_local_month' && e.detail === pick)).toHaveLength(1);
+    const again = await call(s, 'POST', '/api/numbers', { phoneNumber: pick });
+    expect(again.status).toBe(409);
+  });
+
+  it('configures flow, mode and voicemail; rejects an unknown flow with its path', async () => {
+    const num = await buyNumber(s, '206');
+    const bad = await call(s, 'PATCH', `/api/numbers/${encodeURIComponent(num)}`, { flowId: 'nope' });
+    expect(bad.status).toBe(404);
+    expect(bad.body.error.path).toEqual(['flowId']);
+    const ok = await call(s, 'PATCH', `/api/numbers/${encodeURIComponent(num)}`, { mode: 'call-control', voicemail: false });
+    expect(ok.status).toBe(200);
+    expect(ok.body.number).toMatchObject({ mode: 'call-control', voicemail: false });
+    const badBody = await call(s, 'PATCH', `/api/numbers/${encodeURIComponent(num)}`, { voicemail: 'yes' });
+    expect(badBody.body.error.path).toEqual(['voicemail']);
+  });
+
+  it('refuses a purchase that would pass the monthly budget with 402 budget_exceeded', async () => {
+    const spent = (await call(s, 'GET', '/api/usage')).body.totalMicros as number;
+    await s.api('PUT', '/api/usage/budget', { budgetMicros: spent + 500_000 });
+    const pick = (await call(s, 'GET', '/api/numbers/search?areaCode=305&limit=1')).body.numbers[0].phoneNumber;
+    const r = await call(s, 'POST', '/api/numbers', { phoneNumber: pick });
+    expect(r.status).toBe(402);
+    expect(r.body.error).toMatchObject({ code: 'budget_exceeded', path: ['budget'], spentMicros: spent });
+    expect((await call(s, 'GET', '/api/numbers')).body.numbers.some((n: any) => n.e164 === pick)).toBe(false);
+    await s.api('PUT', '/api/usage/budget', { budgetMicros: null });
+  });
+});
