@@ -230,3 +230,19 @@ describe('the remaining call actions through the SDK', () => {
     expect(b.hooks.filter((h) => h.json.data.event_type === 'call.bridged').map((h) => h.json.data.payload.call_control_id).sort()).toEqual([r.callId, outbound].sort());
   });
 });
+
+describe('a caller who hangs up mid-prompt', () => {
+  it('gets call.speak.ended with status call_hangup, then call.hangup from the caller', async () => {
+    b.on('/webhooks/call-control', (h, _req, res) => {
+      res.send('ok');
+      const ev = h.json.data, id = ev.payload.call_control_id;
+      if (ev.event_type === 'call.initiated') void b.client.calls.actions.answer(id, {});
+      if (ev.event_type === 'call.answered') void b.client.calls.actions.speak(id, { payload: 'This is a very long message that goes on and on and on and on and on.', voice });
+    });
+    const r = await placeCall(b, { to: '+13125550100', mode: 'call-control', hangupAfterSeconds: 2 });
+    expect(r.ended.by).toBe('caller');
+    await b.waitFor((h) => h.json?.data?.event_type === 'call.speak.ended');
+    const tail = b.hooks.slice(-2).map((h) => [h.json.data.event_type, h.json.data.payload.status ?? h.json.data.payload.hangup_source]);
+    expect(tail).toEqual([['call.hangup', 'caller'], ['call.speak.ended', 'call_hangup']]);
+  });
+});

@@ -100,15 +100,14 @@ async function effect(leg: CcLeg, action: string, b: Body, other?: CcLeg): Promi
     case 'speak':
       await leg.emit('call.speak.started');
       call.hear(b.payload_type === 'ssml' ? String(b.payload).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim() : String(b.payload));
-      if (await leg.callerLeft()) return;
-      await leg.emit('call.speak.ended', { status: 'completed' });
+      // A caller who hangs up mid-prompt cuts it short, as Telnyx reports it.
+      await leg.emit('call.speak.ended', { status: (await leg.callerLeft()) ? 'call_hangup' : 'completed' });
       return;
     case 'playback_start': {
       const media = b.audio_url ? { media_url: b.audio_url } : { media_name: b.media_name ?? 'inline audio' };
       await leg.emit('call.playback.started', { ...media, overlay: false });
       call.hear(`[audio ${String(b.audio_url ?? b.media_name ?? 'inline audio')}]`);
-      if (await leg.callerLeft()) return;
-      await leg.emit('call.playback.ended', { ...media, overlay: false, status: 'completed' });
+      await leg.emit('call.playback.ended', { ...media, overlay: false, status: (await leg.callerLeft()) ? 'call_hangup' : 'completed' });
       return;
     }
     case 'gather_using_speak': case 'gather_using_audio': case 'gather': await leg.gather(action, b); return;

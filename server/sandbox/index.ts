@@ -11,7 +11,7 @@ import { callControlRouter } from './cc-routes.js';
 import { callsRouter } from './calls.js';
 import type { Logger, SandboxContext } from './context.js';
 import { signerFromSeed } from './keys.js';
-import { messagesRouter, type SentMessage } from './messages.js';
+import { inboundMessagesRouter, messagesRouter, type SentMessage } from './messages.js';
 import { NumberStore, numbersRouter } from './numbers.js';
 import { recordingsRouter } from './recordings.js';
 import { replayRouter } from './replay-routes.js';
@@ -77,7 +77,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   router.use('/v2', v2);
   router.get('/public-key', (_req, res) => { res.type('text/plain').send(signer.publicKeyBase64); });
   router.get('/messages', (_req, res) => { res.json({ data: sent }); });
-  router.use(express.json({ limit: '100kb' }), callsRouter(ctx, numbers, legs), recordingsRouter(), replayRouter(ctx, legs));
+  router.use(express.json({ limit: '100kb' }), callsRouter(ctx, numbers, legs), inboundMessagesRouter(ctx), recordingsRouter(), replayRouter(ctx, legs));
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; message?: string };
     const status = e.type === 'entity.parse.failed' ? 400 : 500;

@@ -55,3 +55,16 @@ describe('messages through the official SDK', () => {
     expect(first.json.data.id).toBe(second.json.data.id); // same event id, so receivers can de-duplicate
   });
 });
+
+describe('inbound texts', () => {
+  it('POST /sandbox/messages sends a signed message.received to the app', async () => {
+    const res = await fetch(`${b.url}/sandbox/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '+13125550147', to: '+13125550100', text: 'STOP' }) });
+    const out = await res.json() as any;
+    expect(out).toMatchObject({ delivered: true, status: 200, attempts: 1 });
+    const ev: any = await verified(b, await b.waitFor((h) => h.json?.data?.event_type === 'message.received'));
+    expect(ev.data.payload).toMatchObject({ id: out.id, direction: 'inbound', text: 'STOP', from: { phone_number: '+13125550147' }, to: [{ phone_number: '+13125550100' }] });
+    const bad = await fetch(`${b.url}/sandbox/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: 'me', to: '+13125550100', text: 'x' }) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as any).error.path).toBe('from');
+  });
+});

@@ -74,3 +74,27 @@ export function messagesRouter(ctx: SandboxContext, sent: SentMessage[], onMessa
   }
   return r;
 }
+
+/**
+ * Simulates a text sent by someone to one of your numbers: Telnyx's
+ * `message.received` event, signed, to `/webhooks/messaging`.
+ */
+export function inboundMessagesRouter(ctx: SandboxContext): Router {
+  const r = Router();
+  r.post('/messages', async (req, res) => {
+    const b = body(req);
+    const bad = !isE164(b.from) ? 'from' : !isE164(b.to) ? 'to' : typeof b.text !== 'string' || !b.text ? 'text' : '';
+    if (bad) { res.status(400).json({ error: { code: 'invalid_request', message: bad === 'text' ? 'text is required' : `${bad} must be a phone number in E.164 format`, path: bad } }); return; }
+    const seg = segments(b.text as string);
+    const at = ctx.now().toISOString();
+    const payload = {
+      record_type: 'message', id: uuid(), direction: 'inbound', type: 'SMS', text: b.text, media: [], parts: seg.parts, encoding: seg.encoding,
+      from: { phone_number: b.from, carrier: 'Sandbox Wireless', line_type: 'Wireless' },
+      to: [{ phone_number: b.to, status: 'webhook_delivered', carrier: 'Telnyx', line_type: 'VoIP' }],
+      messaging_profile_id: null, received_at: at, sent_at: null, completed_at: null, errors: [], tags: [],
+    };
+    const d = await sendEvent(ctx, `${ctx.publicUrl()}/webhooks/messaging`, 'message.received', payload);
+    res.json({ id: payload.id, delivered: d.status !== null && d.status < 300, status: d.status, attempts: d.attempts });
+  });
+  return r;
+}
