@@ -16,6 +16,10 @@ import { numbersWebhookRouter } from './webhooks/numbers.js';
 import { numbersMarketRouter } from './api/numbers-market.js';
 import { messagesRouter } from './api/messages.js';
 import { usageRouter } from './api/usage.js';
+import { texmlTranscriptionRouter } from './webhooks/texml-transcription.js';
+import { callActionsRouter } from './api/calls-actions.js';
+import { voicemailsRouter } from './api/voicemails.js';
+import { teamRouter } from './api/team.js';
 import { apiRateLimit, rateLimitsFromEnv, webhookRateLimit } from './rate-limit.js';
 
 export type { AppDeps } from './deps.js';
@@ -54,6 +58,7 @@ export function createApp(deps: AppDeps): CallflowApp {
   const fromEnv = rateLimitsFromEnv(process.env);
   const limits = { apiPerMinute: deps.rateLimits?.apiPerMinute ?? fromEnv.apiPerMinute, webhooksPerMinute: deps.rateLimits?.webhooksPerMinute ?? fromEnv.webhooksPerMinute };
   app.use('/webhooks', webhookRateLimit(limits.webhooksPerMinute));
+  app.use(texmlTranscriptionRouter(ctx, check));
   app.use(texmlRouter(ctx, check));
   app.use(callControlRouter(ctx, check));
   app.use(messagingRouter(ctx, check));
@@ -73,7 +78,10 @@ export function createApp(deps: AppDeps): CallflowApp {
   app.use(numbersRouter(ctx));
   app.use(messagesRouter(ctx));
   app.use(usageRouter(ctx));
+  app.use(callActionsRouter(ctx));
   app.use(callsRouter(ctx));
+  app.use(voicemailsRouter(ctx));
+  app.use(teamRouter(ctx));
   app.use('/api', (req, _res, next) => next(new AppError('not_found', `No route ${req.method} ${req.originalUrl}`)));
 
   if (deps.builderDir && existsSync(deps.builderDir)) {

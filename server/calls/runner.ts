@@ -3,6 +3,8 @@ import { step } from '../../engine/step.js';
 import type { EngineEvent, Instruction, StepResult } from '../../engine/types.js';
 import type { Ctx } from '../deps.js';
 import type { SessionRow } from '../store/types.js';
+import { afterStep } from './lifecycle.js';
+import { teamEnv } from './team.js';
 
 // Flow versions are immutable, so a parsed version never goes stale.
 const flows = new Map<string, Flow>();
@@ -38,7 +40,7 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent)
   const flow = await flowFor(ctx, session);
   const company = await ctx.store.company(session.companyId);
   const cursors = await ctx.store.cursors(session.companyId, session.flowId);
-  const env = { now: ctx.now().toISOString(), mode: session.mode, cursors, company: { name: company?.name ?? '', id: session.companyId } };
+  const env = { now: ctx.now().toISOString(), mode: session.mode, cursors, team: await teamEnv(ctx, session.companyId), company: { name: company?.name ?? '', id: session.companyId } };
   const result = step(flow, session.snapshot, event, env, { version: versionKey(session.companyId, session.flowId, session.version) });
   const untouched = session.snapshot && !result.trace.length && !result.instructions.length && result.snapshot.value === session.snapshot.value;
   if (untouched) return { kind: 'ignored' };
@@ -49,6 +51,7 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent)
     await ctx.store.patchCallLog(session.callId, { endedAt: ctx.now().toISOString(), ...(event.type === 'call.ended' ? { hangupCause: event.cause } : {}) });
   }
   await sendSms(ctx, session, result.instructions);
+  await afterStep(ctx, session, flow, event).catch((err) => ctx.log.error({ err, callId: session.callId }, 'voicemail hook failed'));
   return { kind: 'stepped', result, flow };
 }
 

@@ -36,7 +36,7 @@ export interface MessageRow {
 export interface MailboxRow { companyId: string; id: string; name: string; notifySms: string | null; webhookUrl: string | null }
 
 export interface VoicemailRow {
-  id: string; companyId: string; callId: string; mailbox: string | null; number: string | null; caller: string | null;
+  id: string; companyId: string; callId: string; recordingKey: string; mailbox: string | null; number: string | null; caller: string | null;
   seconds: number | null; transcribe: boolean; transcription: string | null; audioId: string | null;
   readAt: string | null; deletedAt: string | null; notifiedAt: string | null; createdAt: string;
 }
@@ -76,6 +76,8 @@ export interface BusinessStore {
   listBizNumbers(companyId: string): Promise<(BizNumber & { counters: NumberCounters })[]>;
   configureNumber(companyId: string, e164: string, patch: { flowId?: string | null; mode?: Mode; voicemail?: boolean; telnyxId?: string }): Promise<BizNumber | undefined>;
   releaseNumber(companyId: string, e164: string): Promise<BizNumber | undefined>;
+  /** One call of any company (webhook handlers know only the call id). */
+  callById(callId: string): Promise<import('./types.js').CallLogRow | undefined>;
   listCallsFiltered(companyId: string, f: CallFilter): Promise<import('./types.js').CallLogRow[]>;
   // messages
   insertMessage(m: MessageRow): Promise<boolean>;

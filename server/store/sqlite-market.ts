@@ -4,7 +4,7 @@ import type { CallLogRow } from './types.js';
 
 type Row = Record<string, any>;
 type Repo = Pick<BusinessStore, 'settings' | 'saveSettings' | 'addPendingNumber' | 'activateOrder' | 'bizNumber' | 'listBizNumbers'
-  | 'configureNumber' | 'releaseNumber' | 'listCallsFiltered' | 'addUsage' | 'listUsage' | 'monthTotal' | 'rateOverrides' | 'putRateOverrides' | 'serverKey'>;
+  | 'configureNumber' | 'releaseNumber' | 'callById' | 'listCallsFiltered' | 'addUsage' | 'listUsage' | 'monthTotal' | 'rateOverrides' | 'putRateOverrides' | 'serverKey'>;
 
 const bizRow = (r: Row): BizNumber => ({
   e164: r.e164, companyId: r.company_id, flowId: r.flow_id, mode: r.mode, status: r.status, telnyxId: r.telnyx_id,
@@ -70,6 +70,10 @@ export function marketRepo(db: Database.Database, iso: () => string): Repo {
       db.prepare("UPDATE numbers SET status = 'released', released_at = COALESCE(released_at, ?), updated_at = ? WHERE e164 = ? AND company_id = ?").run(iso(), iso(), e164, companyId);
       const r = get(companyId, e164);
       return r && bizRow(r);
+    },
+    async callById(callId) {
+      const r = db.prepare('SELECT * FROM call_log WHERE call_id = ?').get(callId) as Row | undefined;
+      return r && callRow(r);
     },
     async listCallsFiltered(companyId, f) {
       const where = ['company_id = ?'];

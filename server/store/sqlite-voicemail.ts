@@ -8,7 +8,7 @@ type Repo = Pick<BusinessStore, 'upsertVoicemail' | 'voicemailsOfCall' | 'listVo
   | 'listMembers' | 'putMember' | 'deleteMember' | 'memberBusy' | 'memberFree'>;
 
 const vmRow = (r: Row): VoicemailRow => ({
-  id: r.id, companyId: r.company_id, callId: r.call_id, mailbox: r.mailbox, number: r.number, caller: r.caller, seconds: r.seconds,
+  id: r.id, companyId: r.company_id, callId: r.call_id, recordingKey: r.recording_key, mailbox: r.mailbox, number: r.number, caller: r.caller, seconds: r.seconds,
   transcribe: !!r.transcribe, transcription: r.transcription, audioId: r.audio_id, readAt: r.read_at, deletedAt: r.deleted_at,
   notifiedAt: r.notified_at, createdAt: r.created_at,
 });

@@ -8,6 +8,7 @@ import { APOLOGY_NODE, endSafely, executeCommands, sendCommand, type ExecOptions
 import { rawBody, webhook, type Answer, type Incoming } from './capture.js';
 import { ccEvent, dialStatusOf, type CcPayload } from './cc-events.js';
 import { NOT_IN_SERVICE } from './texml.js';
+import { onCallControlEvent } from '../calls/lifecycle.js';
 
 const NOT_IN_SERVICE_NODE = '__not_in_service';
 interface Envelope { data?: { id?: string; event_type?: string; payload?: CcPayload } }
@@ -136,6 +137,8 @@ async function callControl(ctx: Ctx, inc: Incoming): Promise<Answer> {
     out = { body: { error: 'internal', fallback }, session: ccid ? await ctx.store.getSession(ccid).catch(() => undefined) : undefined };
   }
   const { body, session } = out;
+  // Call log of outbound legs, charges, recordings, voicemail, team; a failure here must not change the answer.
+  await onCallControlEvent(ctx, type, p).catch((err) => ctx.log.error({ err, type }, 'call lifecycle hook failed'));
   const answer = JSON.stringify(body);
   await ctx.store.setEventAnswer(key, answer);
   return json(body, { eventId: id, callId: session?.callId ?? null, companyId: session?.companyId ?? null });

@@ -5,6 +5,7 @@ import { advance } from '../calls/runner.js';
 import type { Ctx } from '../deps.js';
 import { getAndPost, rawBody, webhook, type Answer, type Incoming } from './capture.js';
 import { actionEvent, parseStep, texmlFields, TERMINAL_STATUSES } from './texml-events.js';
+import { onTexmlStatus } from '../calls/lifecycle.js';
 
 export const NOT_IN_SERVICE = 'The number you have called is not in service. Please check the number and try again. Goodbye.';
 
@@ -13,7 +14,7 @@ const xml = (body: string, callId?: string | null, companyId?: string | null): A
 /** Action URLs point back at `/webhooks/texml/<verb>-<node>-<seq>`. */
 export function texmlUrls(ctx: Ctx): TexmlUrls {
   const base = `${ctx.publicUrl()}/webhooks/texml`;
-  return { action: (i) => `${base}/${i.verb}-${i.node}-${i.seq}`, recordingStatus: `${base}/status` };
+  return { action: (i) => `${base}/${i.verb}-${i.node}-${i.seq}`, recordingStatus: `${base}/status`, transcription: `${base}/transcription` };
 }
 
 function notInService(ctx: Ctx): string {
@@ -85,6 +86,7 @@ async function status(ctx: Ctx, inc: Incoming): Promise<Answer> {
     });
     if (session) await advance(ctx, session, { type: 'call.ended', cause: f.HangupCause ?? f.CallStatus });
   }
+  await onTexmlStatus(ctx, f).catch((err) => ctx.log.error({ err, callId }, 'call lifecycle hook failed')); // keep the audio; charge and close a finished call
   return xml('<?xml version="1.0" encoding="UTF-8"?><Response/>', callId, session?.companyId);
 }
 

@@ -1,0 +1,81 @@
+import { Router } from 'express';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { AppError, notFound } from '../errors.js';
+import type { Ctx } from '../deps.js';
+import { companyOf } from './auth.js';
+import { e164 } from './messages.js';
+import { telnyxError } from './telnyx-error.js';
+import { connectionFor } from './numbers-market.js';
+import { assertBudget, incrementOf, ratesOf } from '../billing/ledger.js';
+import { billedSeconds, perMinute } from '../billing/rates.js';
+
+const dialBody = z.object({
+  from: e164, to: z.string().regex(/^(\+[1-9]\d{6,14}|sips?:\S+)$/, 'E.164 number or sip: URI'),
+  answeringMachineDetection: z.enum(['disabled', 'detect', 'detect_beep', 'detect_words', 'greeting_end', 'premium']).default('detect'),
+  timeoutSecs: z.number().int().min(5).max(600).default(30),
+});
+const recordBody = z.object({ format: z.enum(['mp3', 'wav']).default('mp3'), channels: z.enum(['single', 'dual']).default('single') });
+const listQuery = z.object({
+  direction: z.enum(['inbound', 'outbound']).optional(), number: e164.optional(), status: z.enum(['active', 'ended']).optional(),
+  since: z.iso.datetime({ offset: true }).optional(), until: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+
+/** `/api/calls`: filtered list, outbound dial with answering machine detection, hang up, recording start/stop, stored audio. */
+export function callActionsRouter(ctx: Ctx): Router {
+  const r = Router();
+  const live = async (companyId: string, id: string) => {
+    const call = await ctx.store.getCall(companyId, id);
+    if (!call) throw notFound(`Call ${id}`);
+    if (call.endedAt) throw new AppError('conflict', `Call ${id} has ended`, ['id']);
+    return call;
+  };
+  r.get('/api/calls', async (req, res) => {
+    res.json({ calls: await ctx.store.listCallsFiltered(companyOf(res).id, listQuery.parse(req.query)) });
+  });
+  r.post('/api/calls', async (req, res) => {
+    const company = companyOf(res).id;
+    const b = dialBody.parse(req.body);
+    const number = await ctx.store.bizNumber(company, b.from);
+    if (!number || number.status !== 'active') throw new AppError('bad_request', `from: ${b.from} is not an active number of this company`, ['from']);
+    // The first minute (billed in increments) and AMD must fit in the budget; inbound calls never come here.
+    const [rates, inc] = await Promise.all([ratesOf(ctx, company), incrementOf(ctx, company)]);
+    const first = perMinute(rates.call_out_minute, billedSeconds(60, inc)) + (b.answeringMachineDetection === 'disabled' ? 0 : rates.amd_call);
+    await assertBudget(ctx, company, first, 'This call');
+    const connection = await connectionFor(ctx, company, 'call-control');
+    if (!connection) throw new AppError('bad_request', 'No Call Control connection: set one with PUT /api/numbers/connections or TELNYX_CONNECTION_ID', ['connection']);
+    let data;
+    try {
+      data = (await ctx.telnyx.calls.dial({
+        connection_id: connection, from: b.from, to: b.to, answering_machine_detection: b.answeringMachineDetection, timeout_secs: b.timeoutSecs,
+        webhook_url: `${ctx.publicUrl()}/webhooks/call-control`, command_id: randomUUID(),
+      } as never)).data;
+    } catch (err) { throw telnyxError(err, 'Dialling'); }
+    const callId = data?.call_control_id;
+    if (!callId) throw new AppError('telnyx', 'Telnyx returned no call_control_id');
+    await ctx.store.startCallLog({ callId, companyId: company, flowId: null, version: null, mode: 'call-control', direction: 'outbound', from: b.from, to: b.to, startedAt: ctx.now().toISOString() });
+    res.status(201).json({ call: await ctx.store.getCall(company, callId) });
+  });
+  r.post('/api/calls/:id/hangup', async (req, res) => {
+    const call = await live(companyOf(res).id, req.params.id);
+    try { await ctx.telnyx.calls.actions.hangup(call.callId, { command_id: `api-hangup-${call.callId}` }); } catch (err) { throw telnyxError(err, 'Hanging up'); }
+    res.status(202).json({ ok: true });
+  });
+  r.post('/api/calls/:id/recording/:op', async (req, res) => {
+    const op = z.enum(['start', 'stop']).parse(req.params.op);
+    const call = await live(companyOf(res).id, req.params.id);
+    try {
+      if (op === 'start') await ctx.telnyx.calls.actions.startRecording(call.callId, { ...recordBody.parse(req.body ?? {}), command_id: randomUUID() });
+      else await ctx.telnyx.calls.actions.stopRecording(call.callId, { command_id: randomUUID() });
+    } catch (err) { throw telnyxError(err, `Recording ${op}`); }
+    res.status(202).json({ ok: true });
+  });
+  r.get('/api/calls/:id/recordings/:rec', async (req, res) => {
+    const rec = await ctx.store.getRecording(companyOf(res).id, req.params.rec);
+    if (!rec || rec.callId !== req.params.id) throw notFound(`Recording ${req.params.rec}`);
+    res.type(rec.contentType).setHeader('cache-control', 'private, no-store');
+    res.send(rec.audio);
+  });
+  return r;
+}

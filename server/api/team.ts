@@ -1,0 +1,55 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { notFound } from '../errors.js';
+import type { Ctx } from '../deps.js';
+import { companyOf } from './auth.js';
+import { effectiveStatus } from '../calls/team.js';
+import type { MemberRow } from '../store/business-types.js';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use HH:MM (24 h)');
+const interval = z.object({ open: hhmm, close: hhmm }).refine((i) => i.open < i.close, { message: 'open must be before close', path: ['close'] });
+const workingHours = z.object({
+  timezone: z.string().refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, 'Unknown IANA time zone'),
+  weekly: z.partialRecord(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']), z.array(interval)),
+});
+const memberBody = z.object({
+  name: z.string().min(1).max(100),
+  to: z.string().regex(/^(\+[1-9]\d{6,14}|sips?:\S+)$/, 'E.164 number or sip: URI'),
+  status: z.enum(['available', 'busy', 'offline']).default('available'),
+  workingHours: workingHours.nullable().optional(),
+});
+const statusBody = z.object({ status: z.enum(['available', 'busy', 'offline']) });
+const memberId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, - and _');
+
+/**
+ * `/api/team`: members and availability. `GET` keeps the shape the builder's
+ * round-robin picker reads: `{members:[{id, name, to, status}]}` (plus extras);
+ * `status` is what roundRobin sees now (outside working hours: offline).
+ */
+export function teamRouter(ctx: Ctx): Router {
+  const r = Router();
+  const view = (m: MemberRow) => ({ id: m.id, name: m.name, to: m.to, status: effectiveStatus(m, ctx.now()), setStatus: m.status,
+    workingHours: m.workingHours, lastCallEndedAt: m.lastCallEndedAt, onCall: m.busyCallId });
+  r.get('/api/team', async (_req, res) => {
+    res.json({ members: (await ctx.store.listMembers(companyOf(res).id)).map(view) });
+  });
+  r.put('/api/team/:id', async (req, res) => {
+    const id = memberId.parse(req.params.id);
+    const b = memberBody.parse(req.body);
+    const m = await ctx.store.putMember({ companyId: companyOf(res).id, id, name: b.name, to: b.to, status: b.status, workingHours: b.workingHours ?? null });
+    res.json({ member: view(m) });
+  });
+  r.patch('/api/team/:id', async (req, res) => {
+    const company = companyOf(res).id;
+    const b = statusBody.parse(req.body);
+    const old = (await ctx.store.listMembers(company)).find((m) => m.id === req.params.id);
+    if (!old) throw notFound(`Member ${req.params.id}`);
+    const m = await ctx.store.putMember({ ...old, status: b.status });
+    res.json({ member: view(m) });
+  });
+  r.delete('/api/team/:id', async (req, res) => {
+    if (!(await ctx.store.deleteMember(companyOf(res).id, req.params.id))) throw notFound(`Member ${req.params.id}`);
+    res.status(204).end();
+  });
+  return r;
+}

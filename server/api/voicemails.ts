@@ -1,0 +1,75 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { notFound } from '../errors.js';
+import type { Ctx } from '../deps.js';
+import { companyOf } from './auth.js';
+import { e164 } from './messages.js';
+import { webhookPublicKey } from '../messaging/outbound-webhook.js';
+
+const listQuery = z.object({
+  unread: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+  mailbox: z.string().min(1).max(100).optional(),
+  number: e164.optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+const patchBody = z.object({ read: z.boolean() });
+const mailboxBody = z.object({
+  name: z.string().min(1).max(100).optional(),
+  notifySms: e164.nullable().optional(),
+  webhookUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
+});
+const mailboxId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, 'letters, digits, - and _');
+
+/** `/api/voicemails`: the inbox (filters), mark read, soft delete, the audio, mailboxes and the notification key. */
+export function voicemailsRouter(ctx: Ctx): Router {
+  const r = Router();
+  const withAudio = (v: { id: string; audioId: string | null }) => ({ ...v, audioUrl: v.audioId ? `/api/voicemails/${v.id}/audio` : null });
+  r.get('/api/voicemails', async (req, res) => {
+    const f = listQuery.parse(req.query);
+    res.json({ voicemails: (await ctx.store.listVoicemails(companyOf(res).id, f)).map(withAudio) });
+  });
+  r.get('/api/voicemails/mailboxes', async (_req, res) => {
+    res.json({ mailboxes: await ctx.store.listMailboxes(companyOf(res).id) });
+  });
+  r.put('/api/voicemails/mailboxes/:id', async (req, res) => {
+    const company = companyOf(res).id;
+    const id = mailboxId.parse(req.params.id);
+    const b = mailboxBody.parse(req.body);
+    const old = await ctx.store.mailbox(company, id);
+    const mailbox = await ctx.store.putMailbox({
+      companyId: company, id, name: b.name ?? old?.name ?? id,
+      notifySms: b.notifySms === undefined ? old?.notifySms ?? null : b.notifySms,
+      webhookUrl: b.webhookUrl === undefined ? old?.webhookUrl ?? null : b.webhookUrl,
+    });
+    res.json({ mailbox });
+  });
+  r.get('/api/voicemails/webhook-key', async (_req, res) => {
+    res.json({ algorithm: 'ed25519', publicKey: await webhookPublicKey(ctx), signedPayload: 'callflow-timestamp|raw body', headers: ['callflow-signature-ed25519', 'callflow-timestamp'] });
+  });
+  r.get('/api/voicemails/:id', async (req, res) => {
+    const v = await ctx.store.getVoicemail(companyOf(res).id, req.params.id);
+    if (!v) throw notFound(`Voicemail ${req.params.id}`);
+    res.json({ voicemail: withAudio(v) });
+  });
+  r.patch('/api/voicemails/:id', async (req, res) => {
+    const b = patchBody.parse(req.body);
+    const v = await ctx.store.markVoicemail(companyOf(res).id, req.params.id, { read: b.read });
+    if (!v || v.deletedAt) throw notFound(`Voicemail ${req.params.id}`);
+    res.json({ voicemail: withAudio(v) });
+  });
+  r.delete('/api/voicemails/:id', async (req, res) => {
+    const company = companyOf(res).id;
+    if (!(await ctx.store.getVoicemail(company, req.params.id))) throw notFound(`Voicemail ${req.params.id}`);
+    await ctx.store.markVoicemail(company, req.params.id, { deleted: true });
+    res.status(204).end();
+  });
+  r.get('/api/voicemails/:id/audio', async (req, res) => {
+    const company = companyOf(res).id;
+    const v = await ctx.store.getVoicemail(company, req.params.id);
+    const rec = v?.audioId ? await ctx.store.getRecording(company, v.audioId) : undefined;
+    if (!rec) throw notFound(`Audio of voicemail ${req.params.id}`);
+    res.type(rec.contentType).setHeader('cache-control', 'private, no-store');
+    res.send(rec.audio);
+  });
+  return r;
+}
