@@ -1,12 +1,45 @@
+import { existsSync } from 'node:fs';
 import { benchEngine } from './engine.js';
+import { benchMemory } from './memory.js';
+import { benchServer, serverRows } from './server.js';
 import { machineLine, table } from './stats.js';
+
+const out = (s: string) => process.stdout.write(s);
+
+/** The builder section, when bench/builder-open.ts exists and Chromium is installed; otherwise a note. */
+async function builderSection(): Promise<void> {
+  out(`Builder: time to open a 2,000-node flow (navigation → every node rendered and one selected; median of 5)\n`);
+  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', process.env.CHROMIUM_PATH ?? ''].some((p) => p && existsSync(p));
+  if (!existsSync(new URL('./builder-open.ts', import.meta.url))) { out('skipped: bench/builder-open.ts is not there yet\n\n'); return; }
+  if (!chromium) { out('skipped: Chromium is not installed (apt-get install -y chromium)\n\n'); return; }
+  try {
+    const { benchBuilderOpen } = (await import('./builder-open.js')) as { benchBuilderOpen: () => Promise<{ rows: (string | number)[][] }> };
+    const b = await benchBuilderOpen();
+    out(`${table(['flow', 'open → interactive (median)', 'range', 'under 2 s'], b.rows)}\n\n`);
+  } catch (e) {
+    out(`skipped: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n\n`);
+  }
+}
 
 /** `npm run bench`: every figure is a median, each beside its baseline measured in the same run. */
 async function main() {
-  process.stdout.write(`Callflow benchmarks — ${new Date().toISOString()}\nmachine: ${machineLine()}\n\n`);
+  const quick = process.argv.includes('--quick');
+  out(`Callflow benchmarks — ${new Date().toISOString()}\nmachine: ${machineLine()}\n\n`);
   const engine = benchEngine();
-  process.stdout.write(`Engine steps per second (median of 5 rounds; target: full step ≥ 0.5 × raw XState)\n`);
-  process.stdout.write(`${table(['what', 'per second', 'vs raw XState'], engine.rows)}\n\n`);
+  out(`Engine steps per second (median of 5 rounds; target: full step ≥ 0.5 × raw XState)\n`);
+  out(`${table(['what', 'per second', 'vs raw XState'], engine.rows)}\n\n`);
+
+  const s = await benchServer(quick ? { calls: 500, rounds: 1, amount: 2000 } : {});
+  out(`Signed webhooks over loopback: autocannon, ${s.connections} connections, ${s.amount} requests per round, median of ${s.rounds} rounds;\n`);
+  out(`${s.calls} live calls per mode waiting in a menu, each request a wrong key for one of them (a real step every time).\n`);
+  out(`Targets: TeXML whole path ≥ 0.70 × the bare signed route; p99 < 20 ms at ${s.connections} connections.\n`);
+  out(`${table(['what', 'req/s', 'p50', 'p99', 'vs bare', 'errors', 'target'], serverRows(s))}\n\n`);
+
+  const m = await benchMemory(quick ? { live: 500, stored: 2000 } : {});
+  out(`Memory (heap after forced GC; calls started through the signed voice URL)\n`);
+  out(`${table(['what', 'figure'], m.rows)}\n\n`);
+
+  await builderSection();
 }
 
 main().catch((e) => {

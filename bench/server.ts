@@ -1,0 +1,228 @@
+/**
+ * Webhook throughput and latency through the whole server path, beside a bare
+ * express route that only verifies the same signature, in the same run.
+ *
+ * The server runs in a child process (`--serve`, below) so the load generator
+ * (autocannon, plus an Ed25519 signature per request) does not share its
+ * event loop; the Telnyx API stand-in for Call Control commands lives here in
+ * the parent, as the real one lives across the network.
+ *
+ * Every whole-path request is a fresh signed webhook for a live call waiting
+ * in a menu: a wrong key (TeXML Gather action `gather-menu-<seq>` with
+ * `Digits=9`, or Call Control `call.gather.ended` with the step's
+ * client_state) re-prompts, so each request loads the session, steps the
+ * engine, persists the snapshot, logs the webhook and renders — never a
+ * deduplicated answer (the dedupe key, CallSid + step, is new every time).
+ */
+import autocannon from 'autocannon';
+import express from 'express';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { decodeClientState, encodeClientState } from '../engine/call-control.js';
+import { median } from './stats.js';
+
+export const TEXML_NUMBER = '+18445550100';
+export const CC_NUMBER = '+18445550101';
+const FIXED_TEXML = '<?xml version="1.0" encoding="UTF-8"?><Response><Gather action="http://bench.invalid/webhooks/texml/gather-menu-2" input="dtmf" numDigits="1" validDigits="1" timeout="5"><Say voice="AWS.Polly.Joanna-Neural" language="en-US">Press 1.</Say></Gather><Redirect>http://bench.invalid/webhooks/texml/gather-menu-2?event=timeout</Redirect></Response>';
+
+/** The bench flow: a menu that re-prompts on a wrong key, forever (each pass waits for the caller). */
+export function benchFlow() {
+  const n = (id: string, type: string, data: Record<string, unknown>) => ({ id, type, position: { x: 0, y: 0 }, data });
+  const e = (source: string, sourceHandle: string, target: string) => ({ id: `${source}-${sourceHandle}`, source, sourceHandle, target });
+  return {
+    format: 'callflow/1', id: 'bench-menu', name: 'Bench menu', timezone: 'UTC', start: 'welcome',
+    nodes: [n('welcome', 'say', { text: 'Welcome.' }), n('menu', 'menu', { prompt: { text: 'Press 1.' }, options: { '1': 'One' }, timeoutSeconds: 5, maxRetries: 0 }), n('bye', 'hangup', {})],
+    edges: [e('welcome', 'next', 'menu'), e('menu', '1', 'bye'), e('menu', 'invalid', 'menu'), e('menu', 'timeout', 'menu')],
+  };
+}
+
+/** Child side: the real app on a temp SQLite file plus the two bare signed routes. */
+async function serve(): Promise<void> {
+  const [{ pino }, { default: Telnyx }, { createApp }, { signatureChecker }, { rawBody }] = await Promise.all([
+    import('pino'), import('telnyx'), import('../server/app.js'), import('../server/webhooks/verify.js'), import('../server/webhooks/capture.js'),
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'cf-bench-'));
+  const key = process.env.BENCH_PUBLIC_KEY!;
+  const app = createApp({
+    db: join(dir, 'bench.db'), log: pino({ level: 'silent' }), publicUrl: () => 'http://bench.invalid', webhookPublicKeys: [key],
+    telnyx: new Telnyx({ apiKey: 'bench', baseURL: process.env.BENCH_TELNYX_URL!, maxRetries: 0, timeout: 5000 }),
+    now: () => new Date('2026-11-23T16:00:00Z'), retryDelayMs: 0,
+    // The limiter stays in the path (its cost is measured) but never refuses the load generator.
+    rateLimits: { apiPerMinute: 1e9, webhooksPerMinute: 1e9 },
+  });
+  const store = app.locals.ctx.store;
+  const { company } = await store.createCompany('Bench');
+  const flow = benchFlow();
+  await store.createFlow(company.id, flow.id, flow.name, flow);
+  await store.publish(company.id, flow.id, flow);
+  await store.putNumber(company.id, TEXML_NUMBER, flow.id, 'texml');
+  await store.putNumber(company.id, CC_NUMBER, flow.id, 'call-control');
+  const check = signatureChecker([key]);
+  const outer = express();
+  outer.post('/bare/texml', rawBody, async (req, res) => {
+    const bad = await check(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '', req.headers as Record<string, string>);
+    if (bad) res.status(401).json({ error: bad }); else res.type('text/xml').send(FIXED_TEXML);
+  });
+  outer.post('/bare/call-control', rawBody, async (req, res) => {
+    const bad = await check(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '', req.headers as Record<string, string>);
+    if (bad) res.status(401).json({ error: bad }); else res.json({ commands: [] });
+  });
+  outer.use(app);
+  const server = outer.listen(0, '127.0.0.1', () => process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`));
+  process.on('SIGTERM', () => { server.close(); void store.close().then(() => { rmSync(dir, { recursive: true, force: true }); process.exit(0); }); });
+}
+
+export interface LoadFigures { rps: number; p50: number; p99: number; errors: number; sample?: string }
+
+/** A signer for our own key pair; the child trusts its public half. */
+function keys(): { pub: string; signBody: (body: string) => Record<string, string> } {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const pk: KeyObject = privateKey;
+  return {
+    pub: Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64'),
+    signBody(body) {
+      const ts = String(Math.floor(Date.now() / 1000));
+      return { 'telnyx-signature-ed25519': sign(null, Buffer.from(`${ts}|${body}`), pk).toString('base64'), 'telnyx-timestamp': ts };
+    },
+  };
+}
+
+/** One autocannon run of `amount` requests (cut at `maxSeconds`), each made by `next()`. */
+type Next = () => { path: string; body: string; headers: Record<string, string>; done?: () => void };
+async function load(url: string, connections: number, amount: number, maxSeconds: number, next: Next, ok: (status: number, body: string) => boolean): Promise<LoadFigures> {
+  let errors = 0;
+  let sample: string | undefined;
+  const inst = autocannon({
+    url, connections, amount, timeout: 10,
+    requests: [{
+      method: 'POST',
+      // The context is per connection: it remembers which call its request is for, freed on the answer.
+      setupRequest: (req, context: { done?: () => void }) => { const r = next(); context.done = r.done; return { ...req, path: r.path, body: r.body, headers: r.headers }; },
+      onResponse: (status, body, context: { done?: () => void }) => {
+        context.done?.();
+        if (!ok(status, String(body))) { errors++; sample ??= `${status} ${String(body).slice(0, 300)}`; }
+      },
+    }],
+  });
+  const stop = setTimeout(() => (inst as unknown as { stop: () => void }).stop(), maxSeconds * 1000);
+  const res = await inst;
+  clearTimeout(stop);
+  return { rps: res.requests.total / res.duration, p50: res.latency.p50, p99: res.latency.p99, errors: errors + res.errors + res.timeouts, sample };
+}
+
+/** A Telnyx API stand-in (here, across a process boundary, like the real one) that accepts every command. */
+async function standIn(): Promise<{ url: string; server: Server; commands: () => number }> {
+  let n = 0;
+  const app = express();
+  app.post('/v2/calls/:id/actions/:action', (_req, res) => { n++; res.json({ data: { result: 'ok' } }); });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2`, server, commands: () => n };
+}
+
+async function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return { child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` };
+}
+
+export interface ServerBench { texml: { whole: LoadFigures; bare: LoadFigures }; cc: { whole: LoadFigures; bare: LoadFigures }; calls: number; connections: number; rounds: number; amount: number }
+
+/** Runs both webhook benches: `rounds` alternating rounds of `amount` requests per side, medians reported. */
+export async function benchServer(o: { calls?: number; connections?: number; rounds?: number; amount?: number } = {}): Promise<ServerBench> {
+  const calls = o.calls ?? 1000, connections = o.connections ?? 100, rounds = o.rounds ?? 3, amount = o.amount ?? 5000;
+  const k = keys();
+  const telnyx = await standIn();
+  const { child, url } = await startChild({ BENCH_PUBLIC_KEY: k.pub, BENCH_TELNYX_URL: telnyx.url });
+  try {
+    const post = async (path: string, body: string, type: string) => {
+      const res = await fetch(url + path, { method: 'POST', body, headers: { 'content-type': type, ...k.signBody(body) } });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${path} → ${res.status} ${text}`);
+      return text;
+    };
+    // Live calls waiting in the menu, both modes.
+    const texmlSeq: number[] = [], ccSeq: number[] = [];
+    const sid = (i: number) => `v3:bench-texml-${i}`, ccid = (i: number) => `v3:bench-cc-${i}`;
+    for (let i = 0; i < calls; i += 50) {
+      await Promise.all(Array.from({ length: Math.min(50, calls - i) }, async (_, j) => {
+        const c = i + j;
+        const xml = await post('/webhooks/texml', new URLSearchParams({ CallSid: sid(c), From: '+13125550147', To: TEXML_NUMBER, CallStatus: 'in-progress' }).toString(), 'application/x-www-form-urlencoded');
+        if (!xml.includes('gather-menu-1')) throw new Error(`call ${c} is not in the menu: ${xml}`);
+        texmlSeq[c] = 1;
+        const env = (type: string, payload: Record<string, unknown>) => JSON.stringify({ data: { record_type: 'event', event_type: type, id: `${type}-${c}`, occurred_at: new Date().toISOString(), payload: { call_control_id: ccid(c), call_session_id: `s-${c}`, from: '+13125550147', to: CC_NUMBER, ...payload } } });
+        await post('/webhooks/call-control', env('call.initiated', { direction: 'incoming', state: 'parked' }), 'application/json');
+        await post('/webhooks/call-control', env('call.answered', {}), 'application/json');
+        // The welcome is a speak; its end brings the menu's gather, whose client_state says the step.
+        const ans = JSON.parse(await post('/webhooks/call-control', env('call.speak.ended', { status: 'completed', client_state: encodeClientState({ flow: 'bench-menu', node: 'welcome', seq: 1 }) }), 'application/json')) as { commands?: { action: string; body: { client_state?: string } }[] };
+        const gather = ans.commands?.find((x) => x.action === 'gather_using_speak');
+        if (!gather) throw new Error(`call ${c} is not in the menu: ${JSON.stringify(ans)}`);
+        ccSeq[c] = decodeClientState(gather.body.client_state)!.seq;
+      }));
+    }
+    let ti = 0, ci = 0, bi = 0, ei = 0;
+    // One request in flight per call, as on a real line (the caller presses a key, then waits).
+    const busy = new Set<string>();
+    const pick = (mode: string, from: () => number) => {
+      for (;;) { const c = from(); if (!busy.has(`${mode}${c}`)) { busy.add(`${mode}${c}`); return c; } }
+    };
+    const texmlNext = () => {
+      const c = pick('t', () => ti++ % calls);
+      const body = new URLSearchParams({ CallSid: sid(c), From: '+13125550147', To: TEXML_NUMBER, Digits: '9' }).toString();
+      return { path: `/webhooks/texml/gather-menu-${texmlSeq[c]!++}`, body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...k.signBody(body) }, done: () => busy.delete(`t${c}`) };
+    };
+    const ccNext = () => {
+      const c = pick('c', () => ci++ % calls);
+      const seq = ccSeq[c]!++;
+      const body = JSON.stringify({ data: { record_type: 'event', event_type: 'call.gather.ended', id: `g-${c}-${seq}`, occurred_at: new Date().toISOString(), payload: { call_control_id: ccid(c), call_session_id: `s-${c}`, digits: '9', status: 'valid', client_state: encodeClientState({ flow: 'bench-menu', node: 'menu', seq }) } } });
+      return { path: '/webhooks/call-control', body, headers: { 'content-type': 'application/json', ...k.signBody(body) }, done: () => busy.delete(`c${c}`) };
+    };
+    const bareTexml = () => { const body = new URLSearchParams({ CallSid: `v3:bare-${bi++}`, Digits: '9' }).toString(); return { path: '/bare/texml', body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...k.signBody(body) } }; };
+    const bareCc = () => { const body = JSON.stringify({ data: { event_type: 'call.gather.ended', id: `bare-${ei++}`, payload: { digits: '9' } } }); return { path: '/bare/call-control', body, headers: { 'content-type': 'application/json', ...k.signBody(body) } }; };
+    // A whole-path answer must be the re-prompt (a Gather), never the apology; a CC answer must carry commands.
+    const texmlOk = (s: number, b: string) => s === 200 && b.includes('<Gather');
+    const ccOk = (s: number, b: string) => s === 200 && b.includes('gather_using_speak');
+    const anyOk = (s: number) => s === 200;
+    const runs = { tw: [] as LoadFigures[], tb: [] as LoadFigures[], cw: [] as LoadFigures[], cb: [] as LoadFigures[] };
+    // Warm-up (JIT, SQLite page cache), not counted.
+    await load(url, connections, Math.min(1000, amount), 20, texmlNext, texmlOk);
+    await load(url, connections, Math.min(1000, amount), 20, ccNext, ccOk);
+    await load(url, connections, 1000, 20, bareTexml, anyOk);
+    for (let r = 0; r < rounds; r++) {
+      runs.tb.push(await load(url, connections, amount, 30, bareTexml, anyOk));
+      runs.tw.push(await load(url, connections, amount, 30, texmlNext, texmlOk));
+      runs.cb.push(await load(url, connections, amount, 30, bareCc, anyOk));
+      runs.cw.push(await load(url, connections, amount, 30, ccNext, ccOk));
+    }
+    const med = (xs: LoadFigures[]): LoadFigures => ({ rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), errors: xs.reduce((a, x) => a + x.errors, 0), sample: xs.find((x) => x.sample)?.sample });
+    return { texml: { whole: med(runs.tw), bare: med(runs.tb) }, cc: { whole: med(runs.cw), bare: med(runs.cb) }, calls, connections, rounds, amount };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    telnyx.server.close();
+  }
+}
+
+/** Table rows for `bench/run.ts`. */
+export function serverRows(b: ServerBench): (string | number)[][] {
+  const row = (what: string, f: LoadFigures, base?: LoadFigures, target?: string) => [
+    what, Math.round(f.rps), `${f.p50} ms`, `${f.p99} ms`, base ? (f.rps / base.rps).toFixed(2) : '1.00 (baseline)', f.errors, target ?? '',
+  ];
+  return [
+    row('TeXML: bare route (verify signature, fixed TeXML)', b.texml.bare),
+    row('TeXML: whole path (verify, load, step, persist, log, render)', b.texml.whole, b.texml.bare, `ratio ≥ 0.70: ${b.texml.whole.rps / b.texml.bare.rps >= 0.7 ? 'yes' : 'NO'}; p99 < 20 ms: ${b.texml.whole.p99 < 20 ? 'yes' : 'NO'}`),
+    row('Call Control: bare route (verify signature, fixed JSON)', b.cc.bare),
+    row('Call Control: whole path (+ command to the Telnyx stand-in)', b.cc.whole, b.cc.bare, `p99 < 20 ms: ${b.cc.whole.p99 < 20 ? 'yes' : 'NO'}`),
+  ];
+}
+
+if (process.argv.includes('--serve')) void serve();
