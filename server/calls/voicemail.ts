@@ -18,6 +18,7 @@ export async function voicemailRecorded(ctx: Ctx, companyId: string, callId: str
   const vm = await ctx.store.upsertVoicemail(companyId, callId, recordingKey(callId, url), {
     mailbox: v.mailbox ?? DEFAULT_MAILBOX, transcribe: v.transcribe, seconds: v.seconds, caller: v.from, number: v.to,
   });
+  await chargeTranscription(ctx, vm);
   if (!v.transcribe || vm.transcription) await notify(ctx, vm);
   return vm;
 }
@@ -30,8 +31,13 @@ export async function transcribed(ctx: Ctx, companyId: string, callId: string, u
   const key = url ? recordingKey(callId, url) : (await ctx.store.voicemailsOfCall(callId)).at(-1)?.recordingKey;
   if (!key) return;
   const vm = await ctx.store.upsertVoicemail(companyId, callId, key, { transcription: text });
-  if (vm.seconds) await chargeSeconds(ctx, companyId, 'transcription_minute', key, vm.seconds, callId, 60);
+  await chargeTranscription(ctx, vm);
   if (vm.mailbox) await notify(ctx, vm);
+}
+
+/** Transcription minutes, once both the text and the length are known (callbacks come in any order). */
+async function chargeTranscription(ctx: Ctx, vm: VoicemailRow): Promise<void> {
+  if (vm.transcription && vm.seconds) await chargeSeconds(ctx, vm.companyId, 'transcription_minute', vm.recordingKey, vm.seconds, vm.callId, 60);
 }
 
 /** At the end of the call, voicemails still waiting for a transcription are announced without it. */

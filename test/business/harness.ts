@@ -50,7 +50,7 @@ export async function buyNumber(s: Stack, areaCode = '312', extra: Record<string
 }
 
 /** Posts a Telnyx event envelope to one of our webhook paths, signed with a key the server trusts. */
-export async function sendEvent(s: Stack, path: string, type: string, payload: Record<string, unknown>, id = randomUUID()): Promise<Res> {
+export async function sendEvent(s: Stack, path: string, type: string, payload: Record<string, unknown>, id: string = randomUUID()): Promise<Res> {
   const body = JSON.stringify({ data: { record_type: 'event', event_type: type, id, occurred_at: new Date().toISOString(), payload }, meta: { attempt: 1 } });
   const res = await fetch(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...s.sign(body) }, body });
   const text = await res.text();
