@@ -43,7 +43,8 @@ export async function chargeSeconds(ctx: Ctx, companyId: string, kind: RateKind,
 /** Minutes of an ended call, in or out, from answer to hangup. */
 export async function chargeCall(ctx: Ctx, call: CallLogRow): Promise<void> {
   if (!call.answeredAt || !call.endedAt) return;
-  const seconds = Math.round((Date.parse(call.endedAt) - Date.parse(call.answeredAt)) / 1000);
+  // An answered call is billed at least one increment, as carriers do.
+  const seconds = Math.max(1, Math.round((Date.parse(call.endedAt) - Date.parse(call.answeredAt)) / 1000));
   const kind = call.direction === 'outbound' ? 'call_out_minute' : 'call_in_minute';
   await chargeSeconds(ctx, call.companyId, kind, call.callId, seconds, `${call.from ?? '?'} → ${call.to ?? '?'}`);
 }
