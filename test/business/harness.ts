@@ -4,7 +4,7 @@
  * polling for webhook-driven state, and signed inbound Telnyx events.
  */
 import { randomUUID } from 'node:crypto';
-import { startStack, type Stack } from '../../server/stack.js';
+import { startStack, type Stack, type StackOptions } from '../../server/stack.js';
 
 export interface Res { status: number; body: any; text: string; type: string }
 
@@ -32,8 +32,8 @@ export async function until<T>(fn: () => Promise<T>, what: string, ms = 5000): P
 }
 
 /** Starts the stack and points the company's numbers at the sandbox's two connections. */
-export async function businessStack(): Promise<Stack> {
-  const s = await startStack();
+export async function businessStack(o: StackOptions = {}): Promise<Stack> {
+  const s = await startStack(o);
   await s.api('PUT', '/api/numbers/connections', { texmlConnectionId: s.sandbox!.texmlConnectionId, callControlConnectionId: s.sandbox!.callControlConnectionId });
   return s;
 }
