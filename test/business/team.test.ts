@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../server/stack.js';
-import { businessStack, buyNumber, call } from './harness.js';
+import { businessStack, buyNumber, call, until } from './harness.js';
 
 /*
  *   team(roundRobin sequential: alice, bob) ─connected→ bye
@@ -69,7 +69,7 @@ describe('team availability', () => {
     expect(rang(t)).toEqual([BOB]);
     const webhooks = (await call(s, 'GET', `/api/calls/${encodeURIComponent(t.callId)}`)).body.webhooks.map((w: any) => JSON.parse(w.rawBody).data.event_type);
     expect(webhooks).toContain('call.bridged');
-    const bob = (await call(s, 'GET', '/api/team')).body.members.find((m: any) => m.id === 'bob');
+    const bob = await until(async () => (await call(s, 'GET', '/api/team')).body.members.find((m: any) => m.id === 'bob' && m.lastCallEndedAt), 'bob free');
     expect(bob).toMatchObject({ status: 'available', onCall: null, lastCallEndedAt: NOW.toISOString() });
     const alice = (await call(s, 'GET', '/api/team')).body.members.find((m: any) => m.id === 'alice');
     expect(alice.lastCallEndedAt).toBeNull();
