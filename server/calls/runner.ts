@@ -5,6 +5,7 @@ import type { Ctx } from '../deps.js';
 import type { SessionRow } from '../store/types.js';
 import { afterStep } from './lifecycle.js';
 import { teamEnv } from './team.js';
+import { flowSmsBlocked } from '../messaging/send.js';
 
 // Flow versions are immutable, so a parsed version never goes stale.
 const flows = new Map<string, Flow>();
@@ -59,6 +60,8 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent)
 async function sendSms(ctx: Ctx, session: SessionRow, instructions: Instruction[]): Promise<void> {
   for (const i of instructions) {
     if (i.verb !== 'sms') continue;
+    const blocked = await flowSmsBlocked(ctx, session.companyId, i.to, i.text, i.mediaUrls?.length ?? 0);
+    if (blocked) { ctx.log.info({ callId: session.callId, node: i.node, reason: blocked }, 'sms from flow not sent'); continue; }
     try {
       await ctx.telnyx.messages.send({ from: i.from, to: i.to, text: i.text, ...(i.mediaUrls?.length ? { media_urls: i.mediaUrls } : {}) });
     } catch (err) {

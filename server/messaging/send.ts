@@ -61,3 +61,18 @@ export async function sendMessage(ctx: Ctx, companyId: string, m: OutgoingMessag
   const stored = (await ctx.store.listMessages(companyId, { customer: m.to })).find((x) => x.telnyxId === telnyxId);
   return stored ?? row;
 }
+
+/**
+ * Why a flow's sms node must not send to `to` (opted out, or past the budget),
+ * or undefined when it may. The call itself goes on either way.
+ */
+export async function flowSmsBlocked(ctx: Ctx, companyId: string, to: string, text: string, media: number): Promise<string | undefined> {
+  if (await ctx.store.isOptedOut(companyId, to)) return 'opted_out';
+  const c = messageCharge(text, media, 'out');
+  try {
+    await assertBudget(ctx, companyId, (await ratesOf(ctx, companyId))[c.kind] * c.quantity, 'This message');
+  } catch {
+    return 'budget_exceeded';
+  }
+  return undefined;
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../server/stack.js';
-import { businessStack, buyNumber, call, until } from './harness.js';
+import { businessStack, buyNumber, call, inboundSms, sendEvent, until } from './harness.js';
 
 /*
  *   menu ─1→ sales(transfer) ─connected→ bye
@@ -89,5 +89,14 @@ describe('usage billing', () => {
     expect(vm.breakdown.transcription_minute).toBeGreaterThan(0);
     expect((paths.get('menu>text>bye') as any).breakdown.sms_out_segment).toBe(4_000);
     expect((await call(s, 'GET', '/api/usage/estimate/nope')).status).toBe(404);
+  });
+
+  it("does not let a flow's sms node text a caller who replied STOP", async () => {
+    const caller = '+13125550155';
+    const place = async () => (await (await fetch(`${s.url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: line, from: caller, digits: ['2'] }) })).json()) as any;
+    expect((await place()).transcript.some((x: any) => x.kind === 'sms')).toBe(true);
+    await sendEvent(s, '/webhooks/messaging', 'message.received', inboundSms(caller, line, 'STOP'));
+    const t = await place();
+    expect(t.transcript.some((x: any) => x.kind === 'sms' && /Main St/.test(x.text))).toBe(false);
   });
 });
