@@ -71,6 +71,7 @@ export function numbersMarketRouter(ctx: Ctx): Router {
     if (b.flowId && !(await ctx.store.getFlow(company, b.flowId))) throw new AppError('not_found', `Flow ${b.flowId} not found`, ['flowId']);
     const held = await ctx.store.bizNumber(company, b.phoneNumber);
     if (held && held.status !== 'released') throw new AppError('conflict', `${b.phoneNumber} is already ${held.status} for this company`, ['phoneNumber']);
+    if (!held && (await ctx.store.numberByE164(b.phoneNumber))) throw new AppError('conflict', `${b.phoneNumber} belongs to another company`, ['phoneNumber']);
     const fee = (await ratesOf(ctx, company))[feeKind(b.phoneNumber)];
     await assertBudget(ctx, company, fee, `Buying ${b.phoneNumber}`);
     const connection = await connectionFor(ctx, company, b.mode);

@@ -72,6 +72,8 @@ export interface BusinessStore {
   addPendingNumber(n: Pick<BizNumber, 'companyId' | 'e164' | 'orderId' | 'monthlyMicros' | 'flowId' | 'mode'>): Promise<boolean>;
   /** pending → active for the order's numbers (one conditional write each); returns the ones this call activated. */
   activateOrder(orderId: string, telnyxIds: Record<string, string>): Promise<BizNumber[]>;
+  /** A failed order: its pending numbers become released (never routed); returns them. */
+  failOrder(orderId: string): Promise<BizNumber[]>;
   bizNumber(companyId: string, e164: string): Promise<BizNumber | undefined>;
   listBizNumbers(companyId: string): Promise<(BizNumber & { counters: NumberCounters })[]>;
   configureNumber(companyId: string, e164: string, patch: { flowId?: string | null; mode?: Mode; voicemail?: boolean; telnyxId?: string }): Promise<BizNumber | undefined>;

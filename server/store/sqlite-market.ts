@@ -3,7 +3,7 @@ import type { BizNumber, BusinessStore } from './business-types.js';
 import type { CallLogRow } from './types.js';
 
 type Row = Record<string, any>;
-type Repo = Pick<BusinessStore, 'settings' | 'saveSettings' | 'addPendingNumber' | 'activateOrder' | 'bizNumber' | 'listBizNumbers'
+type Repo = Pick<BusinessStore, 'settings' | 'saveSettings' | 'addPendingNumber' | 'activateOrder' | 'failOrder' | 'bizNumber' | 'listBizNumbers'
   | 'configureNumber' | 'releaseNumber' | 'callById' | 'listCallsFiltered' | 'addUsage' | 'listUsage' | 'monthTotal' | 'rateOverrides' | 'putRateOverrides' | 'serverKey'>;
 
 const bizRow = (r: Row): BizNumber => ({
@@ -48,6 +48,11 @@ export function marketRepo(db: Database.Database, iso: () => string): Repo {
         if (info.changes) done.push(bizRow(db.prepare('SELECT * FROM numbers WHERE e164 = ?').get(r.e164) as Row));
       }
       return done;
+    },
+    async failOrder(orderId) {
+      const rows = db.prepare("SELECT e164 FROM numbers WHERE order_id = ? AND status = 'pending'").all(orderId) as Row[];
+      db.prepare("UPDATE numbers SET status = 'released', released_at = ?, updated_at = ? WHERE order_id = ? AND status = 'pending'").run(iso(), iso(), orderId);
+      return rows.map((r) => bizRow(db.prepare('SELECT * FROM numbers WHERE e164 = ?').get(r.e164) as Row));
     },
     async bizNumber(companyId, e164) { const r = get(companyId, e164); return r && bizRow(r); },
     async listBizNumbers(companyId) {
@@ -109,6 +114,8 @@ export function marketRepo(db: Database.Database, iso: () => string): Repo {
       })();
     },
     async serverKey(name, create) {
+      const have = db.prepare('SELECT private_pem FROM server_keys WHERE name = ?').get(name) as Row | undefined;
+      if (have) return have.private_pem;
       db.prepare('INSERT INTO server_keys (name, private_pem, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(name, create(), iso());
       return (db.prepare('SELECT private_pem FROM server_keys WHERE name = ?').get(name) as Row).private_pem;
     },

@@ -18,8 +18,10 @@ async function numbers(ctx: Ctx, inc: Incoming): Promise<Answer> {
   if (!(await ctx.store.claimEvent(`num:${id}`))) return answer(200, { ok: true, duplicate: true }, { eventId: id });
   if (type !== 'number_order.complete' || !order?.id) return answer(200, { ok: true, ignored: type }, { eventId: id });
   if (order.status !== 'success') {
-    ctx.log.warn({ order: order.id, status: order.status }, 'number order did not succeed; its numbers stay pending');
-    return answer(200, { ok: true, activated: [] }, { eventId: id });
+    if (order.status === 'pending') return answer(200, { ok: true, activated: [] }, { eventId: id });
+    const failed = await ctx.store.failOrder(order.id);
+    ctx.log.warn({ order: order.id, status: order.status, numbers: failed.map((n) => n.e164) }, 'number order failed; its numbers were not bought');
+    return answer(200, { ok: true, failed: failed.map((n) => n.e164) }, { eventId: id, companyId: failed[0]?.companyId ?? null });
   }
   const ids: Record<string, string> = {};
   for (const p of order.phone_numbers ?? []) if (p.phone_number && p.id && (p.status ?? 'success') === 'success') ids[p.phone_number] = p.id;

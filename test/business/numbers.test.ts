@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../server/stack.js';
-import { businessStack, buyNumber, call, until } from './harness.js';
+import { businessStack, buyNumber, call, sendEvent, until } from './harness.js';
 
 let s: Stack;
 beforeAll(async () => { s = await businessStack(); });
@@ -57,5 +57,39 @@ describe('numbers: search, purchase, configure, release (HTTP, sandbox)', () => 
     expect(r.body.error).toMatchObject({ code: 'budget_exceeded', path: ['budget'], spentMicros: spent });
     expect((await call(s, 'GET', '/api/numbers')).body.numbers.some((n: any) => n.e164 === pick)).toBe(false);
     await s.api('PUT', '/api/usage/budget', { budgetMicros: null });
+  });
+
+  it('acts on number_order.complete once: a retried or repeated event changes nothing', async () => {
+    const num = await buyNumber(s, '303');
+    const n = (await call(s, 'GET', '/api/numbers')).body.numbers.find((x: any) => x.e164 === num);
+    const order = { id: n.orderId, status: 'success', phone_numbers: [{ id: n.telnyxId, phone_number: num, status: 'success' }] };
+    const first = await sendEvent(s, '/webhooks/numbers', 'number_order.complete', order, 'order-evt-1');
+    expect(first.body).toMatchObject({ ok: true, activated: [] });
+    expect((await sendEvent(s, '/webhooks/numbers', 'number_order.complete', order, 'order-evt-1')).body.duplicate).toBe(true);
+    const fees = (await call(s, 'GET', '/api/usage')).body.entries.filter((e: any) => e.detail === num && e.kind === 'number_local_month');
+    expect(fees).toHaveLength(1);
+    const unsigned = await fetch(`${s.url}/webhooks/numbers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { id: 'x', event_type: 'number_order.complete', payload: order } }) });
+    expect(unsigned.status).toBe(401);
+  });
+
+  it('a failed order leaves its number released, never routed', async () => {
+    const store = s.app.locals.ctx.store;
+    const company = (await store.companyByKey(s.apiKey))!.id;
+    await store.addPendingNumber({ companyId: company, e164: '+13125550999', orderId: 'ord-fail', monthlyMicros: 1, flowId: null, mode: 'texml' });
+    const r = await sendEvent(s, '/webhooks/numbers', 'number_order.complete', { id: 'ord-fail', status: 'failure', phone_numbers: [{ phone_number: '+13125550999', status: 'failure' }] });
+    expect(r.body.failed).toEqual(['+13125550999']);
+    expect((await call(s, 'GET', '/api/numbers')).body.numbers.find((x: any) => x.e164 === '+13125550999').status).toBe('released');
+    expect(await store.numberByE164('+13125550999')).toBeUndefined();
+  });
+
+  it("keeps companies apart: another company can neither change, release nor buy a company's number", async () => {
+    const num = (await call(s, 'GET', '/api/numbers')).body.numbers.find((x: any) => x.status === 'active').e164;
+    const other = (await s.app.locals.ctx.store.createCompany('Other')).apiKey;
+    expect((await call(s, 'PATCH', `/api/numbers/${encodeURIComponent(num)}`, { voicemail: false }, other)).status).toBe(404);
+    expect((await call(s, 'DELETE', `/api/numbers/${encodeURIComponent(num)}`, undefined, other)).status).toBe(404);
+    const buy = await call(s, 'POST', '/api/numbers', { phoneNumber: num }, other);
+    expect(buy.status).toBe(409);
+    expect(buy.body.error.path).toEqual(['phoneNumber']);
+    expect((await call(s, 'GET', '/api/numbers', undefined, other)).body.numbers).toEqual([]);
   });
 });
