@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { parseFlow } from '../../engine/schema.js';
+import { billedSeconds, DEFAULT_RATES, dollars, effectiveRates, perMinute } from './rates.js';
+import { estimatePaths } from './estimate.js';
+import { buildStatement, statementCsv } from './statement.js';
+
+describe('rates', () => {
+  it('bills whole increments, an answered second is a full increment', () => {
+    expect(billedSeconds(0, 6)).toBe(0);
+    expect(billedSeconds(1, 6)).toBe(6);
+    expect(billedSeconds(61, 6)).toBe(66);
+    expect(billedSeconds(61, 60)).toBe(120);
+  });
+  it('keeps money in integer micro-dollars, rounding up', () => {
+    expect(perMinute(10_000, 66)).toBe(11_000);
+    expect(perMinute(3_500, 7)).toBe(409); // 408.33 → 409
+    expect(dollars(11_000)).toBe('0.011000');
+    expect(dollars(1_234_567)).toBe('1.234567');
+  });
+  it('overrides only known kinds with integers', () => {
+    const r = effectiveRates({ sms_out_segment: 1, bogus: 5, call_in_minute: 1.5 });
+    expect(r.sms_out_segment).toBe(1);
+    expect(r.call_in_minute).toBe(DEFAULT_RATES.call_in_minute);
+    expect('bogus' in r).toBe(false);
+  });
+});
+
+describe('estimatePaths', () => {
+  /*  a(say) → loop(menu) ─1→ a   (cycle: ends the path)
+   *                      └2→ t(transfer) ─connected→ end(hangup)
+   */
+  const flow = parseFlow({
+    format: 'callflow/1', id: 'f', name: 'f', timezone: 'UTC', start: 'a',
+    nodes: [
+      { id: 'a', type: 'say', position: { x: 0, y: 0 }, data: { text: 'one two three four five' } },
+      { id: 'loop', type: 'menu', position: { x: 0, y: 0 }, data: { prompt: { text: 'Press 1 or 2' }, options: { 1: 'Again', 2: 'Agent' } } },
+      { id: 't', type: 'transfer', position: { x: 0, y: 0 }, data: { to: '+13125550111' } },
+      { id: 'end', type: 'hangup', position: { x: 0, y: 0 }, data: {} },
+    ],
+    edges: [
+      { id: 'e1', source: 'a', sourceHandle: 'next', target: 'loop' },
+      { id: 'e2', source: 'loop', sourceHandle: '1', target: 'a' },
+      { id: 'e3', source: 'loop', sourceHandle: '2', target: 't' },
+      { id: 'e4', source: 't', sourceHandle: 'connected', target: 'end' },
+    ],
+  });
+  it('lists each path once, stops at cycles and prices the outbound leg', () => {
+    const paths = estimatePaths(flow, effectiveRates({}), 6);
+    expect(paths.map((p) => p.nodes.join('>'))).toEqual(['a>loop>t>end']);
+    const [p] = paths;
+    expect(p!.outboundSeconds).toBe(180);
+    expect(p!.breakdown.call_out_minute).toBe(30_000);
+    expect(p!.micros).toBe(p!.breakdown.call_in_minute! + 30_000);
+  });
+});
+
+describe('statement', () => {
+  it('groups by kind and escapes CSV cells', () => {
+    const e = (id: number, kind: string, micros: number, detail: string | null) => ({ id, companyId: 'c', ref: `r${id}`, kind, quantity: 1, unit: 'segment', micros, month: '2026-11', at: '2026-11-01T00:00:00Z', detail });
+    const st = buildStatement({ id: 'c', name: 'Acme, "Inc"' }, '2026-11', [e(1, 'sms_out_segment', 4000, 'a → b'), e(2, 'sms_out_segment', 4000, null)], 5000);
+    expect(st.lines).toEqual([{ kind: 'sms_out_segment', unit: 'segment', quantity: 2, count: 2, micros: 8000 }]);
+    const csv = statementCsv(st).split('\r\n');
+    expect(csv.at(-2)).toBe(',total,,,,"Acme, ""Inc"" 2026-11",8000,0.008000');
+  });
+});
