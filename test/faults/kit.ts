@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface Attempt { ccid: string; action: string; commandId: string; answered: number | 'stalled' }
+export interface Attempt { ccid: string; action: string; commandId: string; answered: number | 'stalled'; body: Record<string, unknown> }
 
 /** What the stand-in does with an attempt: answer 200, answer a status, or never answer. */
 export type Behaviour = (a: { action: string; commandId: string; attempt: number }) => 'ok' | 'stall' | number;
@@ -29,7 +29,7 @@ export class TelnyxStandIn {
       const n = (this.byId.get(commandId) ?? 0) + 1;
       this.byId.set(commandId, n);
       const b = this.behaviour({ action: req.params.action, commandId, attempt: n });
-      this.attempts.push({ ccid: req.params.id, action: req.params.action, commandId, answered: b === 'stall' ? 'stalled' : b === 'ok' ? 200 : b });
+      this.attempts.push({ ccid: req.params.id, action: req.params.action, commandId, answered: b === 'stall' ? 'stalled' : b === 'ok' ? 200 : b, body: req.body ?? {} });
       if (b === 'stall') return; // never answers: the SDK's timeout fires
       if (b === 'ok') return void res.json({ data: { result: 'ok' } });
       res.status(b).json({ errors: [{ code: String(b), title: 'scripted failure' }] });
