@@ -92,4 +92,15 @@ describe('calls over HTTP against the sandbox', () => {
     expect((await call(s, 'GET', '/api/numbers')).body.numbers.find((n: any) => n.e164 === line).status).toBe('released');
     expect((await call(s, 'POST', '/api/messages', { from: line, to: CUSTOMER, text: 'hi' })).body.error.path).toEqual(['from']);
   });
+
+  it("charges each held number's fee once per month; a number released last month is not charged", async () => {
+    const kept = await buyNumber(s, '415');
+    clock = new Date('2026-12-03T12:00:00Z');
+    const dec = (await call(s, 'GET', '/api/usage?month=2026-12')).body;
+    await call(s, 'GET', '/api/usage/statement?month=2026-12');
+    const fees = dec.entries.filter((e: any) => e.kind === 'number_local_month');
+    expect(fees.map((e: any) => e.detail)).toEqual([kept]);
+    expect((await call(s, 'GET', '/api/usage?month=2026-12')).body.entries.filter((e: any) => e.kind === 'number_local_month')).toHaveLength(1);
+    expect((await call(s, 'GET', '/api/usage?month=2027-01')).body.entries).toEqual([]);
+  });
 });
