@@ -19,7 +19,7 @@ export async function voicemailRecorded(ctx: Ctx, companyId: string, callId: str
     mailbox: v.mailbox ?? DEFAULT_MAILBOX, transcribe: v.transcribe, seconds: v.seconds, caller: v.from, number: v.to,
   });
   await chargeTranscription(ctx, vm);
-  if (!v.transcribe || vm.transcription) await notify(ctx, vm);
+  if (!v.transcribe || vm.transcription) notifyLater(ctx, vm);
   return vm;
 }
 
@@ -32,7 +32,7 @@ export async function transcribed(ctx: Ctx, companyId: string, callId: string, u
   if (!key) return;
   const vm = await ctx.store.upsertVoicemail(companyId, callId, key, { transcription: text });
   await chargeTranscription(ctx, vm);
-  if (vm.mailbox) await notify(ctx, vm);
+  if (vm.mailbox) notifyLater(ctx, vm);
 }
 
 /** Transcription minutes, once both the text and the length are known (callbacks come in any order). */
@@ -42,7 +42,15 @@ async function chargeTranscription(ctx: Ctx, vm: VoicemailRow): Promise<void> {
 
 /** At the end of the call, voicemails still waiting for a transcription are announced without it. */
 export async function callEnded(ctx: Ctx, callId: string): Promise<void> {
-  for (const vm of await ctx.store.voicemailsOfCall(callId)) if (vm.mailbox && !vm.notifiedAt) await notify(ctx, vm);
+  for (const vm of await ctx.store.voicemailsOfCall(callId)) if (vm.mailbox && !vm.notifiedAt) notifyLater(ctx, vm);
+}
+
+/**
+ * Notifies without holding up the webhook answer (a TeXML caller waits on it;
+ * the owner's webhook URL may be slow or down).
+ */
+export function notifyLater(ctx: Ctx, vm: VoicemailRow): void {
+  notify(ctx, vm).catch((err) => ctx.log.error({ err, voicemail: vm.id }, 'voicemail notification failed'));
 }
 
 /** Tells the mailbox owner once: SMS to the mailbox's number, signed webhook to its URL. */

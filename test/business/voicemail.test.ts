@@ -60,8 +60,8 @@ describe('voicemail: a sandbox call ends as an inbox entry with its transcriptio
     expect(audio.type).toBe('audio/mpeg');
     expect(audio.body.length).toBeGreaterThan(1000);
     // The notification SMS went out from the line to the mailbox owner, with the transcription.
-    const sent = ((await (await fetch(`${s.url}/sandbox/messages`)).json()) as { data: any[] }).data;
-    const sms = sent.filter((m) => m.to[0].phone_number === OWNER);
+    const toOwner = async () => ((await (await fetch(`${s.url}/sandbox/messages`)).json()) as { data: any[] }).data.filter((m) => m.to[0].phone_number === OWNER);
+    const sms = (await until(async () => { const l = await toOwner(); return l.length ? l : undefined; }, 'notification SMS'))!;
     expect(sms).toHaveLength(1);
     expect(sms[0].from.phone_number).toBe(line);
     expect(sms[0].text).toContain(MESSAGE);
@@ -77,6 +77,7 @@ describe('voicemail: a sandbox call ends as an inbox entry with its transcriptio
     const usage = (await call(s, 'GET', '/api/usage')).body.entries;
     expect(usage.filter((e: any) => e.kind === 'recording_minute')).toHaveLength(1);
     expect(usage.filter((e: any) => e.kind === 'transcription_minute')).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 200));
     expect(hooks).toHaveLength(1);
   });
 
@@ -105,6 +106,8 @@ describe('voicemail: a sandbox call ends as an inbox entry with its transcriptio
     expect((await call(s, 'GET', vm.audioUrl)).status).toBe(200);
     await sendEvent(s, '/webhooks/call-control', 'call.recording.transcription.saved', { call_control_id: t.callId, transcription_text: 'Second message', status: 'completed' });
     expect((await call(s, 'GET', `/api/voicemails/${vm.id}`)).body.voicemail.transcription).toBe('Second message');
+    await until(async () => hooks.length > before, 'cc notification');
+    await new Promise((r) => setTimeout(r, 200)); // a second notice would have arrived by now
     expect(hooks.length).toBe(before + 1);
   });
 
