@@ -8,7 +8,9 @@ import type { Flow } from '../../engine/schema.js';
 import { billedSeconds, perMinute, type RateKind } from './rates.js';
 import { countSegments } from '../messaging/segments.js';
 
+/** One path from the start to an ending, with its estimated seconds and cost (µ$) per rate kind. */
 export interface PathEstimate { nodes: string[]; ports: string[]; seconds: number; outboundSeconds: number; micros: number; breakdown: Partial<Record<RateKind, number>>; truncated?: boolean }
+/** What a call is assumed to do where the flow cannot say (seconds; shown with every estimate). */
 export const ASSUMPTIONS = { wordsPerSecond: 2.5, playSeconds: 10, talkSeconds: 180, ringSeconds: 15, voicemailSeconds: 45, maxPaths: 200 };
 
 type Node = Flow['nodes'][number];

@@ -9,6 +9,7 @@ const TOLL_FREE = /^\+1(800|833|844|855|866|877|888)/;
 /** The rate kind of a number's monthly fee. */
 export const feeKind = (e164: string): RateKind => (TOLL_FREE.test(e164) ? 'number_toll_free_month' : 'number_local_month');
 
+/** Charges one number's fee for `month` (a no-op when already charged). */
 export async function chargeNumberMonth(ctx: Ctx, n: BizNumber, month: string): Promise<void> {
   const kind = feeKind(n.e164);
   const micros = (await ratesOf(ctx, n.companyId))[kind];

@@ -10,14 +10,17 @@ import { billedSeconds, DEFAULT_INCREMENT_SECONDS, effectiveRates, perMinute, ty
 /** `YYYY-MM` of an ISO time (UTC). */
 export const monthOf = (iso: string) => iso.slice(0, 7);
 
+/** The company's effective rates (overrides over defaults). */
 export async function ratesOf(ctx: Ctx, companyId: string): Promise<Record<RateKind, number>> {
   return effectiveRates(await ctx.store.rateOverrides(companyId));
 }
 
+/** The company's billing increment in seconds. */
 export async function incrementOf(ctx: Ctx, companyId: string): Promise<number> {
   return (await ctx.store.settings(companyId)).billingIncrementSeconds ?? DEFAULT_INCREMENT_SECONDS;
 }
 
+/** One ledger line to write; `ref` names its cause (charged once per company, kind and ref). */
 export interface Charge { companyId: string; kind: RateKind; ref: string; quantity: number; unit: string; micros: number; detail?: string; month?: string }
 
 /** Adds one ledger line (once per company, kind and ref). */

@@ -30,7 +30,9 @@ export const DEFAULT_RATES = {
   number_toll_free_month: 2_000_000,
 } as const;
 
+/** What can be charged. */
 export type RateKind = keyof typeof DEFAULT_RATES;
+/** Every rate kind, in table order. */
 export const RATE_KINDS = Object.keys(DEFAULT_RATES) as RateKind[];
 
 /** Default seconds per billed call increment (the 6/6 hint above); per company in settings. */

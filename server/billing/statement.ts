@@ -2,12 +2,15 @@
 import type { UsageRow } from '../store/business-types.js';
 import { dollars } from './rates.js';
 
+/** The month's total for one kind. */
 export interface StatementLine { kind: string; unit: string; quantity: number; count: number; micros: number }
+/** A company's month: totals per kind, the total, the budget and every entry. */
 export interface Statement {
   company: { id: string; name: string }; month: string; currency: 'USD';
   lines: StatementLine[]; totalMicros: number; budgetMicros: number | null; entries: UsageRow[];
 }
 
+/** Groups a month's ledger entries by kind (integer sums, no rounding). */
 export function buildStatement(company: { id: string; name: string }, month: string, entries: UsageRow[], budgetMicros: number | null): Statement {
   const by = new Map<string, StatementLine>();
   for (const e of entries) {

@@ -11,6 +11,7 @@ import { sendMessage } from '../messaging/send.js';
 import { postSigned } from '../messaging/outbound-webhook.js';
 import { recordingKey } from './recordings.js';
 
+/** The mailbox of a voicemail node that names none. */
 export const DEFAULT_MAILBOX = 'default';
 
 /** The voicemail node's recording: claims the row for its mailbox; notifies when nothing more is awaited. */

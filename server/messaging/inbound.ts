@@ -10,6 +10,7 @@ import { chargeUnits } from '../billing/ledger.js';
 import { keywordOf, keywordReply } from './keywords.js';
 import { messageCharge, sendMessage } from './send.js';
 
+/** The fields of Telnyx's message object this server reads. */
 export interface MessagePayload {
   id?: string; direction?: string; text?: string | null;
   from?: { phone_number?: string }; to?: { phone_number?: string; status?: string }[];

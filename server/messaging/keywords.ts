@@ -7,6 +7,7 @@ const STOP = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT',
 const START = new Set(['START', 'UNSTOP', 'YES', 'SUBSCRIBE']);
 const HELP = new Set(['HELP', 'INFO']);
 
+/** The keywords honoured. */
 export type Keyword = 'stop' | 'start' | 'help';
 
 /** The keyword a message is, if any. */

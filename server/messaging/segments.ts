@@ -5,6 +5,7 @@
 const GSM_BASIC = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 const GSM_EXT = '^{}\\[~]|€\f';
 
+/** How a text travels: its encoding, parts and counted characters. */
 export interface Segments { encoding: 'GSM-7' | 'UCS-2'; segments: number; characters: number }
 
 /** Counts the segments of `text` (an MMS with no text still counts as one message). */

@@ -11,7 +11,9 @@ import { assertBudget, chargeUnits, ratesOf } from '../billing/ledger.js';
 import type { MessageRow } from '../store/business-types.js';
 import { countSegments } from './segments.js';
 
+/** A message to send (E.164 numbers, checked by the caller's zod schema). */
 export interface OutgoingMessage { from: string; to: string; text?: string; mediaUrls?: string[] }
+/** Exceptions for messages the server owes rather than ones a user asked for. */
 export interface SendOptions {
   /** Keyword replies (STOP confirmations) go out even to an opted-out number. */
   ignoreOptOut?: boolean;
@@ -27,6 +29,7 @@ export function messageCharge(text: string, media: number, direction: 'in' | 'ou
     : { kind: direction === 'out' ? 'sms_out_segment' as const : 'sms_in_segment' as const, quantity: seg.segments, unit: 'segment', seg };
 }
 
+/** Sends and stores one message; 400 (sender), 409 (opted out), 402 (budget) or 502 (Telnyx) otherwise. */
 export async function sendMessage(ctx: Ctx, companyId: string, m: OutgoingMessage, o: SendOptions = {}): Promise<MessageRow> {
   const number = await ctx.store.bizNumber(companyId, m.from);
   if (!number || number.status !== 'active') throw new AppError('bad_request', `from: ${m.from} is not an active number of this company`, ['from']);
