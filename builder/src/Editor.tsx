@@ -61,7 +61,7 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
   // A big flow opens at its start step at full size (fitting 2,000 nodes renders them all, unreadably small).
   const [{ fitOnOpen, startViewport }] = useState(() => {
     const first = doc.nodes.find((n) => n.id === doc.header.start) ?? doc.nodes[0];
-    return { fitOnOpen: doc.nodes.length <= 150, startViewport: { x: 320 - (first?.position.x ?? 0), y: 60 - (first?.position.y ?? 0), zoom: 1 } };
+    return { fitOnOpen: doc.nodes.length > 0 && doc.nodes.length <= 150, startViewport: { x: 320 - (first?.position.x ?? 0), y: 60 - (first?.position.y ?? 0), zoom: 1 } };
   });
 
   const onNodesChange = useCallback((c: NodeChange<FlowNodeRF>[]) => dispatch({ type: 'rf', nodes: c }), [dispatch]);
@@ -84,7 +84,7 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
     try {
       // elkjs is large: load it the first time someone asks for a layout.
       const { autoLayout } = await import('./layout.js');
-      const next = await autoLayout(doc); dispatch({ type: 'edit', fn: () => next }); requestAnimationFrame(() => void rf.fitView({ duration: 200 })); }
+      const next = await autoLayout(doc); dispatch({ type: 'edit', fn: () => next }); requestAnimationFrame(() => void rf.fitView({ duration: 200, maxZoom: 1, padding: 0.15 })); }
     catch (e) { toast('error', `Layout failed: ${(e as Error).message}`); }
   }, [doc, dispatch, rf, toast]);
 
@@ -99,7 +99,7 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
       toast('ok', `Saved (revision ${r.revision})`);
       return true;
     } catch (e) {
-      if (e instanceof ApiError && e.status === 409) setConflict(e.body?.error?.currentRevision ?? -1);
+      if (e instanceof ApiError && e.status === 409) setConflict(e.body?.error?.currentRevision ?? e.body?.currentRevision ?? -1);
       else toast('error', `Not saved: ${(e as Error).message}`);
       return false;
     } finally { setBusy(''); }
@@ -133,7 +133,7 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
       else if (mod && k === 'c') { clip.current = copySelection(doc); }
       else if (mod && k === 'v' && clip.current?.nodes.length) { e.preventDefault(); const c = clip.current; dispatch({ type: 'edit', fn: (d) => paste(d, c) }); }
       else if (mod && k === 'a') { e.preventDefault(); dispatch({ type: 'rf', nodes: doc.nodes.map((n) => ({ type: 'select', id: n.id, selected: true })) }); }
-      else if (e.shiftKey && k === 'f') void rf.fitView({ duration: 200 });
+      else if (e.shiftKey && k === 'f') void rf.fitView({ duration: 200, maxZoom: 1, padding: 0.15 });
       else if (e.shiftKey && k === 'l') void layout();
     };
     addEventListener('keydown', on);
@@ -166,7 +166,7 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
         <button onClick={() => dispatch({ type: 'undo' })} disabled={!state.h.past.length} title="Undo (Ctrl+Z)">Undo</button>
         <button onClick={() => dispatch({ type: 'redo' })} disabled={!state.h.future.length} title="Redo (Ctrl+Shift+Z)">Redo</button>
         <button onClick={() => void layout()} title="Automatic layout (Shift+L)">Auto layout</button>
-        <button onClick={() => void rf.fitView({ duration: 200 })} title="Zoom to fit (Shift+F)">Fit</button>
+        <button onClick={() => void rf.fitView({ duration: 200, maxZoom: 1, padding: 0.15 })} title="Zoom to fit (Shift+F)">Fit</button>
         {!readOnly && <button className="primary" onClick={() => void save()} disabled={!!busy} title="Save (Ctrl+S)">Save</button>}
         {!readOnly && (
           <button className="accent" onClick={() => void publish()} disabled={!!busy || errors > 0} title={errors ? `Fix ${errors} error(s) before publishing` : 'Publish a new version'}>
@@ -189,7 +189,7 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
             nodes={nodes} edges={edges} nodeTypes={nodeTypes}
             onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect} onNodeDragStart={onDragStart}
             deleteKeyCode={['Delete', 'Backspace']} multiSelectionKeyCode={['Meta', 'Control']} selectionKeyCode="Shift"
-            onlyRenderVisibleElements fitView={fitOnOpen} defaultViewport={startViewport} minZoom={0.05} maxZoom={2} defaultEdgeOptions={{ type: 'smoothstep' }}
+            onlyRenderVisibleElements fitView={fitOnOpen} fitViewOptions={{ maxZoom: 1, padding: 0.15 }} defaultViewport={startViewport} minZoom={0.05} maxZoom={2} defaultEdgeOptions={{ type: 'smoothstep' }}
             proOptions={{ hideAttribution: true }}
           >
             <Background gap={20} />

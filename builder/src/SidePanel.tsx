@@ -25,9 +25,9 @@ export function SidePanel(p: Props) {
   const warnings = p.findings.length - errors;
   const tabs: Array<[Tab, string]> = [
     ['inspect', 'Inspect'],
-    ['problems', `Problems${p.findings.length ? ` (${p.findings.length})` : ''}`],
+    ['problems', `Problems${p.findings.length ? ` ${p.findings.length}` : ''}`],
     ['simulate', 'Simulate'],
-    ...(p.readOnly ? [] : ([['test', 'Test call'], ['versions', 'Versions']] as Array<[Tab, string]>)),
+    ...(p.readOnly ? [] : ([['test', 'Test'], ['versions', 'Versions']] as Array<[Tab, string]>)),
   ];
   return (
     <aside className="side">

@@ -35,7 +35,8 @@ export function toFlow(doc: Doc): FlowInput {
 
 /** A new, empty flow with a valid header. */
 export function emptyFlow(id: string, name: string, timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'): FlowInput {
-  return { format: 'callflow/1', id, name, timezone, start: '', nodes: [], edges: [] };
+  // `start` must name a step; the first step dropped on the canvas takes it over.
+  return { format: 'callflow/1', id, name, timezone, start: 'start', nodes: [], edges: [] };
 }
 
 /** Turns a name into a flow id slug (`Main line` → `main-line`). */

@@ -1,0 +1,198 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { ensureBuilt, openBrowser } from './browser.js';
+import { startServer } from './server.js';
+
+/*
+ * Built by hand in Chromium, from an empty canvas:
+ *
+ *   businessHours --open--> menu --1--> say ("Connecting you to sales") --next--> hangup
+ *                 --closed--> say-2 ("We are closed") --next--> hangup
+ */
+const DOCS = join(import.meta.dirname, '..', '..', 'docs');
+let server: Awaited<ReturnType<typeof startServer>>;
+let browser: Awaited<ReturnType<typeof openBrowser>>;
+let page: Page;
+
+const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+
+async function drop(type: string, x: number, y: number) {
+  const pane = page.locator('.react-flow__pane');
+  await page.getByTestId(`palette-${type}`).dragTo(pane, { targetPosition: { x, y } });
+}
+
+/** Drags from a node's port handle to another node's input handle with real mouse moves. */
+async function connect(source: string, port: string, target: string) {
+  const from = (await page.getByTestId(`handle-${source}-${port}`).boundingBox())!;
+  const to = (await node(target).locator('.react-flow__handle.target').boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await expect.poll(() => page.locator(`.react-flow__edge[data-id="${source}-${port}"]`).count()).toBe(1);
+}
+
+async function select(id: string) {
+  await node(id).locator('.cf-node-head').click();
+  await expect.poll(() => page.locator('[data-testid=inspector] input[name=node-id]').inputValue()).toBe(id);
+}
+
+async function simulateAt(date: string, time: string) {
+  await page.getByTestId('tab-simulate').click();
+  await page.locator('input[name=sim-date]').fill(date);
+  await page.locator('input[name=sim-time]').fill(time);
+  await page.locator('select[name=sim-zone]').selectOption('America/Chicago');
+  await page.getByTestId('sim-start').click();
+}
+
+beforeAll(async () => {
+  await ensureBuilt();
+  server = await startServer();
+  browser = await openBrowser();
+  page = browser.page;
+}, 120_000);
+
+// A failing step leaves a picture of the page behind, to see what went wrong.
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: join(tmpdir(), `callflow-e2e-fail-${ctx.task.name.replace(/\W+/g, '-')}.png`) }).catch(() => {});
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('the visual builder, end to end against the real server', { sequential: true, timeout: 60_000 }, () => {
+  it('signs in with the API key once', async () => {
+    await page.goto(server.url);
+    await page.locator('input[name=apiKey]').fill(server.apiKey);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => page.locator('h1', { hasText: 'Flows' }).count()).toBe(1);
+    await page.reload();
+    await expect.poll(() => page.locator('h1', { hasText: 'Flows' }).count()).toBe(1); // remembered
+  });
+
+  it('creates a flow and builds it by drag and drop', async () => {
+    await page.getByLabel('New flow name').fill('E2E line');
+    await page.getByRole('button', { name: 'Create flow' }).click();
+    await page.waitForSelector('.canvas-empty');
+    await page.locator('select[name=flow-timezone]').selectOption('America/Chicago');
+    await drop('businessHours', 250, 20);
+    await drop('menu', 30, 200);
+    await drop('say', 30, 380);
+    await drop('say', 450, 200);
+    await drop('hangup', 250, 560);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(5);
+    expect(await node('businessHours').getAttribute('class')).toContain('is-start');
+  });
+
+  it('configures the menu and the business hours in the inspector', async () => {
+    await select('menu');
+    await page.locator('textarea[name="prompt.text"]').fill('For sales press 1.');
+    await page.getByRole('button', { name: 'Remove key 2' }).click();
+    await expect.poll(() => page.locator('[data-testid=menu-keys] select').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('handle-menu-2').count()).toBe(0); // the port went with the key
+
+    await select('say');
+    await page.locator('textarea[name=text]').fill('Connecting you to sales');
+    await select('say-2');
+    await page.locator('textarea[name=text]').fill('We are closed');
+
+    await select('businessHours');
+    await page.getByRole('button', { name: '+ Add holiday' }).click();
+    await page.getByLabel('Holiday date').fill('2026-12-25');
+    await page.getByLabel('Holiday name').fill('Christmas');
+    const preview = page.locator('input[name=hours-preview-at]');
+    await preview.fill('2026-11-23T10:00');
+    await expect.poll(() => page.getByTestId('hours-preview-port').textContent()).toBe('open');
+    await preview.fill('2026-12-25T10:00');
+    await expect.poll(() => page.getByTestId('hours-preview-port').textContent()).toBe('holiday');
+    await preview.fill('2026-11-22T10:00');
+    await expect.poll(() => page.getByTestId('hours-preview-port').textContent()).toBe('closed');
+  });
+
+  it('connects the edges, sees a lint problem and fixes it', async () => {
+    await connect('businessHours', 'open', 'menu');
+    await connect('businessHours', 'closed', 'say-2');
+    await connect('menu', '1', 'say');
+    await connect('say', 'next', 'hangup');
+    await connect('say-2', 'next', 'hangup');
+
+    // Empty the closed message: an error on the node and in the list, and Publish is blocked.
+    await select('say-2');
+    await page.locator('textarea[name=text]').fill('');
+    await expect.poll(() => node('say-2').getAttribute('class')).toContain('has-error');
+    await page.getByTestId('tab-problems').click();
+    const problem = page.getByTestId('problems').locator('li.error', { hasText: 'say-2' });
+    await expect.poll(() => problem.count()).toBeGreaterThan(0);
+    expect(await page.getByRole('button', { name: 'Publish', exact: true }).isDisabled()).toBe(true);
+    await problem.first().locator('button').click(); // focuses the node
+    await page.getByTestId('tab-inspect').click();
+    await expect.poll(() => page.locator('[data-testid=inspector] input[name=node-id]').inputValue()).toBe('say-2');
+    await page.locator('textarea[name=text]').fill('We are closed');
+    await expect.poll(() => node('say-2').getAttribute('class')).not.toContain('has-error');
+    expect(await page.getByRole('button', { name: 'Publish', exact: true }).isDisabled()).toBe(false);
+  });
+
+  it('saves, reloads and finds the flow intact', async () => {
+    await page.keyboard.press('Escape');
+    await page.locator('.react-flow__pane').click({ position: { x: 650, y: 450 } }); // an empty spot: deselects
+    await page.keyboard.press('Control+s');
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toMatch(/Saved · rev/);
+    await page.getByRole('button', { name: 'Fit', exact: true }).click();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(DOCS, 'builder-editor.png') });
+    await page.reload();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(5);
+    expect(await page.locator('.react-flow__edge').count()).toBe(5);
+    await select('menu');
+    expect(await page.locator('textarea[name="prompt.text"]').inputValue()).toBe('For sales press 1.');
+    await select('businessHours');
+    expect(await page.getByLabel('Holiday date').inputValue()).toBe('2026-12-25');
+  });
+
+  it('simulates two different paths, at two dates, in the browser', async () => {
+    await simulateAt('2026-11-23', '10:00'); // a Monday morning: open
+    await expect.poll(() => page.getByTestId('sim-status').textContent()).toContain('waiting in menu');
+    expect(await page.getByTestId('transcript').textContent()).toContain('For sales press 1.');
+    await page.getByTestId('key-1').click();
+    await expect.poll(() => page.getByTestId('sim-status').textContent()).toBe('call ended');
+    expect(await page.getByTestId('transcript').textContent()).toContain('Connecting you to sales');
+    for (const id of ['businessHours', 'menu', 'say', 'hangup']) expect(await node(id).getAttribute('class')).toContain('sim-path');
+    expect(await node('say-2').getAttribute('class')).not.toContain('sim-path');
+    await page.screenshot({ path: join(DOCS, 'builder-simulator.png') });
+
+    await simulateAt('2026-11-22', '10:00'); // a Sunday: closed
+    await expect.poll(() => page.getByTestId('sim-status').textContent()).toBe('call ended');
+    expect(await page.getByTestId('transcript').textContent()).toContain('We are closed');
+    expect(await node('say-2').getAttribute('class')).toContain('sim-path');
+    expect(await node('menu').getAttribute('class')).not.toContain('sim-path');
+  });
+
+  it('publishes, publishes a change, compares versions and rolls back', async () => {
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await expect.poll(() => page.locator('.badge', { hasText: 'Live: v1' }).count()).toBe(1);
+
+    await select('say');
+    await page.locator('textarea[name=text]').fill('Sales is busy today');
+    await page.getByRole('button', { name: 'Publish', exact: true }).click(); // saves first, then publishes
+    await expect.poll(() => page.locator('.badge', { hasText: 'Live: v2' }).count()).toBe(1);
+
+    await page.getByTestId('tab-versions').click();
+    await page.getByLabel('Older version').selectOption('1');
+    await page.getByLabel('Newer version').selectOption('2');
+    await page.getByRole('button', { name: 'Compare' }).click();
+    const diff = page.getByTestId('diff-view');
+    await expect.poll(() => diff.locator('.react-flow__node.diff-changed').count()).toBe(1);
+    expect(await diff.locator('.react-flow__node.diff-changed').getAttribute('data-id')).toBe('say');
+    await diff.getByRole('button', { name: 'Close' }).click();
+
+    await page.locator('tr[data-version="1"]').getByRole('button', { name: 'Roll back' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Roll back' }).click();
+    await expect.poll(() => page.locator('.badge', { hasText: 'Live: v3' }).count()).toBe(1);
+    expect(await node('say').textContent()).toContain('Connecting you to sales');
+    expect(browser.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+  });
+});
