@@ -68,7 +68,7 @@ export function webhookRateLimit(perMinute: number): RequestHandler {
     validate: { trustProxy: false },
     keyGenerator: (req) => ip(req),
     handler: (req, res) => {
-      if (req.path.startsWith('/webhooks/texml')) res.status(429).type('text/xml').send(renderApology());
+      if (req.originalUrl.startsWith('/webhooks/texml')) res.status(429).type('text/xml').send(renderApology());
       else res.status(429).json({ error: { code: 'rate_limited', message: `Too many webhooks: the limit is ${perMinute} per minute per sender` } });
     },
   });

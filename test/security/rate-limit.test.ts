@@ -1,0 +1,89 @@
+/**
+ * Rate limits: `/api` per API key, `/webhooks` per sender IP, with generous
+ * defaults that a config (deps or env) can change; a refused TeXML request
+ * still gets valid TeXML so a caller is never left in silence.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { XMLValidator } from 'fast-xml-parser';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import Telnyx from 'telnyx';
+import { createApp, type CallflowApp } from '../../server/app.js';
+import { DEFAULT_RATE_LIMITS, rateLimitsFromEnv } from '../../server/rate-limit.js';
+
+let app: CallflowApp, server: Server, url = '', dir = '', keyA = '', keyB = '';
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cf-rl-'));
+  app = createApp({
+    db: join(dir, 'cf.db'), log: pino({ level: 'silent' }), publicUrl: () => 'https://cf.example.test', webhookPublicKeys: [],
+    telnyx: new Telnyx({ apiKey: 'KEY', baseURL: 'http://127.0.0.1:9/v2', maxRetries: 0 }), rateLimits: { apiPerMinute: 5, webhooksPerMinute: 4 },
+  });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  keyA = (await app.locals.ctx.store.createCompany('A')).apiKey;
+  keyB = (await app.locals.ctx.store.createCompany('B')).apiKey;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  await app.locals.ctx.store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const me = (key: string) => fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${key}` } });
+
+describe('rate limits', () => {
+  it('/api: the 6th request in a minute with one key is a 429; another key is not affected', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await me(keyA)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const refused = await me(keyA);
+    expect(refused.headers.get('ratelimit-policy') ?? refused.headers.get('ratelimit')).toBeTruthy();
+    expect((await refused.json()).error.code).toBe('rate_limited');
+    expect((await me(keyB)).status).toBe(200);
+  });
+
+  it('/webhooks: per sender; a refused TeXML request still gets valid TeXML (apology, hangup)', async () => {
+    const post = (path: string) => fetch(url + path, { method: 'POST', body: 'CallSid=v3:rl', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await post('/webhooks/texml')).status);
+    expect(statuses).toEqual([401, 401, 401, 401]); // no trusted key here: refused, but counted
+    const res = await post('/webhooks/texml');
+    expect(res.status).toBe(429);
+    const text = await res.text();
+    expect(XMLValidator.validate(text)).toBe(true);
+    expect(text).toContain('<Hangup/>');
+    const cc = await post('/webhooks/call-control');
+    expect(cc.status).toBe(429);
+    expect((await cc.json()).error.code).toBe('rate_limited');
+  });
+
+  it('settings: defaults 600/min per key and 6000/min per IP; env changes them; 0 turns a limit off; nonsense keeps the default', () => {
+    expect(DEFAULT_RATE_LIMITS).toEqual({ apiPerMinute: 600, webhooksPerMinute: 6000 });
+    expect(rateLimitsFromEnv({})).toEqual(DEFAULT_RATE_LIMITS);
+    expect(rateLimitsFromEnv({ CALLFLOW_API_RATE_LIMIT: '50', CALLFLOW_WEBHOOK_RATE_LIMIT: '0' })).toEqual({ apiPerMinute: 50, webhooksPerMinute: 0 });
+    expect(rateLimitsFromEnv({ CALLFLOW_API_RATE_LIMIT: 'lots', CALLFLOW_WEBHOOK_RATE_LIMIT: '-3' })).toEqual(DEFAULT_RATE_LIMITS);
+  });
+
+  it('a limit of 0 is off', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'cf-rl0-'));
+    const open = createApp({ db: join(d, 'cf.db'), log: pino({ level: 'silent' }), publicUrl: () => 'x', webhookPublicKeys: [], telnyx: new Telnyx({ apiKey: 'K', baseURL: 'http://127.0.0.1:9/v2' }), rateLimits: { apiPerMinute: 0 } });
+    const s = open.listen(0, '127.0.0.1');
+    await new Promise((r) => s.once('listening', r));
+    const { apiKey } = await open.locals.ctx.store.createCompany('Z');
+    const u = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    const statuses = new Set<number>();
+    for (let i = 0; i < 20; i++) statuses.add((await fetch(`${u}/api/me`, { headers: { authorization: `Bearer ${apiKey}` } })).status);
+    expect([...statuses]).toEqual([200]);
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+    await open.locals.ctx.store.close();
+    rmSync(d, { recursive: true, force: true });
+  });
+});
