@@ -6,7 +6,7 @@
  * wins, charges once per ref), so a retried webhook changes nothing.
  */
 import type { Ctx } from '../deps.js';
-import type { EngineEvent } from '../../engine/types.js';
+import type { EngineEvent, Snapshot } from '../../engine/types.js';
 import type { Flow } from '../../engine/schema.js';
 import type { SessionRow } from '../store/types.js';
 import type { CcPayload } from '../webhooks/cc-events.js';
@@ -14,10 +14,19 @@ import { chargeCall, chargeUnits } from '../billing/ledger.js';
 import { keepRecording, recordingKey } from './recordings.js';
 import { callEnded, transcribed, voicemailRecorded } from './voicemail.js';
 
-/** After the engine stepped a session: a voicemail node's recording becomes a voicemail. */
-export async function afterStep(ctx: Ctx, session: SessionRow, flow: Flow, event: EngineEvent): Promise<void> {
-  if (event.type !== 'recording.saved' || !session.snapshot) return;
+/**
+ * After the engine stepped a session: a voicemail node's recording becomes a
+ * voicemail; a TeXML Dial that connected (reported once the conversation is
+ * over) stamps the member's lastCallEndedAt.
+ */
+export async function afterStep(ctx: Ctx, session: SessionRow, flow: Flow, event: EngineEvent, next: Snapshot): Promise<void> {
+  if (!session.snapshot) return;
   const node = flow.nodes.find((n) => n.id === session.snapshot!.value);
+  if (event.type === 'dial.ended' && event.status === 'connected' && session.mode === 'texml') {
+    const agent = next.context.vars.agent, to = (node?.data as { to?: string } | undefined)?.to;
+    if (agent || to) await ctx.store.memberCallEnded(session.companyId, agent ? { id: agent } : { to }, ctx.now().toISOString());
+  }
+  if (event.type !== 'recording.saved') return;
   if (node?.type !== 'voicemail') return;
   const call = await ctx.store.callById(session.callId);
   const number = call?.to ? await ctx.store.bizNumber(session.companyId, call.to) : undefined;

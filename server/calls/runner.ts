@@ -52,7 +52,7 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent)
     await ctx.store.patchCallLog(session.callId, { endedAt: ctx.now().toISOString(), ...(event.type === 'call.ended' ? { hangupCause: event.cause } : {}) });
   }
   await sendSms(ctx, session, result.instructions);
-  await afterStep(ctx, session, flow, event).catch((err) => ctx.log.error({ err, callId: session.callId }, 'voicemail hook failed'));
+  await afterStep(ctx, session, flow, event, result.snapshot).catch((err) => ctx.log.error({ err, callId: session.callId }, 'voicemail hook failed'));
   return { kind: 'stepped', result, flow };
 }
 

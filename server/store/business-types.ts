@@ -110,6 +110,8 @@ export interface BusinessStore {
   deleteMember(companyId: string, id: string): Promise<boolean>;
   /** Marks the members reached at `to` busy on `callId`. */
   memberBusy(companyId: string, to: string, callId: string): Promise<number>;
+  /** A member (by id, else by number) finished a call at `at` (TeXML reports a Dial only once it is over). */
+  memberCallEnded(companyId: string, who: { id?: string; to?: string }, at: string): Promise<number>;
   /** Every member busy on `callId` becomes available, with lastCallEndedAt. */
   memberFree(callId: string, at: string): Promise<number>;
   // usage

@@ -5,7 +5,7 @@ import type { BusinessStore, MailboxRow, MemberRow, RecordingRow, VoicemailRow }
 type Row = Record<string, any>;
 type Repo = Pick<BusinessStore, 'upsertVoicemail' | 'voicemailsOfCall' | 'listVoicemails' | 'getVoicemail' | 'markVoicemail' | 'claimVoicemailNotice'
   | 'mailbox' | 'putMailbox' | 'listMailboxes' | 'saveRecording' | 'getRecording'
-  | 'listMembers' | 'putMember' | 'deleteMember' | 'memberBusy' | 'memberFree'>;
+  | 'listMembers' | 'putMember' | 'deleteMember' | 'memberBusy' | 'memberFree' | 'memberCallEnded'>;
 
 const vmRow = (r: Row): VoicemailRow => ({
   id: r.id, companyId: r.company_id, callId: r.call_id, recordingKey: r.recording_key, mailbox: r.mailbox, number: r.number, caller: r.caller, seconds: r.seconds,
@@ -97,6 +97,10 @@ export function voicemailRepo(db: Database.Database, iso: () => string): Repo {
       // Offline members stay offline: a call reaching them does not change what they chose.
       return db.prepare("UPDATE team_members SET status = 'busy', busy_call_id = ?, updated_at = ? WHERE company_id = ? AND to_address = ? AND status = 'available'")
         .run(callId, iso(), companyId, to).changes;
+    },
+    async memberCallEnded(companyId, who, at) {
+      const [col, v] = who.id ? ['id', who.id] : ['to_address', who.to ?? ''];
+      return db.prepare(`UPDATE team_members SET last_call_ended_at = ?, updated_at = ? WHERE company_id = ? AND ${col} = ?`).run(at, iso(), companyId, v).changes;
     },
     async memberFree(callId, at) {
       return db.prepare("UPDATE team_members SET status = 'available', busy_call_id = NULL, last_call_ended_at = ?, updated_at = ? WHERE busy_call_id = ? AND status = 'busy'")

@@ -94,4 +94,14 @@ describe('team availability', () => {
     bob = (await call(s, 'GET', '/api/team')).body.members.find((m: any) => m.id === 'bob');
     expect(bob).toMatchObject({ status: 'available', onCall: null });
   });
+
+  it('TeXML: the member who took the call gets lastCallEndedAt once the Dial is reported', async () => {
+    await s.api('PATCH', `/api/numbers/${encodeURIComponent(line)}`, { mode: 'texml' });
+    await call(s, 'PATCH', '/api/team/alice', { status: 'available' });
+    expect((await call(s, 'GET', '/api/team')).body.members.find((m: any) => m.id === 'alice').lastCallEndedAt).toBeNull();
+    const t = await placeCall({ callee: ['answer'] });
+    expect(rang(t)).toEqual([ALICE]);
+    const alice = (await call(s, 'GET', '/api/team')).body.members.find((m: any) => m.id === 'alice');
+    expect(alice).toMatchObject({ status: 'available', lastCallEndedAt: NOW.toISOString() });
+  });
 });
