@@ -75,7 +75,9 @@ export async function onCallControlEvent(ctx: Ctx, type: string, p: CcPayload & 
     }
     case 'call.recording.transcription.saved': case 'call.transcription': {
       const text = p.transcription_text ?? p.transcription_data?.transcript;
-      if (typeof text === 'string' && (p.transcription_data?.is_final ?? true)) await transcribed(ctx, call.companyId, callId, undefined, text);
+      // call.recording.transcription.saved {transcription_text, status}; call.transcription {transcription_data{transcript, is_final}}
+      const done = (p.status ?? 'completed') === 'completed' && (p.transcription_data?.is_final ?? true);
+      if (typeof text === 'string' && done) await transcribed(ctx, call.companyId, callId, undefined, text);
       return;
     }
   }
