@@ -35,6 +35,7 @@ async function connect(source: string, port: string, target: string) {
 }
 
 async function select(id: string) {
+  await page.getByTestId('tab-inspect').click();
   await node(id).locator('.cf-node-head').click();
   await expect.poll(() => page.locator('[data-testid=inspector] input[name=node-id]').inputValue()).toBe(id);
 }

@@ -57,15 +57,15 @@ export function pathOf(steps: SimStep[], edges: Array<{ id: string; source: stri
 /** How the event reads in the transcript. */
 export function describeEvent(e: EngineEvent): string {
   switch (e.type) {
-    case 'call.started': return `📞 Call from ${e.from} to ${e.to}`;
-    case 'input.digits': return `⌨ Caller pressed ${e.digits}`;
-    case 'input.speech': return `🗣 Caller said “${e.text}”`;
-    case 'input.timeout': return '… Caller stayed silent';
-    case 'prompt.ended': return '✓ Prompt finished';
-    case 'dial.ended': return `☎ Dial ended: ${e.status}`;
-    case 'recording.saved': return `⏺ Caller left a ${e.seconds}s message`;
-    case 'recording.empty': return '⏺ Caller left no message';
-    case 'call.ended': return '✆ Caller hung up';
+    case 'call.started': return `Call from ${e.from} to ${e.to}`;
+    case 'input.digits': return `Caller pressed ${e.digits}`;
+    case 'input.speech': return `Caller said “${e.text}”`;
+    case 'input.timeout': return 'Caller stayed silent';
+    case 'prompt.ended': return 'Prompt finished';
+    case 'dial.ended': return `Dial ended: ${e.status}`;
+    case 'recording.saved': return `Caller left a ${e.seconds}s message`;
+    case 'recording.empty': return 'Caller left no message';
+    case 'call.ended': return 'Caller hung up';
     default: return e.type;
   }
 }
@@ -73,15 +73,15 @@ export function describeEvent(e: EngineEvent): string {
 /** How an instruction reads in the transcript. */
 export function describeInstruction(i: Instruction): string {
   switch (i.verb) {
-    case 'say': return `🔊 “${i.text}”`;
-    case 'play': return `🔊 ▶ ${i.url}`;
-    case 'gather': return `⌨ Waits for ${i.input === 'dtmf' ? 'keys' : 'keys or speech'}${i.numDigits ? ` (${i.numDigits} digit${i.numDigits > 1 ? 's' : ''})` : ''}: ${i.prompts.map((p) => (p.verb === 'say' ? `“${p.text}”` : `▶ ${p.url}`)).join(' ')}`;
-    case 'dial': return `☎ Rings ${i.targets.join(i.ring === 'simultaneous' ? ' + ' : ' then ')} for ${i.timeoutSeconds}s`;
-    case 'record': return `⏺ Records a message (up to ${i.maxSeconds}s)`;
-    case 'sms': return `✉ Texts ${i.to}: “${i.text}”`;
-    case 'hangup': return `✆ Hangs up${i.reason ? ` (${i.reason})` : ''}`;
-    case 'redirect': return `↪ Redirect ${i.url}`;
-    case 'pause': return `⏸ Pause ${i.seconds}s`;
+    case 'say': return `says “${i.text}”`;
+    case 'play': return `plays ${i.url}`;
+    case 'gather': return `waits for ${i.input === 'dtmf' ? 'keys' : 'keys or speech'}${i.numDigits ? ` (${i.numDigits} digit${i.numDigits > 1 ? 's' : ''})` : ''}: ${i.prompts.map((p) => (p.verb === 'say' ? `“${p.text}”` : `▶ ${p.url}`)).join(' ')}`;
+    case 'dial': return `rings ${i.targets.join(i.ring === 'simultaneous' ? ' + ' : ' then ')} for ${i.timeoutSeconds}s`;
+    case 'record': return `records a message (up to ${i.maxSeconds}s)`;
+    case 'sms': return `texts ${i.to}: “${i.text}”`;
+    case 'hangup': return `hangs up${i.reason ? ` (${i.reason})` : ''}`;
+    case 'redirect': return `redirects to ${i.url}`;
+    case 'pause': return `pauses ${i.seconds}s`;
   }
 }
 

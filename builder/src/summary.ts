@@ -28,7 +28,7 @@ export function summarize(type: string, data: Record<string, any>): string[] {
     case 'roundRobin': return [`${(d.members ?? []).length} member(s) · ${d.strategy ?? 'round_robin'}`];
     case 'transfer': return [`→ ${d.to ?? ''}`];
     case 'voicemail': return [clip(promptText(d.greeting) || 'voicemail')];
-    case 'sms': return [clip(`✉ ${d.text ?? ''}`)];
+    case 'sms': return [clip(`SMS: ${d.text ?? ''}`)];
     case 'branch': return [(d.rules ?? []).map((r: any) => `${r.port}: ${r.when?.var ?? ''} ${r.when?.op ?? ''} ${r.when?.value ?? ''}`).join(' · ')].map((s) => clip(s));
     case 'setVariable': return [`${d.name ?? ''} = ${clip(String(d.value ?? ''), 40)}`];
     case 'hangup': return [d.reason ? clip(d.reason) : 'end the call'];
