@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { benchEngine } from './engine.js';
 import { benchMemory } from './memory.js';
 import { benchServer, serverRows } from './server.js';
@@ -24,7 +25,7 @@ async function builderSection(): Promise<void> {
 /** `npm run bench`: every figure is a median, each beside its baseline measured in the same run. */
 async function main() {
   const quick = process.argv.includes('--quick');
-  out(`Callflow benchmarks — ${new Date().toISOString()}\nmachine: ${machineLine()}\n\n`);
+  out(`Callflow benchmarks — ${new Date().toISOString()}\nmachine: ${machineLine()}\nload average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other work on the machine lowers every figure)\n\n`);
   const engine = benchEngine();
   out(`Engine steps per second (median of 5 rounds; target: full step ≥ 0.5 × raw XState)\n`);
   out(`${table(['what', 'per second', 'vs raw XState'], engine.rows)}\n\n`);

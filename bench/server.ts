@@ -135,7 +135,7 @@ async function startChild(env: Record<string, string>): Promise<{ child: ChildPr
   return { child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` };
 }
 
-export interface ServerBench { texml: { whole: LoadFigures; bare: LoadFigures }; cc: { whole: LoadFigures; bare: LoadFigures }; calls: number; connections: number; rounds: number; amount: number }
+export interface ServerBench { texml: { whole: LoadFigures; bare: LoadFigures; whole10: LoadFigures; bare10: LoadFigures }; cc: { whole: LoadFigures; bare: LoadFigures }; calls: number; connections: number; rounds: number; amount: number }
 
 /** Runs both webhook benches: `rounds` alternating rounds of `amount` requests per side, medians reported. */
 export async function benchServer(o: { calls?: number; connections?: number; rounds?: number; amount?: number } = {}): Promise<ServerBench> {
@@ -192,7 +192,7 @@ export async function benchServer(o: { calls?: number; connections?: number; rou
     const texmlOk = (s: number, b: string) => s === 200 && b.includes('<Gather');
     const ccOk = (s: number, b: string) => s === 200 && b.includes('gather_using_speak');
     const anyOk = (s: number) => s === 200;
-    const runs = { tw: [] as LoadFigures[], tb: [] as LoadFigures[], cw: [] as LoadFigures[], cb: [] as LoadFigures[] };
+    const runs = { tw: [] as LoadFigures[], tb: [] as LoadFigures[], cw: [] as LoadFigures[], cb: [] as LoadFigures[], tw10: [] as LoadFigures[], tb10: [] as LoadFigures[] };
     // Warm-up (JIT, SQLite page cache), not counted.
     await load(url, connections, Math.min(1000, amount), 20, texmlNext, texmlOk);
     await load(url, connections, Math.min(1000, amount), 20, ccNext, ccOk);
@@ -202,9 +202,12 @@ export async function benchServer(o: { calls?: number; connections?: number; rou
       runs.tw.push(await load(url, connections, amount, 30, texmlNext, texmlOk));
       runs.cb.push(await load(url, connections, amount, 30, bareCc, anyOk));
       runs.cw.push(await load(url, connections, amount, 30, ccNext, ccOk));
+      // Latency without queueing: 10 connections (p99 at 100 is mostly time spent waiting in line).
+      runs.tb10.push(await load(url, 10, amount / 2, 30, bareTexml, anyOk));
+      runs.tw10.push(await load(url, 10, amount / 2, 30, texmlNext, texmlOk));
     }
     const med = (xs: LoadFigures[]): LoadFigures => ({ rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), errors: xs.reduce((a, x) => a + x.errors, 0), sample: xs.find((x) => x.sample)?.sample });
-    return { texml: { whole: med(runs.tw), bare: med(runs.tb) }, cc: { whole: med(runs.cw), bare: med(runs.cb) }, calls, connections, rounds, amount };
+    return { texml: { whole: med(runs.tw), bare: med(runs.tb), whole10: med(runs.tw10), bare10: med(runs.tb10) }, cc: { whole: med(runs.cw), bare: med(runs.cb) }, calls, connections, rounds, amount };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -218,8 +221,10 @@ export function serverRows(b: ServerBench): (string | number)[][] {
     what, Math.round(f.rps), `${f.p50} ms`, `${f.p99} ms`, base ? (f.rps / base.rps).toFixed(2) : '1.00 (baseline)', f.errors, target ?? '',
   ];
   return [
-    row('TeXML: bare route (verify signature, fixed TeXML)', b.texml.bare),
+    row(`TeXML: bare route (verify signature, fixed TeXML)`, b.texml.bare),
     row('TeXML: whole path (verify, load, step, persist, log, render)', b.texml.whole, b.texml.bare, `ratio ≥ 0.70: ${b.texml.whole.rps / b.texml.bare.rps >= 0.7 ? 'yes' : 'NO'}; p99 < 20 ms: ${b.texml.whole.p99 < 20 ? 'yes' : 'NO'}`),
+    row('TeXML: bare route, 10 connections', b.texml.bare10),
+    row('TeXML: whole path, 10 connections', b.texml.whole10, b.texml.bare10),
     row('Call Control: bare route (verify signature, fixed JSON)', b.cc.bare),
     row('Call Control: whole path (+ command to the Telnyx stand-in)', b.cc.whole, b.cc.bare, `p99 < 20 ms: ${b.cc.whole.p99 < 20 ? 'yes' : 'NO'}`),
   ];
