@@ -45,7 +45,7 @@ describe('rate limits', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     const refused = await me(keyA);
     expect(refused.headers.get('ratelimit-policy') ?? refused.headers.get('ratelimit')).toBeTruthy();
-    expect((await refused.json()).error.code).toBe('rate_limited');
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
     expect((await me(keyB)).status).toBe(200);
   });
 
@@ -61,7 +61,7 @@ describe('rate limits', () => {
     expect(text).toContain('<Hangup/>');
     const cc = await post('/webhooks/call-control');
     expect(cc.status).toBe(429);
-    expect((await cc.json()).error.code).toBe('rate_limited');
+    expect(((await cc.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
   });
 
   it('settings: defaults 600/min per key and 6000/min per IP; env changes them; 0 turns a limit off; nonsense keeps the default', () => {
