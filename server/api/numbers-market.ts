@@ -25,10 +25,10 @@ const connectionsBody = z.object({ texmlConnectionId: z.string().min(1).optional
 
 const micros = (usd: string | undefined) => (usd ? Math.round(Number(usd) * 1_000_000) : null);
 
-/** The Telnyx connection a mode routes to: the company's setting, else the environment. */
+/** The Telnyx connection a mode routes to: the company's setting, else the server's (TELNYX_TEXML_APP_ID / TELNYX_CONNECTION_ID, or the sandbox's). */
 export async function connectionFor(ctx: Ctx, companyId: string, mode: Mode): Promise<string | undefined> {
   const s = await ctx.store.settings(companyId);
-  return mode === 'call-control' ? s.callControlConnectionId ?? process.env.TELNYX_CONNECTION_ID : s.texmlConnectionId ?? process.env.TELNYX_TEXML_CONNECTION_ID;
+  return mode === 'call-control' ? s.callControlConnectionId ?? ctx.connections.callControl : s.texmlConnectionId ?? ctx.connections.texml;
 }
 
 /** Telnyx's id of a number we hold (stored from the order, else looked up). */
