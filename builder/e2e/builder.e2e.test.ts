@@ -137,14 +137,34 @@ describe('the visual builder, end to end against the real server', { sequential:
     expect(await page.getByRole('button', { name: 'Publish', exact: true }).isDisabled()).toBe(false);
   });
 
+  it('deletes, undoes, copies and pastes with the keyboard', async () => {
+    await page.getByRole('button', { name: 'Fit', exact: true }).click(); // the problem list moved the view
+    await page.waitForTimeout(300);
+    await select('hangup');
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(4);
+    expect(await page.locator('.react-flow__edge').count()).toBe(3); // its two edges went with it
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(5);
+    expect(await page.locator('.react-flow__edge').count()).toBe(5);
+    await select('say');
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(6);
+    expect(await page.locator('.react-flow__node.selected').getAttribute('data-id')).toBe('say-3');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(5);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(6);
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(5);
+  });
+
   it('saves, reloads and finds the flow intact', async () => {
     await page.keyboard.press('Escape');
     await page.locator('.react-flow__pane').click({ position: { x: 650, y: 450 } }); // an empty spot: deselects
     await page.keyboard.press('Control+s');
     await expect.poll(() => page.getByTestId('save-state').textContent()).toMatch(/Saved · rev/);
-    await page.getByRole('button', { name: 'Fit', exact: true }).click();
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: join(DOCS, 'builder-editor.png') });
     await page.reload();
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(5);
     expect(await page.locator('.react-flow__edge').count()).toBe(5);
@@ -152,6 +172,10 @@ describe('the visual builder, end to end against the real server', { sequential:
     expect(await page.locator('textarea[name="prompt.text"]').inputValue()).toBe('For sales press 1.');
     await select('businessHours');
     expect(await page.getByLabel('Holiday date').inputValue()).toBe('2026-12-25');
+    await page.locator('input[name=hours-preview-at]').fill('2026-12-25T10:00');
+    await page.getByRole('button', { name: 'Fit', exact: true }).click();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(DOCS, 'builder-editor.png') });
   });
 
   it('simulates two different paths, at two dates, in the browser', async () => {
@@ -163,6 +187,7 @@ describe('the visual builder, end to end against the real server', { sequential:
     expect(await page.getByTestId('transcript').textContent()).toContain('Connecting you to sales');
     for (const id of ['businessHours', 'menu', 'say', 'hangup']) expect(await node(id).getAttribute('class')).toContain('sim-path');
     expect(await node('say-2').getAttribute('class')).not.toContain('sim-path');
+    await page.getByTestId('transcript').locator('summary').first().click(); // show the TeXML of the first step
     await page.screenshot({ path: join(DOCS, 'builder-simulator.png') });
 
     await simulateAt('2026-11-22', '10:00'); // a Sunday: closed

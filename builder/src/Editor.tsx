@@ -68,6 +68,7 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
   const onEdgesChange = useCallback((c: EdgeChange[]) => dispatch({ type: 'rf', edges: c }), [dispatch]);
   const onConnect = useCallback((c: Connection) => c.sourceHandle && dispatch({ type: 'edit', fn: (d) => connect(d, c.source, c.sourceHandle!, c.target) }), [dispatch]);
   const onDragStart = useCallback(() => dispatch({ type: 'checkpoint' }), [dispatch]);
+  const onBeforeDelete = useCallback(async () => { dispatch({ type: 'checkpoint' }); return true; }, [dispatch]);
 
   const addAt = useCallback((type: string, pos?: { x: number; y: number }) => {
     const el = document.querySelector('.canvas')?.getBoundingClientRect();
@@ -187,7 +188,7 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
           {doc.nodes.length === 0 && <div className="canvas-empty">Drag a step from the left to start this flow.</div>}
           <ReactFlow<FlowNodeRF, Edge>
             nodes={nodes} edges={edges} nodeTypes={nodeTypes}
-            onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect} onNodeDragStart={onDragStart}
+            onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect} onNodeDragStart={onDragStart} onBeforeDelete={onBeforeDelete}
             deleteKeyCode={['Delete', 'Backspace']} multiSelectionKeyCode={['Meta', 'Control']} selectionKeyCode="Shift"
             onlyRenderVisibleElements fitView={fitOnOpen} fitViewOptions={{ maxZoom: 1, padding: 0.15 }} defaultViewport={startViewport} minZoom={0.05} maxZoom={2} defaultEdgeOptions={{ type: 'smoothstep' }}
             proOptions={{ hideAttribution: true }}

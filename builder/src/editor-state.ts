@@ -22,10 +22,10 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
     case 'rf': {
       const nc = a.nodes ?? [], ec = a.edges ?? [];
       const next = applyChanges(s.h.present, nc, ec);
-      const structural = [...nc, ...ec].some((c) => c.type === 'remove' || c.type === 'add');
-      // A drag was checkpointed when it started; its end makes the flow unsaved.
-      const dragEnd = nc.some((c) => c.type === 'position' && c.dragging === false);
-      return { ...s, h: structural ? record(s.h, next) : replace(s.h, next, dragEnd) };
+      // A drag and a deletion were checkpointed when they started (React Flow reports one
+      // deletion as separate node and edge changes: one undo must bring back both).
+      const dirty = [...nc, ...ec].some((c) => c.type === 'remove' || c.type === 'add' || (c.type === 'position' && c.dragging === false));
+      return { ...s, h: replace(s.h, next, dirty) };
     }
     case 'edit': return { ...s, h: record(s.h, pruneEdges(a.fn(s.h.present))) };
     case 'checkpoint': return { ...s, h: checkpoint(s.h) };

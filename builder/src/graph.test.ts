@@ -72,3 +72,17 @@ describe('history', () => {
     expect(record(undo(h), 9).future).toEqual([]);
   });
 });
+
+describe('editor reducer', () => {
+  it('one undo brings back a deleted node and its edges (checkpoint, then node and edge removals)', async () => {
+    const { editorReducer } = await import('./editor-state.js');
+    let s = editorReducer({ h: initHistory(tiny()), savedEdits: 0 }, { type: 'checkpoint' });
+    s = editorReducer(s, { type: 'rf', edges: [{ type: 'remove', id: 'say-next' }] });
+    s = editorReducer(s, { type: 'rf', nodes: [{ type: 'remove', id: 'hangup' }] });
+    expect(s.h.present.nodes.length).toBe(1);
+    expect(s.h.edits).toBeGreaterThan(s.savedEdits); // unsaved
+    s = editorReducer(s, { type: 'undo' });
+    expect(s.h.present.nodes.length).toBe(2);
+    expect(s.h.present.edges.length).toBe(1);
+  });
+});
