@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { ensureBuilt, openBrowser } from './browser.js';
 import { startServer } from './server.js';
 
@@ -220,5 +221,37 @@ describe('the visual builder, end to end against the real server', { sequential:
     await expect.poll(() => page.locator('.badge', { hasText: 'Live: v3' }).count()).toBe(1);
     expect(await node('say').textContent()).toContain('Connecting you to sales');
     expect(browser.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+  });
+});
+
+describe('the flows list', { sequential: true, timeout: 60_000 }, () => {
+  it('exports, duplicates, deletes (after confirming) and imports a flow', async () => {
+    await page.goto(`${server.url}/#/`);
+    const row = page.locator('tr[data-flow="e2e-line"]');
+    await expect.poll(() => row.count()).toBe(1);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'Export' }).click()]);
+    const file = join(tmpdir(), `callflow-export-${Date.now()}.json`);
+    await download.saveAs(file);
+    const exported = JSON.parse(readFileSync(file, 'utf8'));
+    expect(exported).toMatchObject({ format: 'callflow/1', id: 'e2e-line' });
+    expect(exported.nodes).toHaveLength(5);
+
+    await row.getByRole('button', { name: 'Duplicate' }).click();
+    const copy = page.locator('tr[data-flow="e2e-line-copy"]');
+    await expect.poll(() => copy.count()).toBe(1);
+    await copy.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    expect(await copy.count()).toBe(1); // cancelling keeps it
+    await copy.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete flow' }).click();
+    await expect.poll(() => copy.count()).toBe(0);
+
+    writeFileSync(file, JSON.stringify({ ...exported, id: 'imported-line', name: 'Imported line' }));
+    await page.getByTestId('import-file').setInputFiles(file);
+    await expect.poll(() => page.locator('tr[data-flow="imported-line"]').count()).toBe(1);
+    await page.locator('tr[data-flow="imported-line"] a').click();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(5);
+    rmSync(file, { force: true });
   });
 });
