@@ -19,6 +19,9 @@ import { alwaysOpenMainLine, deliver, fixtureEvents, freshCall, normTexml, Telny
 const CALLS = Number(process.env.FAULT_CALLS ?? 200);
 const IN_FLIGHT = 20;
 const FIXTURE = 'main-line-sales-texml';
+const CC_FIXTURE = 'main-line-support-call-control';
+const CC_CALLS = Number(process.env.FAULT_CC_CALLS ?? 100);
+const CC_NUMBER = '+18445550198';
 const { publicKey, privateKey } = generateKeyPairSync('ed25519');
 const PUB = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
 const signBody = (body: string) => {
@@ -85,6 +88,7 @@ beforeAll(async () => {
   await api('POST', '/api/flows/holds-line/publish');
   const { number } = JSON.parse(readFileSync(`fixtures/${FIXTURE}/call.json`, 'utf8')) as { number: string };
   await api('PUT', `/api/numbers/${encodeURIComponent(number)}`, { flowId: 'holds-line', mode: 'texml' });
+  await api('PUT', `/api/numbers/${encodeURIComponent(CC_NUMBER)}`, { flowId: 'holds-line', mode: 'call-control' });
 }, 60_000);
 
 afterAll(async () => {
@@ -158,5 +162,54 @@ describe(`SIGKILL at random moments during ${CALLS} calls`, () => {
     expect(answers.size).toBe(CALLS);
     expect(wrong.slice(0, 5)).toEqual([]);
     expect(safelyEnded.length).toBeLessThanOrEqual(kills * IN_FLIGHT);
+  }, 240_000);
+
+  it(`Call Control: ${CC_CALLS} calls, every command of every call sent once, whatever moment the kill hit`, async () => {
+    // The recorded support call (transfer, conversation, hangup), routed to our Call Control number.
+    const recorded = fixtureEvents(CC_FIXTURE).map((e) => ({ ...e, body: e.body.split('+18445550199').join(CC_NUMBER) }));
+    // What Telnyx must have been told, per call: command names and ids (the id ends with the call id).
+    const expectedFor = (ccid: string) => ['answer answer-', 'speak welcome-1-0-', 'gather_using_speak menu-2-0-', 'transfer support-3-0-', 'hangup end-4-0-'].map((x) => `${x}${ccid}`);
+    let next = 0, finished = 0, kills = 0, retried = 0;
+    const cutCalls = new Set<string>();
+    const ids: string[] = [];
+    const driver = async () => {
+      while (next < CC_CALLS) {
+        const call = freshCall(recorded, `cckill${next++}`);
+        ids.push(call.callId);
+        for (const ev of call.events) {
+          const r = await deliver(url, ev, signBody, { timeoutMs: 3000, pauseMs: 100 });
+          if (r.tries > 1) { retried++; cutCalls.add(call.callId); }
+          await new Promise((res) => setTimeout(res, 5 + Math.random() * 40));
+        }
+        finished++;
+      }
+    };
+    const killer = async () => {
+      while (finished < CC_CALLS) {
+        await new Promise((r) => setTimeout(r, 200 + Math.random() * 800));
+        if (finished >= CC_CALLS) break;
+        await kill();
+        kills++;
+        await startServer();
+      }
+    };
+    await Promise.all([killer(), ...Array.from({ length: IN_FLIGHT }, driver)]);
+    expect(kills).toBeGreaterThanOrEqual(2);
+    const silent: string[] = [], wrong: string[] = [];
+    for (const ccid of ids) {
+      const sent = [...new Set(telnyx.attempts.filter((a) => a.ccid === ccid && a.answered === 200).map((a) => `${a.action} ${a.commandId}`))];
+      const want = expectedFor(ccid);
+      if (JSON.stringify(sent) === JSON.stringify(want)) continue;
+      // Known gap: an event claimed by a process that died before sending its commands; the
+      // retry is answered as a duplicate, so those commands are never sent (on a real call:
+      // silence until the caller's next event). Allowed only as missing commands — never an
+      // extra, a changed or a reordered one — and only on a call whose delivery a kill cut.
+      const subsequence = sent.every((x) => want.includes(x)) && sent.every((x, i) => i === 0 || want.indexOf(x) > want.indexOf(sent[i - 1]!));
+      if (!process.env.CRASH_STRICT && cutCalls.has(ccid) && subsequence) silent.push(`${ccid}: missing ${want.filter((w) => !sent.includes(w)).map((w) => w.split(' ')[0]).join(', ')}`);
+      else wrong.push(`${ccid}: ${JSON.stringify(sent)}`);
+    }
+    console.log(`SIGKILL (Call Control): ${kills} kills, ${retried} deliveries retried, ${CC_CALLS - silent.length - wrong.length} calls exact, ${silent.length} lost commands (known gap: ${silent.slice(0, 3).join('; ')})`);
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(silent.length).toBeLessThanOrEqual(kills * IN_FLIGHT);
   }, 240_000);
 });
