@@ -1,4 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { formatFinding, readFlowFile } from '../flow-file.js';
+
+/** A JSON Schema (flows/callflow.schema.json) sits beside the flows: a glob over flows/*.json should not trip on it. */
+function isJsonSchema(file: string): boolean {
+  try {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    return typeof doc === 'object' && doc !== null && '$schema' in doc && !('format' in doc);
+  } catch {
+    return false;
+  }
+}
 
 export const summary = 'check flows for problems: callflow lint FLOW…';
 
@@ -11,6 +22,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   let errors = 0;
   for (const file of files) {
+    if (isJsonSchema(file)) {
+      process.stdout.write(`${file}: skipped (a JSON Schema, not a flow)\n`);
+      continue;
+    }
     const { findings } = readFlowFile(file);
     const errs = findings.filter((f) => f.severity === 'error').length;
     errors += errs;

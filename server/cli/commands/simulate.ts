@@ -33,6 +33,21 @@ export function pathOf(trace: TraceEntry[]): string {
   return parts.join(' → ').replace(/ → \[/g, ' [');
 }
 
+const DIAL_OUTCOMES = ['connected', 'no-answer', 'busy', 'failed'];
+
+/** The caller's script must make sense before anything runs: a clear message, or undefined. */
+export function checkScript(v: { digits?: string; dial?: string; from?: string; to?: string }): string | undefined {
+  const badDigits = list(v.digits)?.find((d) => !/^[0-9*#]*$/.test(d));
+  if (badDigits !== undefined) return `--digits takes keys 0-9, * and # separated by commas (an empty entry is silence), not "${badDigits}"`;
+  const badDial = list(v.dial)?.find((d) => !DIAL_OUTCOMES.includes(d));
+  if (badDial !== undefined) return `--dial takes ${DIAL_OUTCOMES.join(', ')} separated by commas, not "${badDial}"`;
+  for (const k of ['from', 'to'] as const) {
+    const n = v[k];
+    if (n !== undefined && !/^(\+[1-9]\d{6,14}|sips?:\S+@\S+)$/.test(n)) return `--${k} must be an E.164 number like +13125550100 or a sip: address, not "${n}"`;
+  }
+  return undefined;
+}
+
 function list(v: string | undefined): string[] | undefined {
   return v === undefined ? undefined : v.split(',').map((s) => s.trim());
 }
@@ -60,6 +75,11 @@ export async function run(argv: string[]): Promise<number> {
   const at = values.at ?? new Date().toISOString();
   if (Number.isNaN(Date.parse(at))) {
     process.stderr.write(`--at must be an ISO date and time like 2026-11-23T10:00:00-08:00, not "${at}"\n`);
+    return 2;
+  }
+  const bad = checkScript(values);
+  if (bad) {
+    process.stderr.write(`${bad}\n`);
     return 2;
   }
   const { flow, findings } = readFlowFile(file);
