@@ -21,7 +21,11 @@ export async function ensureBuilt(): Promise<void> {
   const src = Math.max(newest(join(ROOT, 'builder', 'src')), newest(join(ROOT, 'engine')), statSync(join(ROOT, 'builder', 'index.html')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= src) return;
   const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'builder', 'vite.config.ts'), logLevel: 'warn' });
+  // vitest sets NODE_ENV=test, which would give a development React bundle; test what ships.
+  const saved = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try { await build({ configFile: join(ROOT, 'builder', 'vite.config.ts'), logLevel: 'warn', mode: 'production' }); }
+  finally { process.env.NODE_ENV = saved; }
 }
 
 /** Debian's Chromium, headless, 1280×800, with its own temp profile; `errors` collects page errors. */

@@ -220,6 +220,18 @@ describe('the visual builder, end to end against the real server', { sequential:
     await page.getByRole('dialog').getByRole('button', { name: 'Roll back' }).click();
     await expect.poll(() => page.locator('.badge', { hasText: 'Live: v3' }).count()).toBe(1);
     expect(await node('say').textContent()).toContain('Connecting you to sales');
+
+    // A sandbox test call runs the published flow; which path depends on the real clock.
+    await page.getByTestId('tab-test').click();
+    await expect.poll(() => page.locator('input[name=tc-to]').inputValue()).toMatch(/^\+1/); // the server's first number
+    await page.locator('select[name=tc-mode]').selectOption('texml');
+    await page.locator('input[name=tc-digits]').fill('1');
+    await page.getByRole('button', { name: 'Place test call' }).click();
+    const transcript = page.getByTestId('testcall-transcript');
+    const panel = page.getByTestId('testcall');
+    await expect.poll(() => panel.innerText(), { timeout: 20_000 }).toMatch(/ended by|failed|Cannot|not found/i);
+    expect(await panel.innerText()).toMatch(/ended by/);
+    expect(await transcript.textContent()).toMatch(/For sales press 1\.|We are closed/);
     expect(browser.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   });
 });
