@@ -40,8 +40,9 @@ export function Inspector({ doc, dispatch, findings, readOnly }: Props) {
   const form = formOf(node.type ?? '');
   const data = node.data as NodeData;
   const issues = kind ? issuesByPath(kind.schema, data) : new Map<string, string>();
-  const change = (next: NodeData) => dispatch({ type: 'edit', fn: (d) => setNodeData(d, node.id, next) });
-  const set = (k: string, v: unknown) => { const next = { ...data }; if (v === undefined) delete next[k]; else next[k] = v; change(next); };
+  // Edits to one field of one node coalesce: typing a sentence is one undo step, not one per key.
+  const change = (next: NodeData, field = '*') => dispatch({ type: 'edit', fn: (d) => setNodeData(d, node.id, next), coalesce: `${node.id}:${field}` });
+  const set = (k: string, v: unknown) => { const next = { ...data }; if (v === undefined) delete next[k]; else next[k] = v; change(next, k); };
   const mine = findings.filter((f) => f.nodeId === node.id);
   const fields = form?.kind === 'object' ? form.fields : [];
   return (
@@ -85,7 +86,7 @@ const ZONES = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] 
 /** Settings of the flow itself, shown when nothing is selected. */
 function FlowSettings({ doc, dispatch, readOnly }: { doc: Doc; dispatch: (a: EditorAction) => void; readOnly: boolean }) {
   const h = doc.header;
-  const setH = (patch: Partial<Doc['header']>) => dispatch({ type: 'edit', fn: (d) => ({ ...d, header: { ...d.header, ...patch } }) });
+  const setH = (patch: Partial<Doc['header']>) => dispatch({ type: 'edit', fn: (d) => ({ ...d, header: { ...d.header, ...patch } }), coalesce: `header:${Object.keys(patch).join()}` });
   return (
     <div className="inspector">
       <h2>Flow settings</h2>

@@ -4,12 +4,12 @@ import { applyChanges, pruneEdges, type Doc, type FlowNodeRF } from './graph.js'
 import { checkpoint, initHistory, record, redo, replace, undo, type History } from './history.js';
 
 /** Editor state: the undo stack of documents plus the edit count at the last save. */
-export interface EditorState { h: History<Doc>; savedEdits: number }
+export interface EditorState { h: History<Doc>; savedEdits: number; /** coalescing key of the last edit (typing in one field is one undo step) */ last?: string }
 
 export type EditorAction =
   | { type: 'load'; doc: Doc }
   | { type: 'rf'; nodes?: NodeChange<FlowNodeRF>[]; edges?: EdgeChange[] }
-  | { type: 'edit'; fn: (d: Doc) => Doc }
+  | { type: 'edit'; fn: (d: Doc) => Doc; coalesce?: string }
   | { type: 'checkpoint' }
   | { type: 'undo' }
   | { type: 'redo' }
@@ -27,10 +27,14 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
       const dirty = [...nc, ...ec].some((c) => c.type === 'remove' || c.type === 'add' || (c.type === 'position' && c.dragging === false));
       return { ...s, h: replace(s.h, next, dirty) };
     }
-    case 'edit': return { ...s, h: record(s.h, pruneEdges(a.fn(s.h.present))) };
-    case 'checkpoint': return { ...s, h: checkpoint(s.h) };
-    case 'undo': return { ...s, h: undo(s.h) };
-    case 'redo': return { ...s, h: redo(s.h) };
+    case 'edit': {
+      const next = pruneEdges(a.fn(s.h.present));
+      const same = a.coalesce !== undefined && a.coalesce === s.last;
+      return { ...s, last: a.coalesce, h: same ? replace(s.h, next, true) : record(s.h, next) };
+    }
+    case 'checkpoint': return { ...s, last: undefined, h: checkpoint(s.h) };
+    case 'undo': return { ...s, last: undefined, h: undo(s.h) };
+    case 'redo': return { ...s, last: undefined, h: redo(s.h) };
     case 'saved': return { ...s, savedEdits: a.edits };
   }
 }

@@ -86,3 +86,19 @@ describe('editor reducer', () => {
     expect(s.h.present.edges.length).toBe(1);
   });
 });
+
+describe('typing coalesces', () => {
+  it('edits to one field are one undo step; another field starts a new one', async () => {
+    const { editorReducer } = await import('./editor-state.js');
+    const { setNodeData } = await import('./graph.js');
+    const type = (text: string, field = 'say:text') => ({ type: 'edit' as const, fn: (d: ReturnType<typeof tiny>) => setNodeData(d, 'say', { text }), coalesce: field });
+    let s = { h: initHistory(tiny()), savedEdits: 0 };
+    for (const t of ['H', 'He', 'Hel', 'Hello']) s = editorReducer(s, type(t));
+    s = editorReducer(s, type('x', 'say:voice'));
+    expect(s.h.past.length).toBe(2);
+    s = editorReducer(s, { type: 'undo' });
+    expect(s.h.present.nodes[0]!.data).toEqual({ text: 'Hello' });
+    s = editorReducer(s, { type: 'undo' });
+    expect(s.h.present.nodes[0]!.data).toEqual({ text: 'Thanks for calling.', loop: 1 });
+  });
+});
