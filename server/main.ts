@@ -23,10 +23,11 @@ let sandbox: { router: Router; publicKeyBase64: string; texmlConnectionId?: stri
 if (!apiKey) {
   try {
     // Guarded: the server runs even where the sandbox is not built.
-    const mod = (await import('./sandbox/index.js')) as { createSandbox: (o: { publicUrl: () => string; log?: unknown; keySeed?: Buffer }) => typeof sandbox };
-    // A stable key (data/sandbox-key beside the database) so `callflow replay` can sign webhooks the server trusts.
+    const mod = (await import('./sandbox/index.js')) as { createSandbox: (o: { publicUrl: () => string; log?: unknown; keySeed?: Buffer; stateFile?: string }) => typeof sandbox; defaultStateFile?: () => string };
+    // A stable key (data/sandbox-key beside the database) so `callflow replay` can sign webhooks the server trusts;
+    // the sandbox's numbers in data/sandbox-state.json beside it, so they outlive a restart.
     const seeds = (await import('./sandbox/keys.js')) as { loadOrCreateKeySeed?: (file?: string) => Buffer };
-    sandbox = mod.createSandbox({ publicUrl: () => publicUrl, log, keySeed: seeds.loadOrCreateKeySeed?.() });
+    sandbox = mod.createSandbox({ publicUrl: () => publicUrl, log, keySeed: seeds.loadOrCreateKeySeed?.(), stateFile: mod.defaultStateFile?.() });
     if (sandbox) keys.push(sandbox.publicKeyBase64);
     log.info('TELNYX_API_KEY is unset: the offline Telnyx sandbox serves the API at %s/sandbox/v2', publicUrl);
   } catch (err) {

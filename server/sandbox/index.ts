@@ -18,6 +18,8 @@ import { replayRouter } from './replay-routes.js';
 import { texmlCallsRouter } from './texml-calls.js';
 import { errors, sendError } from './util.js';
 
+export { defaultStateFile } from './state.js';
+
 export interface SandboxOptions {
   /** This server's public base URL (webhooks go to `${publicUrl()}/webhooks/...`). */
   publicUrl: () => string;
@@ -33,6 +35,11 @@ export interface SandboxOptions {
   orderDelayMs?: number;
   /** Longest `POST /calls` waits for the call to end (ms); default 60000. */
   callTimeoutMs?: number;
+  /**
+   * JSON file that keeps the account's numbers (and their settings) across
+   * restarts (see state.ts `defaultStateFile`); in memory only when absent.
+   */
+  stateFile?: string;
 }
 
 export interface Sandbox {
@@ -54,7 +61,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     orderDelayMs: opts.orderDelayMs ?? 200, idleMs: opts.idleMs ?? 2000, callTimeoutMs: opts.callTimeoutMs ?? 60_000,
     calls: new Map(), timers: new Set(),
   };
-  const numbers = new NumberStore();
+  const numbers = new NumberStore(opts.stateFile, opts.log);
   const legs = new Map<string, CcLeg>();
   const sent: SentMessage[] = [];
   const onMessage = (m: SentMessage) => {

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APIError } from 'telnyx';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startBench, verified, type Bench } from '../../test/sandbox/harness.js';
 
 let b: Bench;
@@ -87,5 +90,53 @@ describe('fictional numbers', () => {
     const { data } = await b.client.numberOrders.create({ phone_numbers: [{ phone_number: '+13125550123' }], connection_id: b.sandbox.texmlConnectionId });
     await b.waitFor((h) => h.path === '/webhooks/numbers' && h.json?.data?.payload?.id === data!.id);
     expect((await b.client.phoneNumbers.retrieve('+13125550123')).data!.phone_number).toBe('+13125550123');
+  });
+});
+
+describe('numbers outlive a restart with a state file', () => {
+  it('a second sandbox on the same state file lists, updates and deletes a number the first one bought', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-state-'));
+    const stateFile = join(dir, 'sandbox-state.json');
+    try {
+      const first = await startBench({ stateFile });
+      const { data: order } = await first.client.numberOrders.create({ phone_numbers: [{ phone_number: '+13125550142' }], connection_id: first.sandbox.callControlConnectionId });
+      await first.waitFor((h) => h.path === '/webhooks/numbers' && h.json?.data?.payload?.id === order!.id);
+      const id = (await first.client.phoneNumbers.retrieve('+13125550142')).data!.id!;
+      await first.client.phoneNumbers.messaging.update(id, { messaging_profile_id: 'mp-7' });
+      await first.close();
+      expect(readdirSync(dir)).toEqual(['sandbox-state.json']); // written by rename: no temp file left behind
+
+      const second = await startBench({ stateFile });
+      const listed: any[] = [];
+      for await (const n of second.client.phoneNumbers.list()) listed.push(n);
+      expect(listed).toEqual([expect.objectContaining({ id, phone_number: '+13125550142', connection_id: second.sandbox.callControlConnectionId, messaging_profile_id: 'mp-7' })]);
+      expect((await second.client.phoneNumbers.messaging.retrieve(id)).data!.messaging_profile_id).toBe('mp-7');
+      // Owned, so no longer for sale.
+      expect((await telnyxError(second.client.numberOrders.create({ phone_numbers: [{ phone_number: '+13125550142' }] }))).status).toBe(422);
+      const upd = await second.client.phoneNumbers.update(id, { connection_id: second.sandbox.texmlConnectionId, tags: ['kept'] });
+      expect(upd.data).toMatchObject({ id, connection_id: second.sandbox.texmlConnectionId, tags: ['kept'] });
+      await second.close();
+
+      const third = await startBench({ stateFile });
+      expect((await third.client.phoneNumbers.retrieve(id)).data).toMatchObject({ connection_id: third.sandbox.texmlConnectionId, tags: ['kept'] });
+      await third.client.phoneNumbers.delete(id);
+      await third.close();
+
+      const fourth = await startBench({ stateFile });
+      expect((await telnyxError(fourth.client.phoneNumbers.retrieve(id))).status).toBe(404);
+      await fourth.close();
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+
+  it('sets an unreadable state file aside and starts with no numbers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-state-'));
+    const stateFile = join(dir, 'sandbox-state.json');
+    try {
+      writeFileSync(stateFile, '{"phone_numbers": [');
+      const bench = await startBench({ stateFile });
+      expect((await bench.client.phoneNumbers.list()).data).toEqual([]);
+      await bench.close();
+      expect(readdirSync(dir).some((f) => f.startsWith('sandbox-state.json.unreadable-'))).toBe(true);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 });

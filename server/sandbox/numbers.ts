@@ -4,8 +4,9 @@
  * phone_numbers (list, retrieve, update, voice/messaging settings, delete).
  */
 import { Router } from 'express';
-import { later, sendEvent, type SandboxContext } from './context.js';
+import { later, sendEvent, type Logger, type SandboxContext } from './context.js';
 import { FEATURES, lookup, search, type NumberType } from './inventory.js';
+import { loadNumbers, saveNumbers } from './state.js';
 import { body, errors, isE164, queryParam, requireField, uuid } from './util.js';
 
 export interface OwnedNumber {
@@ -16,10 +17,25 @@ export interface OwnedNumber {
 }
 export interface NumberOrder { id: string; record_type: 'number_order'; status: 'pending' | 'success' | 'failure'; phone_numbers: Record<string, unknown>[]; phone_numbers_count: number; connection_id: string | null; messaging_profile_id: string | null; customer_reference: string | null; requirements_met: boolean; sub_number_orders_ids: string[]; created_at: string; updated_at: string }
 
-/** Numbers the sandbox account owns, by id. */
+/**
+ * Numbers the sandbox account owns, by id. With a state file they outlive a
+ * restart (as a Telnyx account's numbers do): loaded here, written after every
+ * change (`saved()`); without one they live in memory only.
+ */
 export class NumberStore {
   readonly byId = new Map<string, OwnedNumber>();
   readonly orders = new Map<string, NumberOrder>();
+  constructor(private readonly stateFile?: string, private readonly log?: Logger) {
+    for (const n of stateFile ? loadNumbers(stateFile, log) : []) this.byId.set(n.id, n);
+  }
+  /** Call after every change to an owned number: rewrites the state file (if any). */
+  saved(): void {
+    if (!this.stateFile) return;
+    try { saveNumbers(this.stateFile, [...this.byId.values()]); } catch (err) {
+      // The change stands for this run; only its surviving a restart is lost.
+      this.log?.warn({ err, file: this.stateFile }, 'sandbox: could not write the state file');
+    }
+  }
   byNumber(e164: string): OwnedNumber | undefined { for (const n of this.byId.values()) if (n.phone_number === e164) return n; return undefined; }
   get(idOrNumber: string): OwnedNumber {
     const n = this.byId.get(idOrNumber) ?? this.byNumber(idOrNumber);
@@ -64,7 +80,8 @@ export function numbersRouter(ctx: SandboxContext, store: NumberStore): Router {
       const phone = (item as Record<string, unknown> | null)?.phone_number;
       if (phone === undefined) throw errors.missing(`phone_numbers.${i}.phone_number`);
       if (!isE164(phone)) throw errors.e164(`phone_numbers.${i}.phone_number`);
-      if (!lookup(phone) || store.byNumber(phone)) throw errors.invalid(`phone_numbers/${i}/phone_number`, `${phone} is not available for purchase.`);
+      if (store.byNumber(phone)) throw errors.invalid(`phone_numbers/${i}/phone_number`, `${phone} is not available for purchase: it is already on this account.`);
+      if (!lookup(phone)) throw errors.invalid(`phone_numbers/${i}/phone_number`, `${phone} is not available for purchase.`);
       return phone;
     });
     const at = ctx.now().toISOString();
@@ -90,6 +107,7 @@ export function numbersRouter(ctx: SandboxContext, store: NumberStore): Router {
         customer_reference: order.customer_reference, tags: [], hd_voice_enabled: false, voice: {}, created_at: at, updated_at: at,
       });
     }
+    store.saved();
     Object.assign(order, { status: 'success', updated_at: at });
     await sendEvent(ctx, `${ctx.publicUrl()}/webhooks/numbers`, 'number_order.complete', { ...order });
   }
@@ -115,11 +133,13 @@ export function numbersRouter(ctx: SandboxContext, store: NumberStore): Router {
     if ('tags' in b && (!Array.isArray(b.tags) || b.tags.some((t) => typeof t !== 'string'))) throw errors.invalid('tags', 'tags must be an array of strings.');
     for (const k of ['connection_id', 'tags', 'customer_reference', 'billing_group_id', 'hd_voice_enabled'] as const) if (k in b) (n as unknown as Record<string, unknown>)[k] = b[k] === '' ? null : b[k];
     n.updated_at = ctx.now().toISOString();
+    store.saved();
     res.json({ data: publicNumber(n) });
   });
   r.delete('/phone_numbers/:id', (req, res) => {
     const n = store.get(req.params.id);
     store.byId.delete(n.id);
+    store.saved();
     res.json({ data: { ...publicNumber(n), status: 'deleted' } });
   });
   const voice = (n: OwnedNumber) => ({ id: n.id, phone_number: n.phone_number, record_type: 'voice_settings', connection_id: n.connection_id, ...n.voice });
@@ -129,6 +149,7 @@ export function numbersRouter(ctx: SandboxContext, store: NumberStore): Router {
     const n = store.get(req.params.id);
     const { connection_id: _ignored, ...rest } = body(req);
     Object.assign(n.voice, rest);
+    store.saved();
     res.json({ data: voice(n) });
   });
   r.get('/phone_numbers/:id/messaging', (req, res) => { res.json({ data: messaging(store.get(req.params.id)) }); });
@@ -137,6 +158,7 @@ export function numbersRouter(ctx: SandboxContext, store: NumberStore): Router {
     if ('messaging_profile_id' in b && b.messaging_profile_id !== null && typeof b.messaging_profile_id !== 'string') throw errors.invalid('messaging_profile_id', 'messaging_profile_id must be a string.');
     if ('messaging_profile_id' in b) n.messaging_profile_id = (b.messaging_profile_id as string) || null;
     n.updated_at = ctx.now().toISOString();
+    store.saved();
     res.json({ data: messaging(n) });
   });
   return r;
