@@ -179,6 +179,24 @@ describe('the visual builder, end to end against the real server', { sequential:
     await page.screenshot({ path: join(DOCS, 'builder-editor.png') });
   });
 
+  it('explains a conflicting save and reloads the other version', async () => {
+    // Someone else saves the flow (through the API) while it is open here.
+    const auth = { Authorization: `Bearer ${server.apiKey}`, 'Content-Type': 'application/json' };
+    const cur = await (await fetch(`${server.url}/api/flows/e2e-line`, { headers: auth })).json();
+    const theirs = { ...cur.flow, name: 'E2E line (theirs)' };
+    expect((await fetch(`${server.url}/api/flows/e2e-line`, { method: 'PUT', headers: auth, body: JSON.stringify({ revision: cur.revision, flow: theirs }) })).status).toBe(200);
+    await page.locator('.react-flow__pane').click({ position: { x: 650, y: 450 } });
+    await page.locator('input[name=flow-name]').fill('E2E line (mine)');
+    await page.keyboard.press('Control+s');
+    const banner = page.locator('.banner.error');
+    await expect.poll(() => banner.textContent()).toContain('Someone else saved this flow');
+    await banner.getByRole('button', { name: 'Discard mine and reload' }).click();
+    await expect.poll(() => page.getByTestId('flow-name').textContent()).toBe('E2E line (theirs)');
+    await page.locator('input[name=flow-name]').fill('E2E line');
+    await page.keyboard.press('Control+s');
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toMatch(/Saved · rev/);
+  });
+
   it('simulates two different paths, at two dates, in the browser', async () => {
     await simulateAt('2026-11-23', '10:00'); // a Monday morning: open
     await expect.poll(() => page.getByTestId('sim-status').textContent()).toContain('waiting in menu');

@@ -126,11 +126,13 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
   // Keyboard shortcuts (React Flow handles Delete/Backspace itself).
   useEffect(() => {
     const on = (e: KeyboardEvent) => {
-      if (isTyping(e.target)) return;
       const mod = e.ctrlKey || e.metaKey, k = e.key.toLowerCase();
+      // Ctrl+S saves from anywhere, even while typing in the inspector.
+      if (mod && k === 's') { e.preventDefault(); void save(); return; }
+      // Elsewhere a text field keeps its own undo, copy and paste.
+      if (isTyping(e.target)) return;
       if (mod && k === 'z') { e.preventDefault(); dispatch({ type: e.shiftKey ? 'redo' : 'undo' }); }
       else if (mod && k === 'y') { e.preventDefault(); dispatch({ type: 'redo' }); }
-      else if (mod && k === 's') { e.preventDefault(); void save(); }
       else if (mod && k === 'c') { clip.current = copySelection(doc); }
       else if (mod && k === 'v' && clip.current?.nodes.length) { e.preventDefault(); const c = clip.current; dispatch({ type: 'edit', fn: (d) => paste(d, c) }); }
       else if (mod && k === 'a') { e.preventDefault(); dispatch({ type: 'rf', nodes: doc.nodes.map((n) => ({ type: 'select', id: n.id, selected: true })) }); }
