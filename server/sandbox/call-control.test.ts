@@ -19,10 +19,11 @@ function ivrApp(bench: Bench) {
     void (async () => {
       switch (ev.event_type) {
         case 'call.initiated': if (p.direction === 'incoming') await a.answer(id, { command_id: `answer-${p.call_leg_id}` }); break;
-        case 'call.answered': await a.gatherUsingSpeak(id, { payload: 'Press 1 for sales, 2 to leave a message.', voice, valid_digits: '12', maximum_digits: 1, client_state: b64('menu') }); break;
+        case 'call.answered': await a.gatherUsingSpeak(id, { payload: 'Press 1 for sales, 2 to leave a message.', voice, valid_digits: '123', maximum_digits: 1, client_state: b64('menu') }); break;
         case 'call.gather.ended':
           if (p.digits === '1') await a.transfer(id, { to: '+13125550199', target_leg_client_state: b64('sales-leg'), client_state: b64('transfer') });
           else if (p.digits === '2') { await a.speak(id, { payload: 'Leave a message after the beep.', voice, client_state: b64('vm') }); await a.startRecording(id, { format: 'mp3', channels: 'single' }); }
+          else if (p.digits === '3') await a.startRecording(id, { format: 'mp3', channels: 'single', transcription: true, client_state: b64('vm-t') });
           else await a.speak(id, { payload: 'Goodbye.', voice, client_state: b64('bye') });
           break;
         case 'call.speak.ended': if (state === 'bye' || state === 'sorry') await a.hangup(id, {}); break;
@@ -72,6 +73,28 @@ describe('Call Control calls played by the sandbox, commanded through the offici
     expect(saved.channels).toBe('single');
     expect((await fetch(saved.recording_urls.wav)).headers.get('content-type')).toBe('audio/wav');
     expect(r.ended.by).toBe('app');
+    expect(events()).not.toContain('call.recording.transcription.saved'); // not asked for
+  });
+
+  it('transcribes a record_start with transcription: true after call.recording.saved, as Telnyx\'s callback', async () => {
+    const r = await placeCall(b, { to: '+13125550100', digits: ['3'], speech: ['Please call me back about my order'], mode: 'call-control' });
+    const ev = events();
+    expect(ev.indexOf('call.recording.transcription.saved')).toBe(ev.indexOf('call.recording.saved') + 1);
+    const hook = b.hooks.find((h) => h.json.data.event_type === 'call.recording.transcription.saved')!;
+    const { data } = await verified(b, hook);
+    expect(Object.keys(data.payload).sort()).toEqual(['call_control_id', 'call_leg_id', 'call_session_id', 'calling_party_type', 'client_state', 'connection_id', 'recording_id', 'recording_transcription_id', 'status', 'transcription_text']);
+    expect(data.payload).toMatchObject({
+      call_control_id: r.callId, connection_id: b.sandbox.callControlConnectionId, client_state: b64('vm-t'),
+      status: 'completed', transcription_text: 'Please call me back about my order',
+    });
+    // The recording it transcribes is the one just saved.
+    const saved = b.hooks.find((h) => h.json.data.event_type === 'call.recording.saved')!.json.data.payload;
+    expect(saved.recording_urls.mp3).toContain(data.payload.recording_id);
+    // Nothing said: nothing to transcribe.
+    b.hooks.length = 0;
+    await placeCall(b, { to: '+13125550100', digits: ['3'], mode: 'call-control' });
+    expect(events()).toContain('call.recording.saved');
+    expect(events()).not.toContain('call.recording.transcription.saved');
   });
 
   it('times a silent gather out', async () => {
@@ -156,7 +179,7 @@ describe('gather retries, as Telnyx runs them', () => {
       res.send('ok');
       const ev = h.json.data, id = ev.payload.call_control_id, a = b.client.calls.actions;
       if (ev.event_type === 'call.initiated') void a.answer(id, {});
-      if (ev.event_type === 'call.answered') void a.gatherUsingSpeak(id, { payload: 'Press 1 or 2.', voice, valid_digits: '12', maximum_digits: 1, ...extra });
+      if (ev.event_type === 'call.answered') void a.gatherUsingSpeak(id, { payload: 'Press 1 or 2.', voice, valid_digits: '123', maximum_digits: 1, ...extra });
       if (ev.event_type === 'call.gather.ended') void a.hangup(id, {});
     });
   }

@@ -30,6 +30,11 @@ export class CcLeg {
       call_control_id: this.id, call_leg_id: this.call.legId, call_session_id: this.call.sessionId,
       client_state: this.clientState || null, connection_id: this.call.connectionId, from: this.call.from, to: this.call.to, ...extra, ...over,
     };
+    return this.send(type, payload);
+  }
+
+  /** Sends one event with exactly this payload; a refused delivery shows in the transcript. */
+  private send(type: string, payload: Body): Promise<unknown> {
     return sendEvent(this.ctx, this.webhookUrl, type, payload, this.call).then((d) => {
       // A webhook the app never accepted is something the caller suffers (silence): show it.
       if (d.status === null || d.status < 200 || d.status >= 300) this.call.add('error', `${type} webhook not accepted by ${this.webhookUrl}: ${d.status ?? d.text} after ${d.attempts} attempt(s)`);
@@ -141,7 +146,11 @@ export class CcLeg {
     await this.emit('call.gather.ended', { digits, status });
   }
 
-  /** Records the caller's next scripted message (or silence), then reports it saved. */
+  /**
+   * Records the caller's next scripted message (or silence), then reports it
+   * saved; with `transcription: true` a message is then transcribed, word for
+   * word, in `call.recording.transcription.saved`.
+   */
   async record(b: Body): Promise<void> {
     if (b.play_beep !== false) this.call.add('heard', '[beep]');
     const message = this.call.nextSpeech();
@@ -153,6 +162,16 @@ export class CcLeg {
     await this.emit('call.recording.saved', {
       channels: b.channels, recording_started_at: started.toISOString(), recording_ended_at: ended.toISOString(),
       recording_urls: { mp3: `${base}.mp3`, wav: `${base}.wav` }, public_recording_urls: { mp3: `${base}.mp3`, wav: `${base}.wav` },
+    });
+    if (b.transcription === true && message) await this.transcribed(id, message);
+  }
+
+  /** `call.recording.transcription.saved`, shaped as Telnyx's published callback (no from/to). */
+  private async transcribed(recordingId: string, text: string): Promise<void> {
+    await this.send('call.recording.transcription.saved', {
+      call_control_id: this.id, connection_id: this.call.connectionId, call_leg_id: this.call.legId, call_session_id: this.call.sessionId,
+      client_state: this.clientState || null, calling_party_type: 'pstn', recording_id: recordingId, recording_transcription_id: uuid(),
+      status: 'completed', transcription_text: text,
     });
   }
 }

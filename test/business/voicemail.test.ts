@@ -95,18 +95,22 @@ describe('voicemail: a sandbox call ends as an inbox entry with its transcriptio
     expect((await call(s, 'GET', vm.audioUrl)).status).toBe(404);
   });
 
-  it('Call Control: the recording becomes a voicemail; a transcription event fills it in and notifies once', async () => {
+  it('Call Control: record_start transcribes; the voicemail ends with its transcription and the owner is told once', async () => {
     await s.api('PATCH', `/api/numbers/${encodeURIComponent(line)}`, { mode: 'call-control' });
     const before = hooks.length;
     const t = await placeCall({ to: line, from: CALLER, speech: ['Second message'] });
     expect(t.mode).toBe('call-control');
     const vm = await until(async () => (await call(s, 'GET', '/api/voicemails')).body.voicemails.find((v: any) => v.callId === t.callId && v.notifiedAt), 'cc voicemail');
-    // The sandbox sends no transcription here, so the owner was told at hangup, without one.
-    expect(vm).toMatchObject({ mailbox: 'sales', transcription: null });
+    // The sandbox sent call.recording.transcription.saved after call.recording.saved, as Telnyx does for record_start with transcription.
+    expect(vm).toMatchObject({ mailbox: 'sales', caller: CALLER, transcription: 'Second message' });
     expect((await call(s, 'GET', vm.audioUrl)).status).toBe(200);
+    const hook = (await until(async () => hooks[before], 'cc notification'))!;
+    expect(JSON.parse(hook.raw)).toMatchObject({ event: 'voicemail.created', voicemail: { id: vm.id, transcription: 'Second message' } });
+    const usage = (await call(s, 'GET', '/api/usage')).body.entries;
+    expect(usage.filter((e: any) => e.kind === 'transcription_minute')).toHaveLength(2); // the TeXML one and this one
+    // A later transcription event (Telnyx may resend) fills the same row and tells nobody again.
     await sendEvent(s, '/webhooks/call-control', 'call.recording.transcription.saved', { call_control_id: t.callId, transcription_text: 'Second message', status: 'completed' });
     expect((await call(s, 'GET', `/api/voicemails/${vm.id}`)).body.voicemail.transcription).toBe('Second message');
-    await until(async () => hooks.length > before, 'cc notification');
     await new Promise((r) => setTimeout(r, 200)); // a second notice would have arrived by now
     expect(hooks.length).toBe(before + 1);
   });
