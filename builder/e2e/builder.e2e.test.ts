@@ -256,6 +256,15 @@ describe('the visual builder, end to end against the real server', { sequential:
 
 describe('the flows list', { sequential: true, timeout: 60_000 }, () => {
   it('exports, duplicates, deletes (after confirming) and imports a flow', async () => {
+    // Leaving with unsaved changes asks first.
+    await page.getByTestId('tab-inspect').click();
+    await page.locator('.react-flow__pane').click({ position: { x: 650, y: 450 } });
+    await page.locator('input[name=flow-name]').fill('E2E line, edited');
+    await page.getByRole('link', { name: '← Flows' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByTestId('flow-name').textContent()).toBe('E2E line, edited');
+    await page.getByRole('link', { name: '← Flows' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Leave without saving' }).click();
     await page.goto(`${server.url}/#/`);
     const row = page.locator('tr[data-flow="e2e-line"]');
     await expect.poll(() => row.count()).toBe(1);

@@ -7,7 +7,7 @@ import { nodeGeometry, nodeTypes } from './FlowNodeView.js';
 import { DND_TYPE, Palette } from './Palette.js';
 import { useLint } from './use-lint.js';
 import { SidePanel, type Highlight } from './SidePanel.js';
-import { useToast } from './ui.js';
+import { useConfirm, useToast } from './ui.js';
 
 // Decorated copies are cached per node object: handing React Flow a new object for an
 // unchanged node makes it re-adopt and re-measure it, which is quadratic on big flows.
@@ -37,6 +37,7 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
   const clip = useRef<ReturnType<typeof copySelection> | null>(null);
   const rf = useReactFlow<FlowNodeRF>();
   const toast = useToast();
+  const [dialog, ask] = useConfirm();
   const findings = useLint(doc);
   const errors = findings.filter((f) => f.severity === 'error').length;
   const dirty = state.h.edits !== state.savedEdits;
@@ -160,7 +161,11 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
   return (
     <div className="editor">
       <header className="topbar">
-        <a href="#/" className="brand" title="All flows">← Flows</a>
+        <a href="#/" className="brand" title="All flows" onClick={async (e) => {
+          if (!dirty || readOnly) return;
+          e.preventDefault();
+          if (await ask('Leave this flow? Your unsaved changes will be lost.', 'Leave without saving')) location.hash = '#/';
+        }}>← Flows</a>
         <strong data-testid="flow-name">{doc.header.name}</strong>
         <span className={`badge ${dirty ? 'warn' : ''}`} data-testid="save-state">{readOnly ? 'read-only' : dirty ? '● Unsaved changes' : `Saved · rev ${revision}`}</span>
         {published ? <span className="badge ok">Live: v{published}</span> : <span className="badge">Not published</span>}
@@ -208,6 +213,7 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
           onRolledBack={(r) => { dispatch({ type: 'load', doc: fromFlow(r.flow) }); setRevision(r.revision); setPublished(r.version); setVersionsTick((t) => t + 1); toast('ok', `Rolled back to version ${r.version}`); }}
         />
       </div>
+      {dialog}
     </div>
   );
 }
