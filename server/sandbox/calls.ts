@@ -8,14 +8,13 @@ import { CcLeg } from './cc-leg.js';
 import type { NumberStore } from './numbers.js';
 import { playTexmlCall } from './texml-player.js';
 import { SimCall, type CalleeOutcome, type CallScript, type Mode } from './sim-call.js';
-import { body, isE164 } from './util.js';
+import { body, isE164, sendOwnError, type OwnError } from './util.js';
 
 const OUTCOMES: CalleeOutcome[] = ['answer', 'no-answer', 'busy', 'voicemail', 'failed'];
-type Bad = { code: string; message: string; path: string };
 
 /** Checks the request; returns the problem (with its field path) or the call's parameters. */
-export function parseCallRequest(b: Record<string, unknown>): Bad | { to: string; from: string; mode?: Mode; script: CallScript } {
-  const bad = (path: string, message: string): Bad => ({ code: 'invalid_request', message, path });
+export function parseCallRequest(b: Record<string, unknown>): OwnError | { to: string; from: string; mode?: Mode; script: CallScript } {
+  const bad = (field: string, message: string): OwnError => ({ code: 'bad_request', message, path: [field] });
   if (!isE164(b.to)) return bad('to', 'to must be a phone number in E.164 format, e.g. +13125550100');
   if (b.from !== undefined && !isE164(b.from)) return bad('from', 'from must be a phone number in E.164 format');
   const strings = (k: string) => b[k] === undefined || (Array.isArray(b[k]) && (b[k] as unknown[]).every((x) => typeof x === 'string'));
@@ -54,13 +53,13 @@ export function callsRouter(ctx: SandboxContext, numbers: NumberStore, legs: Map
   const r = Router();
   r.post('/calls', async (req, res) => {
     const parsed = parseCallRequest(body(req));
-    if ('code' in parsed) { res.status(400).json({ error: parsed }); return; }
+    if ('code' in parsed) { sendOwnError(res, parsed.code, parsed.message, parsed.path); return; }
     const call = await placeCall(ctx, numbers, legs, parsed);
     res.json(call.summary());
   });
   r.get('/calls/:id', (req, res) => {
     const call = ctx.calls.get(req.params.id);
-    if (!call) { res.status(404).json({ error: { code: 'not_found', message: `no sandbox call ${req.params.id}`, path: 'id' } }); return; }
+    if (!call) { sendOwnError(res, 'not_found', `no sandbox call ${req.params.id}`, ['id']); return; }
     res.json(call.summary());
   });
   r.get('/calls', (_req, res) => { res.json({ data: [...ctx.calls.values()].map((c) => ({ callId: c.id, mode: c.mode, from: c.from, to: c.to, ended: c.ended ?? null })) }); });

@@ -16,7 +16,7 @@ import { NumberStore, numbersRouter } from './numbers.js';
 import { recordingsRouter } from './recordings.js';
 import { replayRouter } from './replay-routes.js';
 import { texmlCallsRouter } from './texml-calls.js';
-import { errors, sendError } from './util.js';
+import { errors, sendError, sendOwnError } from './util.js';
 
 export { defaultStateFile } from './state.js';
 
@@ -87,9 +87,10 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   router.use(express.json({ limit: '100kb' }), callsRouter(ctx, numbers, legs), inboundMessagesRouter(ctx), recordingsRouter(), replayRouter(ctx, legs));
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; message?: string };
-    const status = e.type === 'entity.parse.failed' ? 400 : 500;
     opts.log?.warn({ err }, 'sandbox error');
-    res.status(status).json({ error: { code: status === 400 ? 'invalid_json' : 'sandbox_error', message: e.message ?? String(err), path: '' } });
+    if (e.type === 'entity.parse.failed') sendOwnError(res, 'bad_request', `Body is not valid JSON: ${e.message ?? ''}`);
+    else if (e.type === 'entity.too.large') sendOwnError(res, 'too_large', 'Request body is too large (limit 100 kB)');
+    else sendOwnError(res, 'internal', e.message ?? String(err));
   });
 
   return {

@@ -65,6 +65,6 @@ describe('inbound texts', () => {
     expect(ev.data.payload).toMatchObject({ id: out.id, direction: 'inbound', text: 'STOP', from: { phone_number: '+13125550147' }, to: [{ phone_number: '+13125550100' }] });
     const bad = await fetch(`${b.url}/sandbox/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: 'me', to: '+13125550100', text: 'x' }) });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).error.path).toBe('from');
+    expect(((await bad.json()) as any).error).toEqual({ code: 'bad_request', message: 'from must be a phone number in E.164 format', path: ['from'] });
   });
 });

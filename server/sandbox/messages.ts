@@ -4,7 +4,7 @@
  */
 import { Router } from 'express';
 import { sendEvent, type SandboxContext } from './context.js';
-import { body, errors, isE164, requireE164, uuid } from './util.js';
+import { body, errors, isE164, requireE164, sendOwnError, uuid } from './util.js';
 
 const GSM_BASIC = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 const GSM_EXT = '^{}\\[~]|€\f';
@@ -84,7 +84,7 @@ export function inboundMessagesRouter(ctx: SandboxContext): Router {
   r.post('/messages', async (req, res) => {
     const b = body(req);
     const bad = !isE164(b.from) ? 'from' : !isE164(b.to) ? 'to' : typeof b.text !== 'string' || !b.text ? 'text' : '';
-    if (bad) { res.status(400).json({ error: { code: 'invalid_request', message: bad === 'text' ? 'text is required' : `${bad} must be a phone number in E.164 format`, path: bad } }); return; }
+    if (bad) { sendOwnError(res, 'bad_request', bad === 'text' ? 'text is required' : `${bad} must be a phone number in E.164 format`, [bad]); return; }
     const seg = segments(b.text as string);
     const at = ctx.now().toISOString();
     const payload = {

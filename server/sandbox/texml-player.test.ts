@@ -93,12 +93,24 @@ describe('TeXML calls played by the sandbox against a fake customer app', () => 
     expect(lines(r)).not.toContain('heard: Still there?');
   });
 
-  it('refuses a bad request with the field path', async () => {
+  it('refuses a bad request as the server API does: code, message and the field path as an array', async () => {
     const r = await placeCall(b, { to: '5550100' });
     expect(r.status).toBe(400);
-    expect(r.error).toMatchObject({ path: 'to' });
+    expect(r.error).toEqual({ code: 'bad_request', message: expect.stringMatching(/E\.164/), path: ['to'] });
     const c = await placeCall(b, { to: '+13125550100', callee: ['maybe'] });
-    expect(c.error.path).toBe('callee');
+    expect(c.error).toMatchObject({ code: 'bad_request', path: ['callee'] });
+    const missing = await fetch(`${b.url}/sandbox/calls/nope`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as any).error).toEqual({ code: 'not_found', message: 'no sandbox call nope', path: ['id'] });
+    const notJson = await fetch(`${b.url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"to":' });
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as any).error).toMatchObject({ code: 'bad_request', path: [] });
+    const leg = await fetch(`${b.url}/sandbox/replay/legs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(leg.status).toBe(400);
+    expect(((await leg.json()) as any).error).toEqual({ code: 'bad_request', message: 'call_control_id is required', path: ['call_control_id'] });
+    const cmds = await fetch(`${b.url}/sandbox/replay/legs/nope/commands`);
+    expect(cmds.status).toBe(404);
+    expect(((await cmds.json()) as any).error).toEqual({ code: 'not_found', message: 'unknown leg', path: ['id'] });
   });
 });
 

@@ -32,6 +32,18 @@ export function sendError(res: Response, err: unknown): void {
   res.status(500).json({ errors: [{ code: '10007', title: 'Unexpected error', detail: err instanceof Error ? err.message : String(err) }] });
 }
 
+/** Codes of the sandbox's own (non-Telnyx) routes, as the server's API names them. */
+export type OwnErrorCode = 'bad_request' | 'not_found' | 'too_large' | 'internal';
+/** An error body of the sandbox's own routes: the server API's `{error:{code,message,path}}`, `path` an array. */
+export interface OwnError { code: OwnErrorCode; message: string; path: (string | number)[] }
+const OWN_STATUS: Record<OwnErrorCode, number> = { bad_request: 400, not_found: 404, too_large: 413, internal: 500 };
+
+/** Answers one of the sandbox's own routes (`/sandbox/calls`, `/sandbox/messages`, …) with an error. */
+export function sendOwnError(res: Response, code: OwnErrorCode, message: string, path: (string | number)[] = []): void {
+  const error: OwnError = { code, message, path };
+  res.status(OWN_STATUS[code]).json({ error });
+}
+
 export const E164 = /^\+[1-9]\d{6,14}$/;
 export const isE164 = (v: unknown): v is string => typeof v === 'string' && E164.test(v);
 
