@@ -182,7 +182,7 @@ describe('the visual builder, end to end against the real server', { sequential:
   it('explains a conflicting save and reloads the other version', async () => {
     // Someone else saves the flow (through the API) while it is open here.
     const auth = { Authorization: `Bearer ${server.apiKey}`, 'Content-Type': 'application/json' };
-    const cur = await (await fetch(`${server.url}/api/flows/e2e-line`, { headers: auth })).json();
+    const cur = (await (await fetch(`${server.url}/api/flows/e2e-line`, { headers: auth })).json()) as { flow: Record<string, unknown>; revision: number };
     const theirs = { ...cur.flow, name: 'E2E line (theirs)' };
     expect((await fetch(`${server.url}/api/flows/e2e-line`, { method: 'PUT', headers: auth, body: JSON.stringify({ revision: cur.revision, flow: theirs }) })).status).toBe(200);
     await page.locator('.react-flow__pane').click({ position: { x: 650, y: 450 } });
