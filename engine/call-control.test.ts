@@ -11,7 +11,7 @@ const one = (i: Instruction): Command => {
   expect(cmds).toHaveLength(1);
   return cmds[0]!;
 };
-const reference = JSON.parse(readFileSync(new URL('../../shared/telnyx/fixtures/sequences/inbound_ivr.commands.json', import.meta.url), 'utf8')) as Array<{ path: string; body: Record<string, unknown> }>;
+const reference = JSON.parse(readFileSync(new URL('../test/telnyx-reference/inbound_ivr.commands.json', import.meta.url), 'utf8')) as Array<{ path: string; body: Record<string, unknown> }>;
 const refBody = (action: string) => reference.find((c) => c.path.endsWith(`/actions/${action}`))!.body;
 
 describe('toCommands', () => {

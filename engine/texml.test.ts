@@ -53,7 +53,7 @@ describe('renderTexml', () => {
   });
 
   it('uses the same Gather attribute names as the Telnyx reference document', () => {
-    const ref = verbs(readFileSync(new URL('../../shared/telnyx/fixtures/texml/ivr_menu.response.xml', import.meta.url), 'utf8').replace(/<!--[\s\S]*?-->/g, '').replace(/>\s+</g, '><'));
+    const ref = verbs(readFileSync(new URL('../test/telnyx-reference/ivr_menu.response.xml', import.meta.url), 'utf8').replace(/<!--[\s\S]*?-->/g, '').replace(/>\s+</g, '><'));
     const refGather = ref.find((x) => x.tag === 'Gather')!;
     const ours = verbs(renderTexml([{ ...at, verb: 'gather', input: 'dtmf', numDigits: 1, validDigits: '12', timeoutSeconds: 5, finishOnKey: '#', prompts: [{ verb: 'say', text: 'Press 1 for sales, press 2 for support.' }] }], urls));
     const gather = ours.find((x) => x.tag === 'Gather')!;
