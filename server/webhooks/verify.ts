@@ -5,7 +5,7 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
  * `telnyx-timestamp|raw body`, timestamp within ±300 s, signature and key in
  * strict padded base64. The reference is the official SDK's
  * `TelnyxWebhook.verify` (telnyx/lib/webhooks): same checks, same messages,
- * same window (test/server/verify.test.ts holds both to the signing vectors).
+ * same window (test/server/verify.test.ts holds both to test/telnyx-reference/ed25519_vectors.json).
  * Unlike the SDK, each trusted key becomes a node:crypto KeyObject once, here,
  * instead of a WebCrypto import on every request, and the check is synchronous.
  * Returns undefined when one key verifies, else the reason.

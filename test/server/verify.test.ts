@@ -10,7 +10,7 @@ import { TelnyxWebhook } from 'telnyx/lib/webhooks';
 import { signatureChecker } from '../../server/webhooks/verify.js';
 
 interface Vector { name: string; headers: Record<string, string>; raw_body: string; expect: 'valid' | string }
-const V = JSON.parse(readFileSync('/work/shared/telnyx/fixtures/signing/ed25519_vectors.json', 'utf8')) as { public_key_base64: string; now_for_test: number; vectors: Vector[] };
+const V = JSON.parse(readFileSync(new URL('../telnyx-reference/ed25519_vectors.json', import.meta.url), 'utf8')) as { public_key_base64: string; now_for_test: number; vectors: Vector[] };
 
 async function sdk(key: string, raw: string, headers: Record<string, string>): Promise<string | undefined> {
   try { await new TelnyxWebhook(key).verify(raw, headers); return undefined; } catch (err) { return (err as Error).message; }
