@@ -33,3 +33,23 @@ export function table(header: string[], rows: (string | number)[][]): string {
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(cells[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
 }
+
+/**
+ * Measures several functions in interleaved rounds (a round of each, then the
+ * next round), so a machine that gets busier or quieter during the run
+ * affects every side of a ratio alike. Returns the median rate per second of each.
+ */
+export function interleavedRates(fns: Record<string, () => void>, iterations: number, rounds = 7): Record<string, number> {
+  const names = Object.keys(fns);
+  for (const n of names) for (let i = 0; i < Math.min(iterations, 500); i++) fns[n]!(); // warm-up
+  const rates: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const n of names) {
+      const fn = fns[n]!;
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < iterations; i++) fn();
+      rates[n]!.push(iterations / (Number(process.hrtime.bigint() - t0) / 1e9));
+    }
+  }
+  return Object.fromEntries(names.map((n) => [n, median(rates[n]!)]));
+}

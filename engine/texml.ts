@@ -18,13 +18,14 @@ export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 /** What the caller hears when anything fails and no better text is known. */
 export const DEFAULT_APOLOGY = "We're sorry, something went wrong. Please try again later. Goodbye.";
 
-// preserveOrder keeps sibling order (Say, Gather, Say, Hangup); processEntities escapes & < > " '.
+// preserveOrder keeps sibling order (Say, Gather, Say, Hangup). Text is escaped once, in `el`
+// (a scan that finds nothing to escape copies nothing), rather than again by the builder.
 const builder = new XMLBuilder({
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   suppressEmptyNode: true,
-  processEntities: true,
+  processEntities: false,
 });
 
 /** One element in fast-xml-parser's ordered form. */
@@ -35,17 +36,45 @@ type Attrs = Record<string, string | number | boolean | undefined>;
 // With the `u` flag a lone surrogate is one code point outside every allowed range.
 const FORBIDDEN = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
+/** True when every UTF-16 unit is one XML 1.0 allows (surrogates only in valid pairs): the common case, checked without a regex. */
+function allAllowed(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 && c < 0xd800) continue;
+    if (c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0xe000 && c <= 0xfffd)) continue;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) { i++; continue; }
+    }
+    return false;
+  }
+  return true;
+}
+
 /** Removes the characters XML 1.0 cannot carry, so any user text yields a well-formed document. */
 export function xmlSafe(text: string): string {
-  return text.replace(FORBIDDEN, '');
+  return allAllowed(text) ? text : text.replace(FORBIDDEN, '');
+}
+
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const SPECIAL = /[&<>"']/;
+const SPECIAL_ALL = /[&<>"']/g;
+
+/** XML-safe and entity-escaped: what may stand between tags or inside a double-quoted attribute. */
+export function xmlText(text: string): string {
+  const safe = xmlSafe(text);
+  return SPECIAL.test(safe) ? safe.replace(SPECIAL_ALL, (c) => ENTITY[c]!) : safe;
 }
 
 function el(tag: string, attrs: Attrs = {}, children: El[] | string = []): El {
-  const at: Record<string, string> = {};
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) at[`@_${k}`] = xmlSafe(String(v));
-  const body = typeof children === 'string' ? [{ '#text': xmlSafe(children) }] : children;
+  let at: Record<string, string> | undefined;
+  for (const k in attrs) {
+    const v = attrs[k];
+    if (v !== undefined) (at ??= {})[`@_${k}`] = xmlText(String(v));
+  }
+  const body = typeof children === 'string' ? [{ '#text': xmlText(children) }] : children;
   const node: El = { [tag]: body };
-  if (Object.keys(at).length) node[':@'] = at;
+  if (at) node[':@'] = at;
   return node;
 }
 
