@@ -32,23 +32,28 @@ export async function seedExamples(store: Store, companyId: string, flowsDir: st
   return { flows, numbers };
 }
 
+/** The part of the SDK client this needs. */
+interface NumbersClient {
+  numberOrders: { create(b: { phone_numbers: { phone_number: string }[]; connection_id?: string }): Promise<unknown> };
+  phoneNumbers: { list(q: { filter: { phone_number: string } }): PromiseLike<{ data: { phone_number?: string | null }[] }> };
+}
+
 /**
- * Sandbox only: the offline sandbox forgets its numbers when the process
- * stops, so on every start the demo numbers are bought again from it, each on
- * the connection of its mode (that is how Telnyx knows to send TeXML or Call
- * Control webhooks for it).
+ * Sandbox only: makes sure the sandbox holds the demo numbers, each on the
+ * connection of its mode (that is how Telnyx knows to send TeXML or Call
+ * Control webhooks for it). Numbers it already holds (it keeps them in
+ * data/sandbox-state.json) are left as they are.
  */
-export async function registerDemoNumbers(
-  telnyx: { numberOrders: { create(b: { phone_numbers: { phone_number: string }[]; connection_id?: string }): Promise<unknown> } },
-  store: Store,
-  connections: { texml?: string; callControl?: string },
-): Promise<string[]> {
+export async function registerDemoNumbers(telnyx: NumbersClient, store: Store, connections: { texml?: string; callControl?: string }): Promise<string[]> {
   const done: string[] = [];
   for (const n of DEMO_NUMBERS) {
     const routed = await store.numberByE164(n.e164);
     if (!routed) continue;
-    const connection_id = routed.mode === 'call-control' ? connections.callControl : connections.texml;
-    await telnyx.numberOrders.create({ phone_numbers: [{ phone_number: n.e164 }], ...(connection_id ? { connection_id } : {}) });
+    const held = await telnyx.phoneNumbers.list({ filter: { phone_number: n.e164 } });
+    if (!held.data.some((x) => x.phone_number === n.e164)) {
+      const connection_id = routed.mode === 'call-control' ? connections.callControl : connections.texml;
+      await telnyx.numberOrders.create({ phone_numbers: [{ phone_number: n.e164 }], ...(connection_id ? { connection_id } : {}) });
+    }
     done.push(n.e164);
   }
   return done;
