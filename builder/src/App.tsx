@@ -36,10 +36,10 @@ function KeyGate({ onReady }: { onReady: (company: string) => void }) {
       <form className="card" onSubmit={submit}>
         <h1>Callflow</h1>
         <p>Enter your API key. It is remembered in this browser.</p>
-        <label>API key<input name="apiKey" type="password" autoFocus value={key} onChange={(e) => setKey(e.target.value)} placeholder="cf_live_…" /></label>
+        <label>API key<input name="apiKey" type="password" autoFocus value={key} onChange={(e) => setKey(e.target.value)} placeholder="cf_…" /></label>
         {error && <div className="error" role="alert">{error}</div>}
         <button className="primary" disabled={!key.trim() || busy}>{busy ? 'Checking…' : 'Continue'}</button>
-        <p className="muted">Create a key with <code>npx callflow keys create</code> on the server.</p>
+        <p className="muted">The server prints a key on its first start. Lost it? Run <code>npx callflow admin create-key</code> on the server.</p>
       </form>
     </div>
   );
