@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openSqliteStore } from './store/sqlite.js';
 import type { AppDeps, Ctx } from './deps.js';
-import { AppError, errorHandler } from './errors.js';
+import { AppError, SEND_JSON, errorHandler } from './errors.js';
 import { requireKey, companyOf } from './api/auth.js';
 import { flowsRouter, schemaRouter } from './api/flows.js';
 import { numbersRouter } from './api/numbers.js';
@@ -69,6 +69,12 @@ export function createApp(deps: AppDeps): CallflowApp {
   app.use('/api', express.json({ limit: '256kb' }));
   app.use(schemaRouter());
   app.use('/api', requireKey(ctx));
+  // A body in another type (text/plain, a form) would reach the routes as "no body": say what to send instead.
+  app.use('/api', (req, _res, next) => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (hasBody && !req.is('application/json')) return next(new AppError('bad_request', `${SEND_JSON} (got ${req.headers['content-type'] ? `content-type: ${req.headers['content-type']}` : 'no content-type'})`));
+    next();
+  });
   app.get('/api/me', (_req, res) => {
     const c = companyOf(res);
     res.json({ company: { id: c.id, name: c.name } });

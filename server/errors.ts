@@ -34,18 +34,40 @@ export function sendError(res: Response, err: AppError): void {
   res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.path ? { path: err.path } : {}), ...err.extra } });
 }
 
+/** What a write route of /api expects. */
+export const SEND_JSON = 'Send a JSON object with content-type: application/json';
+
+const isJson = (text: string) => { try { JSON.parse(text); return true; } catch { return false; } };
+
+/** One zod issue as `{path, message}`; an unknown key names the field (a typo would otherwise do nothing). */
+function issueOf(i: ZodError['issues'][number]): { path: (string | number)[]; message: string } {
+  const path = i.path as (string | number)[];
+  if (i.code === 'unrecognized_keys') {
+    const keys = (i as { keys: string[] }).keys;
+    return { path: [...path, keys[0]!], message: `unknown field${keys.length > 1 ? `s ${keys.map((k) => `"${k}"`).join(', ')}` : ''}: check the spelling` };
+  }
+  return { path, message: i.message };
+}
+
 /** Maps anything thrown to an AppError: zod → 400 with the first issue's path, body-parser errors → 400/413. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof ZodError) {
-    const first = err.issues[0];
-    return new AppError('bad_request', first ? `${first.path.join('.') || '(body)'}: ${first.message}` : 'invalid input', first?.path as (string | number)[] | undefined, {
-      issues: err.issues.map((i) => ({ path: i.path, message: i.message })),
-    });
+    const issues = err.issues.map(issueOf);
+    const first = issues[0];
+    // No body, `null`, an array, or a body that was not sent as JSON: say what to send.
+    if (first && !first.path.length && err.issues[0]!.code === 'invalid_type' && (err.issues[0] as { expected?: string }).expected === 'object') {
+      return new AppError('bad_request', SEND_JSON, [], { issues });
+    }
+    return new AppError('bad_request', first ? `${first.path.join('.') || '(body)'}: ${first.message}` : 'invalid input', first?.path, { issues });
   }
-  const e = err as { type?: string; status?: number; message?: string };
+  const e = err as { type?: string; status?: number; message?: string; body?: unknown };
   if (e?.type === 'entity.too.large' || e?.status === 413) return new AppError('too_large', 'Request body is too large (limit 256 kB)');
-  if (e?.type === 'entity.parse.failed') return new AppError('bad_request', `Body is not valid JSON: ${e.message ?? ''}`);
+  if (e?.type === 'entity.parse.failed') {
+    // Valid JSON that is not an object or array (`null`, `"text"`, `3`) is refused by the strict parser.
+    if (typeof e.body === 'string' && isJson(e.body)) return new AppError('bad_request', `${SEND_JSON} (got ${e.body.trim().slice(0, 20)})`);
+    return new AppError('bad_request', `Body is not valid JSON: ${e.message ?? ''}. ${SEND_JSON}`);
+  }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new AppError('bad_request', e.message ?? 'bad request');
   return new AppError('internal', 'Internal error');
 }

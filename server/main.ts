@@ -11,6 +11,7 @@ import { createApp } from './app.js';
 import { openSqliteStore } from './store/sqlite.js';
 import { createTelnyxClient } from './telnyx/client.js';
 import { registerDemoNumbers, seedExamples } from './seed.js';
+import { firstStartBanner, listenFailure, testCallCommand } from './startup.js';
 
 const log = pino({ name: 'callflow' });
 const port = Number(process.env.PORT ?? 3000);
@@ -41,11 +42,13 @@ const telnyx = createTelnyxClient(apiKey
   : { apiKey: 'sandbox', baseURL: `${publicUrl}/sandbox/v2` });
 
 const store = openSqliteStore(dbFile);
+let banner: string | undefined;
 if ((await store.countCompanies()) === 0) {
   const { company, apiKey: key } = await store.createCompany('My company');
   log.info({ company: company.id }, 'created "My company". Open the builder at %s and sign in with this API key: %s', publicUrl, key);
   const seeded = await seedExamples(store, company.id, join(import.meta.dirname, '..', 'flows'));
   log.info('imported the example flows (%s) and routed %s to the main line', seeded.flows.join(', '), seeded.numbers.join(' (TeXML) and ') + ' (Call Control)');
+  banner = firstStartBanner({ publicUrl, port, apiKey: key, company: company.name, testNumber: seeded.numbers[0], sandbox: !!sandbox });
 }
 
 const app = createApp({
@@ -56,11 +59,23 @@ const app = createApp({
   },
   sandbox: sandbox?.router, builderDir: join(import.meta.dirname, '..', 'builder', 'dist'),
 });
-const server = app.listen(port, () => {
+const server = app.listen(port, (err?: Error) => {
+  if (err) {
+    // Express 5 hands the listen error here; nothing else would report it.
+    const line = listenFailure(err as NodeJS.ErrnoException, port);
+    log.fatal({ err }, line);
+    // The new company's key was created already: keep it visible, or it is lost.
+    if (banner) process.stderr.write(banner);
+    process.stderr.write(`callflow: ${line}\n`);
+    sandbox?.close?.();
+    void store.close().finally(() => process.exit(1));
+    return;
+  }
   log.info('callflow listening on port %d (public URL %s, database %s)', port, publicUrl, dbFile);
+  if (banner) process.stderr.write(banner);
   if (sandbox) {
     registerDemoNumbers(telnyx, store, { texml: sandbox.texmlConnectionId, callControl: sandbox.callControlConnectionId })
-      .then((nums) => nums.length && log.info('sandbox: demo numbers %s are live; try `npx callflow call %s --digits 1`', nums.join(', '), nums[0]))
+      .then((nums) => nums.length && log.info('sandbox: demo numbers %s are live; try `%s`', nums.join(', '), testCallCommand(nums[0]!, publicUrl, port)))
       .catch((err: unknown) => log.warn({ err }, 'sandbox: could not register the demo numbers'));
   }
 });

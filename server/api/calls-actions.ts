@@ -14,8 +14,8 @@ const dialBody = z.object({
   from: e164, to: z.string().regex(/^(\+[1-9]\d{6,14}|sips?:\S+)$/, 'E.164 number or sip: URI'),
   answeringMachineDetection: z.enum(['disabled', 'detect', 'detect_beep', 'detect_words', 'greeting_end', 'premium']).default('detect'),
   timeoutSecs: z.number().int().min(5).max(600).default(30),
-});
-const recordBody = z.object({ format: z.enum(['mp3', 'wav']).default('mp3'), channels: z.enum(['single', 'dual']).default('single') });
+}).strict();
+const recordBody = z.object({ format: z.enum(['mp3', 'wav']).default('mp3'), channels: z.enum(['single', 'dual']).default('single') }).strict();
 const listQuery = z.object({
   direction: z.enum(['inbound', 'outbound']).optional(), number: e164.optional(), status: z.enum(['active', 'ended']).optional(),
   since: z.iso.datetime({ offset: true }).optional(), until: z.iso.datetime({ offset: true }).optional(),

@@ -5,7 +5,11 @@ import type { CallLogRow } from '../store/types.js';
 export interface FixtureExport { files: { 'flow.json': unknown; 'events.jsonl': string; 'expected.jsonl': string; 'call.json': FixtureCall } }
 
 /** Context a replay needs beyond the flow: who answered, on which number and mode, and the public URL in action URLs. */
-export interface FixtureCall { company: string; number: string | null; mode: string | null; publicUrl: string }
+export interface FixtureCall {
+  company: string; number: string | null; mode: string | null; publicUrl: string;
+  /** The round-robin cursor each node had when this call first read it; the replay seeds them. */
+  cursors: Record<string, number>;
+}
 
 /** Our stored answer in the fixture's `expected.jsonl` shape: `{texml}` or `{commands}`. */
 function expectedLine(kind: string, answer: string | null): unknown {
@@ -21,7 +25,7 @@ function expectedLine(kind: string, answer: string | null): unknown {
 /**
  * Exports a call as `fixtures/NAME/`: the flow version it ran on, every
  * accepted webhook as received (headers, raw body, path, method, `at`) and what
- * we answered, plus `call.json` (company name, number, mode, public URL), so `callflow simulate --fixture` can replay it.
+ * we answered, plus `call.json` (company name, number, mode, public URL, round-robin cursors), so `callflow simulate --fixture` can replay it.
  */
 export async function fixtureFor(ctx: Ctx, call: CallLogRow): Promise<FixtureExport> {
   const session = await ctx.store.getSession(call.callId);
@@ -32,7 +36,7 @@ export async function fixtureFor(ctx: Ctx, call: CallLogRow): Promise<FixtureExp
   const company = await ctx.store.company(call.companyId);
   return {
     files: {
-      'call.json': { company: company?.name ?? '', number: call.to, mode: call.mode, publicUrl: ctx.publicUrl() },
+      'call.json': { company: company?.name ?? '', number: call.to, mode: call.mode, publicUrl: ctx.publicUrl(), cursors: session?.cursors ?? {} },
       'flow.json': version?.doc ?? null,
       'events.jsonl': events.length ? `${events.join('\n')}\n` : '',
       'expected.jsonl': expected.length ? `${expected.join('\n')}\n` : '',

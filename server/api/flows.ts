@@ -7,8 +7,8 @@ import type { Ctx } from '../deps.js';
 import { companyOf } from './auth.js';
 import { simulateRoute } from './simulate.js';
 
-const updateBody = z.object({ revision: z.number().int().min(1), flow: z.unknown() });
-const rollbackBody = z.object({ version: z.number().int().min(1) });
+const updateBody = z.object({ revision: z.number().int().min(1), flow: z.unknown() }).strict();
+const rollbackBody = z.object({ version: z.number().int().min(1) }).strict();
 
 /** Parses a flow; zod problems become a 400 whose path starts with `prefix` (e.g. `['flow']` in PUT bodies). */
 function parseAt(input: unknown, prefix: (string | number)[] = []) {
@@ -36,7 +36,7 @@ export function schemaRouter(): Router {
   return r;
 }
 
-/** `/api/flows…`: CRUD with a revision check, versions, publish, rollback, lint, simulate. */
+/** `/api/flows…`: CRUD with a revision check (DELETE refuses while numbers route to the flow, unless `?force=true`), versions, publish, rollback, lint, simulate. */
 export function flowsRouter(ctx: Ctx): Router {
   const r = Router();
   r.get('/api/flows', async (_req, res) => {
@@ -66,7 +66,18 @@ export function flowsRouter(ctx: Ctx): Router {
     res.json({ flow: row.doc, revision: row.revision });
   });
   r.delete('/api/flows/:id', async (req, res) => {
-    if (!(await ctx.store.deleteFlow(companyOf(res).id, req.params.id))) throw notFound(`Flow ${req.params.id}`);
+    const company = companyOf(res).id;
+    const f = await mustFlow(ctx, company, req.params.id);
+    const force = req.query.force === 'true' || req.query.force === '1';
+    if (!force) {
+      // Deleting would silently take these numbers offline ("not in service"): refuse unless forced.
+      const routed = (await ctx.store.listBizNumbers(company)).filter((n) => n.flowId === f.id && n.status !== 'released').map((n) => n.e164);
+      if (routed.length) {
+        const list = routed.length === 1 ? routed[0]! : `${routed.slice(0, -1).join(', ')} and ${routed.at(-1)!}`;
+        throw new AppError('conflict', `"${f.name}" answers ${list}: point ${routed.length === 1 ? 'that number' : 'those numbers'} at another flow first (or delete with ?force=true)`, undefined, { numbers: routed });
+      }
+    }
+    if (!(await ctx.store.deleteFlow(company, f.id))) throw notFound(`Flow ${f.id}`);
     res.status(204).end();
   });
   r.get('/api/flows/:id/versions', async (req, res) => {

@@ -14,7 +14,7 @@ const sendBody = z.object({
   to: e164,
   text: z.string().min(1).max(1600).optional(),
   mediaUrls: z.array(z.url({ protocol: /^https?$/ })).max(10).optional(),
-}).refine((b) => b.text || b.mediaUrls?.length, { message: 'Send text, mediaUrls or both', path: ['text'] });
+}).strict().refine((b) => b.text || b.mediaUrls?.length, { message: 'Send text, mediaUrls or both', path: ['text'] });
 
 const listQuery = z.object({ customer: e164.optional(), number: e164.optional(), limit: z.coerce.number().int().min(1).max(1000).optional() });
 

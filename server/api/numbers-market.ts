@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { APIError } from 'telnyx';
 import { z } from 'zod';
 import { AppError, notFound } from '../errors.js';
 import type { Ctx } from '../deps.js';
@@ -19,9 +20,9 @@ const searchQuery = z.object({
   features: z.string().optional().transform((s) => (s ? s.split(',').map((f) => f.trim()).filter(Boolean) : [])).pipe(z.array(z.enum(FEATURES))),
   limit: z.coerce.number().int().min(1).max(100).default(10),
 });
-const purchaseBody = z.object({ phoneNumber: e164, flowId: z.string().min(1).optional(), mode: z.enum(['texml', 'call-control']).default('texml') });
-const configureBody = z.object({ flowId: z.string().min(1).nullable().optional(), mode: z.enum(['texml', 'call-control']).optional(), voicemail: z.boolean().optional() });
-const connectionsBody = z.object({ texmlConnectionId: z.string().min(1).optional(), callControlConnectionId: z.string().min(1).optional(), messagingProfileId: z.string().min(1).optional() });
+const purchaseBody = z.object({ phoneNumber: e164, flowId: z.string().min(1).optional(), mode: z.enum(['texml', 'call-control']).default('texml') }).strict();
+const configureBody = z.object({ flowId: z.string().min(1).nullable().optional(), mode: z.enum(['texml', 'call-control']).optional(), voicemail: z.boolean().optional() }).strict();
+const connectionsBody = z.object({ texmlConnectionId: z.string().min(1).optional(), callControlConnectionId: z.string().min(1).optional(), messagingProfileId: z.string().min(1).optional() }).strict();
 
 const micros = (usd: string | undefined) => (usd ? Math.round(Number(usd) * 1_000_000) : null);
 
@@ -36,9 +37,17 @@ async function telnyxIdOf(ctx: Ctx, n: BizNumber): Promise<string> {
   if (n.telnyxId) return n.telnyxId;
   const page = await ctx.telnyx.phoneNumbers.list({ filter: { phone_number: n.e164 } } as never);
   const hit = page.data.find((x) => x.phone_number === n.e164);
-  if (!hit?.id) throw new AppError('telnyx', `Telnyx does not list ${n.e164}`);
+  if (!hit?.id) throw new NotListed('telnyx', `Telnyx does not list ${n.e164}`);
   return hit.id;
 }
+
+/** Telnyx does not hold the number: not in its list, or a 404 for its id. */
+function notHeld(err: unknown): boolean {
+  if (err instanceof NotListed) return true;
+  return err instanceof APIError && err.status === 404;
+}
+
+class NotListed extends AppError {}
 
 async function mine(ctx: Ctx, companyId: string, raw: string): Promise<BizNumber> {
   const parsed = e164.safeParse(raw);
@@ -91,6 +100,12 @@ export function numbersMarketRouter(ctx: Ctx): Router {
   r.get('/api/numbers', async (_req, res) => {
     res.json({ numbers: await ctx.store.listBizNumbers(companyOf(res).id) });
   });
+  r.get('/api/numbers/:e164', async (req, res) => {
+    const company = companyOf(res).id;
+    const n = await mine(ctx, company, req.params.e164);
+    const counters = (await ctx.store.listBizNumbers(company)).find((x) => x.e164 === n.e164)?.counters;
+    res.json({ number: { ...n, ...(counters ? { counters } : {}) } });
+  });
   r.put('/api/numbers/connections', async (req, res) => {
     const company = companyOf(res).id;
     const b = connectionsBody.parse(req.body);
@@ -118,10 +133,20 @@ export function numbersMarketRouter(ctx: Ctx): Router {
     const company = companyOf(res).id;
     const n = await mine(ctx, company, req.params.e164);
     if (n.status === 'released') return void res.json({ number: n });
+    let telnyx: 'released' | 'not held' | undefined;
     if (n.status === 'active') {
-      try { await ctx.telnyx.phoneNumbers.delete(await telnyxIdOf(ctx, n)); } catch (err) { throw telnyxError(err, `Releasing ${n.e164}`); }
+      try {
+        const id = await telnyxIdOf(ctx, n);
+        await ctx.telnyx.phoneNumbers.delete(id);
+        telnyx = 'released';
+      } catch (err) {
+        // Routed with PUT /api/numbers/:e164 but never bought through us (or already gone at Telnyx): release it here anyway.
+        if (!notHeld(err)) throw telnyxError(err, `Releasing ${n.e164}`);
+        ctx.log.warn({ company, number: n.e164, err: err instanceof Error ? err.message : String(err) }, 'releasing a number Telnyx does not hold: released here only');
+        telnyx = 'not held';
+      }
     }
-    res.json({ number: await ctx.store.releaseNumber(company, n.e164) });
+    res.json({ number: await ctx.store.releaseNumber(company, n.e164), ...(telnyx ? { telnyx } : {}) });
   });
   return r;
 }

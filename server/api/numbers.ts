@@ -5,7 +5,7 @@ import type { Ctx } from '../deps.js';
 import { companyOf } from './auth.js';
 
 const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, 'Use E.164, e.g. +13125550100');
-const putBody = z.object({ flowId: z.string().min(1), mode: z.enum(['texml', 'call-control']) });
+const putBody = z.object({ flowId: z.string().min(1), mode: z.enum(['texml', 'call-control']) }).strict();
 
 /** `/api/numbers`: list and point a number at a flow (local routing; Telnyx-side setup is the numbers work). */
 export function numbersRouter(ctx: Ctx): Router {

@@ -15,7 +15,7 @@ const body = z.object({
   at: z.iso.datetime({ offset: true }).optional(),
   from: z.string().regex(/^\+[1-9]\d{1,14}$/, 'Use E.164, e.g. +13125550100').optional(),
   mode: z.enum(['texml', 'call-control']).default('texml'),
-});
+}).strict();
 
 /** `POST /api/flows/simulate`: drives the engine's scripted simulation and renders each step as Telnyx would get it. */
 export function simulateRoute(ctx: Ctx): RequestHandler {

@@ -17,8 +17,8 @@ const memberBody = z.object({
   to: z.string().regex(/^(\+[1-9]\d{6,14}|sips?:\S+)$/, 'E.164 number or sip: URI'),
   status: z.enum(['available', 'busy', 'offline']).default('available'),
   workingHours: workingHours.nullable().optional(),
-});
-const statusBody = z.object({ status: z.enum(['available', 'busy', 'offline']) });
+}).strict();
+const statusBody = z.object({ status: z.enum(['available', 'busy', 'offline']) }).strict();
 const memberId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, - and _');
 
 /**

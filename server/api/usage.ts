@@ -14,8 +14,8 @@ const monthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/,
 const budgetBody = z.object({
   budgetMicros: z.number().int().min(0).nullable().optional(),
   billingIncrementSeconds: z.number().int().min(1).max(60).optional(),
-});
-const ratesBody = z.object({ rates: z.partialRecord(z.enum(RATE_KINDS as [string, ...string[]]), z.number().int().min(0).nullable()) });
+}).strict();
+const ratesBody = z.object({ rates: z.partialRecord(z.enum(RATE_KINDS as [string, ...string[]]), z.number().int().min(0).nullable()) }).strict();
 
 /** `/api/usage`: the ledger, budget, rate table, monthly statement (JSON or CSV) and per-path cost estimates. */
 export function usageRouter(ctx: Ctx): Router {

@@ -12,12 +12,12 @@ const listQuery = z.object({
   number: e164.optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
-const patchBody = z.object({ read: z.boolean() });
+const patchBody = z.object({ read: z.boolean() }).strict();
 const mailboxBody = z.object({
   name: z.string().min(1).max(100).optional(),
   notifySms: e164.nullable().optional(),
   webhookUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
-});
+}).strict();
 const mailboxId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, 'letters, digits, - and _');
 
 /** `/api/voicemails`: the inbox (filters), mark read, soft delete, the audio, mailboxes and the notification key. */

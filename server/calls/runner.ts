@@ -1,6 +1,6 @@
 import { parseFlow, type Flow } from '../../engine/schema.js';
 import { step } from '../../engine/step.js';
-import type { EngineEvent, Instruction, StepResult } from '../../engine/types.js';
+import type { Cursors, EngineEvent, Instruction, StepResult, TraceEntry } from '../../engine/types.js';
 import type { Ctx } from '../deps.js';
 import type { SessionRow } from '../store/types.js';
 import { afterStep } from './lifecycle.js';
@@ -46,6 +46,8 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent)
   const untouched = session.snapshot && !result.trace.length && !result.instructions.length && result.snapshot.value === session.snapshot.value;
   if (untouched) return { kind: 'ignored' };
   if (!(await ctx.store.saveSnapshot(session.callId, session.seq, result.snapshot))) return { kind: 'stale' };
+  const read = cursorsRead(flow, result.trace, cursors);
+  if (Object.keys(read).length) await ctx.store.recordSessionCursors(session.callId, read);
   const changed = Object.fromEntries(Object.entries(result.cursors).filter(([k, v]) => cursors[k] !== v));
   if (Object.keys(changed).length) await ctx.store.saveCursors(session.companyId, session.flowId, changed, cursors);
   if (event.type === 'call.ended' || result.snapshot.status === 'done') {
@@ -54,6 +56,18 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent)
   await sendSms(ctx, session, result.instructions);
   await afterStep(ctx, session, flow, event, result.snapshot).catch((err) => ctx.log.error({ err, callId: session.callId }, 'voicemail hook failed'));
   return { kind: 'stepped', result, flow };
+}
+
+/** The cursor each round-robin node entered in this step read (0 when it had none yet), so a fixture can seed it. */
+export function cursorsRead(flow: Flow, trace: TraceEntry[], cursors: Cursors): Cursors {
+  const read: Cursors = {};
+  for (const t of trace) {
+    if (t.kind !== 'enter' || t.type !== 'roundRobin' || t.node in read) continue;
+    const node = flow.nodes.find((n) => n.id === t.node);
+    if ((node?.data as { strategy?: string } | undefined)?.strategy !== 'round_robin') continue;
+    read[t.node] = cursors[t.node] ?? 0;
+  }
+  return read;
 }
 
 /** TeXML has no SMS verb and Call Control has no SMS command: `sms` goes through the messaging API in both modes. */

@@ -3,14 +3,14 @@ import type { CallLogRow, SessionRow, Store, WebhookRow } from './types.js';
 import type { Mode } from '../../engine/types.js';
 
 type Row = Record<string, any>;
-type CallRepo = Pick<Store, 'createSession' | 'getSession' | 'sessionByCallSessionId' | 'saveSnapshot' | 'cursors' | 'saveCursors'
+type CallRepo = Pick<Store, 'createSession' | 'getSession' | 'sessionByCallSessionId' | 'saveSnapshot' | 'recordSessionCursors' | 'cursors' | 'saveCursors'
   | 'startCallLog' | 'patchCallLog' | 'listCalls' | 'getCall' | 'recordWebhook' | 'finishWebhook' | 'webhooksForCall'
   | 'claimEvent' | 'setEventAnswer' | 'eventAnswer'>;
 
 const sessionRow = (r: Row): SessionRow => ({
   callId: r.call_id, companyId: r.company_id, flowId: r.flow_id, version: r.version, mode: r.mode as Mode,
   callSessionId: r.call_session_id, snapshot: r.snapshot ? JSON.parse(r.snapshot) : null, seq: r.seq,
-  status: r.status, createdAt: r.created_at, updatedAt: r.updated_at,
+  status: r.status, createdAt: r.created_at, updatedAt: r.updated_at, cursors: r.cursors ? JSON.parse(r.cursors) : {},
 });
 
 const callRow = (r: Row): CallLogRow => ({
@@ -54,6 +54,11 @@ export function callRepo(db: Database.Database, iso: () => string): CallRepo {
       const info = db.prepare('UPDATE call_sessions SET snapshot = ?, seq = ?, status = ?, updated_at = ? WHERE call_id = ? AND seq = ?')
         .run(JSON.stringify(snapshot), snapshot.context.seq, snapshot.status === 'done' ? 'done' : 'active', iso(), callId, expectedSeq);
       return info.changes > 0;
+    },
+    async recordSessionCursors(callId, read) {
+      if (!Object.keys(read).length) return;
+      // json_patch(new, old): the old values win, so each node keeps the value this call read first.
+      db.prepare("UPDATE call_sessions SET cursors = json_patch(?, COALESCE(cursors, '{}')) WHERE call_id = ?").run(JSON.stringify(read), callId);
     },
     async cursors(companyId, flowId) {
       const rows = db.prepare('SELECT node, value FROM cursors WHERE company_id = ? AND flow_id = ?').all(companyId, flowId) as Row[];

@@ -62,6 +62,14 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
       })();
       return { company, apiKey };
     },
+    async listCompanies() {
+      return (db.prepare('SELECT * FROM companies ORDER BY created_at, id').all() as Row[]).map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }));
+    },
+    async createApiKey(companyId) {
+      const apiKey = newApiKey();
+      const info = db.prepare('INSERT INTO api_keys (hash, company_id, created_at) SELECT ?, id, ? FROM companies WHERE id = ?').run(hashKey(apiKey), iso(), companyId);
+      return info.changes ? apiKey : undefined;
+    },
     async countCompanies() { return (db.prepare('SELECT COUNT(*) AS n FROM companies').get() as { n: number }).n; },
     async companyByKey(apiKey) {
       const r = db.prepare('SELECT c.* FROM api_keys k JOIN companies c ON c.id = k.company_id WHERE k.hash = ?').get(hashKey(apiKey)) as Row | undefined;

@@ -16,6 +16,8 @@ export interface SessionRow {
   callId: string; companyId: string; flowId: string; version: number; mode: Mode;
   callSessionId: string | null; snapshot: Snapshot | null; seq: number;
   status: 'created' | 'active' | 'done'; createdAt: string; updatedAt: string;
+  /** The round-robin cursors this call read, each as it was the first time (for fixtures). */
+  cursors?: Cursors;
 }
 
 export interface CallLogRow {
@@ -44,6 +46,10 @@ export interface Store extends BusinessStore {
   // companies and keys
   createCompany(name: string): Promise<{ company: Company; apiKey: string }>;
   countCompanies(): Promise<number>;
+  /** Every company, oldest first. */
+  listCompanies(): Promise<Company[]>;
+  /** A new API key for an existing company (only its hash is stored); undefined when there is no such company. */
+  createApiKey(companyId: string): Promise<string | undefined>;
   companyByKey(apiKey: string): Promise<Company | undefined>;
   company(id: string): Promise<Company | undefined>;
   // flows
@@ -69,6 +75,8 @@ export interface Store extends BusinessStore {
   sessionByCallSessionId(callSessionId: string): Promise<SessionRow | undefined>;
   /** Writes the snapshot only if the stored seq is still `expectedSeq` (one conditional write). */
   saveSnapshot(callId: string, expectedSeq: number, snapshot: Snapshot): Promise<boolean>;
+  /** Records the cursors a call read, merged in one write: a node already recorded keeps its first value. */
+  recordSessionCursors(callId: string, read: Cursors): Promise<void>;
   // round-robin cursors
   cursors(companyId: string, flowId: string): Promise<Cursors>;
   /**
