@@ -41,9 +41,16 @@ export function FlowsList({ company, onSignOut }: { company: string; onSignOut: 
   }
 
   async function remove(f: FlowSummary) {
-    if (!(await ask(`Delete “${f.name}” and all its versions? Numbers routed to it stop answering with it. This cannot be undone.`, 'Delete flow'))) return;
+    if (!(await ask(`Delete “${f.name}” and all its versions? This cannot be undone.`, 'Delete flow'))) return;
     try { await api('DELETE', `/api/flows/${f.id}`); toast('ok', `Deleted “${f.name}”`); await load(); }
-    catch (err) { toast('error', `Could not delete: ${(err as Error).message}`); }
+    catch (err) {
+      // Numbers still answer with this flow: say which, and delete only if the admin takes them offline knowingly.
+      const numbers = err instanceof ApiError && err.status === 409 ? (err.body?.error?.numbers as string[] | undefined) : undefined;
+      if (!numbers?.length) { toast('error', `Could not delete: ${(err as Error).message}`); return; }
+      if (!(await ask(`${numbers.join(', ')} still answer${numbers.length === 1 ? 's' : ''} with “${f.name}”. Deleting it leaves ${numbers.length === 1 ? 'that number' : 'those numbers'} without a flow: callers hear “not in service”. Delete anyway?`, 'Delete and disconnect'))) return;
+      try { await api('DELETE', `/api/flows/${f.id}?force=true`); toast('ok', `Deleted “${f.name}”; ${numbers.join(', ')} no longer routed`); await load(); }
+      catch (e2) { toast('error', `Could not delete: ${(e2 as Error).message}`); }
+    }
   }
 
   async function exportFlow(f: FlowSummary) {
