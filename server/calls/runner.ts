@@ -28,16 +28,22 @@ export async function flowFor(ctx: Ctx, s: Pick<SessionRow, 'companyId' | 'flowI
 
 /** What advancing a session did. `stale`: someone else stepped it first (a raced retry); `ignored`: the engine did nothing. */
 export type Advance =
-  | { kind: 'stepped'; result: StepResult; flow: Flow }
+  | { kind: 'stepped'; result: StepResult; flow: Flow; answer?: string }
   | { kind: 'ignored' | 'stale' };
+
+/** The webhook answer a step stores with its snapshot: the dedupe key and how to render it from the step. */
+export interface AnswerWith { key: string; render: (result: StepResult) => string }
 
 /**
  * Runs one engine step for a stored session and persists it with a single
- * conditional write on the session's seq. Events the engine ignores (no
+ * conditional write on the session's seq — in the same transaction, the
+ * webhook's answer (`answer`), the round-robin cursors and the call log's end,
+ * so a crash leaves all of them or none. Events the engine ignores (no
  * trace, no instructions, same node) are not persisted, so a harmless stray
- * event does not make the next real one look stale.
+ * event does not make the next real one look stale. Side effects outside the
+ * database (SMS, voicemail hooks) run only in the attempt that won the write.
  */
-export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent): Promise<Advance> {
+export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent, answer?: AnswerWith): Promise<Advance> {
   const flow = await flowFor(ctx, session);
   const company = await ctx.store.company(session.companyId);
   const cursors = await ctx.store.cursors(session.companyId, session.flowId);
@@ -45,17 +51,20 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent)
   const result = step(flow, session.snapshot, event, env, { version: versionKey(session.companyId, session.flowId, session.version) });
   const untouched = session.snapshot && !result.trace.length && !result.instructions.length && result.snapshot.value === session.snapshot.value;
   if (untouched) return { kind: 'ignored' };
-  if (!(await ctx.store.saveSnapshot(session.callId, session.seq, result.snapshot))) return { kind: 'stale' };
   const read = cursorsRead(flow, result.trace, cursors);
-  if (Object.keys(read).length) await ctx.store.recordSessionCursors(session.callId, read);
   const changed = Object.fromEntries(Object.entries(result.cursors).filter(([k, v]) => cursors[k] !== v));
-  if (Object.keys(changed).length) await ctx.store.saveCursors(session.companyId, session.flowId, changed, cursors);
-  if (event.type === 'call.ended' || result.snapshot.status === 'done') {
-    await ctx.store.patchCallLog(session.callId, { endedAt: ctx.now().toISOString(), ...(event.type === 'call.ended' ? { hangupCause: event.cause } : {}) });
-  }
+  const ended = event.type === 'call.ended' || result.snapshot.status === 'done';
+  const body = answer?.render(result);
+  const saved = await ctx.store.saveSnapshot(session.callId, session.seq, result.snapshot, {
+    ...(answer ? { answer: { eventId: answer.key, body: body! } } : {}),
+    ...(Object.keys(read).length ? { sessionCursors: read } : {}),
+    ...(Object.keys(changed).length ? { cursors: { companyId: session.companyId, flowId: session.flowId, next: changed, previous: cursors } } : {}),
+    ...(ended ? { callLog: { endedAt: ctx.now().toISOString(), ...(event.type === 'call.ended' ? { hangupCause: event.cause } : {}) } } : {}),
+  });
+  if (!saved) return { kind: 'stale' };
   await sendSms(ctx, session, result.instructions);
   await afterStep(ctx, session, flow, event, result.snapshot).catch((err) => ctx.log.error({ err, callId: session.callId }, 'voicemail hook failed'));
-  return { kind: 'stepped', result, flow };
+  return { kind: 'stepped', result, flow, answer: body };
 }
 
 /** The cursor each round-robin node entered in this step read (0 when it had none yet), so a fixture can seed it. */

@@ -1,11 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { CallLogRow, SessionRow, Store, WebhookRow } from './types.js';
-import type { Mode } from '../../engine/types.js';
+import type { CallLogPatch, CallLogRow, SessionRow, Store, WebhookRow } from './types.js';
+import type { Cursors, Mode } from '../../engine/types.js';
 
 type Row = Record<string, any>;
 type CallRepo = Pick<Store, 'createSession' | 'getSession' | 'sessionByCallSessionId' | 'saveSnapshot' | 'recordSessionCursors' | 'cursors' | 'saveCursors'
   | 'startCallLog' | 'patchCallLog' | 'listCalls' | 'getCall' | 'recordWebhook' | 'finishWebhook' | 'webhooksForCall'
-  | 'claimEvent' | 'setEventAnswer' | 'eventAnswer'>;
+  | 'claimEvent' | 'setEventAnswer' | 'eventAnswer' | 'eventState' | 'storeEventAnswer' | 'finishEvent' | 'startCall'>;
 
 const sessionRow = (r: Row): SessionRow => ({
   callId: r.call_id, companyId: r.company_id, flowId: r.flow_id, version: r.version, mode: r.mode as Mode,
@@ -32,16 +32,70 @@ const LOG_COLUMNS: Record<string, string> = {
 // First value wins for times (a late duplicate must not move them); later facts overwrite the rest.
 const KEEP_FIRST = new Set(['answered_at', 'ended_at', 'hangup_cause', 'hangup_source']);
 
-/** Sessions, cursors, the call log, webhooks and processed event ids on SQLite. */
+/**
+ * Sessions, cursors, the call log, webhooks and processed event ids on SQLite.
+ * The writes are plain functions first so that several can share one
+ * transaction (a call's start; a step's snapshot with its answer, cursors and log).
+ */
 export function callRepo(db: Database.Database, iso: () => string): CallRepo {
+  const createSession = (s: Parameters<Store['createSession']>[0]) => {
+    const t = iso();
+    return db.prepare(`INSERT INTO call_sessions (call_id, company_id, flow_id, version, mode, call_session_id, status, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?) ON CONFLICT DO NOTHING`)
+      .run(s.callId, s.companyId, s.flowId, s.version, s.mode, s.callSessionId, t, t).changes > 0;
+  };
+  const startCallLog = (c: Parameters<Store['startCallLog']>[0]) => {
+    db.prepare(`INSERT INTO call_log (call_id, company_id, flow_id, version, mode, direction, from_number, to_number, started_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+      .run(c.callId, c.companyId, c.flowId, c.version, c.mode, c.direction, c.from, c.to, c.startedAt);
+  };
+  const patchCallLog = (callId: string, patch: CallLogPatch) => {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const [k, v] of Object.entries(patch)) {
+      const col = LOG_COLUMNS[k];
+      if (!col || v === undefined) continue;
+      sets.push(KEEP_FIRST.has(col) ? `${col} = COALESCE(${col}, ?)` : `${col} = ?`);
+      values.push(v);
+    }
+    if (sets.length) db.prepare(`UPDATE call_log SET ${sets.join(', ')} WHERE call_id = ?`).run(...values, callId);
+  };
+  const recordSessionCursors = (callId: string, read: Cursors) => {
+    if (!Object.keys(read).length) return;
+    // json_patch(new, old): the old values win, so each node keeps the value this call read first.
+    db.prepare("UPDATE call_sessions SET cursors = json_patch(?, COALESCE(cursors, '{}')) WHERE call_id = ?").run(JSON.stringify(read), callId);
+  };
+  const saveCursors = (companyId: string, flowId: string, next: Cursors, previous: Cursors) => {
+    const insert = db.prepare('INSERT INTO cursors (company_id, flow_id, node, value) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    const move = db.prepare('UPDATE cursors SET value = ? WHERE company_id = ? AND flow_id = ? AND node = ? AND value = ?');
+    for (const [node, value] of Object.entries(next)) {
+      const before = previous[node];
+      if (before === undefined) insert.run(companyId, flowId, node, value);
+      else move.run(value, companyId, flowId, node, before);
+    }
+  };
+  const startCall = db.transaction((s: Parameters<Store['startCall']>[0], log: Parameters<Store['startCall']>[1], patch?: CallLogPatch) => {
+    createSession(s);
+    startCallLog(log);
+    if (patch) patchCallLog(log.callId, patch);
+  });
+  const saveSnapshot = db.transaction((...[callId, expectedSeq, snapshot, also]: Parameters<Store['saveSnapshot']>) => {
+    const info = db.prepare('UPDATE call_sessions SET snapshot = ?, seq = ?, status = ?, updated_at = ? WHERE call_id = ? AND seq = ?')
+      .run(JSON.stringify(snapshot), snapshot.context.seq, snapshot.status === 'done' ? 'done' : 'active', iso(), callId, expectedSeq);
+    if (!info.changes) return false;
+    if (also?.answer) {
+      db.prepare(`INSERT INTO processed_events (event_id, answer, created_at, done, answered_ms) VALUES (?, ?, ?, 0, ?)
+        ON CONFLICT (event_id) DO UPDATE SET answer = excluded.answer, done = 0, answered_ms = excluded.answered_ms`)
+        .run(also.answer.eventId, also.answer.body, iso(), Date.now());
+    }
+    if (also?.sessionCursors) recordSessionCursors(callId, also.sessionCursors);
+    if (also?.cursors) saveCursors(also.cursors.companyId, also.cursors.flowId, also.cursors.next, also.cursors.previous);
+    if (also?.callLog) patchCallLog(callId, also.callLog);
+    return true;
+  });
   return {
-    async createSession(s) {
-      const t = iso();
-      const info = db.prepare(`INSERT INTO call_sessions (call_id, company_id, flow_id, version, mode, call_session_id, status, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?) ON CONFLICT DO NOTHING`)
-        .run(s.callId, s.companyId, s.flowId, s.version, s.mode, s.callSessionId, t, t);
-      return info.changes > 0;
-    },
+    async createSession(s) { return createSession(s); },
+    async startCall(s, log, patch) { startCall(s, log, patch); },
     async getSession(callId) {
       const r = db.prepare('SELECT * FROM call_sessions WHERE call_id = ?').get(callId) as Row | undefined;
       return r && sessionRow(r);
@@ -50,45 +104,15 @@ export function callRepo(db: Database.Database, iso: () => string): CallRepo {
       const r = db.prepare('SELECT * FROM call_sessions WHERE call_session_id = ? ORDER BY created_at LIMIT 1').get(id) as Row | undefined;
       return r && sessionRow(r);
     },
-    async saveSnapshot(callId, expectedSeq, snapshot) {
-      const info = db.prepare('UPDATE call_sessions SET snapshot = ?, seq = ?, status = ?, updated_at = ? WHERE call_id = ? AND seq = ?')
-        .run(JSON.stringify(snapshot), snapshot.context.seq, snapshot.status === 'done' ? 'done' : 'active', iso(), callId, expectedSeq);
-      return info.changes > 0;
-    },
-    async recordSessionCursors(callId, read) {
-      if (!Object.keys(read).length) return;
-      // json_patch(new, old): the old values win, so each node keeps the value this call read first.
-      db.prepare("UPDATE call_sessions SET cursors = json_patch(?, COALESCE(cursors, '{}')) WHERE call_id = ?").run(JSON.stringify(read), callId);
-    },
+    async saveSnapshot(callId, expectedSeq, snapshot, also) { return saveSnapshot(callId, expectedSeq, snapshot, also); },
+    async recordSessionCursors(callId, read) { recordSessionCursors(callId, read); },
     async cursors(companyId, flowId) {
       const rows = db.prepare('SELECT node, value FROM cursors WHERE company_id = ? AND flow_id = ?').all(companyId, flowId) as Row[];
       return Object.fromEntries(rows.map((r) => [r.node, r.value]));
     },
-    async saveCursors(companyId, flowId, next, previous) {
-      const insert = db.prepare('INSERT INTO cursors (company_id, flow_id, node, value) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
-      const move = db.prepare('UPDATE cursors SET value = ? WHERE company_id = ? AND flow_id = ? AND node = ? AND value = ?');
-      for (const [node, value] of Object.entries(next)) {
-        const before = previous[node];
-        if (before === undefined) insert.run(companyId, flowId, node, value);
-        else move.run(value, companyId, flowId, node, before);
-      }
-    },
-    async startCallLog(c) {
-      db.prepare(`INSERT INTO call_log (call_id, company_id, flow_id, version, mode, direction, from_number, to_number, started_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
-        .run(c.callId, c.companyId, c.flowId, c.version, c.mode, c.direction, c.from, c.to, c.startedAt);
-    },
-    async patchCallLog(callId, patch) {
-      const sets: string[] = [];
-      const values: unknown[] = [];
-      for (const [k, v] of Object.entries(patch)) {
-        const col = LOG_COLUMNS[k];
-        if (!col || v === undefined) continue;
-        sets.push(KEEP_FIRST.has(col) ? `${col} = COALESCE(${col}, ?)` : `${col} = ?`);
-        values.push(v);
-      }
-      if (sets.length) db.prepare(`UPDATE call_log SET ${sets.join(', ')} WHERE call_id = ?`).run(...values, callId);
-    },
+    async saveCursors(companyId, flowId, next, previous) { saveCursors(companyId, flowId, next, previous); },
+    async startCallLog(c) { startCallLog(c); },
+    async patchCallLog(callId, patch) { patchCallLog(callId, patch); },
     async listCalls(companyId, limit = 100) {
       return (db.prepare('SELECT * FROM call_log WHERE company_id = ? ORDER BY started_at DESC LIMIT ?').all(companyId, limit) as Row[]).map(callRow);
     },
@@ -113,11 +137,23 @@ export function callRepo(db: Database.Database, iso: () => string): CallRepo {
       return db.prepare('INSERT INTO processed_events (event_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(eventId, iso()).changes > 0;
     },
     async setEventAnswer(eventId, answer) {
-      db.prepare('UPDATE processed_events SET answer = ? WHERE event_id = ?').run(answer, eventId);
+      db.prepare('UPDATE processed_events SET answer = ?, done = 1 WHERE event_id = ?').run(answer, eventId);
     },
     async eventAnswer(eventId) {
       const r = db.prepare('SELECT answer FROM processed_events WHERE event_id = ?').get(eventId) as Row | undefined;
       return r ? (r.answer as string | null) : undefined;
+    },
+    async eventState(eventId) {
+      const r = db.prepare('SELECT answer, done, answered_ms FROM processed_events WHERE event_id = ?').get(eventId) as Row | undefined;
+      return r && { answer: r.answer as string | null, done: !!r.done, answeredMs: r.answered_ms as number | null };
+    },
+    async storeEventAnswer(eventId, answer, done) {
+      return db.prepare(`INSERT INTO processed_events (event_id, answer, created_at, done, answered_ms) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (event_id) DO UPDATE SET answer = excluded.answer, done = excluded.done, answered_ms = excluded.answered_ms WHERE answer IS NULL`)
+        .run(eventId, answer, iso(), done ? 1 : 0, Date.now()).changes > 0;
+    },
+    async finishEvent(eventId, answer) {
+      db.prepare('UPDATE processed_events SET done = 1, answer = COALESCE(?, answer) WHERE event_id = ?').run(answer ?? null, eventId);
     },
   };
 }

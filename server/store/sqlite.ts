@@ -24,12 +24,28 @@ const flowRow = (r: Row): FlowRow => ({
 const numberRow = (r: Row): NumberRow => ({ e164: r.e164, companyId: r.company_id, flowId: r.flow_id, mode: r.mode as Mode, updatedAt: r.updated_at });
 
 /**
+ * Makes `db.prepare(sql)` return one prepared statement per SQL text for the
+ * life of this connection (preparing costs more than most of our queries
+ * run). Safe here: no statement is iterated or switched to pluck/raw mode.
+ */
+function cacheStatements(db: Database.Database): void {
+  const prepare = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let st = cache.get(sql);
+    if (!st) { st = prepare(sql); cache.set(sql, st); }
+    return st;
+  }) as typeof db.prepare;
+}
+
+/**
  * Opens (creating folders and the file if needed) a SQLite store in WAL mode
  * and applies pending migrations. `now` stamps rows (injectable for tests).
  */
 export function openSqliteStore(file: string, now: () => Date = () => new Date()): Store {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
+  cacheStatements(db);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

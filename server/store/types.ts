@@ -34,6 +34,20 @@ export interface WebhookRow {
   companyId: string | null; status: number | null; answer: string | null;
 }
 
+/** A webhook's dedupe row: the answer (null until stored), done once its side effects were carried out. */
+export interface EventState { answer: string | null; done: boolean; answeredMs: number | null }
+
+/** What a step writes with its snapshot, in the same transaction, when (and only when) it wins the conditional write. */
+export interface StepWrites {
+  /** The webhook's answer for this step (not done yet: its commands are still to be sent). */
+  answer?: { eventId: string; body: string };
+  /** Round-robin cursors moved from `previous` to `next` (see `saveCursors`). */
+  cursors?: { companyId: string; flowId: string; next: Cursors; previous: Cursors };
+  /** The cursors this call read (see `recordSessionCursors`). */
+  sessionCursors?: Cursors;
+  callLog?: CallLogPatch;
+}
+
 /** Fields of the call log that later webhooks fill in (undefined = leave as is). */
 export type CallLogPatch = Partial<Pick<CallLogRow, 'answeredAt' | 'endedAt' | 'hangupCause' | 'hangupSource' | 'amdResult' | 'recordingUrl' | 'recordingSeconds'>>;
 
@@ -73,8 +87,14 @@ export interface Store extends BusinessStore {
   createSession(row: Omit<SessionRow, 'createdAt' | 'updatedAt' | 'seq' | 'snapshot' | 'status'>): Promise<boolean>;
   getSession(callId: string): Promise<SessionRow | undefined>;
   sessionByCallSessionId(callSessionId: string): Promise<SessionRow | undefined>;
-  /** Writes the snapshot only if the stored seq is still `expectedSeq` (one conditional write). */
-  saveSnapshot(callId: string, expectedSeq: number, snapshot: Snapshot): Promise<boolean>;
+  /** Session, call log row (and a first patch of it) of a new call, in one transaction; each part is kept if it exists. */
+  startCall(session: Omit<SessionRow, 'createdAt' | 'updatedAt' | 'seq' | 'snapshot' | 'status'>, log: Parameters<Store['startCallLog']>[0], patch?: CallLogPatch): Promise<void>;
+  /**
+   * Writes the snapshot only if the stored seq is still `expectedSeq` (one
+   * conditional write) and, only then and in the same transaction, `also`:
+   * the step's answer, its cursors and its call log patch. False (nothing written) when stale.
+   */
+  saveSnapshot(callId: string, expectedSeq: number, snapshot: Snapshot, also?: StepWrites): Promise<boolean>;
   /** Records the cursors a call read, merged in one write: a node already recorded keeps its first value. */
   recordSessionCursors(callId: string, read: Cursors): Promise<void>;
   // round-robin cursors
@@ -93,8 +113,14 @@ export interface Store extends BusinessStore {
   recordWebhook(row: Omit<WebhookRow, 'id'>): Promise<number>;
   finishWebhook(id: number, patch: { status: number; answer: string | null; callId?: string | null; companyId?: string | null }): Promise<void>;
   webhooksForCall(callId: string): Promise<WebhookRow[]>;
-  /** INSERT … ON CONFLICT DO NOTHING: true the first time an id is claimed. */
+  /** INSERT … ON CONFLICT DO NOTHING: true the first time an id is claimed (a marker; webhooks with side effects use the answers below). */
   claimEvent(eventId: string): Promise<boolean>;
   setEventAnswer(eventId: string, answer: string): Promise<void>;
   eventAnswer(eventId: string): Promise<string | null | undefined>;
+  /** An event's stored answer and whether its side effects are done; undefined when never seen. */
+  eventState(eventId: string): Promise<EventState | undefined>;
+  /** Stores an answer unless one is stored already (one conditional write); false when another attempt's answer is there. */
+  storeEventAnswer(eventId: string, answer: string, done: boolean): Promise<boolean>;
+  /** Marks an event done, with `answer` as its final answer when given. */
+  finishEvent(eventId: string, answer?: string): Promise<void>;
 }

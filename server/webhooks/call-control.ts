@@ -8,6 +8,7 @@ import { APOLOGY_NODE, endSafely, executeCommands, sendCommand, type ExecOptions
 import { rawBody, webhook, type Answer, type Incoming } from './capture.js';
 import { ccEvent, dialStatusOf, type CcPayload } from './cc-events.js';
 import { NOT_IN_SERVICE } from './texml.js';
+import { waitFor } from './dedupe.js';
 import { onCallControlEvent } from '../calls/lifecycle.js';
 
 const NOT_IN_SERVICE_NODE = '__not_in_service';
@@ -34,17 +35,36 @@ async function initiated(ctx: Ctx, ccid: string, p: CcPayload, o: ExecOptions): 
     return run(ctx, ccid, '__none', [cmd], o);
   }
   const base = { callId: ccid, companyId: number.companyId, flowId: flow.id, version: flow.publishedVersion, mode: 'call-control' as const };
-  await ctx.store.createSession({ ...base, callSessionId: p.call_session_id ?? null });
-  await ctx.store.startCallLog({ ...base, direction: 'inbound', from: p.from ?? null, to: p.to ?? null, startedAt: ctx.now().toISOString() });
+  await ctx.store.startCall({ ...base, callSessionId: p.call_session_id ?? null }, { ...base, direction: 'inbound', from: p.from ?? null, to: p.to ?? null, startedAt: ctx.now().toISOString() });
   return run(ctx, ccid, flow.id, [answerCommand(ccid, flow.id)], o);
 }
 
-/** Steps the session with `event` and carries out the commands. */
-async function stepAndRun(ctx: Ctx, session: SessionRow, event: EngineEvent, o: ExecOptions): Promise<Record<string, unknown>> {
-  const adv = await advance(ctx, session, event);
+/** What `handle` answers when a racing attempt won the step: its stored answer is what counts. */
+const LOST = Symbol('lost the step to a racing attempt');
+
+/** The event being handled: its dedupe key, and whether this attempt stepped the session with it. */
+interface Mine { key: string; stepped: boolean }
+
+/**
+ * Steps the session with `event` and carries out the commands. The answer
+ * (`{commands}`) is stored with the snapshot, in one transaction, before any
+ * command is sent; losing the snapshot write to a racing attempt is LOST.
+ */
+async function stepAndRun(ctx: Ctx, mine: Mine, session: SessionRow, event: EngineEvent, o: ExecOptions): Promise<Record<string, unknown> | typeof LOST> {
+  const live = session.mode === 'call-control' && event.type !== 'call.ended';
+  let commands: Command[] = [];
+  const adv = await advance(ctx, session, event, {
+    key: mine.key,
+    render: (r) => {
+      commands = live ? toCommands(r.instructions, { callId: session.callId, flowId: session.flowId }) : [];
+      return JSON.stringify({ commands });
+    },
+  });
+  if (adv.kind === 'stale') return LOST;
   if (adv.kind !== 'stepped') return { ignored: adv.kind };
-  if (session.mode !== 'call-control' || event.type === 'call.ended') return { commands: [] };
-  return run(ctx, session.callId, session.flowId, toCommands(adv.result.instructions, { callId: session.callId, flowId: session.flowId }), o);
+  mine.stepped = true;
+  if (!live) return { commands: [] };
+  return run(ctx, session.callId, session.flowId, commands, o);
 }
 
 /** Marks that the dial of the session's current step was bridged. */
@@ -53,7 +73,7 @@ const bridgeKey = (s: SessionRow) => `bridged:${s.callId}:${s.seq}`;
 /** Is this event about a step the call has already left? (Late or reordered delivery.) */
 const isStale = (cs: ClientState | undefined, s: SessionRow) => !!cs && cs.flow === s.flowId && cs.seq !== s.seq;
 
-async function handle(ctx: Ctx, type: string, p: CcPayload, o: ExecOptions): Promise<{ body: Record<string, unknown>; session?: SessionRow }> {
+async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecOptions): Promise<{ body: Record<string, unknown> | typeof LOST; session?: SessionRow }> {
   const ccid = p.call_control_id ?? '';
   const cs = decodeClientState(p.client_state);
   if (type === 'call.initiated') {
@@ -77,7 +97,7 @@ async function handle(ctx: Ctx, type: string, p: CcPayload, o: ExecOptions): Pro
       if (isStale(cs, owner) || !cs) return { body: { ignored: 'stale target leg' }, session: owner };
       const bridged = (await ctx.store.eventAnswer(bridgeKey(owner))) !== undefined;
       const status = bridged ? 'connected' : dialStatusOf(p.hangup_cause);
-      return { body: await stepAndRun(ctx, owner, { type: 'dial.ended', status }, o), session: owner };
+      return { body: await stepAndRun(ctx, mine, owner, { type: 'dial.ended', status }, o), session: owner };
     }
     if (owner && type === 'call.recording.saved') session = owner;
     else if (owner) return { body: { ignored: 'other leg' }, session: owner };
@@ -88,7 +108,7 @@ async function handle(ctx: Ctx, type: string, p: CcPayload, o: ExecOptions): Pro
     await ctx.store.patchCallLog(session.callId, { answeredAt: ctx.now().toISOString() });
     const log = await ctx.store.getCall(session.companyId, session.callId);
     const started: EngineEvent = { type: 'call.started', from: log?.from ?? p.from ?? '', to: log?.to ?? p.to ?? '', callId: session.callId, direction: 'inbound' };
-    return { body: await stepAndRun(ctx, session, started, o), session };
+    return { body: await stepAndRun(ctx, mine, session, started, o), session };
   }
   if (type === 'call.hangup') {
     await ctx.store.patchCallLog(session.callId, { endedAt: ctx.now().toISOString(), hangupCause: p.hangup_cause, hangupSource: p.hangup_source });
@@ -105,7 +125,7 @@ async function handle(ctx: Ctx, type: string, p: CcPayload, o: ExecOptions): Pro
   if (event?.type === 'recording.saved') await ctx.store.patchCallLog(session.callId, { recordingUrl: event.url, recordingSeconds: event.seconds });
   if (!event) return { body: { ignored: type }, session };
   if (type !== 'call.hangup' && isStale(cs, session)) return { body: { ignored: 'stale', seq: cs?.seq, current: session.seq }, session };
-  return { body: await stepAndRun(ctx, session, event, o), session };
+  return { body: await stepAndRun(ctx, mine, session, event, o), session };
 }
 
 async function callControl(ctx: Ctx, inc: Incoming): Promise<Answer> {
@@ -118,16 +138,20 @@ async function callControl(ctx: Ctx, inc: Incoming): Promise<Answer> {
   if (!id || !type) return { status: 400, contentType: 'application/json', body: JSON.stringify({ error: { code: 'bad_request', message: 'data.id and data.event_type are required', path: ['data'] } }) };
   const p = env.data?.payload ?? {};
   const key = `cc:${id}`;
-  // One conditional insert before any side effect: a retried event gets the first answer back.
-  if (!(await ctx.store.claimEvent(key))) {
-    const stored = await ctx.store.eventAnswer(key);
-    const s = p.call_control_id ? await ctx.store.getSession(p.call_control_id) : undefined;
-    return { status: 200, contentType: 'application/json', body: stored ?? JSON.stringify({ duplicate: true }), eventId: id, callId: s?.callId ?? null, companyId: s?.companyId ?? null };
-  }
+  const reply = async (answer: string, s?: SessionRow) => {
+    s ??= p.call_control_id ? await ctx.store.getSession(p.call_control_id) : undefined;
+    return { status: 200, contentType: 'application/json' as const, body: answer, eventId: id, callId: s?.callId ?? null, companyId: s?.companyId ?? null };
+  };
   const o: ExecOptions = { attempts: ctx.commandAttempts, delayMs: ctx.retryDelayMs, log: ctx.log };
+  // Done: answered and its commands sent. Answered only: a crash (or a racing attempt still at work) between the two.
+  const stored = await ctx.store.eventState(key);
+  if (stored?.done) return reply(stored.answer ?? JSON.stringify({ duplicate: true }));
+  if (stored?.answer != null) return reply(await complete(ctx, key, type, p, o));
+  // Never answered: first delivery, or a retry of one that died before its step was stored. Process it.
+  const mine: Mine = { key, stepped: false };
   let out: Awaited<ReturnType<typeof handle>>;
   try {
-    out = await handle(ctx, type, p, o);
+    out = await handle(ctx, mine, type, p, o);
   } catch (err) {
     // Our bug or a broken flow version: never leave the caller in silence.
     ctx.log.error({ err, type, ccid: p.call_control_id }, 'call control event failed; ending the call safely');
@@ -137,11 +161,39 @@ async function callControl(ctx: Ctx, inc: Incoming): Promise<Answer> {
     out = { body: { error: 'internal', fallback }, session: ccid ? await ctx.store.getSession(ccid).catch(() => undefined) : undefined };
   }
   const { body, session } = out;
+  // A racing attempt stepped first: its answer is the answer, and its commands are its to send.
+  if (body === LOST) return reply(await complete(ctx, key, type, p, o), session);
   // Call log of outbound legs, charges, recordings, voicemail, team; a failure here must not change the answer.
   await onCallControlEvent(ctx, type, p).catch((err) => ctx.log.error({ err, type }, 'call lifecycle hook failed'));
   const answer = JSON.stringify(body);
-  await ctx.store.setEventAnswer(key, answer);
-  return json(body, { eventId: id, callId: session?.callId ?? null, companyId: session?.companyId ?? null });
+  const done = json(body, { eventId: id, callId: session?.callId ?? null, companyId: session?.companyId ?? null });
+  // Stepped: the answer went in with the snapshot; the commands are sent, so it is done now.
+  if (mine.stepped) { await ctx.store.finishEvent(key, answer); return done; }
+  // Not stepped: store the answer, unless another attempt stored one meanwhile (then that one counts).
+  if (await ctx.store.storeEventAnswer(key, answer, true)) return done;
+  return reply(await complete(ctx, key, type, p, o), session);
+}
+
+/**
+ * An event answered by another attempt: once that attempt had its moment to
+ * finish (GRACE_MS after it stored the answer) and has not, it died between
+ * storing and sending — send its commands again (same `command_id`s, Telnyx
+ * drops repeats), run the lifecycle hook (idempotent) and mark it done.
+ */
+async function complete(ctx: Ctx, key: string, type: string, p: CcPayload, o: ExecOptions): Promise<string> {
+  const s = await waitFor(ctx, key, (x) => x.done);
+  if (!s || s.answer == null) return JSON.stringify({ duplicate: true });
+  if (s.done) return s.answer;
+  const body = JSON.parse(s.answer) as { commands?: Command[]; failed?: unknown };
+  const ccid = p.call_control_id;
+  let answer = s.answer;
+  if (ccid && body.commands?.length && !body.failed) {
+    const flow = decodeClientState(body.commands[0]?.body.client_state as string | undefined)?.flow ?? '__none';
+    answer = JSON.stringify(await run(ctx, ccid, flow, body.commands, o));
+  }
+  await onCallControlEvent(ctx, type, p).catch((err) => ctx.log.error({ err, type }, 'call lifecycle hook failed'));
+  await ctx.store.finishEvent(key, answer);
+  return answer;
 }
 
 /** POST /webhooks/call-control: Telnyx Voice API v2 events (JSON envelope). */

@@ -25,17 +25,26 @@ function notInService(ctx: Ctx): string {
 const fieldsOf = (inc: Incoming) => texmlFields(inc.raw, inc.headers['content-type'], inc.query);
 
 /**
- * Runs `work` once per dedupe key: a retried request (same CallSid and step)
- * gets the stored answer and causes no second step.
+ * Answers a TeXML request once per dedupe key (CallSid + step): a stored
+ * answer is returned as is; otherwise `work` runs. `work` stores its answer in
+ * the same transaction as the snapshot it steps to (so a crash leaves either
+ * both or neither, and a retry after a crash simply steps again), and returns
+ * undefined when it did not step: a racing attempt won the snapshot write, or
+ * the call is past this step. Then the winner's answer, committed with its
+ * snapshot, is read back; no answer at all means the step cannot be acted on.
  */
-async function once(ctx: Ctx, key: string, work: () => Promise<string>): Promise<string> {
-  if (!(await ctx.store.claimEvent(key))) {
-    const stored = await ctx.store.eventAnswer(key);
-    return stored ?? renderApology();
-  }
+async function once(ctx: Ctx, key: string, work: () => Promise<string | undefined>): Promise<string> {
+  const stored = await ctx.store.eventState(key);
+  if (stored?.answer != null) return stored.answer;
   const answer = await work();
-  await ctx.store.setEventAnswer(key, answer);
-  return answer;
+  if (answer !== undefined) return answer;
+  return (await ctx.store.eventState(key))?.answer ?? renderApology();
+}
+
+/** Stores an answer that no snapshot carries (not in service, nothing stepped); another attempt's answer wins. */
+async function keep(ctx: Ctx, key: string, answer: string): Promise<string> {
+  if (await ctx.store.storeEventAnswer(key, answer, true)) return answer;
+  return (await ctx.store.eventState(key))?.answer ?? answer;
 }
 
 async function voiceUrl(ctx: Ctx, inc: Incoming): Promise<Answer> {
@@ -43,17 +52,19 @@ async function voiceUrl(ctx: Ctx, inc: Incoming): Promise<Answer> {
   const callId = f.CallSid;
   if (!callId) return xml(renderApology());
   const number = f.To ? await ctx.store.numberByE164(f.To) : undefined;
-  const body = await once(ctx, `texml:${callId}:start`, async () => {
+  const key = `texml:${callId}:start`;
+  const body = await once(ctx, key, async () => {
     const flow = number?.flowId ? await ctx.store.getFlow(number.companyId, number.flowId) : undefined;
-    if (!number || !flow?.publishedVersion) return notInService(ctx);
+    if (!number || !flow?.publishedVersion) return keep(ctx, key, notInService(ctx));
     const base = { callId, companyId: number.companyId, flowId: flow.id, version: flow.publishedVersion, mode: 'texml' as const };
-    await ctx.store.createSession({ ...base, callSessionId: f.CallSessionId ?? null });
     const t = ctx.now().toISOString();
-    await ctx.store.startCallLog({ ...base, direction: 'inbound', from: f.From ?? null, to: f.To ?? null, startedAt: t });
-    await ctx.store.patchCallLog(callId, { answeredAt: t });
+    await ctx.store.startCall({ ...base, callSessionId: f.CallSessionId ?? null }, { ...base, direction: 'inbound', from: f.From ?? null, to: f.To ?? null, startedAt: t }, { answeredAt: t });
     const session = (await ctx.store.getSession(callId))!;
-    const adv = await advance(ctx, session, { type: 'call.started', from: f.From ?? '', to: f.To ?? '', callId, direction: 'inbound' });
-    return adv.kind === 'stepped' ? renderTexml(adv.result.instructions, texmlUrls(ctx)) : renderApology();
+    if (session.snapshot) return undefined; // started by a racing attempt: its answer
+    const urls = texmlUrls(ctx);
+    const adv = await advance(ctx, session, { type: 'call.started', from: f.From ?? '', to: f.To ?? '', callId, direction: 'inbound' }, { key, render: (r) => renderTexml(r.instructions, urls) });
+    if (adv.kind === 'stepped') return adv.answer!;
+    return adv.kind === 'stale' ? undefined : keep(ctx, key, renderApology());
   });
   return xml(body, callId, number?.companyId);
 }
@@ -63,14 +74,20 @@ async function action(ctx: Ctx, inc: Incoming): Promise<Answer> {
   const ref = parseStep(inc.params.step ?? '');
   const callId = f.CallSid;
   if (!ref || !callId) return xml(renderApology(), callId);
-  const session = await ctx.store.getSession(callId);
-  const body = await once(ctx, `texml:${callId}:${inc.params.step}`, async () => {
-    // A callback for a step the call has moved past (and never answered) cannot be acted on.
-    if (!session || session.seq !== ref.seq) return renderApology();
-    const adv = await advance(ctx, session, actionEvent(ref, f));
-    return adv.kind === 'stepped' ? renderTexml(adv.result.instructions, texmlUrls(ctx)) : renderApology();
+  const key = `texml:${callId}:${inc.params.step}`;
+  let companyId: string | undefined;
+  const body = await once(ctx, key, async () => {
+    const session = await ctx.store.getSession(callId);
+    companyId = session?.companyId;
+    // A callback for a step the call has moved past: answered with that step (read back), or never (apology).
+    if (!session || session.seq !== ref.seq) return undefined;
+    const urls = texmlUrls(ctx);
+    const adv = await advance(ctx, session, actionEvent(ref, f), { key, render: (r) => renderTexml(r.instructions, urls) });
+    if (adv.kind === 'stepped') return adv.answer!;
+    return adv.kind === 'stale' ? undefined : keep(ctx, key, renderApology());
   });
-  return xml(body, callId, session?.companyId);
+  companyId ??= (await ctx.store.getSession(callId))?.companyId;
+  return xml(body, callId, companyId);
 }
 
 async function status(ctx: Ctx, inc: Incoming): Promise<Answer> {
