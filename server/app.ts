@@ -42,7 +42,8 @@ export function createApp(deps: AppDeps): CallflowApp {
   const app = express() as CallflowApp;
   app.locals.ctx = ctx;
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // Off unless configured: a forged X-Forwarded-For must not pick the sender's rate-limit bucket.
+  app.set('trust proxy', deps.trustProxy ?? false);
   // One structured line per request; webhook bodies are in the webhook log, not here.
   app.use((req, res, next) => {
     const t0 = process.hrtime.bigint();

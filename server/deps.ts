@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type Telnyx from 'telnyx';
 import type { Store } from './store/types.js';
-import type { RateLimits } from './rate-limit.js';
+import type { RateLimits, TrustProxy } from './rate-limit.js';
 
 /** What `createApp` needs; everything with I/O comes in here so tests can swap it. */
 export interface AppDeps {
@@ -29,6 +29,12 @@ export interface AppDeps {
   retryDelayMs?: number;
   /** Requests per minute on /api (per key) and /webhooks (per IP); default: env CALLFLOW_*_RATE_LIMIT, else 600 and 6000; 0 = off. */
   rateLimits?: RateLimits;
+  /**
+   * Express 'trust proxy' (env TRUST_PROXY in main.ts): which X-Forwarded-For hops decide a request's IP for the
+   * per-IP webhook limit. Default false (the socket's address): with it on and no proxy overwriting the header,
+   * a client dodges the limit with a forged X-Forwarded-For. A number of hops or proxy addresses/subnets is safer than true.
+   */
+  trustProxy?: TrustProxy;
 }
 
 /** Resolved deps shared by routes and services. */

@@ -12,6 +12,7 @@ import { openSqliteStore } from './store/sqlite.js';
 import { createTelnyxClient } from './telnyx/client.js';
 import { registerDemoNumbers, seedExamples } from './seed.js';
 import { firstStartBanner, listenFailure, testCallCommand } from './startup.js';
+import { trustProxyFromEnv } from './rate-limit.js';
 
 const log = pino({ name: 'callflow' });
 const port = Number(process.env.PORT ?? 3000);
@@ -58,6 +59,7 @@ const app = createApp({
     callControl: process.env.TELNYX_CONNECTION_ID ?? sandbox?.callControlConnectionId,
   },
   sandbox: sandbox?.router, builderDir: join(import.meta.dirname, '..', 'builder', 'dist'),
+  trustProxy: trustProxyFromEnv(process.env),
 });
 const server = app.listen(port, (err?: Error) => {
   if (err) {

@@ -32,6 +32,24 @@ export function rateLimitsFromEnv(env: Record<string, string | undefined>): Requ
   };
 }
 
+/**
+ * Express's 'trust proxy' setting: which X-Forwarded-For hops to believe
+ * when deciding a request's IP (the webhook limit is per IP).
+ * `false` (the default): the socket's address, so a client cannot pick its
+ * own bucket with a forged header; a number: that many proxies in front;
+ * a string: the proxies' addresses or subnets (`loopback`, `10.0.0.0/8`, …).
+ */
+export type TrustProxy = boolean | number | string;
+
+/** Reads `TRUST_PROXY`: unset, empty, `false` or `0` → off; `true` → every hop (only behind a proxy that overwrites the header); `N` → N hops; anything else → addresses/subnets. */
+export function trustProxyFromEnv(env: Record<string, string | undefined>): TrustProxy {
+  const v = env.TRUST_PROXY?.trim();
+  if (!v || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}
+
 const ip = (req: Request) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
 const pass: RequestHandler = (_req, _res, next) => next();
 
@@ -43,8 +61,9 @@ export function apiRateLimit(perMinute: number): RequestHandler {
   if (!perMinute) return pass;
   return rateLimit({
     windowMs: 60_000, limit: perMinute, standardHeaders: 'draft-8', legacyHeaders: false,
-    // 'trust proxy' is on (the server usually sits behind one); the X-Forwarded-For caveat is in server/README.
-    validate: { trustProxy: false },
+    // 'trust proxy' is the operator's choice (TRUST_PROXY, off by default; see server/README); a forged
+    // X-Forwarded-For with it off is just ignored, not worth a warning per process.
+    validate: { trustProxy: false, xForwardedForHeader: false },
     keyGenerator: (req) => {
       const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
       return m ? `key:${createHash('sha256').update(m[1]!).digest('base64url')}` : `ip:${ip(req)}`;
@@ -64,8 +83,9 @@ export function webhookRateLimit(perMinute: number): RequestHandler {
   if (!perMinute) return pass;
   return rateLimit({
     windowMs: 60_000, limit: perMinute, standardHeaders: 'draft-8', legacyHeaders: false,
-    // 'trust proxy' is on (the server usually sits behind one); the X-Forwarded-For caveat is in server/README.
-    validate: { trustProxy: false },
+    // 'trust proxy' is the operator's choice (TRUST_PROXY, off by default; see server/README); a forged
+    // X-Forwarded-For with it off is just ignored, not worth a warning per process.
+    validate: { trustProxy: false, xForwardedForHeader: false },
     keyGenerator: (req) => ip(req),
     handler: (req, res) => {
       if (req.originalUrl.startsWith('/webhooks/texml')) res.status(429).type('text/xml').send(renderApology());

@@ -185,9 +185,12 @@ async function complete(ctx: Ctx, key: string, type: string, p: CcPayload, o: Ex
   if (!s || s.answer == null) return JSON.stringify({ duplicate: true });
   if (s.done) return s.answer;
   const body = JSON.parse(s.answer) as { commands?: Command[]; failed?: unknown };
-  const ccid = p.call_control_id;
   let answer = s.answer;
-  if (ccid && body.commands?.length && !body.failed) {
+  if (body.commands?.length && !body.failed) {
+    // The leg the commands were for: this event's, or (a transfer target's hangup, a recording) its session owner's.
+    const own = p.call_control_id ? await ctx.store.getSession(p.call_control_id) : undefined;
+    const owner = !own && p.call_session_id ? await ctx.store.sessionByCallSessionId(p.call_session_id) : undefined;
+    const ccid = own?.callId ?? owner?.callId ?? p.call_control_id ?? '';
     const flow = decodeClientState(body.commands[0]?.body.client_state as string | undefined)?.flow ?? '__none';
     answer = JSON.stringify(await run(ctx, ccid, flow, body.commands, o));
   }

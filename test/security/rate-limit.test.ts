@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import Telnyx from 'telnyx';
 import { createApp, type CallflowApp } from '../../server/app.js';
-import { DEFAULT_RATE_LIMITS, rateLimitsFromEnv } from '../../server/rate-limit.js';
+import { DEFAULT_RATE_LIMITS, rateLimitsFromEnv, trustProxyFromEnv, type TrustProxy } from '../../server/rate-limit.js';
 
 let app: CallflowApp, server: Server, url = '', dir = '', keyA = '', keyB = '';
 
@@ -71,6 +71,34 @@ describe('rate limits', () => {
     expect(rateLimitsFromEnv({ CALLFLOW_API_RATE_LIMIT: 'lots', CALLFLOW_WEBHOOK_RATE_LIMIT: '-3' })).toEqual(DEFAULT_RATE_LIMITS);
   });
 
+  it('a forged X-Forwarded-For does not dodge the webhook limit (trust proxy is off by default)', async () => {
+    const { u, close } = await limited(undefined);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await fetch(`${u}/webhooks/call-control`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.${i}` } })).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    await close();
+  });
+
+  it('TRUST_PROXY=1 (one proxy in front): the client address it appends is the bucket', async () => {
+    const { u, close } = await limited(trustProxyFromEnv({ TRUST_PROXY: '1' }));
+    const from = (ip: string) => fetch(`${u}/webhooks/call-control`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await from('198.51.100.7')).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    expect((await from('198.51.100.8')).status).toBe(401); // another client behind the proxy has its own bucket
+    await close();
+  });
+
+  it('TRUST_PROXY settings: off unless set; true, a hop count, or proxy addresses', () => {
+    expect(trustProxyFromEnv({})).toBe(false);
+    for (const v of ['', 'false', '0', ' ']) expect(trustProxyFromEnv({ TRUST_PROXY: v })).toBe(false);
+    expect(trustProxyFromEnv({ TRUST_PROXY: 'true' })).toBe(true);
+    expect(trustProxyFromEnv({ TRUST_PROXY: '2' })).toBe(2);
+    expect(trustProxyFromEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8' })).toBe('loopback, 10.0.0.0/8');
+  });
+
   it('a limit of 0 is off', async () => {
     const d = mkdtempSync(join(tmpdir(), 'cf-rl0-'));
     const open = createApp({ db: join(d, 'cf.db'), log: pino({ level: 'silent' }), publicUrl: () => 'x', webhookPublicKeys: [], telnyx: new Telnyx({ apiKey: 'K', baseURL: 'http://127.0.0.1:9/v2' }), rateLimits: { apiPerMinute: 0 } });
@@ -87,3 +115,18 @@ describe('rate limits', () => {
     rmSync(d, { recursive: true, force: true });
   });
 });
+
+/** An app with a webhook limit of 3 per minute and the given trust proxy setting, listening on loopback. */
+async function limited(trustProxy: TrustProxy | undefined): Promise<{ u: string; close: () => Promise<void> }> {
+  const d = mkdtempSync(join(tmpdir(), 'cf-rlxff-'));
+  const a = createApp({
+    db: join(d, 'cf.db'), log: pino({ level: 'silent' }), publicUrl: () => 'x', webhookPublicKeys: [],
+    telnyx: new Telnyx({ apiKey: 'K', baseURL: 'http://127.0.0.1:9/v2' }), rateLimits: { webhooksPerMinute: 3 }, ...(trustProxy === undefined ? {} : { trustProxy }),
+  });
+  const s = a.listen(0, '127.0.0.1');
+  await new Promise((r) => s.once('listening', r));
+  return {
+    u: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
+    close: async () => { s.closeAllConnections(); await new Promise((r) => s.close(r)); await a.locals.ctx.store.close(); rmSync(d, { recursive: true, force: true }); },
+  };
+}

@@ -99,6 +99,25 @@ describe('a retry after a crash completes the call', () => {
     await ccEvent(a.app, 'crash-cc-2-spoke', 'call.speak.ended', payload).expect(200);
     expect(fake.actions(ccid)).toEqual([]);
   });
+
+  it('Call Control: re-sent commands go to the leg they were for (the caller\'s, after the transfer target hung up)', async () => {
+    const ccid = 'v3:crash-cc-3';
+    const p = { call_control_id: ccid, call_session_id: `s-${ccid}` };
+    const last = () => fake.seen.filter((x) => x.ccid === ccid).at(-1)!.body.client_state as string;
+    await ccWelcomed(ccid);
+    await ccEvent(a.app, 'crash-cc-3-spoke', 'call.speak.ended', { ...p, client_state: last(), status: 'completed' }).expect(200);
+    await ccEvent(a.app, 'crash-cc-3-digits', 'call.gather.ended', { ...p, client_state: last(), digits: '1', status: 'valid' }).expect(200);
+    const transfer = fake.seen.at(-1)!;
+    expect(transfer.action).toBe('transfer');
+    await ccEvent(a.app, 'crash-cc-3-bridged', 'call.bridged', { ...p, client_state: last(), to: '+13125550111' }).expect(200);
+    const target = { call_control_id: 'v3:crash-cc-3-target', call_session_id: `s-${ccid}`, client_state: transfer.body.target_leg_client_state ?? last(), hangup_cause: 'normal_clearing' };
+    await ccEvent(a.app, 'crash-cc-3-target-hangup', 'call.hangup', target).expect(200);
+    expect(fake.seen.at(-1)).toMatchObject({ action: 'hangup', ccid });
+    raw.prepare('UPDATE processed_events SET done = 0, answered_ms = 0 WHERE event_id = ?').run('cc:crash-cc-3-target-hangup');
+    fake.clear();
+    await ccEvent(b.app, 'crash-cc-3-target-hangup', 'call.hangup', target).expect(200);
+    expect(fake.seen.map((x) => `${x.action} ${x.ccid}`)).toEqual([`hangup ${ccid}`]);
+  });
 });
 
 /**
