@@ -45,14 +45,19 @@ export function createApp(deps: AppDeps): CallflowApp {
   // Off unless configured: a forged X-Forwarded-For must not pick the sender's rate-limit bucket.
   app.set('trust proxy', deps.trustProxy ?? false);
   // One structured line per request; webhook bodies are in the webhook log, not here.
-  app.use((req, res, next) => {
-    const t0 = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      ctx.log[res.statusCode >= 500 ? 'error' : 'info']({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+  // Nothing at all per request when the logger would drop the line (the level is read once).
+  const logInfo = ctx.log.isLevelEnabled('info'), logError = ctx.log.isLevelEnabled('error');
+  if (logInfo || logError) {
+    app.use((req, res, next) => {
+      const t0 = performance.now();
+      res.on('finish', () => {
+        const level = res.statusCode >= 500 ? 'error' : 'info';
+        if (level === 'info' && !logInfo) return;
+        ctx.log[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round((performance.now() - t0) * 10) / 10 }, 'request');
+      });
+      next();
     });
-    next();
-  });
+  }
 
   // Webhooks first: they need the raw body, before any JSON parser.
   const check = signatureChecker(deps.webhookPublicKeys);

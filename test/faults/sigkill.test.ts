@@ -134,7 +134,7 @@ describe(`SIGKILL at random moments during ${CALLS} calls`, () => {
     // The killer: SIGKILL at a random moment, restart on the same database, repeat while calls run.
     const killer = async () => {
       while (finished < CALLS) {
-        await new Promise((r) => setTimeout(r, 100 + Math.random() * 500));
+        await new Promise((r) => setTimeout(r, 50 + Math.random() * 250));
         if (finished >= CALLS) break;
         await kill();
         kills++;
@@ -183,7 +183,7 @@ describe(`SIGKILL at random moments during ${CALLS} calls`, () => {
     };
     const killer = async () => {
       while (finished < CC_CALLS) {
-        await new Promise((r) => setTimeout(r, 100 + Math.random() * 500));
+        await new Promise((r) => setTimeout(r, 50 + Math.random() * 250));
         if (finished >= CC_CALLS) break;
         await kill();
         kills++;
