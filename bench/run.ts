@@ -9,7 +9,7 @@ const out = (s: string) => process.stdout.write(s);
 
 /** The builder section, when bench/builder-open.ts exists and Chromium is installed; otherwise a note. */
 async function builderSection(): Promise<void> {
-  out(`Builder: time to open a 2,000-node flow (navigation → every node rendered and one selected; median of 5)\n`);
+  out(`Builder: time to open a 2,000-node flow (navigation → all 2,000 nodes loaded into the editor, the visible ones drawn, and a click selecting one; median of 5)\n`);
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', process.env.CHROMIUM_PATH ?? ''].some((p) => p && existsSync(p));
   if (!existsSync(new URL('./builder-open.ts', import.meta.url))) { out('skipped: bench/builder-open.ts is not there yet\n\n'); return; }
   if (!chromium) { out('skipped: Chromium is not installed (apt-get install -y chromium)\n\n'); return; }
