@@ -93,6 +93,22 @@ export function callRepo(db: Database.Database, iso: () => string): CallRepo {
     if (also?.callLog) patchCallLog(callId, also.callLog);
     return true;
   });
+  type Queued = { w: Parameters<Store['recordWebhook']>[0]; resolve: (id: number) => void; reject: (err: unknown) => void };
+  let logQueue: Queued[] = [];
+  const insertLog = db.transaction((rows: Queued[]) => rows.map(({ w }) => Number(db.prepare(`INSERT INTO webhooks (received_at, kind, method, path, headers, raw_body, event_id, call_id, company_id, status, answer)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(w.receivedAt, w.kind, w.method, w.path, JSON.stringify(w.headers), w.rawBody, w.eventId, w.callId, w.companyId, w.status, w.answer).lastInsertRowid)));
+  const flushLog = () => {
+    const rows = logQueue;
+    logQueue = [];
+    if (!db.open) { for (const r of rows) r.reject(new Error('the database is closed')); return; }
+    try {
+      const ids = insertLog(rows);
+      rows.forEach((r, i) => r.resolve(ids[i]!));
+    } catch (err) {
+      for (const r of rows) r.reject(err);
+    }
+  };
   return {
     async createSession(s) { return createSession(s); },
     async startCall(s, log, patch) { startCall(s, log, patch); },
@@ -121,10 +137,11 @@ export function callRepo(db: Database.Database, iso: () => string): CallRepo {
       return r && callRow(r);
     },
     async recordWebhook(w) {
-      const info = db.prepare(`INSERT INTO webhooks (received_at, kind, method, path, headers, raw_body, event_id, call_id, company_id, status, answer)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(w.receivedAt, w.kind, w.method, w.path, JSON.stringify(w.headers), w.rawBody, w.eventId, w.callId, w.companyId, w.status, w.answer);
-      return Number(info.lastInsertRowid);
+      // Group commit: the rows of every webhook answered in this turn of the event loop go in one transaction.
+      return new Promise<number>((resolve, reject) => {
+        logQueue.push({ w, resolve, reject });
+        if (logQueue.length === 1) setImmediate(flushLog);
+      });
     },
     async finishWebhook(id, p) {
       db.prepare('UPDATE webhooks SET status = ?, answer = ?, call_id = COALESCE(?, call_id), company_id = COALESCE(?, company_id) WHERE id = ?')

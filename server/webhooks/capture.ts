@@ -71,7 +71,9 @@ export function webhook(
     } catch (err) {
       ctx.log.error({ err }, 'could not store webhook');
     }
-    res.status(answer.status).type(answer.contentType).send(answer.body);
+    // res.end, not res.send: no ETag to hash for a webhook answer.
+    const bytes = Buffer.from(answer.body, 'utf8');
+    res.status(answer.status).set({ 'content-type': `${answer.contentType}; charset=utf-8`, 'content-length': String(bytes.length) }).end(bytes);
   };
 }
 

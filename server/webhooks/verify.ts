@@ -7,13 +7,18 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
  * `TelnyxWebhook.verify` (telnyx/lib/webhooks): same checks, same messages,
  * same window (test/server/verify.test.ts holds both to test/telnyx-reference/ed25519_vectors.json).
  * Unlike the SDK, each trusted key becomes a node:crypto KeyObject once, here,
- * instead of a WebCrypto import on every request, and the check is synchronous.
+ * instead of a WebCrypto import on every request; the check itself still runs
+ * on the thread pool (node:crypto `verify` with a callback).
  * Returns undefined when one key verifies, else the reason.
  */
 export function signatureChecker(publicKeys: string[], nowSeconds: () => number = () => Math.floor(Date.now() / 1000)): (raw: string, headers: Record<string, string>) => Promise<string | undefined> {
   const keys = publicKeys.filter(Boolean).map(keyObject);
   return async (raw, headers) => checkSignature(keys, raw, headers, nowSeconds());
 }
+
+/** node:crypto's verify with a callback: the Ed25519 check runs on libuv's thread pool, off the event loop (as WebCrypto's does). */
+const verifyAsync = (msg: Buffer, key: KeyObject, sig: Buffer) =>
+  new Promise<boolean>((resolve, reject) => verify(null, msg, key, sig, (err, ok) => (err ? reject(err) : resolve(ok))));
 
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const strictBase64 = (s: string): Buffer | undefined => (s.length && s.length % 4 === 0 && B64.test(s) ? Buffer.from(s, 'base64') : undefined);
@@ -37,7 +42,7 @@ function header(headers: Record<string, string>, name: string): string | undefin
 }
 
 /** The check itself, against ready KeyObjects; undefined when one verifies, else why not. */
-export function checkSignature(keys: KeyObject[], raw: string, headers: Record<string, string>, now: number): string | undefined {
+export async function checkSignature(keys: KeyObject[], raw: string, headers: Record<string, string>, now: number): Promise<string | undefined> {
   if (!keys.length) return 'no trusted webhook public key is configured';
   const sig = header(headers, 'telnyx-signature-ed25519');
   const ts = header(headers, 'telnyx-timestamp');
@@ -50,7 +55,7 @@ export function checkSignature(keys: KeyObject[], raw: string, headers: Record<s
   const msg = Buffer.from(`${ts}|${raw}`, 'utf8');
   for (const k of keys) {
     try {
-      if (verify(null, msg, k, signature)) return undefined;
+      if (await verifyAsync(msg, k, signature)) return undefined;
     } catch {
       return 'Signature verification failed due to cryptographic error';
     }
