@@ -17,6 +17,7 @@ import Telnyx from 'telnyx';
 import { createApp } from '../server/app.js';
 import { benchFlow, TEXML_NUMBER } from './server.js';
 import { median } from './stats.js';
+import { installFlow } from '../server/seed.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -43,9 +44,7 @@ export async function benchMemory(o: { live?: number; stored?: number } = {}): P
   const store = app.locals.ctx.store;
   const { company } = await store.createCompany('Bench');
   const flow = benchFlow();
-  await store.createFlow(company.id, flow.id, flow.name, flow);
-  await store.publish(company.id, flow.id, flow);
-  await store.putNumber(company.id, TEXML_NUMBER, flow.id, 'texml');
+  await installFlow(store, company.id, flow, [{ e164: TEXML_NUMBER, mode: 'texml' }]);
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

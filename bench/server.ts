@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { decodeClientState, encodeClientState } from '../engine/call-control.js';
 import { median } from './stats.js';
+import { installFlow } from '../server/seed.js';
 
 export const TEXML_NUMBER = '+18445550100';
 export const CC_NUMBER = '+18445550101';
@@ -59,10 +60,7 @@ async function serve(): Promise<void> {
   const store = app.locals.ctx.store;
   const { company } = await store.createCompany('Bench');
   const flow = benchFlow();
-  await store.createFlow(company.id, flow.id, flow.name, flow);
-  await store.publish(company.id, flow.id, flow);
-  await store.putNumber(company.id, TEXML_NUMBER, flow.id, 'texml');
-  await store.putNumber(company.id, CC_NUMBER, flow.id, 'call-control');
+  await installFlow(store, company.id, flow, [{ e164: TEXML_NUMBER, mode: 'texml' }, { e164: CC_NUMBER, mode: 'call-control' }]);
   const check = signatureChecker([key]);
   const outer = express();
   outer.post('/bare/texml', rawBody, async (req, res) => {

@@ -6,8 +6,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintFlow, publishable } from '../engine/lint.js';
-import { parseFlow } from '../engine/schema.js';
+import { parseFlow, type Flow } from '../engine/schema.js';
 import type { Store } from './store/types.js';
+
+/** Creates a flow from a document, publishes it and routes numbers to it, straight through the store (replays, benches, tests). */
+export async function installFlow(store: Store, companyId: string, doc: unknown, routes: { e164: string; mode: 'texml' | 'call-control' }[] = []): Promise<Flow> {
+  const flow = parseFlow(doc);
+  await store.createFlow(companyId, flow.id, flow.name, doc);
+  await store.publish(companyId, flow.id, doc);
+  for (const r of routes) await store.putNumber(companyId, r.e164, flow.id, r.mode);
+  return flow;
+}
 
 /** Demo numbers on a new install: the main line in each mode. */
 export const DEMO_NUMBERS = [

@@ -15,9 +15,9 @@ import { dirname, join, resolve } from 'node:path';
 import { pino } from 'pino';
 import Telnyx from 'telnyx';
 import { decodeClientState } from '../../engine/call-control.js';
-import { parseFlow } from '../../engine/schema.js';
 import { createApp } from '../../server/app.js';
 import { fixtureEvents, normTexml, TelnyxStandIn, type RecordedEvent } from './kit.js';
+import { installFlow } from '../../server/seed.js';
 
 const { publicKey, privateKey } = generateKeyPairSync('ed25519');
 const PUB = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
@@ -63,10 +63,7 @@ async function replay(name: string, events: (RecordedEvent & { at?: string })[])
     const call = JSON.parse(readFileSync(`fixtures/${name}/call.json`, 'utf8')) as { company?: string; number: string; mode: 'texml' | 'call-control' };
     const { company } = await store.createCompany(call.company ?? 'My company');
     const doc = flowOf(name);
-    const flow = parseFlow(doc);
-    await store.createFlow(company.id, flow.id, flow.name, doc);
-    await store.publish(company.id, flow.id, doc);
-    await store.putNumber(company.id, call.number, flow.id, call.mode);
+    await installFlow(store, company.id, doc, [{ e164: call.number, mode: call.mode }]);
     const texml: string[] = [];
     for (const ev of events) {
       if (ev.at) clock = new Date(ev.at);

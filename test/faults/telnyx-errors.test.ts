@@ -18,6 +18,7 @@ import Telnyx from 'telnyx';
 import { decodeClientState } from '../../engine/call-control.js';
 import { createApp, type CallflowApp } from '../../server/app.js';
 import { alwaysOpenMainLine, TelnyxStandIn } from './kit.js';
+import { installFlow } from '../../server/seed.js';
 
 const NUMBER = '+18445550198';
 const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -36,9 +37,7 @@ beforeAll(async () => {
   const store = app.locals.ctx.store;
   const { company } = await store.createCompany('Faults');
   const flow = alwaysOpenMainLine();
-  await store.createFlow(company.id, flow.id, flow.name, flow);
-  await store.publish(company.id, flow.id, flow);
-  await store.putNumber(company.id, NUMBER, flow.id, 'call-control');
+  await installFlow(store, company.id, flow, [{ e164: NUMBER, mode: 'call-control' }]);
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { pino } from 'pino';
 import Telnyx from 'telnyx';
 import { createApp, type CallflowApp } from '../../server/app.js';
+import { installFlow } from '../../server/seed.js';
 
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -37,10 +38,7 @@ export async function fuzzApp(): Promise<FuzzApp> {
   const store = app.locals.ctx.store;
   const { company, apiKey } = await store.createCompany('Fuzz');
   const flow = JSON.parse(readFileSync('flows/main-line.json', 'utf8'));
-  await store.createFlow(company.id, flow.id, flow.name, flow);
-  await store.publish(company.id, flow.id, flow);
-  await store.putNumber(company.id, '+18445550199', flow.id, 'texml');
-  await store.putNumber(company.id, '+18445550198', flow.id, 'call-control');
+  await installFlow(store, company.id, flow, [{ e164: '+18445550199', mode: 'texml' }, { e164: '+18445550198', mode: 'call-control' }]);
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   return {
