@@ -1,10 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { readJsonl } from '../fixtures/answers.js';
 import { replayFixture, type Expected, type FixtureFiles, type RecordedEvent } from '../fixtures/replay.js';
-
-const readJsonl = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l, i) => {
-  try { return JSON.parse(l) as unknown; } catch (e) { throw new Error(`${file}:${i + 1}: ${(e as Error).message}`); }
-});
 
 /**
  * Reads a fixture folder: flow.json (the flow, or `{"$ref": "path"}` relative

@@ -3,18 +3,14 @@
  * each webhook is re-signed with a fresh timestamp and a key the server
  * trusts, and the server's answers are compared with DIR/expected.jsonl.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { diffAnswer, readJsonl, type Answer as Expected } from '../fixtures/answers.js';
 import type { Signer } from './keys.js';
 import { sleep } from './util.js';
 
 export interface RecordedEvent { path: string; method?: string; headers?: Record<string, string>; body: unknown }
-export interface Answer { texml?: string; commands?: { action: string; body: Record<string, unknown> }[]; status?: number }
+export type Answer = Expected & { status?: number };
 export interface StepResult { index: number; path: string; status: number; got: Answer; expected?: Answer; diff: string[] }
-
-const readJsonl = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l, i) => {
-  try { return JSON.parse(l) as unknown; } catch (e) { throw new Error(`${file}:${i + 1}: ${(e as Error).message}`); }
-});
 
 /** Reads DIR/events.jsonl and DIR/expected.jsonl (which may be absent). */
 export function readFixture(dir: string): { events: RecordedEvent[]; expected: Answer[] | undefined } {
@@ -26,25 +22,6 @@ export function readFixture(dir: string): { events: RecordedEvent[]; expected: A
 }
 
 const header = (h: Record<string, string> | undefined, name: string) => Object.entries(h ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
-const normXml = (x: string) => x.replace(/>\s+</g, '><').trim();
-const stable = (v: unknown): string => JSON.stringify(v, (_k, val) => (val && typeof val === 'object' && !Array.isArray(val) ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => a.localeCompare(b))) : val));
-
-/** Lines that differ between what was expected and what the server answered. */
-export function diffAnswers(expected: Answer | undefined, got: Answer): string[] {
-  if (!expected) return [`+ ${stable(got)} (no expected line)`];
-  const lines = (a: Answer) => a.texml !== undefined ? normXml(a.texml).replace(/></g, '>\n<').split('\n')
-    : a.commands !== undefined ? a.commands.map((c) => `${c.action} ${stable(c.body)}`) : [stable(a)];
-  const e = lines(expected), g = lines(got);
-  if (stable(e) === stable(g)) return [];
-  const out: string[] = [];
-  for (let i = 0; i < Math.max(e.length, g.length); i++) {
-    if (e[i] === g[i]) continue;
-    if (e[i] !== undefined) out.push(`- ${e[i]}`);
-    if (g[i] !== undefined) out.push(`+ ${g[i]}`);
-  }
-  return out;
-}
-
 /** Sends every event in order and collects each answer with its diff. */
 export async function replayFixture(opts: { url: string; dir: string; signer: Signer; settleMs?: number }): Promise<StepResult[]> {
   const { events, expected } = readFixture(opts.dir);
@@ -62,7 +39,7 @@ export async function replayFixture(opts: { url: string; dir: string; signer: Si
     if ((res.headers.get('content-type') ?? '').includes('xml')) got = { texml: text };
     else if (ccid) got = { commands: await collectCommands(base, ccid, opts.settleMs ?? 250) };
     else got = { status: res.status };
-    results.push({ index: i + 1, path: ev.path, status: res.status, got, expected: expected?.[i], diff: expected ? diffAnswers(expected[i], got) : [] });
+    results.push({ index: i + 1, path: ev.path, status: res.status, got, expected: expected?.[i], diff: expected ? diffAnswer(expected[i], got) : [] });
   }
   return results;
 }
