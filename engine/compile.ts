@@ -4,19 +4,29 @@ import { kindOf } from './nodes/index.js';
 import { fillTemplate } from './template.js';
 import type { Emit, NodeContext, NodeKind, Outcome } from './node-kind.js';
 import type { Flow, FlowNode } from './schema.js';
-import type { CallContext, Cursors, EngineEvent, Env, Instruction, TraceEntry } from './types.js';
+import type { CallContext, Cursors, EngineEvent, Env, Instruction, Mode, TraceEntry } from './types.js';
 import { EVENT_TYPES } from './types.js';
 
-/** Context inside the machine: the persisted call context plus per-step scratch ($-fields). */
-export interface MachineContext extends CallContext {
-  $env: Env;
+/**
+ * What one step accumulates besides the call context: the instructions, the
+ * trace, the port just chosen, the steps taken, the cursors. It is made fresh
+ * for every step and thrown away after it (never persisted), so the machine's
+ * actions add to it in place instead of copying arrays at every microstep.
+ */
+export interface StepScratch {
+  env: Env;
   /** `env.now` in the flow's zone, parsed on first use (luxon parsing is the costliest part of a step). */
-  $now: () => DateTime;
-  $out: Instruction[];
-  $trace: TraceEntry[];
-  $port: string | null;
-  $steps: number;
-  $cursors: Cursors;
+  now: () => DateTime;
+  out: Instruction[];
+  trace: TraceEntry[];
+  port: string | null;
+  steps: number;
+  cursors: Cursors;
+}
+
+/** Context inside the machine: the persisted call context plus this step's scratch. */
+export interface MachineContext extends CallContext {
+  $: StepScratch;
 }
 
 export const END = '__end';
@@ -25,35 +35,50 @@ export const APOLOGY = "We're sorry, something went wrong on our side. Please ca
 
 const DEFAULT_STEP_LIMIT = 100;
 
-function nodeContext(node: FlowNode, ctx: MachineContext, timezone: string): NodeContext {
-  const scope = { call: ctx.call, vars: ctx.vars, company: ctx.$env.company, now: ctx.$now };
-  return {
-    id: node.id, mode: ctx.$env.mode, call: ctx.call, vars: ctx.vars, local: ctx.local, env: ctx.$env,
-    get now() { return ctx.$now(); }, timezone, fill: (t) => fillTemplate(t, scope),
-  };
+/** What a node kind sees: plain fields, with `now` and the template scope built only when asked for. */
+class NodeView implements NodeContext {
+  readonly id: string;
+  readonly mode: Mode;
+  readonly call: CallContext['call'];
+  readonly vars: Readonly<Record<string, string>>;
+  readonly local: Readonly<Record<string, unknown>>;
+  readonly env: Env;
+  readonly timezone: string;
+  private readonly clock: () => DateTime;
+  constructor(node: FlowNode, ctx: MachineContext, local: Readonly<Record<string, unknown>>, timezone: string) {
+    this.id = node.id; this.mode = ctx.$.env.mode; this.call = ctx.call; this.vars = ctx.vars; this.local = local;
+    this.env = ctx.$.env; this.timezone = timezone; this.clock = ctx.$.now;
+  }
+  get now(): DateTime { return this.clock(); }
+  fill(text: string): string {
+    return text.includes('{{') ? fillTemplate(text, { call: this.call, vars: this.vars, company: this.env.company, now: this.clock }) : text;
+  }
 }
 
-function stamp(ctx: MachineContext, node: string, emits: Emit[] | undefined): Instruction[] {
-  if (!emits?.length) return ctx.$out;
-  return [...ctx.$out, ...emits.map((e) => ({ ...e, node, seq: ctx.seq }) as Instruction)];
+/** Adds a node's emits, stamped with the node and step, to the step's instructions. */
+function stamp(s: StepScratch, node: string, seq: number, emits: Emit[] | undefined): void {
+  if (emits) for (const e of emits) s.out.push({ ...e, node, seq } as Instruction);
 }
 
+/** Records an outcome: emits and port into the scratch; the context fields it changes as the assign's patch. */
 function apply(ctx: MachineContext, node: FlowNode, o: Outcome, entering: boolean): Partial<MachineContext> {
-  const patch: Partial<MachineContext> = { $out: stamp(ctx, node.id, o.emit), $port: o.port ?? null };
+  const s = ctx.$;
+  stamp(s, node.id, ctx.seq, o.emit);
+  s.port = o.port ?? null;
+  if (o.cursor !== undefined) s.cursors[node.id] = o.cursor;
+  const patch: Partial<MachineContext> = {};
   if (o.local) patch.local = o.local;
   else if (entering) patch.local = {};
   if (o.vars) patch.vars = { ...ctx.vars, ...o.vars };
-  if (o.cursor !== undefined) patch.$cursors = { ...ctx.$cursors, [node.id]: o.cursor };
   return patch;
 }
 
 function ending(ctx: MachineContext, node: string | undefined, reason: Extract<TraceEntry, { kind: 'ended' }>['reason'], emits: Emit[], detail?: string): Partial<MachineContext> {
-  return {
-    $out: stamp(ctx, node ?? 'flow', emits),
-    $trace: [...ctx.$trace, { kind: 'ended', node, reason, ...(detail ? { detail } : {}) }],
-    ended: true,
-    $port: null,
-  };
+  const s = ctx.$;
+  stamp(s, node ?? 'flow', ctx.seq, emits);
+  s.trace.push({ kind: 'ended', node, reason, ...(detail ? { detail } : {}) });
+  s.port = null;
+  return { ended: true };
 }
 
 const apologyThenHangup: Emit[] = [{ verb: 'say', text: APOLOGY }, { verb: 'hangup', reason: 'error' }];
@@ -66,59 +91,66 @@ function targetOf(flow: Flow, ids: Set<string>, node: FlowNode, kind: NodeKind, 
   return fb && fb !== port ? targetOf(flow, ids, node, kind, fb) : undefined;
 }
 
+type Args = { context: MachineContext };
+const limitOf = (s: StepScratch) => s.env.stepLimit ?? DEFAULT_STEP_LIMIT;
+
 function nodeState(flow: Flow, ids: Set<string>, node: FlowNode): Record<string, unknown> {
   const kind = kindOf(node.type)!;
   const data = node.data as never;
   const tz = flow.timezone;
   const ports = kind.ports(data);
-  const limitGuard = ({ context }: { context: MachineContext }) => context.$steps > (context.$env.stepLimit ?? DEFAULT_STEP_LIMIT);
   const always: unknown[] = [
     {
-      guard: limitGuard,
+      guard: ({ context }: Args) => context.$.steps > limitOf(context.$),
       target: END,
-      actions: assign(({ context }: { context: MachineContext }) => ending(context, node.id, 'step-limit', apologyThenHangup, `more than ${context.$env.stepLimit ?? DEFAULT_STEP_LIMIT} steps without waiting for the caller`)),
+      actions: assign(({ context }: Args) => ending(context, node.id, 'step-limit', apologyThenHangup, `more than ${limitOf(context.$)} steps without waiting for the caller`)),
     },
   ];
   for (const port of ports) {
     const target = targetOf(flow, ids, node, kind, port);
-    const when = ({ context }: { context: MachineContext }) => context.$port === port;
+    const when = ({ context }: Args) => context.$.port === port;
     if (target) {
       always.push({
         guard: when, target, reenter: true,
-        actions: assign(({ context }: { context: MachineContext }) => ({ $port: null, $trace: [...context.$trace, { kind: 'port' as const, node: node.id, port, target }] })),
+        actions: assign(({ context }: Args) => {
+          context.$.port = null;
+          context.$.trace.push({ kind: 'port', node: node.id, port, target });
+          return {};
+        }),
       });
     } else {
       // An unwired port ends the call: the natural end of a flow on `next`, otherwise an unwired branch.
       const reason = port === 'next' ? 'end-of-flow' : 'unwired';
       always.push({
         guard: when, target: END,
-        actions: assign(({ context }: { context: MachineContext }) => ({
-          ...ending({ ...context, $trace: [...context.$trace, { kind: 'port' as const, node: node.id, port }] }, node.id, reason, [{ verb: 'hangup', reason }]),
-        })),
+        actions: assign(({ context }: Args) => {
+          context.$.trace.push({ kind: 'port', node: node.id, port });
+          return ending(context, node.id, reason, [{ verb: 'hangup', reason }]);
+        }),
       });
     }
   }
   if (ports.length === 0) {
     // A node with no ports (hangup) ends the call once entered.
-    always.push({ target: END, actions: assign(({ context }: { context: MachineContext }) => ending(context, node.id, 'hangup', [])) });
+    always.push({ target: END, actions: assign(({ context }: Args) => ending(context, node.id, 'hangup', [])) });
   }
   const on: Record<string, unknown> = {};
   if (kind.on) {
-    for (const type of EVENT_TYPES) {
-      if (type === 'call.started' || type === 'call.ended') continue;
-      on[type] = {
-        actions: assign(({ context, event }: { context: MachineContext; event: EngineEvent }) => {
-          const o = kind.on!(data, event, nodeContext(node, context, tz));
-          return o ? apply(context, node, o, false) : {};
-        }),
-      };
-    }
+    const handle = assign(({ context, event }: { context: MachineContext; event: EngineEvent }) => {
+      const o = kind.on!(data, event, new NodeView(node, context, context.local, tz));
+      return o ? apply(context, node, o, false) : {};
+    });
+    for (const type of EVENT_TYPES) if (type !== 'call.started' && type !== 'call.ended') on[type] = { actions: handle };
   }
+  const empty = Object.freeze({});
   return {
-    entry: assign(({ context }: { context: MachineContext }) => {
-      const entered: MachineContext = { ...context, local: {}, $steps: context.$steps + 1, $trace: [...context.$trace, { kind: 'enter' as const, node: node.id, type: node.type }] };
-      if (entered.$steps > (context.$env.stepLimit ?? DEFAULT_STEP_LIMIT)) return { $steps: entered.$steps, $port: null };
-      return { $steps: entered.$steps, $trace: entered.$trace, ...apply(entered, node, kind.enter(data, nodeContext(node, entered, tz)), true) };
+    entry: assign(({ context }: Args) => {
+      const s = context.$;
+      s.steps++;
+      s.trace.push({ kind: 'enter', node: node.id, type: node.type });
+      // Past the limit the node does nothing: the limit guard above ends the call.
+      if (s.steps > limitOf(s)) { s.port = null; return {}; }
+      return apply(context, node, kind.enter(data, new NodeView(node, context, empty, tz)), true);
     }),
     always,
     on,
@@ -128,7 +160,7 @@ function nodeState(flow: Flow, ids: Set<string>, node: FlowNode): Record<string,
 /**
  * Compiles a flow (already parsed) into a flat XState machine: one state per
  * node, plus `__idle` (before the call starts) and the final `__end`.
- * No invoke, no delays, no child actors; the context is JSON.
+ * No invoke, no delays, no child actors; the persisted context is JSON.
  */
 export function compileFlow(flow: Flow): AnyStateMachine {
   const ids = new Set(flow.nodes.map((n) => n.id));
@@ -144,7 +176,7 @@ export function compileFlow(flow: Flow): AnyStateMachine {
               call: { id: event.callId, from: event.from, to: event.to, direction: event.direction },
             })),
           }
-        : { target: END, actions: assign(({ context }: { context: MachineContext }) => ending(context, undefined, 'error', apologyThenHangup, `start node "${flow.start}" does not exist`)) },
+        : { target: END, actions: assign(({ context }: Args) => ending(context, undefined, 'error', apologyThenHangup, `start node "${flow.start}" does not exist`)) },
     },
   };
   states[END] = { type: 'final' };
@@ -156,10 +188,10 @@ export function compileFlow(flow: Flow): AnyStateMachine {
     on: {
       'call.ended': {
         target: `.${END}`,
-        actions: assign(({ context, event }: { context: MachineContext; event: EngineEvent }) => ({
-          ended: true,
-          $trace: [...context.$trace, { kind: 'ended', reason: 'caller-hangup', ...(event.type === 'call.ended' && event.cause ? { detail: event.cause } : {}) } as TraceEntry],
-        })),
+        actions: assign(({ context, event }: { context: MachineContext; event: EngineEvent }) => {
+          context.$.trace.push({ kind: 'ended', reason: 'caller-hangup', ...(event.type === 'call.ended' && event.cause ? { detail: event.cause } : {}) });
+          return { ended: true };
+        }),
       },
     },
   } as never);

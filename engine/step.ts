@@ -1,12 +1,12 @@
 import { transition, type AnyStateMachine } from 'xstate';
 import { DateTime } from 'luxon';
-import { END, IDLE, machineFor, type MachineContext } from './compile.js';
+import { END, IDLE, machineFor, type MachineContext, type StepScratch } from './compile.js';
 import type { Flow } from './schema.js';
 import type { CallContext, EngineEvent, Env, Snapshot, StepResult } from './types.js';
 
 const EMPTY_CALL: CallContext = { call: { id: '', from: '', to: '', direction: 'inbound' }, vars: {}, local: {}, seq: 0, ended: false };
 
-function scratch(env: Env, timezone: string): Omit<MachineContext, keyof CallContext> {
+function scratch(env: Env, timezone: string): StepScratch {
   let now: DateTime | undefined;
   const nowFn = () => {
     if (!now) {
@@ -16,11 +16,7 @@ function scratch(env: Env, timezone: string): Omit<MachineContext, keyof CallCon
     }
     return now;
   };
-  return { $env: env, $now: nowFn, $out: [], $trace: [], $port: null, $steps: 0, $cursors: { ...(env.cursors ?? {}) } };
-}
-
-function persisted(ctx: MachineContext): CallContext {
-  return { call: ctx.call, vars: ctx.vars, local: ctx.local, seq: ctx.seq, ended: ctx.ended };
+  return { env, now: nowFn, out: [], trace: [], port: null, steps: 0, cursors: { ...env.cursors } };
 }
 
 /** Options for {@link step}. */
@@ -43,13 +39,13 @@ export function step(flow: Flow, snapshot: Snapshot | null, event: EngineEvent, 
   if (value === END || base.ended) {
     return { snapshot: snapshot ?? { status: 'done', value: END, context: base }, instructions: [], trace: [], cursors: { ...(env.cursors ?? {}) }, waiting: false };
   }
-  const context: MachineContext = { ...base, seq: base.seq + 1, ...scratch(env, flow.timezone) };
-  const start = machine.resolveState({ value, context });
-  const [next] = transition(machine, start, event as never);
+  const s = scratch(env, flow.timezone);
+  const context: MachineContext = { call: base.call, vars: base.vars, local: base.local, seq: base.seq + 1, ended: base.ended, $: s };
+  const [next] = transition(machine, machine.resolveState({ value, context }), event as never);
   const ctx = next.context as MachineContext;
   const done = next.value === END || ctx.ended;
-  const out: Snapshot = { status: done ? 'done' : 'active', value: done ? END : (next.value as string), context: persisted({ ...ctx, ended: done }) };
-  return { snapshot: out, instructions: ctx.$out, trace: ctx.$trace, cursors: ctx.$cursors, waiting: !done };
+  const out: Snapshot = { status: done ? 'done' : 'active', value: done ? END : (next.value as string), context: { call: ctx.call, vars: ctx.vars, local: ctx.local, seq: ctx.seq, ended: done } };
+  return { snapshot: out, instructions: s.out, trace: s.trace, cursors: s.cursors, waiting: !done };
 }
 
 /** The node a snapshot waits in, or undefined before the call starts / after it ended. */
