@@ -7,10 +7,19 @@ import type { SandboxContext } from './context.js';
 import { CcLeg } from './cc-leg.js';
 import type { NumberStore } from './numbers.js';
 import { playTexmlCall } from './texml-player.js';
-import { SimCall, type CalleeOutcome, type CallScript, type Mode } from './sim-call.js';
+import { SimCall, type CalleeOutcome, type CallScript, type Mode, type ThinkMs } from './sim-call.js';
 import { body, isE164, sendOwnError, type OwnError } from './util.js';
 
 const OUTCOMES: CalleeOutcome[] = ['answer', 'no-answer', 'busy', 'voicemail', 'failed'];
+/** Longest think time accepted (ms): a caller who waits longer has hung up. */
+export const MAX_THINK_MS = 300_000;
+
+const isMs = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_THINK_MS;
+/** True for a whole number of ms, or `[min, max]` of them with min <= max. */
+function isThinkMs(v: unknown): v is ThinkMs {
+  if (isMs(v)) return true;
+  return Array.isArray(v) && v.length === 2 && isMs(v[0]) && isMs(v[1]) && v[0] <= v[1];
+}
 
 /** Checks the request; returns the problem (with its field path) or the call's parameters. */
 export function parseCallRequest(b: Record<string, unknown>): OwnError | { to: string; from: string; mode?: Mode; script: CallScript } {
@@ -23,9 +32,12 @@ export function parseCallRequest(b: Record<string, unknown>): OwnError | { to: s
   if (b.callee !== undefined && (!Array.isArray(b.callee) || b.callee.some((c) => !OUTCOMES.includes(c)))) return bad('callee', `callee entries must be one of ${OUTCOMES.join(', ')}`);
   if (b.mode !== undefined && b.mode !== 'texml' && b.mode !== 'call-control') return bad('mode', 'mode must be texml or call-control');
   if (b.hangupAfterSeconds !== undefined && (typeof b.hangupAfterSeconds !== 'number' || b.hangupAfterSeconds < 0)) return bad('hangupAfterSeconds', 'hangupAfterSeconds must be a number >= 0');
+  if (b.thinkMs !== undefined && !isThinkMs(b.thinkMs)) return bad('thinkMs', `thinkMs must be a whole number of milliseconds (0 to ${MAX_THINK_MS}) or [min, max] of them with min <= max`);
+  if (b.thinkSeed !== undefined && !Number.isSafeInteger(b.thinkSeed)) return bad('thinkSeed', 'thinkSeed must be an integer');
   return {
     to: b.to, from: (b.from as string) ?? '+13125550147', mode: b.mode as Mode | undefined,
-    script: { digits: b.digits as string[], speech: b.speech as string[], callee: b.callee as CalleeOutcome[], hangupAfterSeconds: b.hangupAfterSeconds as number | undefined },
+    script: { digits: b.digits as string[], speech: b.speech as string[], callee: b.callee as CalleeOutcome[], hangupAfterSeconds: b.hangupAfterSeconds as number | undefined,
+      thinkMs: b.thinkMs as ThinkMs | undefined, thinkSeed: b.thinkSeed as number | undefined },
   };
 }
 

@@ -125,6 +125,8 @@ export class CcLeg {
       const prompt = attempt === 1 ? first : retry;
       if (prompt) this.call.hear(prompt);
       if (await this.callerLeft()) return;
+      await this.call.think(); // real time: the caller listens, then thinks, before keying
+      if (this.call.ended) return;
       const entry = this.call.nextDigits();
       if (entry === undefined) {
         await this.emit('call.gather.ended', { digits: '', status: 'call_hangup' });
@@ -153,6 +155,8 @@ export class CcLeg {
    */
   async record(b: Body): Promise<void> {
     if (b.play_beep !== false) this.call.add('heard', '[beep]');
+    await this.call.think();
+    if (this.call.ended) return;
     const message = this.call.nextSpeech();
     const started = new Date(this.call.startedAt.getTime() + this.call.t * 1000);
     if (message) this.call.add('recorded', message, Math.max(1, Math.round(message.split(/\s+/).length / 2.5)));

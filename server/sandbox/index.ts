@@ -35,6 +35,8 @@ export interface SandboxOptions {
   orderDelayMs?: number;
   /** Longest `POST /calls` waits for the call to end (ms); default 60000. */
   callTimeoutMs?: number;
+  /** How long one webhook attempt waits for the app's answer (ms); default 10000. */
+  webhookTimeoutMs?: number;
   /**
    * JSON file that keeps the account's numbers (and their settings) across
    * restarts (see state.ts `defaultStateFile`); in memory only when absent.
@@ -47,6 +49,8 @@ export interface Sandbox {
   publicKeyBase64: string;
   texmlConnectionId: string;
   callControlConnectionId: string;
+  /** Simulated calls (inbound and outbound) that have started and not ended yet. */
+  liveCalls(): number;
   close(): void;
 }
 
@@ -55,7 +59,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   const signer = signerFromSeed(opts.keySeed ?? randomBytes(32), now);
   const ctx: SandboxContext = {
     publicUrl: () => opts.publicUrl().replace(/\/+$/, ''), now, log: opts.log,
-    delivery: { signer, retryDelaysMs: opts.retryDelaysMs ?? [250, 1000, 3000], timeoutMs: 10_000, log: opts.log },
+    delivery: { signer, retryDelaysMs: opts.retryDelaysMs ?? [250, 1000, 3000], timeoutMs: opts.webhookTimeoutMs ?? 10_000, log: opts.log },
     texmlConnectionId: '1684641123236054244', callControlConnectionId: '1684641123236054245',
     accountSid: 'a1b2c3d4-0000-4000-8000-5a4db0c5a4db',
     orderDelayMs: opts.orderDelayMs ?? 200, idleMs: opts.idleMs ?? 2000, callTimeoutMs: opts.callTimeoutMs ?? 60_000,
@@ -96,6 +100,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   return {
     router, publicKeyBase64: signer.publicKeyBase64,
     texmlConnectionId: ctx.texmlConnectionId, callControlConnectionId: ctx.callControlConnectionId,
+    liveCalls() { let n = 0; for (const c of ctx.calls.values()) if (!c.ended) n++; return n; },
     close() {
       for (const t of ctx.timers) clearTimeout(t);
       ctx.timers.clear();

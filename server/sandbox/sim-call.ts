@@ -17,7 +17,19 @@ export interface CallScript {
   speech?: string[];
   callee?: CalleeOutcome[];
   hangupAfterSeconds?: number;
+  /**
+   * Real time (ms) the caller listens and thinks before answering each prompt
+   * (Gather, gather_using_*, Record): a fixed number, or `[min, max]` picked per
+   * prompt by `thinkDelay` from `thinkSeed`, so a replay waits the same. Virtual
+   * time (`at`) does not include it: transcripts are the same with or without it.
+   */
+  thinkMs?: ThinkMs;
+  /** Seed of the `[min, max]` think-time pick (default 0). */
+  thinkSeed?: number;
 }
+
+/** A fixed think time, or a range picked per prompt. */
+export type ThinkMs = number | [number, number];
 
 /** After the script runs dry, the caller stays silent this many prompts, then hangs up. */
 const PATIENCE = 3;
@@ -40,6 +52,10 @@ export class SimCall {
   private speech: string[];
   private callee: CalleeOutcome[];
   private silentAfterScript = 0;
+  private readonly thinkMs?: ThinkMs;
+  private readonly thinkSeed: number;
+  /** Prompts answered so far (the think-time pick's index). */
+  private prompts = 0;
   private resolve!: () => void;
   /** Resolves when the call has ended. */
   readonly done = new Promise<void>((r) => { this.resolve = r; });
@@ -52,6 +68,8 @@ export class SimCall {
     this.speech = [...(script.speech ?? [])];
     this.callee = [...(script.callee ?? [])];
     this.hangupAfter = script.hangupAfterSeconds;
+    this.thinkMs = script.thinkMs;
+    this.thinkSeed = script.thinkSeed ?? 0;
     this.startedAt = now;
   }
 
@@ -80,6 +98,20 @@ export class SimCall {
     return this.silentAfterScript > PATIENCE ? undefined : '';
   }
 
+  /**
+   * Waits (real time) while the caller thinks about the prompt just heard;
+   * resolves at once with no think time, or early when the call ends meanwhile
+   * (the sandbox closed, or `callTimeoutMs` passed), so players check `ended` after it.
+   */
+  think(): Promise<void> {
+    const ms = thinkDelay(this.thinkMs, this.thinkSeed, this.prompts++);
+    if (ms <= 0 || this.ended) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      void this.done.then(() => { clearTimeout(t); resolve(); });
+    });
+  }
+
   end(e: Ended, entry?: { kind: EntryKind; text: string }): void {
     if (this.ended) return;
     if (entry) this.add(entry.kind, entry.text);
@@ -96,4 +128,25 @@ export class SimCall {
 export function speakSeconds(text: string): number {
   const words = text.trim().split(/\s+/).filter(Boolean).length;
   return Math.max(1, Math.round((words / 2.5) * 10) / 10);
+}
+
+/**
+ * The think time before prompt `n` (0-based): `spec` itself when a number; for
+ * `[min, max]` a whole number in that range from a 32-bit hash of `seed` and
+ * `n`. Deterministic (no Math.random), so the same script waits the same.
+ */
+export function thinkDelay(spec: ThinkMs | undefined, seed: number, n: number): number {
+  if (spec === undefined) return 0;
+  if (typeof spec === 'number') return spec;
+  const [min, max] = spec;
+  return min + (mix32(seed, n) % (max - min + 1));
+}
+
+/** murmur3's 32-bit finaliser over seed and index: well spread for neighbouring seeds. */
+function mix32(seed: number, n: number): number {
+  let h = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b)) >>> 0;
+  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }

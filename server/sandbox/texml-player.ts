@@ -90,7 +90,7 @@ async function runVerbs(ctx: SandboxContext, call: SimCall, verbs: XmlNode[], do
         if (!v.text) { call.add('error', '<Redirect> without a URL'); break; }
         return request(abs(v.text), v.attrs.method, { ...base, CallStatus: 'in-progress' });
       }
-      case 'Gather': { const n = gather(call, v, base, abs, docUrl); if (n === 'gone') return null; if (n) return n; break; }
+      case 'Gather': { const n = await gather(call, v, base, abs, docUrl); if (n === 'gone') return null; if (n) return n; break; }
       case 'Dial': { const n = await dial(ctx, call, v, base, abs); if (n !== undefined) return n; break; }
       case 'Record': { const n = await record(ctx, call, v, base, abs); if (n !== undefined) return n; break; }
       default: call.add('error', `unsupported verb <${v.name}> skipped`);
@@ -106,11 +106,13 @@ function sayOrPlay(call: SimCall, v: XmlNode): void {
   if (v.name === 'Play' && v.attrs.digits) call.add('heard', `[tones ${v.attrs.digits}]`);
 }
 
-function gather(call: SimCall, v: XmlNode, base: Fields, abs: (u: string) => string, docUrl: string): Next | 'gone' | undefined {
+async function gather(call: SimCall, v: XmlNode, base: Fields, abs: (u: string) => string, docUrl: string): Promise<Next | 'gone' | undefined> {
   for (const c of v.children) {
     if (c.name === 'Say' || c.name === 'Play') sayOrPlay(call, c);
     else if (c.name === 'Pause') call.add('silence', `pause ${Number(c.attrs.length ?? 1)}s`, Number(c.attrs.length ?? 1));
   }
+  await call.think(); // the caller listens, then thinks, before keying or speaking
+  if (call.ended) return 'gone';
   const input = (v.attrs.input ?? 'dtmf').toLowerCase();
   const dtmf = input.includes('dtmf'), speech = input.includes('speech');
   let digits = dtmf ? call.nextDigits() : '';
@@ -168,6 +170,8 @@ function request(url: string, method: string | undefined, fields: Fields): Next 
 
 async function record(ctx: SandboxContext, call: SimCall, v: XmlNode, base: Fields, abs: (u: string) => string): Promise<Next | undefined> {
   if (v.attrs.playBeep !== 'false') call.add('heard', '[beep]');
+  await call.think();
+  if (call.ended) return null;
   const message = call.nextSpeech();
   if (!message) { call.add('silence', 'nothing recorded', Number(v.attrs.timeout ?? 5) || 5); return undefined; }
   const duration = Math.min(Math.max(1, Math.round(message.split(/\s+/).length / 2.5)), Number(v.attrs.maxLength ?? 3600) || 3600);
