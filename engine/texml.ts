@@ -23,7 +23,7 @@ export const DEFAULT_APOLOGY = "We're sorry, something went wrong. Please try ag
 const builder = new XMLBuilder({
   preserveOrder: true,
   ignoreAttributes: false,
-  attributeNamePrefix: '@_',
+  attributeNamePrefix: '', // attributes sit under ':@' already: no prefix to add or strip
   suppressEmptyNode: true,
   processEntities: false,
 });
@@ -66,11 +66,13 @@ export function xmlText(text: string): string {
   return SPECIAL.test(safe) ? safe.replace(SPECIAL_ALL, (c) => ENTITY[c]!) : safe;
 }
 
-function el(tag: string, attrs: Attrs = {}, children: El[] | string = []): El {
-  let at: Record<string, string> | undefined;
+const NO_ATTRS: Attrs = Object.freeze({});
+
+function el(tag: string, attrs: Attrs = NO_ATTRS, children: El[] | string = []): El {
+  let at: Record<string, string | number> | undefined;
   for (const k in attrs) {
     const v = attrs[k];
-    if (v !== undefined) (at ??= {})[`@_${k}`] = xmlText(String(v));
+    if (v !== undefined) (at ??= {})[k] = typeof v === 'number' ? v : xmlText(String(v));
   }
   const body = typeof children === 'string' ? [{ '#text': xmlText(children) }] : children;
   const node: El = { [tag]: body };
@@ -102,6 +104,32 @@ function playEl(p: { url: string; loop?: number }): El {
 
 const promptEl = (p: Prompt): El => (p.verb === 'say' ? sayEl(p) : playEl(p));
 
+// A line's prompts are the same for most callers, so each distinct <Say>/<Play> is built by the
+// builder once and its XML reused as a ready-made (already escaped) piece of the document.
+const built = new Map<string, string>();
+const BUILT_LIMIT = 5000;
+
+/** The `<Say>` / `<Play>` XML of a prompt, built once per distinct prompt (a bounded memo of a pure function). */
+function promptXml(p: Prompt): string {
+  const key = p.verb === 'say'
+    ? `s\u0000${p.voice ?? ''}\u0000${p.language ?? ''}\u0000${p.loop ?? ''}\u0000${p.text}`
+    : `p\u0000${p.loop ?? ''}\u0000${p.url}`;
+  let xml = built.get(key);
+  if (xml === undefined) {
+    xml = builder.build([promptEl(p)]) as string;
+    if (built.size >= BUILT_LIMIT) built.clear();
+    built.set(key, xml);
+  }
+  return xml;
+}
+
+/** Prompts as one ready-made text child (the builder copies it as is: processEntities is off). */
+function promptsEl(prompts: Prompt[]): El[] {
+  let xml = '';
+  for (const p of prompts) if (audible(p)) xml += promptXml(p);
+  return xml ? [{ '#text': xml }] : [];
+}
+
 /** A prompt that would render empty (a template that filled to nothing): Telnyx gains nothing from `<Say/>`. */
 const audible = (p: Prompt): boolean => xmlSafe(p.verb === 'say' ? p.text : p.url).trim() !== '';
 
@@ -118,7 +146,7 @@ function gatherEls(i: Extract<Instruction, { verb: 'gather' }>, action: string):
     validDigits: i.validDigits,
     timeout: clamp(i.timeoutSeconds, 1, 120),
     hints: i.hints?.length ? i.hints.join(',') : undefined,
-  }, i.prompts.filter(audible).map(promptEl));
+  }, promptsEl(i.prompts));
   // Gather falls through to the next verb on silence: send that back to the server as a timeout.
   return [gather, el('Redirect', {}, withQuery(action, 'event', 'timeout'))];
 }
@@ -153,7 +181,7 @@ function recordEls(i: Extract<Instruction, { verb: 'record' }>, action: string, 
 function render(i: Instruction, urls: TexmlUrls): { els: El[]; stop: boolean } {
   switch (i.verb) {
     case 'say':
-    case 'play': return { els: audible(i) ? [promptEl(i)] : [], stop: false };
+    case 'play': return { els: promptsEl([i]), stop: false };
     case 'pause': return { els: [el('Pause', { length: clamp(i.seconds, 1, 180) })], stop: false };
     case 'sms': return { els: [], stop: false }; // TeXML has no SMS verb: the server sends it.
     case 'hangup': return { els: [el('Hangup')], stop: true };

@@ -60,6 +60,18 @@ function invalidPrompt(d: MenuData): PromptData {
   return d.invalidPrompt ?? { text: DEFAULT_INVALID_CHOICE };
 }
 
+const hasKey = (d: MenuData, key: string): boolean => key.length === 1 && Object.prototype.hasOwnProperty.call(d.options, key);
+
+/** A wrong key: re-prompt with the invalid prompt first, or leave by `invalid`. */
+function wrong(d: MenuData, ctx: NodeContext) {
+  return retryOrLeave(ctx, d.maxRetries, 'invalid', () => [gather(d, ctx, [invalidPrompt(d), d.prompt])]);
+}
+
+/** Silence (or an empty answer): re-prompt, or leave by `timeout`. */
+function silence(d: MenuData, ctx: NodeContext) {
+  return retryOrLeave(ctx, d.maxRetries, 'timeout', () => [gather(d, ctx, [d.prompt])]);
+}
+
 /** Ask the caller to press a key (or say a phrase); one port per key, with retries built in. */
 export const menu = defineNode({
   type: 'menu',
@@ -72,21 +84,18 @@ export const menu = defineNode({
   waits: () => true,
   enter: (d, ctx) => ({ emit: [gather(d, ctx, [d.prompt])], local: { retries: 0 } }),
   on: (d, ev, ctx) => {
-    const wrong = () => retryOrLeave(ctx, d.maxRetries, 'invalid', () => [gather(d, ctx, [invalidPrompt(d), d.prompt])]);
-    const silence = () => retryOrLeave(ctx, d.maxRetries, 'timeout', () => [gather(d, ctx, [d.prompt])]);
-    const keys = menuKeys(d);
     switch (ev.type) {
       case 'input.timeout':
-        return silence();
+        return silence(d, ctx);
       case 'input.digits': {
         const key = ev.digits.trim().charAt(0);
-        if (!key) return silence();
-        return keys.includes(key) ? { port: key } : wrong();
+        if (!key) return silence(d, ctx);
+        return hasKey(d, key) ? { port: key } : wrong(d, ctx);
       }
       case 'input.speech': {
-        if (!normaliseSpeech(ev.text)) return silence();
+        if (!normaliseSpeech(ev.text)) return silence(d, ctx);
         const key = keyForSpeech(d, ev.text) ?? normaliseSpeech(ev.text);
-        return keys.includes(key) ? { port: key } : wrong();
+        return hasKey(d, key) ? { port: key } : wrong(d, ctx);
       }
       default:
         return undefined;
