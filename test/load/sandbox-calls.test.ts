@@ -1,12 +1,15 @@
 /**
  * Load: 1,000 sandbox calls through the main line (flows/main-line.json),
- * half TeXML, half Call Control, with up to IN_FLIGHT calls live at once
- * (see bench/README.md for why not 1,000 at once on a 2-core CI box).
- * Each call has five or more webhooks. Checked per call: the caller's
- * transcript ends as the script says, every webhook the sandbox sent is in
- * the webhook log exactly once with a 2xx (none lost, none doubled: the
- * sandbox retries anything that failed, which would show as a second row),
- * and the call log has the call with the right ending.
+ * half TeXML, half Call Control, all live at the same time: they start
+ * within RAMP_MS (2 s) and each caller thinks 6-9 s (real time, seeded per
+ * call) before answering each prompt, as callers on a real line do, so every
+ * call is still up when the last one starts. A sampler counts the calls the
+ * SERVER has open (call log rows not ended) every 100 ms; its peak must be
+ * all 1,000. Each call has five or more webhooks. Checked per call: the
+ * caller's transcript ends as the script says, every webhook the sandbox sent
+ * is in the webhook log exactly once with a 2xx (none lost, none doubled: the
+ * sandbox retries anything that failed or timed out, which would show as a
+ * second row), and the call log has the call with the right ending.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,9 +21,15 @@ import { pino } from 'pino';
 import Telnyx from 'telnyx';
 import { createApp, type CallflowApp } from '../../server/app.js';
 import { createSandbox, type Sandbox } from '../../server/sandbox/index.js';
+import { fdLimit, openFds, startSampler } from './live-sampler.js';
 
 const CALLS = Number(process.env.LOAD_CALLS ?? 1000);
-const IN_FLIGHT = Number(process.env.LOAD_IN_FLIGHT ?? 100);
+/** All calls start within this many ms (evenly spread). */
+const RAMP_MS = Number(process.env.LOAD_RAMP_MS ?? 2000);
+/** Each caller's think time before each answer: long enough that the first call outlives the ramp. */
+const THINK: [number, number] = [Number(process.env.LOAD_THINK_MIN_MS ?? 6000), Number(process.env.LOAD_THINK_MAX_MS ?? 9000)];
+/** File descriptors needed per live call at the worst moment (measured: 2.6; see bench/README.md "Load"). */
+const FDS_PER_CALL = 4;
 const TEXML_NUMBER = '+13125550301', CC_NUMBER = '+13125550302';
 // Monday 10:00 in Los Angeles: the main line is open.
 const OPEN = new Date('2026-11-23T18:00:00Z');
@@ -69,29 +78,40 @@ function script(i: number): { mode: 'texml' | 'call-control'; to: string; digits
   return { mode, to: mode === 'texml' ? TEXML_NUMBER : CC_NUMBER, digits: support ? ['9', '2'] : ['9', '1'], expectTo: support ? '+13125550110' : 'sales' };
 }
 
-describe(`load: ${CALLS} sandbox calls, up to ${IN_FLIGHT} in flight`, () => {
-  it('every call ends as scripted, every webhook logged once with a 2xx, every call in the log', async () => {
-    const results: { i: number; s: Summary }[] = [];
-    let next = 0;
-    let maxLive = 0, live = 0;
-    const worker = async () => {
-      while (next < CALLS) {
-        const i = next++;
-        const sc = script(i);
-        live++; maxLive = Math.max(maxLive, live);
-        const res = await fetch(`${url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: sc.to, from: '+13125550147', mode: sc.mode, digits: sc.digits }) });
-        live--;
-        expect(res.status).toBe(200);
-        results.push({ i, s: (await res.json()) as Summary });
-      }
-    };
-    // Callers ramp up over ~2.5 s (as a real line fills) rather than all in the same millisecond.
-    await Promise.all(Array.from({ length: IN_FLIGHT }, (_, w) => new Promise((r) => setTimeout(r, (w * 2500) / IN_FLIGHT)).then(worker)));
-    expect(results).toHaveLength(CALLS);
-    console.log(`load: ${CALLS} calls, at most ${maxLive} in flight at once`);
-    expect(maxLive).toBeGreaterThanOrEqual(IN_FLIGHT * 0.9);
-
+describe(`load: ${CALLS} sandbox calls live at the same time`, () => {
+  it('every call overlaps every other; each ends as scripted, every webhook logged once with a 2xx, every call in the log', async () => {
+    const limit = fdLimit();
+    // Each live call holds sockets at both ends (its POST /sandbox/calls, webhooks, commands): fail clearly, not with EMFILE.
+    expect(limit, `ulimit -n is ${limit}; ${CALLS} live calls need about ${CALLS * FDS_PER_CALL} file descriptors`).toBeGreaterThanOrEqual(CALLS * FDS_PER_CALL);
     const store = app.locals.ctx.store;
+    const sampler = startSampler({
+      server: async () => (await store.listCallsFiltered(companyId, { status: 'active', limit: CALLS + 1 })).length,
+      sandbox: () => sandbox.liveCalls(),
+      fds: openFds,
+    });
+    const t0 = performance.now();
+    const launched: number[] = [];
+    const results = await Promise.all(Array.from({ length: CALLS }, (_, i) => new Promise<{ i: number; s: Summary }>((resolve, reject) => {
+      setTimeout(() => {
+        launched.push(performance.now() - t0);
+        const sc = script(i);
+        const body = { to: sc.to, from: '+13125550147', mode: sc.mode, digits: sc.digits, thinkMs: THINK, thinkSeed: i };
+        fetch(`${url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+          .then(async (res) => { if (res.status !== 200) throw new Error(`call ${i}: POST /sandbox/calls answered ${res.status} ${await res.text()}`); return (await res.json()) as Summary; })
+          .then((s) => resolve({ i, s }), reject);
+      }, (i * RAMP_MS) / CALLS);
+    })));
+    const seconds = (performance.now() - t0) / 1000;
+    const peaks = await sampler.stop();
+    const span = Math.max(...launched) - Math.min(...launched);
+    console.log(`load: ${CALLS} calls started over ${Math.round(span)} ms, think ${THINK.join('-')} ms; live at once: server ${peaks.server}, sandbox ${peaks.sandbox}; `
+      + `peak fds ${peaks.fds} (limit ${limit}); sampler lag max ${peaks.maxLagMs} ms; all ended after ${seconds.toFixed(1)} s`);
+    expect(results).toHaveLength(CALLS);
+    expect(span).toBeLessThan(RAMP_MS + 3000);
+    // The point of this test: the server had every call open at one moment.
+    expect(peaks.server).toBeGreaterThanOrEqual(CALLS);
+    expect(peaks.sandbox).toBeGreaterThanOrEqual(CALLS);
+
     const problems: string[] = [];
     let webhookTotal = 0;
     for (const { i, s } of results) {
