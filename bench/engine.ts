@@ -4,7 +4,7 @@ import { parseFlow } from '../engine/schema.js';
 import { step } from '../engine/step.js';
 import { renderTexml } from '../engine/texml.js';
 import type { EngineEvent, Env, Snapshot } from '../engine/types.js';
-import { interleavedRates } from './stats.js';
+import { interleavedRates, medianRatio } from './stats.js';
 
 /**
  * A hand-written XState machine of the same size and shape as the main line
@@ -22,6 +22,9 @@ function rawMachine() {
   }
   return createMachine({ id: 'raw', initial: 'menu', context: { seq: 0, out: [] as string[] }, states: states as never });
 }
+
+/** Interleaved rounds of 2,000 iterations each. */
+export const ROUNDS = 15;
 
 /** Rows of the engine table: raw XState cycles beside our full step, measured in interleaved rounds of the same run. */
 export function benchEngine(): { rows: (string | number)[][]; ratio: number } {
@@ -61,16 +64,16 @@ export function benchEngine(): { rows: (string | number)[][]; ratio: number } {
     rawMem: () => {
       transition(m, m.resolveState({ value: 'menu', context: { seq: 0, out: ['menu'] } }), { type: 'input.digits' } as never);
     },
-  }, 3000);
-  const { full, noRender, raw, rawMem, rawActor } = r as { full: number; noRender: number; raw: number; rawMem: number; rawActor: number };
-  const ratio = full / raw;
+  }, 2000, ROUNDS);
+  const { full, noRender, raw, rawMem, rawActor } = r.median as { full: number; noRender: number; raw: number; rawMem: number; rawActor: number };
+  const ratio = medianRatio(r, 'full', 'raw');
   return {
     ratio,
     rows: [
       ['raw XState: resolveState + transition (in memory)', Math.round(rawMem), '—'],
-      ['raw XState actor: JSON restore + createActor + send + persist', Math.round(rawActor), (rawActor / raw).toFixed(2)],
+      ['raw XState actor: JSON restore + createActor + send + persist', Math.round(rawActor), medianRatio(r, 'rawActor', 'raw').toFixed(2)],
       ['raw XState: JSON restore + transition + JSON persist', Math.round(raw), '1.00 (baseline)'],
-      ['engine step: restore + event + persist', Math.round(noRender), (noRender / raw).toFixed(2)],
+      ['engine step: restore + event + persist', Math.round(noRender), medianRatio(r, 'noRender', 'raw').toFixed(2)],
       ['engine step: restore + event + persist + TeXML render', Math.round(full), ratio.toFixed(2)],
     ],
   };

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { benchEngine } from './engine.js';
+import { benchEngine, ROUNDS } from './engine.js';
 import { benchMemory } from './memory.js';
 import { benchServer, serverRows } from './server.js';
 import { machineLine, table } from './stats.js';
@@ -27,7 +27,7 @@ async function main() {
   const quick = process.argv.includes('--quick');
   out(`Callflow benchmarks — ${new Date().toISOString()}\nmachine: ${machineLine()}\nload average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other work on the machine lowers every figure)\n\n`);
   const engine = benchEngine();
-  out(`Engine steps per second (median of 7 interleaved rounds; target: full step ≥ 0.5 × raw XState)\n`);
+  out(`Engine steps per second (${ROUNDS} interleaved rounds; rates are medians, ratios the median of each round's ratio; target: full step ≥ 0.5 × raw XState)\n`);
   out(`${table(['what', 'per second', 'vs raw XState'], engine.rows)}\n\n`);
 
   const s = await benchServer(quick ? { calls: 500, rounds: 1, amount: 2000 } : {});

@@ -34,12 +34,20 @@ export function table(header: string[], rows: (string | number)[][]): string {
   return [line(cells[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
 }
 
+/** Rates of several functions measured in interleaved rounds: the median of each, and every round's figure. */
+export interface Interleaved {
+  /** Median rate per second of each function. */
+  median: Record<string, number>;
+  /** Rate per second of each function in each round, in round order. */
+  rounds: Record<string, number[]>;
+}
+
 /**
  * Measures several functions in interleaved rounds (a round of each, then the
  * next round), so a machine that gets busier or quieter during the run
- * affects every side of a ratio alike. Returns the median rate per second of each.
+ * affects every side of a ratio alike.
  */
-export function interleavedRates(fns: Record<string, () => void>, iterations: number, rounds = 7): Record<string, number> {
+export function interleavedRates(fns: Record<string, () => void>, iterations: number, rounds = 7): Interleaved {
   const names = Object.keys(fns);
   for (const n of names) for (let i = 0; i < Math.min(iterations, 500); i++) fns[n]!(); // warm-up
   const rates: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
@@ -51,5 +59,14 @@ export function interleavedRates(fns: Record<string, () => void>, iterations: nu
       rates[n]!.push(iterations / (Number(process.hrtime.bigint() - t0) / 1e9));
     }
   }
-  return Object.fromEntries(names.map((n) => [n, median(rates[n]!)]));
+  return { median: Object.fromEntries(names.map((n) => [n, median(rates[n]!)])), rounds: rates };
+}
+
+/**
+ * The median over rounds of `a`'s rate divided by `b`'s in the same round: on a
+ * machine whose load changes during the run, each ratio compares neighbours.
+ */
+export function medianRatio(r: Interleaved, a: string, b: string): number {
+  const as = r.rounds[a]!, bs = r.rounds[b]!;
+  return median(as.map((x, i) => x / bs[i]!));
 }

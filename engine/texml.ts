@@ -106,20 +106,24 @@ const promptEl = (p: Prompt): El => (p.verb === 'say' ? sayEl(p) : playEl(p));
 
 // A line's prompts are the same for most callers, so each distinct <Say>/<Play> is built by the
 // builder once and its XML reused as a ready-made (already escaped) piece of the document.
-const built = new Map<string, string>();
+// Keyed by the text (or URL) first: a flow's own strings keep their hash, so a hit costs no concatenation.
+interface Built { p: Prompt; xml: string }
+const built = new Map<string, Built[]>();
 const BUILT_LIMIT = 5000;
+
+const sameRendering = (a: Prompt, b: Prompt): boolean => a.verb === b.verb && a.loop === b.loop
+  && (a.verb === 'say' ? a.text === (b as typeof a).text && a.voice === (b as typeof a).voice && a.language === (b as typeof a).language : a.url === (b as typeof a).url);
 
 /** The `<Say>` / `<Play>` XML of a prompt, built once per distinct prompt (a bounded memo of a pure function). */
 function promptXml(p: Prompt): string {
-  const key = p.verb === 'say'
-    ? `s\u0000${p.voice ?? ''}\u0000${p.language ?? ''}\u0000${p.loop ?? ''}\u0000${p.text}`
-    : `p\u0000${p.loop ?? ''}\u0000${p.url}`;
-  let xml = built.get(key);
-  if (xml === undefined) {
-    xml = builder.build([promptEl(p)]) as string;
-    if (built.size >= BUILT_LIMIT) built.clear();
-    built.set(key, xml);
-  }
+  const key = p.verb === 'say' ? p.text : p.url;
+  let list = built.get(key);
+  const hit = list?.find((b) => sameRendering(b.p, p));
+  if (hit) return hit.xml;
+  const xml = builder.build([promptEl(p)]) as string;
+  if (built.size >= BUILT_LIMIT) built.clear();
+  if (!list) built.set(key, (list = []));
+  if (list.length < 16) list.push({ p: { ...p }, xml });
   return xml;
 }
 
