@@ -7,7 +7,8 @@ import { companyOf } from './auth.js';
 import { e164 } from './messages.js';
 import { telnyxError } from './telnyx-error.js';
 import { connectionFor } from './numbers-market.js';
-import { assertBudget, incrementOf, ratesOf } from '../billing/ledger.js';
+import { incrementOf, ratesOf } from '../billing/ledger.js';
+import { holdBudget } from '../billing/budget.js';
 import { billedSeconds, perMinute } from '../billing/rates.js';
 
 const dialBody = z.object({
@@ -42,19 +43,25 @@ export function callActionsRouter(ctx: Ctx): Router {
     // The first minute (billed in increments) and AMD must fit in the budget; inbound calls never come here.
     const [rates, inc] = await Promise.all([ratesOf(ctx, company), incrementOf(ctx, company)]);
     const first = perMinute(rates.call_out_minute, billedSeconds(60, inc)) + (b.answeringMachineDetection === 'disabled' ? 0 : rates.amd_call);
-    await assertBudget(ctx, company, first, 'This call');
-    const connection = await connectionFor(ctx, company, 'call-control');
-    if (!connection) throw new AppError('bad_request', 'No Call Control connection: set one with PUT /api/numbers/connections or TELNYX_CONNECTION_ID', ['connection']);
-    let data;
+    const hold = await holdBudget(ctx, company, first, 'This call');
+    let callId: string;
     try {
-      data = (await ctx.telnyx.calls.dial({
-        connection_id: connection, from: b.from, to: b.to, answering_machine_detection: b.answeringMachineDetection, timeout_secs: b.timeoutSecs,
-        webhook_url: `${ctx.publicUrl()}/webhooks/call-control`, command_id: randomUUID(),
-      } as never)).data;
-    } catch (err) { throw telnyxError(err, 'Dialling'); }
-    const callId = data?.call_control_id;
-    if (!callId) throw new AppError('telnyx', 'Telnyx returned no call_control_id');
-    await ctx.store.startCallLog({ callId, companyId: company, flowId: null, version: null, mode: 'call-control', direction: 'outbound', from: b.from, to: b.to, startedAt: ctx.now().toISOString() });
+      const connection = await connectionFor(ctx, company, 'call-control');
+      if (!connection) throw new AppError('bad_request', 'No Call Control connection: set one with PUT /api/numbers/connections or TELNYX_CONNECTION_ID', ['connection']);
+      let data;
+      try {
+        data = (await ctx.telnyx.calls.dial({
+          connection_id: connection, from: b.from, to: b.to, answering_machine_detection: b.answeringMachineDetection, timeout_secs: b.timeoutSecs,
+          webhook_url: `${ctx.publicUrl()}/webhooks/call-control`, command_id: randomUUID(),
+        } as never)).data;
+      } catch (err) { throw telnyxError(err, 'Dialling'); }
+      if (!data?.call_control_id) throw new AppError('telnyx', 'Telnyx returned no call_control_id');
+      callId = data.call_control_id;
+      await ctx.store.startCallLog({ callId, companyId: company, flowId: null, version: null, mode: 'call-control', direction: 'outbound', from: b.from, to: b.to, startedAt: ctx.now().toISOString() });
+    } finally {
+      // A call is charged when it ends; once it is in the call log, its first minute stays counted only by the check above.
+      hold.release();
+    }
     res.status(201).json({ call: await ctx.store.getCall(company, callId) });
   });
   r.post('/api/calls/:id/hangup', async (req, res) => {

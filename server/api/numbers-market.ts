@@ -7,8 +7,9 @@ import type { Mode } from '../../engine/types.js';
 import { companyOf } from './auth.js';
 import { e164 } from './messages.js';
 import { telnyxError } from './telnyx-error.js';
-import { assertBudget, ratesOf } from '../billing/ledger.js';
-import { feeKind } from '../billing/fees.js';
+import { monthOf, ratesOf } from '../billing/ledger.js';
+import { holdBudget } from '../billing/budget.js';
+import { chargeNumberMonth, feeKind } from '../billing/fees.js';
 import type { BizNumber } from '../store/business-types.js';
 
 const FEATURES = ['sms', 'mms', 'voice', 'fax', 'emergency', 'hd_voice', 'international_sms', 'local_calling'] as const;
@@ -82,19 +83,25 @@ export function numbersMarketRouter(ctx: Ctx): Router {
     if (held && held.status !== 'released') throw new AppError('conflict', `${b.phoneNumber} is already ${held.status} for this company`, ['phoneNumber']);
     if (!held && (await ctx.store.numberByE164(b.phoneNumber))) throw new AppError('conflict', `${b.phoneNumber} belongs to another company`, ['phoneNumber']);
     const fee = (await ratesOf(ctx, company))[feeKind(b.phoneNumber)];
-    await assertBudget(ctx, company, fee, `Buying ${b.phoneNumber}`);
-    const connection = await connectionFor(ctx, company, b.mode);
-    const profile = (await ctx.store.settings(company)).messagingProfileId;
+    const hold = await holdBudget(ctx, company, fee, `Buying ${b.phoneNumber}`);
     let order;
     try {
-      order = (await ctx.telnyx.numberOrders.create({ phone_numbers: [{ phone_number: b.phoneNumber }], ...(connection ? { connection_id: connection } : {}), ...(profile ? { messaging_profile_id: profile } : {}), customer_reference: company })).data;
-    } catch (err) { throw telnyxError(err, `Ordering ${b.phoneNumber}`); }
-    if (!order?.id) throw new AppError('telnyx', 'Telnyx returned no number order id');
-    if (!(await ctx.store.addPendingNumber({ companyId: company, e164: b.phoneNumber, orderId: order.id, monthlyMicros: fee, flowId: b.flowId ?? null, mode: b.mode }))) {
-      throw new AppError('conflict', `${b.phoneNumber} belongs to another company`, ['phoneNumber']);
+      const connection = await connectionFor(ctx, company, b.mode);
+      const profile = (await ctx.store.settings(company)).messagingProfileId;
+      try {
+        order = (await ctx.telnyx.numberOrders.create({ phone_numbers: [{ phone_number: b.phoneNumber }], ...(connection ? { connection_id: connection } : {}), ...(profile ? { messaging_profile_id: profile } : {}), customer_reference: company })).data;
+      } catch (err) { throw telnyxError(err, `Ordering ${b.phoneNumber}`); }
+      if (!order?.id) throw new AppError('telnyx', 'Telnyx returned no number order id');
+      if (!(await ctx.store.addPendingNumber({ companyId: company, e164: b.phoneNumber, orderId: order.id, monthlyMicros: fee, flowId: b.flowId ?? null, mode: b.mode }))) {
+        throw new AppError('conflict', `${b.phoneNumber} belongs to another company`, ['phoneNumber']);
+      }
+      // The order may already have completed (its webhook raced this answer): then its first month is charged now.
+      if (order.status === 'success') {
+        for (const n of await ctx.store.activateOrder(order.id, {})) await chargeNumberMonth(ctx, n, monthOf(ctx.now().toISOString()));
+      }
+    } finally {
+      hold.release(); // from here the number counts as on order (pending) or in the ledger (active)
     }
-    // The order may already have completed (its webhook raced this answer).
-    if (order.status === 'success') await ctx.store.activateOrder(order.id, {});
     res.status(202).json({ number: await ctx.store.bizNumber(company, b.phoneNumber), order: { id: order.id, status: order.status } });
   });
   r.get('/api/numbers', async (_req, res) => {

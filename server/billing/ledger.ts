@@ -4,7 +4,6 @@
  */
 import type { Ctx } from '../deps.js';
 import type { CallLogRow } from '../store/types.js';
-import { AppError } from '../errors.js';
 import { billedSeconds, DEFAULT_INCREMENT_SECONDS, effectiveRates, perMinute, type RateKind } from './rates.js';
 
 /** `YYYY-MM` of an ISO time (UTC). */
@@ -50,18 +49,4 @@ export async function chargeCall(ctx: Ctx, call: CallLogRow): Promise<void> {
   const seconds = Math.max(1, Math.round((Date.parse(call.endedAt) - Date.parse(call.answeredAt)) / 1000));
   const kind = call.direction === 'outbound' ? 'call_out_minute' : 'call_in_minute';
   await chargeSeconds(ctx, call.companyId, kind, call.callId, seconds, `${call.from ?? '?'} → ${call.to ?? '?'}`);
-}
-
-/**
- * Refuses (402 budget_exceeded) a spend of `micros` that would take the
- * company past its monthly cap. Inbound calls never come through here.
- */
-export async function assertBudget(ctx: Ctx, companyId: string, micros: number, what: string): Promise<void> {
-  const cap = (await ctx.store.settings(companyId)).budgetMicros;
-  if (cap === null || cap === undefined) return;
-  const spent = await ctx.store.monthTotal(companyId, monthOf(ctx.now().toISOString()));
-  if (spent + micros > cap) {
-    throw new AppError('budget_exceeded', `${what} would cost ${micros} µ$ and pass the monthly budget (${spent} of ${cap} µ$ spent)`, ['budget'],
-      { budgetMicros: cap, spentMicros: spent, requiredMicros: micros });
-  }
 }

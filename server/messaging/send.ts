@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../deps.js';
 import { AppError } from '../errors.js';
 import { telnyxError } from '../api/telnyx-error.js';
-import { assertBudget, chargeUnits, ratesOf } from '../billing/ledger.js';
+import { chargeUnits, ratesOf } from '../billing/ledger.js';
+import { assertBudget, holdBudget, type BudgetHold } from '../billing/budget.js';
 import type { MessageRow } from '../store/business-types.js';
 import { countSegments } from './segments.js';
 
@@ -38,31 +39,36 @@ export async function sendMessage(ctx: Ctx, companyId: string, m: OutgoingMessag
   }
   const media = m.mediaUrls ?? [];
   const c = messageCharge(m.text ?? '', media.length, 'out');
+  let hold: BudgetHold | undefined;
   if (!o.ignoreBudget) {
     const rates = await ratesOf(ctx, companyId);
-    await assertBudget(ctx, companyId, rates[c.kind] * c.quantity, 'This message');
+    hold = await holdBudget(ctx, companyId, rates[c.kind] * c.quantity, 'This message');
   }
-  const profile = (await ctx.store.settings(companyId)).messagingProfileId;
   let telnyxId: string;
   try {
-    const res = await ctx.telnyx.messages.send({
-      from: m.from, to: m.to, ...(m.text ? { text: m.text } : {}), ...(media.length ? { media_urls: media } : {}),
-      ...(profile ? { messaging_profile_id: profile } : {}),
-    });
-    telnyxId = String(res.data?.id ?? '');
-  } catch (err) {
-    throw telnyxError(err, 'Sending the message');
+    const profile = (await ctx.store.settings(companyId)).messagingProfileId;
+    try {
+      const res = await ctx.telnyx.messages.send({
+        from: m.from, to: m.to, ...(m.text ? { text: m.text } : {}), ...(media.length ? { media_urls: media } : {}),
+        ...(profile ? { messaging_profile_id: profile } : {}),
+      });
+      telnyxId = String(res.data?.id ?? '');
+    } catch (err) {
+      throw telnyxError(err, 'Sending the message');
+    }
+    const t = ctx.now().toISOString();
+    const row: MessageRow = {
+      id: randomUUID(), companyId, telnyxId: telnyxId || null, direction: 'outbound', ourNumber: m.from, customer: m.to,
+      text: m.text ?? null, media, segments: c.seg.segments, encoding: c.seg.encoding, status: 'queued', error: null, createdAt: t, updatedAt: t,
+    };
+    // A delivery webhook may have stored the message first (it raced the SDK's answer): keep that row.
+    await ctx.store.insertMessage(row);
+    if (telnyxId) await chargeUnits(ctx, companyId, c.kind, telnyxId, c.quantity, c.unit, `${m.from} → ${m.to}`);
+    const stored = (await ctx.store.listMessages(companyId, { customer: m.to })).find((x) => x.telnyxId === telnyxId);
+    return stored ?? row;
+  } finally {
+    hold?.release(); // the charge is in the ledger now (or nothing was spent)
   }
-  const t = ctx.now().toISOString();
-  const row: MessageRow = {
-    id: randomUUID(), companyId, telnyxId: telnyxId || null, direction: 'outbound', ourNumber: m.from, customer: m.to,
-    text: m.text ?? null, media, segments: c.seg.segments, encoding: c.seg.encoding, status: 'queued', error: null, createdAt: t, updatedAt: t,
-  };
-  // A delivery webhook may have stored the message first (it raced the SDK's answer): keep that row.
-  await ctx.store.insertMessage(row);
-  if (telnyxId) await chargeUnits(ctx, companyId, c.kind, telnyxId, c.quantity, c.unit, `${m.from} → ${m.to}`);
-  const stored = (await ctx.store.listMessages(companyId, { customer: m.to })).find((x) => x.telnyxId === telnyxId);
-  return stored ?? row;
 }
 
 /**

@@ -81,6 +81,19 @@ describe('SMS/MMS over HTTP against the sandbox', () => {
     expect((await call(s, 'POST', '/api/messages', { from: ours, to: who, text: 'Welcome back' })).status).toBe(201);
   });
 
+  it('lets only what fits through when sends race for the last of the budget', async () => {
+    const spent = (await call(s, 'GET', '/api/usage')).body.totalMicros as number;
+    const perMessage = (await call(s, 'GET', '/api/usage/rates')).body.rates.sms_out_segment as number;
+    // Room for two one-segment messages (and a little), then six sends at once.
+    await s.api('PUT', '/api/usage/budget', { budgetMicros: spent + 2 * perMessage + perMessage / 2 });
+    const sends = await Promise.all(Array.from({ length: 6 }, (_, i) => call(s, 'POST', '/api/messages', { from: ours, to: CUSTOMER, text: `race ${i}` })));
+    expect(sends.map((r) => r.status).sort()).toEqual([201, 201, 402, 402, 402, 402]);
+    for (const r of sends.filter((x) => x.status === 402)) expect(r.body.error).toMatchObject({ code: 'budget_exceeded', path: ['budget'] });
+    const after = (await call(s, 'GET', '/api/usage')).body.totalMicros as number;
+    expect(after).toBe(spent + 2 * perMessage);
+    await s.api('PUT', '/api/usage/budget', { budgetMicros: null });
+  });
+
   it('refuses a send past the budget with 402, and shows nothing to another company', async () => {
     const spent = (await call(s, 'GET', '/api/usage')).body.totalMicros as number;
     await s.api('PUT', '/api/usage/budget', { budgetMicros: spent + 1000 });
