@@ -1,32 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-export const DIST = join(ROOT, 'builder', 'dist');
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** Builds builder/dist with vite's API when it is missing or older than builder/src or engine/. */
-export async function ensureBuilt(): Promise<void> {
-  const index = join(DIST, 'index.html');
-  const src = Math.max(newest(join(ROOT, 'builder', 'src')), newest(join(ROOT, 'engine')), statSync(join(ROOT, 'builder', 'index.html')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= src) return;
-  const { build } = await import('vite');
-  // vitest sets NODE_ENV=test, which would give a development React bundle; test what ships.
-  const saved = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try { await build({ configFile: join(ROOT, 'builder', 'vite.config.ts'), logLevel: 'warn', mode: 'production' }); }
-  finally { process.env.NODE_ENV = saved; }
-}
+export { DIST, ensureBuilt } from '../build.js';
 
 /** Debian's Chromium, headless, 1280×800, with its own temp profile; `errors` collects page errors. */
 export async function openBrowser(): Promise<{ context: BrowserContext; page: Page; errors: string[]; close: () => Promise<void> }> {
