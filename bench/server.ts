@@ -18,8 +18,8 @@ import autocannon from 'autocannon';
 import express from 'express';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,12 +71,26 @@ async function serve(): Promise<void> {
     const bad = await check(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '', req.headers as Record<string, string>);
     if (bad) res.status(401).json({ error: bad }); else res.json({ commands: [] });
   });
-  outer.use(app);
-  const server = outer.listen(0, '127.0.0.1', () => process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`));
+  // One HTTP server, two express apps side by side: /bare/* goes to the bare routes, everything else to the app
+  // itself, as server/main.ts serves it (mounted inside another express app it would pay a sub-app's routing too).
+  const server = createServer((req, res) => (req.url!.startsWith('/bare/') ? outer : app)(req, res));
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`));
   process.on('SIGTERM', () => { server.close(); void store.close().then(() => { rmSync(dir, { recursive: true, force: true }); process.exit(0); }); });
 }
 
-export interface LoadFigures { rps: number; p50: number; p99: number; errors: number; sample?: string }
+/** `serverCpuUs` / `benchCpuUs`: CPU time (user + system, all threads) per answered request of the server child and of this process (load generator and signer), when measurable (Linux). */
+export interface LoadFigures { rps: number; p50: number; p99: number; errors: number; sample?: string; serverCpuUs?: number; benchCpuUs?: number }
+
+/** CPU milliseconds used so far by process `pid` (user + system, all its threads), from /proc; undefined elsewhere. */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  try {
+    // Fields after the ")" that closes the command name: utime and stime are the 12th and 13th.
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
 
 /** A signer for our own key pair; the child trusts its public half. */
 function keys(): { pub: string; signBody: (body: string) => Record<string, string> } {
@@ -93,8 +107,9 @@ function keys(): { pub: string; signBody: (body: string) => Record<string, strin
 
 /** One autocannon run of `amount` requests (cut at `maxSeconds`), each made by `next()`. */
 type Next = () => { path: string; body: string; headers: Record<string, string>; done?: () => void };
-async function load(url: string, connections: number, amount: number, maxSeconds: number, next: Next, ok: (status: number, body: string) => boolean): Promise<LoadFigures> {
+async function load(url: string, connections: number, amount: number, maxSeconds: number, next: Next, ok: (status: number, body: string) => boolean, serverPid?: number): Promise<LoadFigures> {
   let errors = 0, answered = 0, first = 0, last = 0;
+  const server0 = cpuMsOf(serverPid), bench0 = process.cpuUsage();
   let sample: string | undefined;
   const inst = autocannon({
     url, connections, amount, timeout: 10,
@@ -113,9 +128,14 @@ async function load(url: string, connections: number, amount: number, maxSeconds
   const stop = setTimeout(() => (inst as unknown as { stop: () => void }).stop(), maxSeconds * 1000);
   const res = await inst;
   clearTimeout(stop);
+  const server1 = cpuMsOf(serverPid), bench1 = process.cpuUsage(bench0);
+  const cpu = {
+    ...(server0 !== undefined && server1 !== undefined && answered ? { serverCpuUs: ((server1 - server0) * 1000) / answered } : {}),
+    ...(answered ? { benchCpuUs: (bench1.user + bench1.system) / answered } : {}),
+  };
   // Throughput from our own clock (first request built → last answer): autocannon's `duration` is rounded to its
   // 1 s ticks, which on a 2–5 s round moved the figures by up to 30 %.
-  return { rps: last > first ? answered / ((last - first) / 1000) : res.requests.total / res.duration, p50: res.latency.p50, p99: res.latency.p99, errors: errors + res.errors + res.timeouts, sample };
+  return { rps: last > first ? answered / ((last - first) / 1000) : res.requests.total / res.duration, p50: res.latency.p50, p99: res.latency.p99, errors: errors + res.errors + res.timeouts, sample, ...cpu };
 }
 
 /** A Telnyx API stand-in (here, across a process boundary, like the real one) that accepts every command. */
@@ -141,8 +161,11 @@ async function startChild(env: Record<string, string>): Promise<{ child: ChildPr
 
 export interface ServerBench { texml: { whole: LoadFigures; bare: LoadFigures; whole10: LoadFigures; bare10: LoadFigures }; cc: { whole: LoadFigures; bare: LoadFigures }; calls: number; connections: number; rounds: number; amount: number }
 
-/** Runs both webhook benches: `rounds` alternating rounds of `amount` requests per side, medians reported. */
-export async function benchServer(o: { calls?: number; connections?: number; rounds?: number; amount?: number } = {}): Promise<ServerBench> {
+/**
+ * Runs both webhook benches: `rounds` alternating rounds of `amount` requests per side, medians reported.
+ * `texmlOnly` skips Call Control (its figures are then empty), so a `--cpu-prof` of the child shows the TeXML path alone.
+ */
+export async function benchServer(o: { calls?: number; connections?: number; rounds?: number; amount?: number; texmlOnly?: boolean } = {}): Promise<ServerBench> {
   const calls = o.calls ?? 1000, connections = o.connections ?? 100, rounds = o.rounds ?? 3, amount = o.amount ?? 5000;
   const k = keys();
   const telnyx = await standIn();
@@ -164,6 +187,7 @@ export async function benchServer(o: { calls?: number; connections?: number; rou
         if (!xml.includes('gather-menu-1')) throw new Error(`call ${c} is not in the menu: ${xml}`);
         texmlSeq[c] = 1;
         const env = (type: string, payload: Record<string, unknown>) => JSON.stringify({ data: { record_type: 'event', event_type: type, id: `${type}-${c}`, occurred_at: new Date().toISOString(), payload: { call_control_id: ccid(c), call_session_id: `s-${c}`, from: '+13125550147', to: CC_NUMBER, ...payload } } });
+        if (o.texmlOnly) return;
         await post('/webhooks/call-control', env('call.initiated', { direction: 'incoming', state: 'parked' }), 'application/json');
         await post('/webhooks/call-control', env('call.answered', {}), 'application/json');
         // The welcome is a speak; its end brings the menu's gather, whose client_state says the step.
@@ -199,18 +223,24 @@ export async function benchServer(o: { calls?: number; connections?: number; rou
     const runs = { tw: [] as LoadFigures[], tb: [] as LoadFigures[], cw: [] as LoadFigures[], cb: [] as LoadFigures[], tw10: [] as LoadFigures[], tb10: [] as LoadFigures[] };
     // Warm-up (JIT, SQLite page cache), not counted.
     await load(url, connections, Math.min(1000, amount), 20, texmlNext, texmlOk);
-    await load(url, connections, Math.min(1000, amount), 20, ccNext, ccOk);
+    if (!o.texmlOnly) await load(url, connections, Math.min(1000, amount), 20, ccNext, ccOk);
     await load(url, connections, 1000, 20, bareTexml, anyOk);
     for (let r = 0; r < rounds; r++) {
-      runs.tb.push(await load(url, connections, amount, 30, bareTexml, anyOk));
-      runs.tw.push(await load(url, connections, amount, 30, texmlNext, texmlOk));
-      runs.cb.push(await load(url, connections, amount, 30, bareCc, anyOk));
-      runs.cw.push(await load(url, connections, amount, 30, ccNext, ccOk));
+      runs.tb.push(await load(url, connections, amount, 30, bareTexml, anyOk, child.pid));
+      runs.tw.push(await load(url, connections, amount, 30, texmlNext, texmlOk, child.pid));
+      if (!o.texmlOnly) {
+        runs.cb.push(await load(url, connections, amount, 30, bareCc, anyOk, child.pid));
+        runs.cw.push(await load(url, connections, amount, 30, ccNext, ccOk, child.pid));
+      }
       // Latency without queueing: 10 connections (p99 at 100 is mostly time spent waiting in line).
-      runs.tb10.push(await load(url, 10, amount / 2, 30, bareTexml, anyOk));
-      runs.tw10.push(await load(url, 10, amount / 2, 30, texmlNext, texmlOk));
+      runs.tb10.push(await load(url, 10, amount / 2, 30, bareTexml, anyOk, child.pid));
+      runs.tw10.push(await load(url, 10, amount / 2, 30, texmlNext, texmlOk, child.pid));
     }
-    const med = (xs: LoadFigures[]): LoadFigures => ({ rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), errors: xs.reduce((a, x) => a + x.errors, 0), sample: xs.find((x) => x.sample)?.sample });
+    const medOf = (xs: (number | undefined)[]) => (xs.length && xs.every((x) => x !== undefined) ? median(xs as number[]) : undefined);
+    const med = (xs: LoadFigures[]): LoadFigures => ({
+      rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), errors: xs.reduce((a, x) => a + x.errors, 0), sample: xs.find((x) => x.sample)?.sample,
+      serverCpuUs: medOf(xs.map((x) => x.serverCpuUs)), benchCpuUs: medOf(xs.map((x) => x.benchCpuUs)),
+    });
     return { texml: { whole: med(runs.tw), bare: med(runs.tb), whole10: med(runs.tw10), bare10: med(runs.tb10) }, cc: { whole: med(runs.cw), bare: med(runs.cb) }, calls, connections, rounds, amount };
   } finally {
     child.kill('SIGTERM');
