@@ -36,8 +36,9 @@ const KEEP_FIRST = new Set(['answered_at', 'ended_at', 'hangup_cause', 'hangup_s
  * Sessions, cursors, the call log, webhooks and processed event ids on SQLite.
  * The writes are plain functions first so that several can share one
  * transaction (a call's start; a step's snapshot with its answer, cursors and log).
+ * `wrote` is told of every hot-path commit (the checkpointer starts after enough).
  */
-export function callRepo(db: Database.Database, iso: () => string): CallRepo {
+export function callRepo(db: Database.Database, iso: () => string, wrote: () => void = () => {}): CallRepo {
   const createSession = (s: Parameters<Store['createSession']>[0]) => {
     const t = iso();
     return db.prepare(`INSERT INTO call_sessions (call_id, company_id, flow_id, version, mode, call_session_id, status, created_at, updated_at)
@@ -104,6 +105,7 @@ export function callRepo(db: Database.Database, iso: () => string): CallRepo {
     if (!db.open) { for (const r of rows) r.reject(new Error('the database is closed')); return; }
     try {
       const ids = insertLog(rows);
+      wrote();
       rows.forEach((r, i) => r.resolve(ids[i]!));
     } catch (err) {
       for (const r of rows) r.reject(err);
@@ -120,7 +122,11 @@ export function callRepo(db: Database.Database, iso: () => string): CallRepo {
       const r = db.prepare('SELECT * FROM call_sessions WHERE call_session_id = ? ORDER BY created_at LIMIT 1').get(id) as Row | undefined;
       return r && sessionRow(r);
     },
-    async saveSnapshot(callId, expectedSeq, snapshot, also) { return saveSnapshot(callId, expectedSeq, snapshot, also); },
+    async saveSnapshot(callId, expectedSeq, snapshot, also) {
+      const saved = saveSnapshot(callId, expectedSeq, snapshot, also);
+      wrote();
+      return saved;
+    },
     async recordSessionCursors(callId, read) { recordSessionCursors(callId, read); },
     async cursors(companyId, flowId) {
       const rows = db.prepare('SELECT node, value FROM cursors WHERE company_id = ? AND flow_id = ?').all(companyId, flowId) as Row[];

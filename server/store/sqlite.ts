@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { checkpointer } from './checkpoint.js';
 import { migrate } from './migrate.js';
 import { callRepo } from './sqlite-calls.js';
 import { marketRepo } from './sqlite-market.js';
@@ -52,6 +53,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
   db.pragma('busy_timeout = 5000');
   migrate(db);
   const iso = () => now().toISOString();
+  const checkpoints = file === ':memory:' ? undefined : checkpointer(db, file);
 
   const publishTx = db.transaction((companyId: string, flowId: string, doc: unknown, draft?: { name: string }) => {
     const max = db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM flow_versions WHERE company_id = ? AND flow_id = ?').get(companyId, flowId) as { v: number };
@@ -68,7 +70,10 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
   });
 
   const store: Store = {
-    async close() { db.close(); },
+    async close() {
+      await checkpoints?.close();
+      db.close();
+    },
     async createCompany(name) {
       const company: Company = { id: randomUUID(), name, createdAt: iso() };
       const apiKey = newApiKey();
@@ -144,7 +149,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
       const r = db.prepare("SELECT * FROM numbers WHERE e164 = ? AND status = 'active'").get(e164) as Row | undefined;
       return r && numberRow(r);
     },
-    ...callRepo(db, iso),
+    ...callRepo(db, iso, () => checkpoints?.wrote()),
     ...marketRepo(db, iso), ...messageRepo(db, iso), ...voicemailRepo(db, iso),
   };
   return store;
