@@ -41,21 +41,23 @@ export function parseCallRequest(b: Record<string, unknown>): OwnError | { to: s
   };
 }
 
-/** Starts a call and resolves when it has ended (or the sandbox's time limit passed). */
+/** Starts a call and resolves when it has ended and its webhooks were delivered (or the sandbox's time limit passed). */
 export async function placeCall(ctx: SandboxContext, numbers: NumberStore, legs: Map<string, CcLeg>, req: { to: string; from: string; mode?: Mode; script: CallScript }): Promise<SimCall> {
   const owned = numbers.byNumber(req.to);
   const mode: Mode = req.mode ?? (owned?.connection_id === ctx.callControlConnectionId ? 'call-control' : 'texml');
   const conn = mode === 'call-control' ? ctx.callControlConnectionId : ctx.texmlConnectionId;
   const call = new SimCall(mode, req.from, req.to, conn, 'incoming', req.script, ctx.now());
   ctx.calls.set(call.id, call);
-  if (mode === 'texml') void playTexmlCall(ctx, call);
+  // Answer once the call's last webhook was delivered (TeXML's status callback follows the end).
+  let played: Promise<unknown> = call.done;
+  if (mode === 'texml') played = playTexmlCall(ctx, call);
   else {
     const leg = new CcLeg(ctx, call, `${ctx.publicUrl()}/webhooks/call-control`);
     legs.set(call.id, leg);
     leg.enqueue(() => leg.emit('call.initiated', { direction: 'incoming', state: 'parked', start_time: call.startedAt.toISOString(), caller_id_name: call.from, connection_codecs: 'G722,PCMU,PCMA,G729', offered_codecs: 'PCMU,PCMA' }).then(() => undefined));
   }
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([call.done, new Promise<void>((r) => { timer = setTimeout(r, ctx.callTimeoutMs); })]);
+  await Promise.race([Promise.all([call.done, played]), new Promise<void>((r) => { timer = setTimeout(r, ctx.callTimeoutMs); })]);
   clearTimeout(timer);
   if (!call.ended) call.end({ by: 'error', reason: `call still running after ${ctx.callTimeoutMs} ms` }, { kind: 'error', text: 'the sandbox gave up waiting for the call to end' });
   return call;

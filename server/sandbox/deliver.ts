@@ -3,6 +3,7 @@
  * per attempt, retried with backoff when the answer is not 2xx or the
  * connection fails. Delays are configurable so tests stay fast.
  */
+import type { DeliveryStats } from './delivery-stats.js';
 import type { Signer } from './keys.js';
 import { sleep } from './util.js';
 
@@ -15,6 +16,8 @@ export interface DeliverOptions {
   retryDelaysMs: number[];
   timeoutMs: number;
   log?: { warn(obj: unknown, msg?: string): void };
+  /** Counts deliveries and times attempts when given. */
+  stats?: DeliveryStats;
 }
 
 /**
@@ -29,6 +32,7 @@ export async function deliver(
   for (let attempt = 1; attempt <= max; attempt++) {
     if (attempt > 1) await sleep(opts.retryDelaysMs[attempt - 2] ?? 0);
     const raw = makeBody(attempt);
+    const started = performance.now();
     try {
       const res = await fetch(url, {
         method,
@@ -37,11 +41,14 @@ export async function deliver(
         signal: AbortSignal.timeout(opts.timeoutMs),
       });
       last = { status: res.status, text: await res.text(), contentType: res.headers.get('content-type') ?? '', attempts: attempt };
-      if (res.status >= 200 && res.status < 300) return last;
+      opts.stats?.attempt(performance.now() - started);
+      if (res.status >= 200 && res.status < 300) { opts.stats?.done(attempt, true); return last; }
     } catch (err) {
+      opts.stats?.attempt(performance.now() - started);
       last = { status: null, text: err instanceof Error ? err.message : String(err), contentType: '', attempts: attempt };
     }
   }
+  opts.stats?.done(last.attempts, false);
   opts.log?.warn({ url, attempts: last.attempts, status: last.status }, 'sandbox webhook not accepted');
   return last;
 }

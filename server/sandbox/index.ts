@@ -10,6 +10,7 @@ import type { CcLeg } from './cc-leg.js';
 import { callControlRouter } from './cc-routes.js';
 import { callsRouter } from './calls.js';
 import type { Logger, SandboxContext } from './context.js';
+import { DeliveryStats, type WebhookStats } from './delivery-stats.js';
 import { signerFromSeed } from './keys.js';
 import { inboundMessagesRouter, messagesRouter, type SentMessage } from './messages.js';
 import { NumberStore, numbersRouter } from './numbers.js';
@@ -51,15 +52,18 @@ export interface Sandbox {
   callControlConnectionId: string;
   /** Simulated calls (inbound and outbound) that have started and not ended yet. */
   liveCalls(): number;
+  /** Webhooks sent so far: retried, failed, and how long the app took to answer an attempt. */
+  webhookStats(): WebhookStats;
   close(): void;
 }
 
 export function createSandbox(opts: SandboxOptions): Sandbox {
   const now = opts.now ?? (() => new Date());
   const signer = signerFromSeed(opts.keySeed ?? randomBytes(32), now);
+  const stats = new DeliveryStats();
   const ctx: SandboxContext = {
     publicUrl: () => opts.publicUrl().replace(/\/+$/, ''), now, log: opts.log,
-    delivery: { signer, retryDelaysMs: opts.retryDelaysMs ?? [250, 1000, 3000], timeoutMs: opts.webhookTimeoutMs ?? 10_000, log: opts.log },
+    delivery: { signer, retryDelaysMs: opts.retryDelaysMs ?? [250, 1000, 3000], timeoutMs: opts.webhookTimeoutMs ?? 10_000, log: opts.log, stats },
     texmlConnectionId: '1684641123236054244', callControlConnectionId: '1684641123236054245',
     accountSid: 'a1b2c3d4-0000-4000-8000-5a4db0c5a4db',
     orderDelayMs: opts.orderDelayMs ?? 200, idleMs: opts.idleMs ?? 2000, callTimeoutMs: opts.callTimeoutMs ?? 60_000,
@@ -100,6 +104,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   return {
     router, publicKeyBase64: signer.publicKeyBase64,
     texmlConnectionId: ctx.texmlConnectionId, callControlConnectionId: ctx.callControlConnectionId,
+    webhookStats: () => stats.summary(),
     liveCalls() { let n = 0; for (const c of ctx.calls.values()) if (!c.ended) n++; return n; },
     close() {
       for (const t of ctx.timers) clearTimeout(t);
