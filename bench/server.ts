@@ -78,14 +78,18 @@ async function serve(): Promise<void> {
   process.on('SIGTERM', () => { server.close(); void store.close().then(() => { rmSync(dir, { recursive: true, force: true }); process.exit(0); }); });
 }
 
-/** `serverCpuUs` / `benchCpuUs`: CPU time (user + system, all threads) per answered request of the server child and of this process (load generator and signer), when measurable (Linux). */
-export interface LoadFigures { rps: number; p50: number; p99: number; errors: number; sample?: string; serverCpuUs?: number; benchCpuUs?: number }
+/**
+ * CPU time (user + system) per answered request, when measurable (Linux): `serverCpuUs` of the server child (all
+ * its threads: the event loop, the signature checks on the thread pool, GC, the checkpointer), `loopCpuUs` of its
+ * event-loop thread alone (the one that cannot be spread over cores), `benchCpuUs` of this process (load generator, signer).
+ */
+export interface LoadFigures { rps: number; p50: number; p99: number; errors: number; sample?: string; serverCpuUs?: number; loopCpuUs?: number; benchCpuUs?: number }
 
-/** CPU milliseconds used so far by process `pid` (user + system, all its threads), from /proc; undefined elsewhere. */
-function cpuMsOf(pid: number | undefined): number | undefined {
+/** CPU milliseconds used so far by process `pid` (or only its main thread), from /proc; undefined elsewhere. */
+function cpuMsOf(pid: number | undefined, mainThread = false): number | undefined {
   try {
     // Fields after the ")" that closes the command name: utime and stime are the 12th and 13th.
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const f = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // USER_HZ is 100 on Linux
   } catch {
     return undefined;
@@ -109,7 +113,7 @@ function keys(): { pub: string; signBody: (body: string) => Record<string, strin
 type Next = () => { path: string; body: string; headers: Record<string, string>; done?: () => void };
 async function load(url: string, connections: number, amount: number, maxSeconds: number, next: Next, ok: (status: number, body: string) => boolean, serverPid?: number): Promise<LoadFigures> {
   let errors = 0, answered = 0, first = 0, last = 0;
-  const server0 = cpuMsOf(serverPid), bench0 = process.cpuUsage();
+  const server0 = cpuMsOf(serverPid), loop0 = cpuMsOf(serverPid, true), bench0 = process.cpuUsage();
   let sample: string | undefined;
   const inst = autocannon({
     url, connections, amount, timeout: 10,
@@ -128,9 +132,10 @@ async function load(url: string, connections: number, amount: number, maxSeconds
   const stop = setTimeout(() => (inst as unknown as { stop: () => void }).stop(), maxSeconds * 1000);
   const res = await inst;
   clearTimeout(stop);
-  const server1 = cpuMsOf(serverPid), bench1 = process.cpuUsage(bench0);
+  const server1 = cpuMsOf(serverPid), loop1 = cpuMsOf(serverPid, true), bench1 = process.cpuUsage(bench0);
   const cpu = {
     ...(server0 !== undefined && server1 !== undefined && answered ? { serverCpuUs: ((server1 - server0) * 1000) / answered } : {}),
+    ...(loop0 !== undefined && loop1 !== undefined && answered ? { loopCpuUs: ((loop1 - loop0) * 1000) / answered } : {}),
     ...(answered ? { benchCpuUs: (bench1.user + bench1.system) / answered } : {}),
   };
   // Throughput from our own clock (first request built → last answer): autocannon's `duration` is rounded to its
@@ -239,7 +244,7 @@ export async function benchServer(o: { calls?: number; connections?: number; rou
     const medOf = (xs: (number | undefined)[]) => (xs.length && xs.every((x) => x !== undefined) ? median(xs as number[]) : undefined);
     const med = (xs: LoadFigures[]): LoadFigures => ({
       rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), errors: xs.reduce((a, x) => a + x.errors, 0), sample: xs.find((x) => x.sample)?.sample,
-      serverCpuUs: medOf(xs.map((x) => x.serverCpuUs)), benchCpuUs: medOf(xs.map((x) => x.benchCpuUs)),
+      serverCpuUs: medOf(xs.map((x) => x.serverCpuUs)), loopCpuUs: medOf(xs.map((x) => x.loopCpuUs)), benchCpuUs: medOf(xs.map((x) => x.benchCpuUs)),
     });
     return { texml: { whole: med(runs.tw), bare: med(runs.tb), whole10: med(runs.tw10), bare10: med(runs.tb10) }, cc: { whole: med(runs.cw), bare: med(runs.cb) }, calls, connections, rounds, amount };
   } finally {

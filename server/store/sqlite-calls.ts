@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CallLogPatch, CallLogRow, SessionRow, Store, WebhookRow } from './types.js';
 import type { Cursors, Mode } from '../../engine/types.js';
+import type { ReadCache } from './read-cache.js';
 
 type Row = Record<string, any>;
 type CallRepo = Pick<Store, 'createSession' | 'getSession' | 'sessionByCallSessionId' | 'saveSnapshot' | 'recordSessionCursors' | 'cursors' | 'saveCursors'
@@ -38,7 +39,10 @@ const KEEP_FIRST = new Set(['answered_at', 'ended_at', 'hangup_cause', 'hangup_s
  * transaction (a call's start; a step's snapshot with its answer, cursors and log).
  * `wrote` is told of every hot-path commit (the checkpointer starts after enough).
  */
-export function callRepo(db: Database.Database, iso: () => string, wrote: () => void = () => {}): CallRepo {
+export function callRepo(db: Database.Database, iso: () => string, cache: ReadCache, wrote: () => void = () => {}): CallRepo {
+  // A flow's round-robin cursors, read by every engine step; saveCursors drops them.
+  const flowCursors = cache.table<Cursors>();
+  const cursorKey = (companyId: string, flowId: string) => `${companyId}\n${flowId}`;
   const createSession = (s: Parameters<Store['createSession']>[0]) => {
     const t = iso();
     return db.prepare(`INSERT INTO call_sessions (call_id, company_id, flow_id, version, mode, call_session_id, status, created_at, updated_at)
@@ -67,6 +71,7 @@ export function callRepo(db: Database.Database, iso: () => string, wrote: () => 
     db.prepare("UPDATE call_sessions SET cursors = json_patch(?, COALESCE(cursors, '{}')) WHERE call_id = ?").run(JSON.stringify(read), callId);
   };
   const saveCursors = (companyId: string, flowId: string, next: Cursors, previous: Cursors) => {
+    flowCursors.drop(cursorKey(companyId, flowId));
     const insert = db.prepare('INSERT INTO cursors (company_id, flow_id, node, value) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
     const move = db.prepare('UPDATE cursors SET value = ? WHERE company_id = ? AND flow_id = ? AND node = ? AND value = ?');
     for (const [node, value] of Object.entries(next)) {
@@ -129,8 +134,10 @@ export function callRepo(db: Database.Database, iso: () => string, wrote: () => 
     },
     async recordSessionCursors(callId, read) { recordSessionCursors(callId, read); },
     async cursors(companyId, flowId) {
-      const rows = db.prepare('SELECT node, value FROM cursors WHERE company_id = ? AND flow_id = ?').all(companyId, flowId) as Row[];
-      return Object.fromEntries(rows.map((r) => [r.node, r.value]));
+      return flowCursors.get(cursorKey(companyId, flowId), () => {
+        const rows = db.prepare('SELECT node, value FROM cursors WHERE company_id = ? AND flow_id = ?').all(companyId, flowId) as Row[];
+        return Object.fromEntries(rows.map((r) => [r.node, r.value]));
+      });
     },
     async saveCursors(companyId, flowId, next, previous) { saveCursors(companyId, flowId, next, previous); },
     async startCallLog(c) { startCallLog(c); },

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { BusinessStore, MailboxRow, MemberRow, RecordingRow, VoicemailRow } from './business-types.js';
+import type { ReadCache } from './read-cache.js';
 
 type Row = Record<string, any>;
 type Repo = Pick<BusinessStore, 'upsertVoicemail' | 'voicemailsOfCall' | 'listVoicemails' | 'getVoicemail' | 'markVoicemail' | 'claimVoicemailNotice'
@@ -21,7 +22,9 @@ const memberRow = (r: Row): MemberRow => ({
 const COLS: Record<string, string> = { mailbox: 'mailbox', number: 'number', caller: 'caller', seconds: 'seconds', transcription: 'transcription', audioId: 'audio_id', transcribe: 'transcribe' };
 
 /** Voicemails, mailboxes, stored recordings and the team on SQLite. */
-export function voicemailRepo(db: Database.Database, iso: () => string): Repo {
+export function voicemailRepo(db: Database.Database, iso: () => string, cache: ReadCache): Repo {
+  // A company's team, read by every engine step (Env.team); every write to team_members below drops it.
+  const teams = cache.table<MemberRow[]>();
   return {
     async upsertVoicemail(companyId, callId, key, patch) {
       db.prepare('INSERT INTO voicemails (id, company_id, call_id, recording_key, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(randomUUID(), companyId, callId, key, iso());
@@ -81,9 +84,10 @@ export function voicemailRepo(db: Database.Database, iso: () => string): Repo {
       return r && recRow(r);
     },
     async listMembers(companyId) {
-      return (db.prepare('SELECT * FROM team_members WHERE company_id = ? ORDER BY id').all(companyId) as Row[]).map(memberRow);
+      return teams.get(companyId, () => (db.prepare('SELECT * FROM team_members WHERE company_id = ? ORDER BY id').all(companyId) as Row[]).map(memberRow));
     },
     async putMember(m) {
+      teams.drop(m.companyId);
       db.prepare(`INSERT INTO team_members (company_id, id, name, to_address, status, working_hours, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT DO UPDATE SET name = excluded.name, to_address = excluded.to_address, status = excluded.status, working_hours = excluded.working_hours,
           busy_call_id = CASE WHEN excluded.status = 'busy' THEN busy_call_id END, updated_at = excluded.updated_at`)
@@ -91,18 +95,22 @@ export function voicemailRepo(db: Database.Database, iso: () => string): Repo {
       return memberRow(db.prepare('SELECT * FROM team_members WHERE company_id = ? AND id = ?').get(m.companyId, m.id) as Row);
     },
     async deleteMember(companyId, id) {
+      teams.drop(companyId);
       return db.prepare('DELETE FROM team_members WHERE company_id = ? AND id = ?').run(companyId, id).changes > 0;
     },
     async memberBusy(companyId, to, callId) {
       // Offline members stay offline: a call reaching them does not change what they chose.
+      teams.drop(companyId);
       return db.prepare("UPDATE team_members SET status = 'busy', busy_call_id = ?, updated_at = ? WHERE company_id = ? AND to_address = ? AND status = 'available'")
         .run(callId, iso(), companyId, to).changes;
     },
     async memberCallEnded(companyId, who, at) {
       const [col, v] = who.id ? ['id', who.id] : ['to_address', who.to ?? ''];
+      teams.drop(companyId);
       return db.prepare(`UPDATE team_members SET last_call_ended_at = ?, updated_at = ? WHERE company_id = ? AND ${col} = ?`).run(at, iso(), companyId, v).changes;
     },
     async memberFree(callId, at) {
+      teams.clear(); // keyed by company, and this write is by call id
       return db.prepare("UPDATE team_members SET status = 'available', busy_call_id = NULL, last_call_ended_at = ?, updated_at = ? WHERE busy_call_id = ? AND status = 'busy'")
         .run(at, iso(), callId).changes;
     },

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { checkpointer } from './checkpoint.js';
 import { migrate } from './migrate.js';
+import { readCache } from './read-cache.js';
 import { callRepo } from './sqlite-calls.js';
 import { marketRepo } from './sqlite-market.js';
 import { messageRepo } from './sqlite-messages.js';
@@ -54,6 +55,9 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
   migrate(db);
   const iso = () => now().toISOString();
   const checkpoints = file === ':memory:' ? undefined : checkpointer(db, file);
+  const cache = readCache(db);
+  // Company rows never change once created (no rename); the cache still drops them when another connection writes.
+  const companies = cache.table<Company | undefined>();
 
   const publishTx = db.transaction((companyId: string, flowId: string, doc: unknown, draft?: { name: string }) => {
     const max = db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM flow_versions WHERE company_id = ? AND flow_id = ?').get(companyId, flowId) as { v: number };
@@ -97,8 +101,10 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
       return r && { id: r.id, name: r.name, createdAt: r.created_at };
     },
     async company(id) {
-      const r = db.prepare('SELECT * FROM companies WHERE id = ?').get(id) as Row | undefined;
-      return r && { id: r.id, name: r.name, createdAt: r.created_at };
+      return companies.get(id, () => {
+        const r = db.prepare('SELECT * FROM companies WHERE id = ?').get(id) as Row | undefined;
+        return r && { id: r.id, name: r.name, createdAt: r.created_at };
+      });
     },
     async listFlows(companyId) {
       return (db.prepare('SELECT * FROM flows WHERE company_id = ? ORDER BY updated_at DESC, id').all(companyId) as Row[]).map(flowRow);
@@ -149,8 +155,8 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
       const r = db.prepare("SELECT * FROM numbers WHERE e164 = ? AND status = 'active'").get(e164) as Row | undefined;
       return r && numberRow(r);
     },
-    ...callRepo(db, iso, () => checkpoints?.wrote()),
-    ...marketRepo(db, iso), ...messageRepo(db, iso), ...voicemailRepo(db, iso),
+    ...callRepo(db, iso, cache, () => checkpoints?.wrote()),
+    ...marketRepo(db, iso), ...messageRepo(db, iso), ...voicemailRepo(db, iso, cache),
   };
   return store;
 }
