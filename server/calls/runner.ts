@@ -32,7 +32,12 @@ export type Advance =
   | { kind: 'ignored' | 'stale' };
 
 /** The webhook answer a step stores with its snapshot: the dedupe key and how to render it from the step. */
-export interface AnswerWith { key: string; render: (result: StepResult) => string }
+export interface AnswerWith {
+  key: string;
+  render: (result: StepResult) => string;
+  /** Commit with this turn's other webhook writes (store group commit; see StepWrites.grouped). */
+  grouped?: boolean;
+}
 
 /**
  * Runs one engine step for a stored session and persists it with a single
@@ -60,6 +65,7 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
     ...(Object.keys(read).length ? { sessionCursors: read } : {}),
     ...(Object.keys(changed).length ? { cursors: { companyId: session.companyId, flowId: session.flowId, next: changed, previous: cursors } } : {}),
     ...(ended ? { callLog: { endedAt: ctx.now().toISOString(), ...(event.type === 'call.ended' ? { hangupCause: event.cause } : {}) } } : {}),
+    ...(answer?.grouped ? { grouped: true } : {}),
   });
   if (!saved) return { kind: 'stale' };
   await sendSms(ctx, session, result.instructions);

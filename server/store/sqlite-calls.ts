@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CallLogPatch, CallLogRow, SessionRow, Store, WebhookRow } from './types.js';
 import type { Cursors, Mode } from '../../engine/types.js';
+import type { GroupCommit } from './group-commit.js';
 import type { ReadCache } from './read-cache.js';
 
 type Row = Record<string, any>;
@@ -39,7 +40,7 @@ const KEEP_FIRST = new Set(['answered_at', 'ended_at', 'hangup_cause', 'hangup_s
  * transaction (a call's start; a step's snapshot with its answer, cursors and log).
  * `wrote` is told of every hot-path commit (the checkpointer starts after enough).
  */
-export function callRepo(db: Database.Database, iso: () => string, cache: ReadCache, wrote: () => void = () => {}): CallRepo {
+export function callRepo(db: Database.Database, iso: () => string, cache: ReadCache, group: GroupCommit, wrote: () => void = () => {}): CallRepo {
   // A flow's round-robin cursors, read by every engine step; saveCursors drops them.
   const flowCursors = cache.table<Cursors>();
   const cursorKey = (companyId: string, flowId: string) => `${companyId}\n${flowId}`;
@@ -99,23 +100,9 @@ export function callRepo(db: Database.Database, iso: () => string, cache: ReadCa
     if (also?.callLog) patchCallLog(callId, also.callLog);
     return true;
   });
-  type Queued = { w: Parameters<Store['recordWebhook']>[0]; resolve: (id: number) => void; reject: (err: unknown) => void };
-  let logQueue: Queued[] = [];
-  const insertLog = db.transaction((rows: Queued[]) => rows.map(({ w }) => Number(db.prepare(`INSERT INTO webhooks (received_at, kind, method, path, headers, raw_body, event_id, call_id, company_id, status, answer)
+  const insertLog = (w: Parameters<Store['recordWebhook']>[0]) => Number(db.prepare(`INSERT INTO webhooks (received_at, kind, method, path, headers, raw_body, event_id, call_id, company_id, status, answer)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-    .run(w.receivedAt, w.kind, w.method, w.path, JSON.stringify(w.headers), w.rawBody, w.eventId, w.callId, w.companyId, w.status, w.answer).lastInsertRowid)));
-  const flushLog = () => {
-    const rows = logQueue;
-    logQueue = [];
-    if (!db.open) { for (const r of rows) r.reject(new Error('the database is closed')); return; }
-    try {
-      const ids = insertLog(rows);
-      wrote();
-      rows.forEach((r, i) => r.resolve(ids[i]!));
-    } catch (err) {
-      for (const r of rows) r.reject(err);
-    }
-  };
+    .run(w.receivedAt, w.kind, w.method, w.path, JSON.stringify(w.headers), w.rawBody, w.eventId, w.callId, w.companyId, w.status, w.answer).lastInsertRowid);
   return {
     async createSession(s) { return createSession(s); },
     async startCall(s, log, patch) { startCall(s, log, patch); },
@@ -128,9 +115,9 @@ export function callRepo(db: Database.Database, iso: () => string, cache: ReadCa
       return r && sessionRow(r);
     },
     async saveSnapshot(callId, expectedSeq, snapshot, also) {
-      const saved = saveSnapshot(callId, expectedSeq, snapshot, also);
       wrote();
-      return saved;
+      // Grouped: written now (a racing attempt sees it at once), resolved once this turn's transaction committed.
+      return also?.grouped ? group.run(() => saveSnapshot(callId, expectedSeq, snapshot, also)) : saveSnapshot(callId, expectedSeq, snapshot, also);
     },
     async recordSessionCursors(callId, read) { recordSessionCursors(callId, read); },
     async cursors(companyId, flowId) {
@@ -151,10 +138,8 @@ export function callRepo(db: Database.Database, iso: () => string, cache: ReadCa
     },
     async recordWebhook(w) {
       // Group commit: the rows of every webhook answered in this turn of the event loop go in one transaction.
-      return new Promise<number>((resolve, reject) => {
-        logQueue.push({ w, resolve, reject });
-        if (logQueue.length === 1) setImmediate(flushLog);
-      });
+      wrote();
+      return group.run(() => insertLog(w));
     },
     async finishWebhook(id, p) {
       db.prepare('UPDATE webhooks SET status = ?, answer = ?, call_id = COALESCE(?, call_id), company_id = COALESCE(?, company_id) WHERE id = ?')

@@ -3,6 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { checkpointer } from './checkpoint.js';
+import { groupCommit } from './group-commit.js';
 import { migrate } from './migrate.js';
 import { readCache } from './read-cache.js';
 import { callRepo } from './sqlite-calls.js';
@@ -54,6 +55,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
   db.pragma('busy_timeout = 5000');
   migrate(db);
   const iso = () => now().toISOString();
+  const group = groupCommit(db);
   const checkpoints = file === ':memory:' ? undefined : checkpointer(db, file);
   const cache = readCache(db);
   // Company rows never change once created (no rename); the cache still drops them when another connection writes.
@@ -75,6 +77,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
 
   const store: Store = {
     async close() {
+      group.flush();
       await checkpoints?.close();
       db.close();
     },
@@ -155,7 +158,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
       const r = db.prepare("SELECT * FROM numbers WHERE e164 = ? AND status = 'active'").get(e164) as Row | undefined;
       return r && numberRow(r);
     },
-    ...callRepo(db, iso, cache, () => checkpoints?.wrote()),
+    ...callRepo(db, iso, cache, group, () => checkpoints?.wrote()),
     ...marketRepo(db, iso), ...messageRepo(db, iso), ...voicemailRepo(db, iso, cache),
   };
   return store;

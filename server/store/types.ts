@@ -46,6 +46,12 @@ export interface StepWrites {
   /** The cursors this call read (see `recordSessionCursors`). */
   sessionCursors?: Cursors;
   callLog?: CallLogPatch;
+  /**
+   * Written at once but committed with the other webhook writes of this event-loop turn (store group commit):
+   * the promise resolves only after that commit, so whatever the caller does next (answer, send an SMS) still
+   * follows a durable step. It costs the caller up to one turn of latency.
+   */
+  grouped?: boolean;
 }
 
 /** Fields of the call log that later webhooks fill in (undefined = leave as is). */

@@ -69,7 +69,10 @@ export function webhook(
         eventId: answer.eventId ?? null, callId: answer.callId ?? null, companyId: answer.companyId ?? null, status: answer.status, answer: answer.body,
       });
     } catch (err) {
+      // The log row shares its transaction with this turn's steps (store group commit): when it failed, so did they,
+      // and the answer may describe a step that is not stored. The safe answer instead; Telnyx's retry steps again.
       ctx.log.error({ err }, 'could not store webhook');
+      if (answer.status < 400) answer = onError(err, inc);
     }
     // res.end, not res.send: no ETag to hash for a webhook answer.
     const bytes = Buffer.from(answer.body, 'utf8');
