@@ -12,11 +12,11 @@ import { renderApology } from '../engine/texml.js';
 export interface RateLimits {
   /** Per API key on `/api` (default 600/min). */
   apiPerMinute?: number;
-  /** Per sender IP on `/webhooks` (default 6000/min). */
+  /** Per sender IP on `/webhooks` (default 30,000/min: 1,000 live calls send 15,000–20,000 a minute). */
   webhooksPerMinute?: number;
 }
 
-export const DEFAULT_RATE_LIMITS: Required<RateLimits> = { apiPerMinute: 600, webhooksPerMinute: 6000 };
+export const DEFAULT_RATE_LIMITS: Required<RateLimits> = { apiPerMinute: 600, webhooksPerMinute: 30_000 };
 
 /** Reads `CALLFLOW_API_RATE_LIMIT` / `CALLFLOW_WEBHOOK_RATE_LIMIT` (requests per minute, 0 = off); unset or invalid → default. */
 export function rateLimitsFromEnv(env: Record<string, string | undefined>): Required<RateLimits> {

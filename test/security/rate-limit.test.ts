@@ -64,8 +64,8 @@ describe('rate limits', () => {
     expect(((await cc.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
   });
 
-  it('settings: defaults 600/min per key and 6000/min per IP; env changes them; 0 turns a limit off; nonsense keeps the default', () => {
-    expect(DEFAULT_RATE_LIMITS).toEqual({ apiPerMinute: 600, webhooksPerMinute: 6000 });
+  it('settings: defaults 600/min per key and 30,000/min per IP; env changes them; 0 turns a limit off; nonsense keeps the default', () => {
+    expect(DEFAULT_RATE_LIMITS).toEqual({ apiPerMinute: 600, webhooksPerMinute: 30_000 });
     expect(rateLimitsFromEnv({})).toEqual(DEFAULT_RATE_LIMITS);
     expect(rateLimitsFromEnv({ CALLFLOW_API_RATE_LIMIT: '50', CALLFLOW_WEBHOOK_RATE_LIMIT: '0' })).toEqual({ apiPerMinute: 50, webhooksPerMinute: 0 });
     expect(rateLimitsFromEnv({ CALLFLOW_API_RATE_LIMIT: 'lots', CALLFLOW_WEBHOOK_RATE_LIMIT: '-3' })).toEqual(DEFAULT_RATE_LIMITS);
