@@ -50,9 +50,11 @@ export interface AnswerWith {
  */
 export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent, answer?: AnswerWith): Promise<Advance> {
   const flow = await flowFor(ctx, session);
-  const company = await ctx.store.company(session.companyId);
-  const cursors = await ctx.store.cursors(session.companyId, session.flowId);
-  const env = { now: ctx.now().toISOString(), mode: session.mode, cursors, team: await teamEnv(ctx, session.companyId), company: { name: company?.name ?? '', id: session.companyId } };
+  // Started together (one synchronous run): the store checks once that no other connection wrote since it cached them.
+  const [company, cursors, team] = await Promise.all([
+    ctx.store.company(session.companyId), ctx.store.cursors(session.companyId, session.flowId), teamEnv(ctx, session.companyId),
+  ]);
+  const env = { now: ctx.now().toISOString(), mode: session.mode, cursors, team, company: { name: company?.name ?? '', id: session.companyId } };
   const result = step(flow, session.snapshot, event, env, { version: versionKey(session.companyId, session.flowId, session.version) });
   const untouched = session.snapshot && !result.trace.length && !result.instructions.length && result.snapshot.value === session.snapshot.value;
   if (untouched) return { kind: 'ignored' };

@@ -52,13 +52,13 @@ describe('group commit', () => {
     expect(count()).toBe(2);
   });
 
-  it('undoes a piece that throws alone', async () => {
+  it('undoes a piece (a db.transaction: a savepoint in the group) that throws alone', async () => {
     const { db, g, count } = setup();
     const ok = g.run(() => db.prepare('INSERT INTO t (v) VALUES (?)').run('a'));
-    const bad = g.run(() => {
+    const bad = g.run(db.transaction(() => {
       db.prepare('INSERT INTO t (v) VALUES (?)').run('b');
       db.prepare('INSERT INTO t (v) VALUES (?)').run('a'); // UNIQUE: the piece fails, its 'b' goes too
-    });
+    }));
     await expect(bad).rejects.toThrow(/UNIQUE/);
     await ok;
     expect(count()).toBe(1);

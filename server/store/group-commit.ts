@@ -10,8 +10,9 @@
  *   after the COMMIT (the caller awaits it before it answers or acts). A
  *   crash before the COMMIT loses the whole group, and nobody was told
  *   anything about it; Telnyx retries and the step runs again.
- * - Each piece of work stays atomic: it runs as a savepoint (its own
- *   db.transaction) inside the group, so a piece that throws is undone alone.
+ * - Each piece of work stays atomic: it is one statement or a db.transaction,
+ *   which inside the group runs as a savepoint, so a piece that throws is
+ *   undone alone (a statement undoes itself).
  * - No other write ever lands in an open group: every statement that writes,
  *   every db.transaction, exec and pragma outside group work commits the open
  *   groups of this process first (this store's, and any other store's, whose
@@ -25,7 +26,10 @@
 import type Database from 'better-sqlite3';
 
 export interface GroupCommit {
-  /** Runs `work` now inside this turn's transaction; resolves with its result once that transaction committed. */
+  /**
+   * Runs `work` now inside this turn's transaction; resolves with its result once that transaction committed.
+   * `work` must be atomic by itself: one statement, or a db.transaction function (nested: a savepoint).
+   */
   run<T>(work: () => T): Promise<T>;
   /** Commits the open group now. */
   flush(): void;
@@ -85,7 +89,6 @@ export function groupCommit(db: Database.Database): GroupCommit {
       return orig(...a);
     };
   }
-  const savepoint = transaction(<T>(work: () => T) => work());
 
   return {
     run<T>(work: () => T): Promise<T> {
@@ -103,7 +106,7 @@ export function groupCommit(db: Database.Database): GroupCommit {
       inWork = true;
       let value: T;
       try {
-        value = savepoint(work) as T;
+        value = work();
       } catch (err) {
         return Promise.reject(err);
       } finally {

@@ -6,8 +6,9 @@
  * - this store's own writes drop the entries they touch (`drop`, `clear`);
  * - a write by any other connection to the same file (another process, the
  *   admin CLI) changes SQLite's `PRAGMA data_version` for this connection,
- *   and every read checks it first: one tiny statement instead of a query
- *   per table, and no stale row after someone else's commit.
+ *   and reads check it first (once per synchronous run of reads): one tiny
+ *   statement instead of a query per table, and no stale row after someone
+ *   else's commit.
  * Values are frozen: a caller that tried to change a cached row would throw
  * instead of corrupting what the next caller reads.
  */
@@ -37,8 +38,16 @@ export function readCache(db: Database.Database): ReadCache {
   const version = db.prepare('PRAGMA data_version');
   const tables: Map<string, unknown>[] = [];
   let seen: number | undefined;
-  /** Drops everything when another connection committed since the last look. */
+  let looked = false;
+  /**
+   * Drops everything when another connection committed since the last look. Reads made in one synchronous run
+   * (no other JS in between, so none of this process's writes) look once: a commit elsewhere in those
+   * microseconds is indistinguishable from one just after them.
+   */
   const fresh = () => {
+    if (looked) return;
+    looked = true;
+    queueMicrotask(() => { looked = false; });
     const v = (version.get() as { data_version: number }).data_version;
     if (v !== seen) {
       seen = v;

@@ -74,9 +74,10 @@ export function webhook(
       ctx.log.error({ err }, 'could not store webhook');
       if (answer.status < 400) answer = onError(err, inc);
     }
-    // res.end, not res.send: no ETag to hash for a webhook answer.
-    const bytes = Buffer.from(answer.body, 'utf8');
-    res.status(answer.status).set({ 'content-type': `${answer.contentType}; charset=utf-8`, 'content-length': String(bytes.length) }).end(bytes);
+    // Node's writeHead + end, not res.send: no ETag to hash, no express header plumbing for a fixed pair of headers
+    // (the rate limiter's, set earlier with setHeader, are kept).
+    res.writeHead(answer.status, { 'content-type': `${answer.contentType}; charset=utf-8`, 'content-length': Buffer.byteLength(answer.body) });
+    res.end(answer.body);
   };
 }
 
