@@ -158,6 +158,8 @@ describe('outbound calls', () => {
     await b.waitFor((h) => h.json?.data?.event_type === 'call.hangup');
     expect(events()).toEqual(['call.initiated', 'call.answered', 'call.machine.detection.ended', 'call.speak.started', 'call.speak.ended', 'call.hangup']);
     expect(b.hooks[0]!.json.data.payload).toMatchObject({ direction: 'outgoing', client_state: b64('reminder') });
+    // The app dialled, so the app is Telnyx's caller: its hangup command is the caller's hangup.
+    expect(b.hooks.at(-1)!.json.data.payload).toMatchObject({ hangup_source: 'caller', hangup_cause: 'normal_clearing' });
     const t = await (await fetch(`${b.url}/sandbox/calls/${encodeURIComponent(data!.call_control_id!)}`)).json() as any;
     expect(t.transcript.map((e: any) => e.kind)).toEqual(['ringing', 'connected', 'heard', 'hangup']);
     try { await b.client.calls.dial({ connection_id: 'x', from: '+13125550100', to: '+13125550147' }); throw new Error('no'); }
@@ -170,6 +172,8 @@ describe('outbound calls', () => {
     expect(res).toMatchObject({ status: 'queued', to: '+13125550147' });
     await b.waitFor((h) => h.path === '/webhooks/texml/status');
     expect(b.hooks.find((h) => h.path === '/webhooks/outbound')!.form).toMatchObject({ To: '+13125550147', From: '+13125550100' });
+    // The document ended the call the app placed: the caller's side hung up.
+    expect(b.hooks.find((h) => h.path === '/webhooks/texml/status')!.form).toMatchObject({ Direction: 'outbound-api', HangupSource: 'caller' });
   });
 });
 

@@ -75,7 +75,10 @@ export class CcLeg {
     this.state = 'ended';
     this.call.add('hangup', source === 'caller' ? 'caller hung up' : 'the app hung up');
     const sip = cause === 'call_rejected' ? '603' : cause === 'user_busy' ? '486' : '200';
-    await this.emit('call.hangup', { hangup_cause: cause, hangup_source: source, sip_hangup_cause: sip, start_time: this.call.startedAt.toISOString(), state: 'hangup', call_quality_stats: null });
+    // `source` names the parties of an inbound call (caller = the scripted person, callee = the app).
+    // On a call the app dialled out, the app is Telnyx's caller and the person its callee.
+    const reported = this.call.direction === 'outgoing' ? (source === 'caller' ? 'callee' : 'caller') : source;
+    await this.emit('call.hangup', { hangup_cause: cause, hangup_source: reported, sip_hangup_cause: sip, start_time: this.call.startedAt.toISOString(), state: 'hangup', call_quality_stats: null });
     this.call.end({ by, reason });
   }
 

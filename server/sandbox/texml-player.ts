@@ -43,7 +43,7 @@ function statusFields(ctx: SandboxContext, call: SimCall, base: Fields): Fields 
   return {
     ...base, CallStatus: 'completed', CallbackSource: 'call-progress-events', SequenceNumber: 3, Timestamp: end,
     CallInitiatedAt: call.startedAt.toISOString(), AnsweredTime: call.startedAt.toISOString(), EndTime: end,
-    CallDuration: Math.round(call.t), HangupCause: 'normal_clearing', HangupSource: call.ended?.by === 'app' ? 'callee' : 'caller',
+    CallDuration: Math.round(call.t), HangupCause: 'normal_clearing', HangupSource: (call.ended?.by === 'app') === (call.direction === 'incoming') ? 'callee' : 'caller', // the app is the callee of an inbound call, the caller of one it dialled
     CallControlId: call.id, CallLegId: call.legId, CallSessionId: call.sessionId, Direction: call.direction === 'incoming' ? 'inbound' : 'outbound-api',
   };
 }
