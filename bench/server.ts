@@ -256,8 +256,10 @@ export async function benchServer(o: { calls?: number; connections?: number; rou
 
 /** Table rows for `bench/run.ts`. */
 export function serverRows(b: ServerBench): (string | number)[][] {
+  // CPU per request rides in the last column (bench/run.ts owns the headers): it moves far less than req/s on a shared box.
+  const cpu = (f: LoadFigures) => (f.serverCpuUs !== undefined && f.loopCpuUs !== undefined ? `CPU/request: server ${Math.round(f.serverCpuUs)} µs, event loop ${Math.round(f.loopCpuUs)} µs` : '');
   const row = (what: string, f: LoadFigures, base?: LoadFigures, target?: string) => [
-    what, Math.round(f.rps), `${f.p50} ms`, `${f.p99} ms`, base ? (f.rps / base.rps).toFixed(2) : '1.00 (baseline)', f.errors, target ?? '',
+    what, Math.round(f.rps), `${f.p50} ms`, `${f.p99} ms`, base ? (f.rps / base.rps).toFixed(2) : '1.00 (baseline)', f.errors, [target, cpu(f)].filter(Boolean).join('; '),
   ];
   return [
     row(`TeXML: bare route (verify signature, fixed TeXML)`, b.texml.bare),
