@@ -56,6 +56,9 @@ describe('rate limits', () => {
     expect(statuses).toEqual([401, 401, 401, 401]); // no trusted key here: refused, but counted
     const res = await post('/webhooks/texml');
     expect(res.status).toBe(429);
+    const wait = Number(res.headers.get('retry-after'));
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(60);
     const text = await res.text();
     expect(XMLValidator.validate(text)).toBe(true);
     expect(text).toContain('<Hangup/>');
