@@ -3,6 +3,8 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { checkpointer } from './checkpoint.js';
 
 const dirs: string[] = [];
@@ -62,6 +64,26 @@ describe('checkpointer', () => {
     await until(() => auto(db) === 1000);
     await c.close();
     db.close();
+  });
+
+  it('closes with nothing else keeping the process alive (a CLI or a bench closing its store)', () => {
+    const { db, file } = walDb();
+    db.close();
+    const mod = pathToFileURL(join(import.meta.dirname, 'checkpoint.ts')).href;
+    const script = `
+      import Database from 'better-sqlite3';
+      import { checkpointer } from ${JSON.stringify(mod)};
+      const db = new Database(${JSON.stringify(file)});
+      const c = checkpointer(db, ${JSON.stringify(file)}, { startAfterWrites: 1, intervalMs: 5 });
+      c.wrote();
+      await new Promise((r) => setTimeout(r, 200));
+      await c.close();
+      db.close();
+      console.log('closed');`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '..', '..'), encoding: 'utf8', timeout: 20_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('closed');
+    expect(r.status).toBe(0);
   });
 
   it('never starts for a store that writes little, and closes cleanly', async () => {

@@ -91,6 +91,9 @@ export function checkpointer(db: Database.Database, file: string, o: CheckpointO
     async close() {
       closed = true;
       if (!worker) return;
+      // Unref'd, the worker would not keep the process alive while it closes: a store closed with nothing
+      // else pending (a CLI, a bench) would wait on an exit that never comes and the process would quit first.
+      worker.ref();
       worker.postMessage('close');
       await exited;
       worker = undefined;
