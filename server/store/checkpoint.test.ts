@@ -66,21 +66,21 @@ describe('checkpointer', () => {
     db.close();
   });
 
-  it('closes with nothing else keeping the process alive (a CLI or a bench closing its store)', () => {
-    const { db, file } = walDb();
-    db.close();
-    const mod = pathToFileURL(join(import.meta.dirname, 'checkpoint.ts')).href;
+  it('lets a busy store close with nothing else keeping the process alive (a CLI or a bench closing its store)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-ckpt-'));
+    dirs.push(dir);
+    const mod = pathToFileURL(join(import.meta.dirname, 'sqlite.ts')).href;
+    // 2,100 webhook log rows: past the 2,000 hot-path commits after which the worker takes checkpoints over.
     const script = `
-      import Database from 'better-sqlite3';
-      import { checkpointer } from ${JSON.stringify(mod)};
-      const db = new Database(${JSON.stringify(file)});
-      const c = checkpointer(db, ${JSON.stringify(file)}, { startAfterWrites: 1, intervalMs: 5 });
-      c.wrote();
-      await new Promise((r) => setTimeout(r, 200));
-      await c.close();
-      db.close();
+      import { openSqliteStore } from ${JSON.stringify(mod)};
+      const store = openSqliteStore(${JSON.stringify(join(dir, 'busy.db'))});
+      for (let i = 0; i < 21; i++) {
+        await Promise.all(Array.from({ length: 100 }, (_, j) => store.recordWebhook({ receivedAt: new Date().toISOString(), kind: 'texml', method: 'POST', path: '/webhooks/texml', headers: {}, rawBody: 'n=' + (i * 100 + j), eventId: null, callId: null, companyId: null, status: null, answer: null })));
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await store.close();
       console.log('closed');`;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '..', '..'), encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '..', '..'), encoding: 'utf8', timeout: 30_000 });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('closed');
     expect(r.status).toBe(0);
