@@ -37,6 +37,12 @@ export interface AnswerWith {
   render: (result: StepResult) => string;
   /** Commit with this turn's other webhook writes (store group commit; see StepWrites.grouped). */
   grouped?: boolean;
+  /**
+   * With `grouped`: `advance` returns once the step is written and hands the promise of its commit here; the
+   * caller awaits it before it answers (StepWrites.committed). A step with side effects of its own (an SMS, a
+   * voicemail or agent hook) still waits for its commit inside `advance`, before them.
+   */
+  committed?: (commit: Promise<unknown>) => void;
 }
 
 /**
@@ -62,14 +68,20 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
   const changed = Object.fromEntries(Object.entries(result.cursors).filter(([k, v]) => cursors[k] !== v));
   const ended = event.type === 'call.ended' || result.snapshot.status === 'done';
   const body = answer?.render(result);
+  let commit: Promise<unknown> | undefined;
   const saved = await ctx.store.saveSnapshot(session.callId, session.seq, result.snapshot, {
     ...(answer ? { answer: { eventId: answer.key, body: body! } } : {}),
     ...(Object.keys(read).length ? { sessionCursors: read } : {}),
     ...(Object.keys(changed).length ? { cursors: { companyId: session.companyId, flowId: session.flowId, next: changed, previous: cursors } } : {}),
     ...(ended ? { callLog: { endedAt: ctx.now().toISOString(), ...(event.type === 'call.ended' ? { hangupCause: event.cause } : {}) } } : {}),
     ...(answer?.grouped ? { grouped: true } : {}),
+    ...(answer?.grouped && answer.committed ? { committed: (p: Promise<unknown>) => { commit = p; } } : {}),
   });
   if (!saved) return { kind: 'stale' };
+  if (commit) {
+    if (result.instructions.some((i) => i.verb === 'sms') || event.type === 'recording.saved' || event.type === 'dial.ended') await commit;
+    answer!.committed!(commit);
+  }
   await sendSms(ctx, session, result.instructions);
   await afterStep(ctx, session, flow, event, result.snapshot).catch((err) => ctx.log.error({ err, callId: session.callId }, 'voicemail hook failed'));
   return { kind: 'stepped', result, flow, answer: body };

@@ -117,7 +117,15 @@ export function callRepo(db: Database.Database, iso: () => string, cache: ReadCa
     async saveSnapshot(callId, expectedSeq, snapshot, also) {
       wrote();
       // Grouped: written now (a racing attempt sees it at once), resolved once this turn's transaction committed.
-      return also?.grouped ? group.run(() => saveSnapshot(callId, expectedSeq, snapshot, also)) : saveSnapshot(callId, expectedSeq, snapshot, also);
+      if (!also?.grouped) return saveSnapshot(callId, expectedSeq, snapshot, also);
+      if (!also.committed) return group.run(() => saveSnapshot(callId, expectedSeq, snapshot, also));
+      // Written now, committed at the end of the turn: the caller awaits `commit` before it answers (see StepWrites).
+      let written: boolean | undefined;
+      const commit = group.run(() => (written = saveSnapshot(callId, expectedSeq, snapshot, also)));
+      if (written === undefined) return commit; // refused or threw: the caller gets the rejection
+      commit.catch(() => {}); // handled by whoever awaits it; never an unhandled rejection in between
+      if (written) also.committed(commit);
+      return written;
     },
     async recordSessionCursors(callId, read) { recordSessionCursors(callId, read); },
     async cursors(companyId, flowId) {

@@ -52,6 +52,13 @@ export interface StepWrites {
    * follows a durable step. It costs the caller up to one turn of latency.
    */
   grouped?: boolean;
+  /**
+   * With `grouped`: resolve as soon as the step is written, and hand the promise of its commit here instead. The
+   * caller then owns the rule above: it awaits that promise before anything leaves the process (the webhook
+   * wrapper awaits it with the webhook's own log row, which lands in the same transaction, so a TeXML step costs
+   * one commit instead of two). A rejection means the step was rolled back.
+   */
+  committed?: (commit: Promise<unknown>) => void;
 }
 
 /** Fields of the call log that later webhooks fill in (undefined = leave as is). */

@@ -11,6 +11,11 @@ export interface Incoming {
   path: string;
   params: Record<string, string>;
   query: Record<string, string>;
+  /**
+   * Commits the handler's writes still wait for (a grouped step: StepWrites.committed). The wrapper awaits them
+   * with the webhook's log row, in the same transaction when nothing in between waited for I/O, before answering.
+   */
+  durable: Promise<unknown>[];
 }
 
 /** What a webhook handler answers, plus what the webhook log should know. */
@@ -49,7 +54,7 @@ export function webhook(
     const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     const headers = keptHeaders(req.headers);
     const query = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-    const inc: Incoming = { raw, headers, method: req.method, path: req.originalUrl, params: req.params as Record<string, string>, query };
+    const inc: Incoming = { raw, headers, method: req.method, path: req.originalUrl, params: req.params as Record<string, string>, query, durable: [] };
     const bad = await check(raw, headers);
     let answer: Answer;
     if (bad) {
@@ -64,10 +69,12 @@ export function webhook(
       }
     }
     try {
-      await ctx.store.recordWebhook({
+      const logged = ctx.store.recordWebhook({
         receivedAt: ctx.now().toISOString(), kind, method: req.method, path: req.originalUrl, headers, rawBody: raw,
         eventId: answer.eventId ?? null, callId: answer.callId ?? null, companyId: answer.companyId ?? null, status: answer.status, answer: answer.body,
       });
+      // Nothing is answered before the step it describes is durable: its commit, usually this very one.
+      if (inc.durable.length) await Promise.all([logged, ...inc.durable]); else await logged;
     } catch (err) {
       // The log row shares its transaction with this turn's steps (store group commit): when it failed, so did they,
       // and the answer may describe a step that is not stored. The safe answer instead; Telnyx's retry steps again.

@@ -62,7 +62,7 @@ async function voiceUrl(ctx: Ctx, inc: Incoming): Promise<Answer> {
     const session = (await ctx.store.getSession(callId))!;
     if (session.snapshot) return undefined; // started by a racing attempt: its answer
     const urls = texmlUrls(ctx);
-    const adv = await advance(ctx, session, { type: 'call.started', from: f.From ?? '', to: f.To ?? '', callId, direction: 'inbound' }, { key, render: (r) => renderTexml(r.instructions, urls), grouped: true });
+    const adv = await advance(ctx, session, { type: 'call.started', from: f.From ?? '', to: f.To ?? '', callId, direction: 'inbound' }, { key, render: (r) => renderTexml(r.instructions, urls), grouped: true, committed: (p) => inc.durable.push(p) });
     if (adv.kind === 'stepped') return adv.answer!;
     return adv.kind === 'stale' ? undefined : keep(ctx, key, renderApology());
   });
@@ -82,7 +82,7 @@ async function action(ctx: Ctx, inc: Incoming): Promise<Answer> {
     // A callback for a step the call has moved past: answered with that step (read back), or never (apology).
     if (!session || session.seq !== ref.seq) return undefined;
     const urls = texmlUrls(ctx);
-    const adv = await advance(ctx, session, actionEvent(ref, f), { key, render: (r) => renderTexml(r.instructions, urls), grouped: true });
+    const adv = await advance(ctx, session, actionEvent(ref, f), { key, render: (r) => renderTexml(r.instructions, urls), grouped: true, committed: (p) => inc.durable.push(p) });
     if (adv.kind === 'stepped') return adv.answer!;
     return adv.kind === 'stale' ? undefined : keep(ctx, key, renderApology());
   });
