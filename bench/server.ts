@@ -168,9 +168,10 @@ export interface ServerBench { texml: { whole: LoadFigures; bare: LoadFigures; w
 
 /**
  * Runs both webhook benches: `rounds` alternating rounds of `amount` requests per side, medians reported.
- * `texmlOnly` skips Call Control (its figures are then empty), so a `--cpu-prof` of the child shows the TeXML path alone.
+ * `texmlOnly` skips Call Control (its figures are then empty), so a `--cpu-prof` of the child shows the TeXML path alone;
+ * `skip` leaves out TeXML phases (their figures are then NaN), to profile one phase alone.
  */
-export async function benchServer(o: { calls?: number; connections?: number; rounds?: number; amount?: number; texmlOnly?: boolean } = {}): Promise<ServerBench> {
+export async function benchServer(o: { calls?: number; connections?: number; rounds?: number; amount?: number; texmlOnly?: boolean; skip?: ('bare' | 'whole' | 'bare10' | 'whole10')[] } = {}): Promise<ServerBench> {
   const calls = o.calls ?? 1000, connections = o.connections ?? 100, rounds = o.rounds ?? 3, amount = o.amount ?? 5000;
   const k = keys();
   const telnyx = await standIn();
@@ -231,15 +232,16 @@ export async function benchServer(o: { calls?: number; connections?: number; rou
     if (!o.texmlOnly) await load(url, connections, Math.min(1000, amount), 20, ccNext, ccOk);
     await load(url, connections, 1000, 20, bareTexml, anyOk);
     for (let r = 0; r < rounds; r++) {
-      runs.tb.push(await load(url, connections, amount, 30, bareTexml, anyOk, child.pid));
-      runs.tw.push(await load(url, connections, amount, 30, texmlNext, texmlOk, child.pid));
+      const skip = new Set(o.skip ?? []);
+      if (!skip.has('bare')) runs.tb.push(await load(url, connections, amount, 30, bareTexml, anyOk, child.pid));
+      if (!skip.has('whole')) runs.tw.push(await load(url, connections, amount, 30, texmlNext, texmlOk, child.pid));
       if (!o.texmlOnly) {
         runs.cb.push(await load(url, connections, amount, 30, bareCc, anyOk, child.pid));
         runs.cw.push(await load(url, connections, amount, 30, ccNext, ccOk, child.pid));
       }
       // Latency without queueing: 10 connections (p99 at 100 is mostly time spent waiting in line).
-      runs.tb10.push(await load(url, 10, amount / 2, 30, bareTexml, anyOk, child.pid));
-      runs.tw10.push(await load(url, 10, amount / 2, 30, texmlNext, texmlOk, child.pid));
+      if (!skip.has('bare10')) runs.tb10.push(await load(url, 10, amount / 2, 30, bareTexml, anyOk, child.pid));
+      if (!skip.has('whole10')) runs.tw10.push(await load(url, 10, amount / 2, 30, texmlNext, texmlOk, child.pid));
     }
     const medOf = (xs: (number | undefined)[]) => (xs.length && xs.every((x) => x !== undefined) ? median(xs as number[]) : undefined);
     const med = (xs: LoadFigures[]): LoadFigures => ({

@@ -9,7 +9,7 @@ import { flowsRouter, schemaRouter } from './api/flows.js';
 import { numbersRouter } from './api/numbers.js';
 import { callsRouter } from './api/calls.js';
 import { signatureChecker } from './webhooks/verify.js';
-import { texmlRouter } from './webhooks/texml.js';
+import { directTexmlStep, texmlRouter, texmlStepHandler } from './webhooks/texml.js';
 import { callControlRouter } from './webhooks/call-control.js';
 import { messagingRouter } from './webhooks/messaging.js';
 import { numbersWebhookRouter } from './webhooks/numbers.js';
@@ -63,7 +63,17 @@ export function createApp(deps: AppDeps): CallflowApp {
   const check = signatureChecker(deps.webhookPublicKeys);
   const fromEnv = rateLimitsFromEnv(process.env);
   const limits = { apiPerMinute: deps.rateLimits?.apiPerMinute ?? fromEnv.apiPerMinute, webhooksPerMinute: deps.rateLimits?.webhooksPerMinute ?? fromEnv.webhooksPerMinute };
-  app.use('/webhooks', webhookRateLimit(limits.webhooksPerMinute));
+  const webhookLimit = webhookRateLimit(limits.webhooksPerMinute);
+  // A TeXML action callback goes straight to its handler, behind the same limiter: no detour through the
+  // routers of the other webhooks (each a regex per route) or the limiter's `/webhooks` mount (a URL rewrite).
+  const texmlStep = texmlStepHandler(ctx, check);
+  app.use((req, res, next) => {
+    const step = directTexmlStep(req.method, req.url);
+    if (step === undefined) return next();
+    req.params = { step };
+    webhookLimit(req, res, (err?: unknown) => (err ? next(err) : texmlStep(req, res, next)));
+  });
+  app.use('/webhooks', webhookLimit);
   app.use(texmlTranscriptionRouter(ctx, check));
   app.use(texmlRouter(ctx, check));
   app.use(callControlRouter(ctx, check));

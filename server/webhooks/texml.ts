@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { renderApology, renderTexml, type TexmlUrls } from '../../engine/texml.js';
 import type { Instruction } from '../../engine/types.js';
 import { advance } from '../calls/runner.js';
@@ -106,6 +106,27 @@ async function status(ctx: Ctx, inc: Incoming): Promise<Answer> {
   await onTexmlStatus(ctx, f).catch((err) => ctx.log.error({ err, callId }, 'call lifecycle hook failed')); // keep the audio; charge and close a finished call
   return xml('<?xml version="1.0" encoding="UTF-8"?><Response/>', callId, session?.companyId);
 }
+
+/**
+ * The action callback (`/webhooks/texml/<verb>-<node>-<seq>`, nearly every TeXML webhook a call sends) as one
+ * plain handler: raw body, then the webhook. server/app.ts calls it straight from its webhook dispatch, behind the
+ * same rate limiter, so a step does not cross the routers of the other webhooks first; `req.params.step` must be set.
+ */
+export function texmlStepHandler(ctx: Ctx, check: (raw: string, h: Record<string, string>) => Promise<string | undefined>): RequestHandler {
+  const handle = webhook(ctx, 'texml', check, (i) => action(ctx, i), () => xml(renderApology()));
+  return (req, res, next) => rawBody(req, res, (err?: unknown) => {
+    if (err) return next(err);
+    (handle(req, res, next) as unknown as Promise<void>).catch(next);
+  });
+}
+
+/** `/webhooks/texml/<step>` → the step, when `texmlStepHandler` can take the request as is (anything else goes through the routers). */
+export function directTexmlStep(method: string, url: string): string | undefined {
+  if ((method !== 'POST' && method !== 'GET') || !url.startsWith('/webhooks/texml/')) return undefined;
+  const m = STEP_URL.exec(url);
+  return m && m[1] !== 'status' && m[1] !== 'transcription' ? m[1] : undefined;
+}
+const STEP_URL = /^\/webhooks\/texml\/([A-Za-z0-9_-]+)(?:\?|$)/;
 
 /** The TeXML routes: voice URL, status callbacks and action callbacks (GET or POST, form or JSON). */
 export function texmlRouter(ctx: Ctx, check: (raw: string, h: Record<string, string>) => Promise<string | undefined>): Router {
