@@ -46,6 +46,8 @@ async function ended(ctx: Ctx, callId: string, at: string): Promise<void> {
 
 /** Every Call Control event, after the flow handled it. */
 export async function onCallControlEvent(ctx: Ctx, type: string, p: CcPayload & Record<string, any>): Promise<void> {
+  // Most events (a gather's or a speak's end) concern no hook: no reads for them (three per event before).
+  if (!LIFECYCLE_EVENTS.has(type)) return;
   const ccid = p.call_control_id ?? '';
   const at = ctx.now().toISOString();
   const owner = (ccid ? await ctx.store.getSession(ccid) : undefined) ?? (p.call_session_id ? await ctx.store.sessionByCallSessionId(p.call_session_id) : undefined);
@@ -82,6 +84,9 @@ export async function onCallControlEvent(ctx: Ctx, type: string, p: CcPayload & 
     }
   }
 }
+
+/** The Call Control events `onCallControlEvent` acts on (its switch's cases). */
+const LIFECYCLE_EVENTS = new Set(['call.answered', 'call.machine.detection.ended', 'call.bridged', 'call.hangup', 'call.recording.saved', 'call.recording.transcription.saved', 'call.transcription']);
 
 /** TeXML status callbacks: a completed recording is kept; a finished call is charged and closes the team's state. */
 export async function onTexmlStatus(ctx: Ctx, f: Record<string, string>): Promise<void> {
