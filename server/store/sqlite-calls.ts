@@ -176,7 +176,9 @@ export function callRepo(db: Database.Database, iso: () => string, cache: ReadCa
         .run(eventId, answer, iso(), done ? 1 : 0, Date.now()).changes > 0;
     },
     async finishEvent(eventId, answer) {
-      db.prepare('UPDATE processed_events SET done = 1, answer = COALESCE(?, answer) WHERE event_id = ?').run(answer ?? null, eventId);
+      // With the webhook's log row and this turn's other webhook writes (group commit); resolved once committed.
+      wrote();
+      await group.run(() => db.prepare('UPDATE processed_events SET done = 1, answer = COALESCE(?, answer) WHERE event_id = ?').run(answer ?? null, eventId));
     },
   };
 }

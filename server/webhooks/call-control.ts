@@ -59,6 +59,8 @@ async function stepAndRun(ctx: Ctx, mine: Mine, session: SessionRow, event: Engi
       commands = live ? toCommands(r.instructions, { callId: session.callId, flowId: session.flowId }) : [];
       return JSON.stringify({ commands });
     },
+    // Committed with this turn's other webhook writes; resolved only after that commit, so no command leaves before it.
+    grouped: true,
   });
   if (adv.kind === 'stale') return LOST;
   if (adv.kind !== 'stepped') return { ignored: adv.kind };
