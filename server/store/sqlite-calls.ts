@@ -175,10 +175,15 @@ export function callRepo(db: Database.Database, iso: () => string, cache: ReadCa
         ON CONFLICT (event_id) DO UPDATE SET answer = excluded.answer, done = excluded.done, answered_ms = excluded.answered_ms WHERE answer IS NULL`)
         .run(eventId, answer, iso(), done ? 1 : 0, Date.now()).changes > 0;
     },
-    async finishEvent(eventId, answer) {
-      // With the webhook's log row and this turn's other webhook writes (group commit); resolved once committed.
+    async finishEvent(eventId, answer, committed) {
+      // With this turn's other webhook writes (group commit): resolved once committed, or, given `committed`, once
+      // written, handing over the commit for the caller to await (the webhook wrapper: with the log row, one commit).
       wrote();
-      await group.run(() => db.prepare('UPDATE processed_events SET done = 1, answer = COALESCE(?, answer) WHERE event_id = ?').run(answer ?? null, eventId));
+      let written = false;
+      const commit = group.run(() => { db.prepare('UPDATE processed_events SET done = 1, answer = COALESCE(?, answer) WHERE event_id = ?').run(answer ?? null, eventId); written = true; });
+      if (!committed || !written) return void (await commit);
+      commit.catch(() => {}); // handled by whoever awaits it
+      committed(commit);
     },
   };
 }

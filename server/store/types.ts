@@ -135,5 +135,5 @@ export interface Store extends BusinessStore {
   /** Stores an answer unless one is stored already (one conditional write); false when another attempt's answer is there. */
   storeEventAnswer(eventId: string, answer: string, done: boolean): Promise<boolean>;
   /** Marks an event done, with `answer` as its final answer when given. */
-  finishEvent(eventId: string, answer?: string): Promise<void>;
+  finishEvent(eventId: string, answer?: string, committed?: (commit: Promise<unknown>) => void): Promise<void>;
 }

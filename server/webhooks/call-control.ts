@@ -170,7 +170,8 @@ async function callControl(ctx: Ctx, inc: Incoming): Promise<Answer> {
   const answer = JSON.stringify(body);
   const done = json(body, { eventId: id, callId: session?.callId ?? null, companyId: session?.companyId ?? null });
   // Stepped: the answer went in with the snapshot; the commands are sent, so it is done now.
-  if (mine.stepped) { await ctx.store.finishEvent(key, answer); return done; }
+  // The done flag commits with the webhook's log row, before the answer (Incoming.durable).
+  if (mine.stepped) { await ctx.store.finishEvent(key, answer, (p) => inc.durable.push(p)); return done; }
   // Not stepped: store the answer, unless another attempt stored one meanwhile (then that one counts).
   if (await ctx.store.storeEventAnswer(key, answer, true)) return done;
   return reply(await complete(ctx, key, type, p, o), session);

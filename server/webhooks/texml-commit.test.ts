@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
-import { FakeTelnyx, company, makeApp, publishMainLine, tempDb, texml } from '../../test/server/harness.js';
+import { FakeTelnyx, ccEvent, company, mainLine, makeApp, publishMainLine, tempDb, texml } from '../../test/server/harness.js';
 
 /**
  * The commits a request costs, read from the WAL file itself: a frame whose header carries a database size
@@ -23,13 +23,14 @@ const fake = new FakeTelnyx();
 const db = tempDb();
 let h: ReturnType<typeof makeApp>;
 let auth: Record<string, string>;
-const LINE = '+13125550100', CALLER = '+13125550147';
+const LINE = '+13125550100', CC_LINE = '+13125550200', CALLER = '+13125550147';
 
 beforeAll(async () => {
   await fake.start();
   h = makeApp(db.file, fake);
   auth = (await company(h.app, 'Acme')).auth;
   await publishMainLine(h.app, auth, LINE, 'texml');
+  await publishMainLine(h.app, auth, CC_LINE, 'call-control', { ...mainLine(), id: 'main-line-cc' });
 });
 afterAll(async () => { await h.close(); await fake.stop(); db.cleanup(); });
 
@@ -49,5 +50,24 @@ describe('TeXML step: the snapshot, its answer and the webhook log row are one c
     expect(again.text).toBe(res.text);
     expect(commits(db.file) - before).toBe(2);
     await request(h.app).get('/api/me').set(auth).expect(200);
+  });
+});
+
+describe('Call Control step: two commits, both shared with the turn\'s other webhooks', () => {
+  it('a menu key: the step (before the command is sent), then the done flag with the log row (before the answer)', async () => {
+    const ccid = 'v3:commit-1';
+    let n = 0, cs = '';
+    const send = (type: string, extra: Record<string, unknown> = {}) =>
+      ccEvent(h.app, `e-${++n}`, type, { call_control_id: ccid, call_session_id: 's-1', from: CALLER, to: CC_LINE, client_state: cs, ...extra }).expect(200);
+    const follow = () => { cs = [...fake.seen].reverse().find((x) => x.ccid === ccid && x.body.client_state)?.body.client_state ?? cs; };
+    await send('call.initiated', { direction: 'incoming' }); follow();
+    await send('call.answered'); follow();
+    await send('call.speak.ended', { status: 'completed' }); follow();
+    const before = commits(db.file), sent = fake.seen.length;
+    const res = await send('call.gather.ended', { digits: '9', status: 'valid' });
+    expect(JSON.parse(res.text).commands.map((c: { action: string }) => c.action)).toContain('gather_using_speak');
+    expect(fake.seen.length - sent).toBe(1); // the re-prompt, sent once
+    expect(commits(db.file) - before).toBe(2); // three before: the step, the done flag and the log row each committed alone
+    expect((await h.app.locals.ctx.store.eventState(`cc:e-${n}`))?.done).toBe(true);
   });
 });
