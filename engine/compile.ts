@@ -92,6 +92,8 @@ function targetOf(flow: Flow, ids: Set<string>, node: FlowNode, kind: NodeKind, 
 }
 
 type Args = { context: MachineContext };
+/** A node's scratch state on entry: empty (kinds never change what they are given). */
+const NO_LOCAL: Readonly<Record<string, unknown>> = Object.freeze({});
 const limitOf = (s: StepScratch) => s.env.stepLimit ?? DEFAULT_STEP_LIMIT;
 
 function nodeState(flow: Flow, ids: Set<string>, node: FlowNode): Record<string, unknown> {
@@ -142,7 +144,6 @@ function nodeState(flow: Flow, ids: Set<string>, node: FlowNode): Record<string,
     });
     for (const type of EVENT_TYPES) if (type !== 'call.started' && type !== 'call.ended') on[type] = { actions: handle };
   }
-  const empty = Object.freeze({});
   return {
     entry: assign(({ context }: Args) => {
       const s = context.$;
@@ -150,7 +151,7 @@ function nodeState(flow: Flow, ids: Set<string>, node: FlowNode): Record<string,
       s.trace.push({ kind: 'enter', node: node.id, type: node.type });
       // Past the limit the node does nothing: the limit guard above ends the call.
       if (s.steps > limitOf(s)) { s.port = null; return {}; }
-      return apply(context, node, kind.enter(data, new NodeView(node, context, empty, tz)), true);
+      return apply(context, node, kind.enter(data, new NodeView(node, context, NO_LOCAL, tz)), true);
     }),
     always,
     on,

@@ -104,6 +104,10 @@ describe('renderTexml', () => {
     const v = verbs(renderTexml([{ ...at, verb: 'say', text: ' \u0000 ' }, { ...at, verb: 'gather', input: 'dtmf', timeoutSeconds: 5, prompts: [{ verb: 'say', text: '' }, { verb: 'say', text: 'Press 1' }] }], urls));
     expect(v.map((x) => x.tag)).toEqual(['Gather', 'Redirect']);
     expect(v[0]!.body).toHaveLength(1);
+    // Prompts are built once and reused: a second render of the same prompts (silent ones included) is the same.
+    const again = [{ ...at, verb: 'say' as const, text: ' \u0000 ' }, { ...at, verb: 'say' as const, text: 'Press 1' }];
+    expect(renderTexml(again, urls)).toBe(renderTexml(again, urls));
+    expect(verbs(renderTexml(again, urls)).map((x) => x.tag)).toEqual(['Say', 'Hangup']);
   });
 
   it('never returns an empty document: no instructions still hangs up', () => {

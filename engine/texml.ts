@@ -114,13 +114,13 @@ const BUILT_LIMIT = 5000;
 const sameRendering = (a: Prompt, b: Prompt): boolean => a.verb === b.verb && a.loop === b.loop
   && (a.verb === 'say' ? a.text === (b as typeof a).text && a.voice === (b as typeof a).voice && a.language === (b as typeof a).language : a.url === (b as typeof a).url);
 
-/** The `<Say>` / `<Play>` XML of a prompt, built once per distinct prompt (a bounded memo of a pure function). */
+/** The `<Say>` / `<Play>` XML of a prompt ('' when it would be silent), built once per distinct prompt (a bounded memo of a pure function). */
 function promptXml(p: Prompt): string {
   const key = p.verb === 'say' ? p.text : p.url;
   let list = built.get(key);
   const hit = list?.find((b) => sameRendering(b.p, p));
   if (hit) return hit.xml;
-  const xml = builder.build([promptEl(p)]) as string;
+  const xml = audible(p) ? builder.build([promptEl(p)]) as string : '';
   if (built.size >= BUILT_LIMIT) built.clear();
   if (!list) built.set(key, (list = []));
   if (list.length < 16) list.push({ p: { ...p }, xml });
@@ -130,7 +130,7 @@ function promptXml(p: Prompt): string {
 /** Prompts as one ready-made text child (the builder copies it as is: processEntities is off). */
 function promptsEl(prompts: Prompt[]): El[] {
   let xml = '';
-  for (const p of prompts) if (audible(p)) xml += promptXml(p);
+  for (const p of prompts) xml += promptXml(p);
   return xml ? [{ '#text': xml }] : [];
 }
 

@@ -14,13 +14,16 @@ import { chargeCall, chargeUnits } from '../billing/ledger.js';
 import { keepRecording, recordingKey } from './recordings.js';
 import { callEnded, transcribed, voicemailRecorded } from './voicemail.js';
 
+/** Whether {@link afterStep} may act on this event (a step with such an event waits for its commit before it). */
+export const afterStepActs = (event: EngineEvent): boolean => event.type === 'dial.ended' || event.type === 'recording.saved';
+
 /**
  * After the engine stepped a session: a voicemail node's recording becomes a
  * voicemail; a TeXML Dial that connected (reported once the conversation is
  * over) stamps the member's lastCallEndedAt.
  */
 export async function afterStep(ctx: Ctx, session: SessionRow, flow: Flow, event: EngineEvent, next: Snapshot): Promise<void> {
-  if (!session.snapshot) return;
+  if (!session.snapshot || !afterStepActs(event)) return;
   const node = flow.nodes.find((n) => n.id === session.snapshot!.value);
   if (event.type === 'dial.ended' && event.status === 'connected' && session.mode === 'texml') {
     const agent = next.context.vars.agent, to = (node?.data as { to?: string } | undefined)?.to;
@@ -43,6 +46,9 @@ async function ended(ctx: Ctx, callId: string, at: string): Promise<void> {
   await ctx.store.memberFree(callId, at);
   await callEnded(ctx, callId);
 }
+
+/** The Call Control events `onCallControlEvent` acts on (its switch's cases, below: keep the two alike). */
+const LIFECYCLE_EVENTS = new Set(['call.answered', 'call.machine.detection.ended', 'call.bridged', 'call.hangup', 'call.recording.saved', 'call.recording.transcription.saved', 'call.transcription']);
 
 /** Every Call Control event, after the flow handled it. */
 export async function onCallControlEvent(ctx: Ctx, type: string, p: CcPayload & Record<string, any>): Promise<void> {
@@ -84,9 +90,6 @@ export async function onCallControlEvent(ctx: Ctx, type: string, p: CcPayload & 
     }
   }
 }
-
-/** The Call Control events `onCallControlEvent` acts on (its switch's cases). */
-const LIFECYCLE_EVENTS = new Set(['call.answered', 'call.machine.detection.ended', 'call.bridged', 'call.hangup', 'call.recording.saved', 'call.recording.transcription.saved', 'call.transcription']);
 
 /** TeXML status callbacks: a completed recording is kept; a finished call is charged and closes the team's state. */
 export async function onTexmlStatus(ctx: Ctx, f: Record<string, string>): Promise<void> {

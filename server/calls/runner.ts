@@ -3,7 +3,7 @@ import { step } from '../../engine/step.js';
 import type { Cursors, EngineEvent, Instruction, StepResult, TraceEntry } from '../../engine/types.js';
 import type { Ctx } from '../deps.js';
 import type { SessionRow } from '../store/types.js';
-import { afterStep } from './lifecycle.js';
+import { afterStep, afterStepActs } from './lifecycle.js';
 import { teamEnv } from './team.js';
 import { flowSmsBlocked } from '../messaging/send.js';
 
@@ -79,7 +79,8 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
   });
   if (!saved) return { kind: 'stale' };
   if (commit) {
-    if (result.instructions.some((i) => i.verb === 'sms') || event.type === 'recording.saved' || event.type === 'dial.ended') await commit;
+    // Side effects (an SMS, a voicemail or agent hook) only once the step that caused them is stored.
+    if (result.instructions.some((i) => i.verb === 'sms') || afterStepActs(event)) await commit;
     answer!.committed!(commit);
   }
   await sendSms(ctx, session, result.instructions);
