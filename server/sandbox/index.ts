@@ -54,6 +54,11 @@ export interface Sandbox {
   liveCalls(): number;
   /** Webhooks sent so far: retried, failed, and how long the app took to answer an attempt. */
   webhookStats(): WebhookStats;
+  /**
+   * Test switch: Telnyx refuses `DELETE /phone_numbers/{id}` for this number
+   * (422, code 10015, `detail` as the reason) until called again with `null`.
+   */
+  refuseRelease(e164: string, detail?: string | null): void;
   close(): void;
 }
 
@@ -105,6 +110,9 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     router, publicKeyBase64: signer.publicKeyBase64,
     texmlConnectionId: ctx.texmlConnectionId, callControlConnectionId: ctx.callControlConnectionId,
     webhookStats: () => stats.summary(),
+    refuseRelease(e164, detail = `Phone number ${e164} cannot be deleted right now: it has a pending port-out order.`) {
+      if (detail === null) numbers.refusals.delete(e164); else numbers.refusals.set(e164, detail);
+    },
     liveCalls() { let n = 0; for (const c of ctx.calls.values()) if (!c.ended) n++; return n; },
     close() {
       for (const t of ctx.timers) clearTimeout(t);

@@ -89,7 +89,50 @@ describe('fictional numbers', () => {
   it('sells the 555-01xx range so demos can name fixed numbers', async () => {
     const { data } = await b.client.numberOrders.create({ phone_numbers: [{ phone_number: '+13125550123' }], connection_id: b.sandbox.texmlConnectionId });
     await b.waitFor((h) => h.path === '/webhooks/numbers' && h.json?.data?.payload?.id === data!.id);
-    expect((await b.client.phoneNumbers.retrieve('+13125550123')).data!.phone_number).toBe('+13125550123');
+    const [held] = (await b.client.phoneNumbers.list({ filter: { phone_number: '13125550123' } })).data;
+    expect((await b.client.phoneNumbers.retrieve(held!.id!)).data!.phone_number).toBe('+13125550123');
+  });
+});
+
+describe('not kind: ids, listing and release as a real account has them', () => {
+  const listed = async (digits: string) => (await b.client.phoneNumbers.list({ filter: { phone_number: digits } })).data;
+
+  it('gives the order, its phone-number entry and the phone number three different ids; lists the number only once the order completed', async () => {
+    const { data: order } = await b.client.numberOrders.create({ phone_numbers: [{ phone_number: '+13125550161' }], connection_id: b.sandbox.texmlConnectionId });
+    expect(order!.status).toBe('pending');
+    expect(await listed('13125550161')).toEqual([]); // not on the account until the order completes
+    // A number on a pending order is not for sale a second time.
+    expect((await telnyxError(b.client.numberOrders.create({ phone_numbers: [{ phone_number: '+13125550161' }] }))).status).toBe(422);
+    await b.waitFor((h) => h.path === '/webhooks/numbers' && h.json?.data?.payload?.id === order!.id);
+    const [n] = await listed('13125550161');
+    const entry = order!.phone_numbers![0]!.id!;
+    expect(new Set([order!.id, entry, n!.id]).size).toBe(3);
+    expect(n!.id).toMatch(/^\d{19}$/);
+    // The order's entry id and the E.164 are not phone-number ids.
+    expect((await telnyxError(b.client.phoneNumbers.retrieve(entry))).status).toBe(404);
+    expect((await telnyxError(b.client.phoneNumbers.retrieve('+13125550161'))).status).toBe(404);
+    expect((await telnyxError(b.client.phoneNumbers.delete(entry))).status).toBe(404);
+    expect((await b.client.phoneNumbers.retrieve(n!.id!)).data!.phone_number).toBe('+13125550161');
+  });
+
+  it('matches filter[phone_number] on digits, as Telnyx documents: a "+" lists nothing', async () => {
+    const { data: order } = await b.client.numberOrders.create({ phone_numbers: [{ phone_number: '+13125550162' }] });
+    await b.waitFor((h) => h.path === '/webhooks/numbers' && h.json?.data?.payload?.id === order!.id);
+    expect((await listed('13125550162')).map((n) => n.phone_number)).toEqual(['+13125550162']);
+    expect(await listed('+13125550162')).toEqual([]);
+  });
+
+  it('refuses a release when told to (422 with an error code), keeps the number, and releases it once allowed', async () => {
+    const { data: order } = await b.client.numberOrders.create({ phone_numbers: [{ phone_number: '+13125550163' }] });
+    await b.waitFor((h) => h.path === '/webhooks/numbers' && h.json?.data?.payload?.id === order!.id);
+    const [n] = await listed('13125550163');
+    b.sandbox.refuseRelease('+13125550163', 'Number has an active port-out order.');
+    const e = await telnyxError(b.client.phoneNumbers.delete(n!.id!));
+    expect(e).toMatchObject({ status: 422, errors: [{ code: '10015', detail: 'Number has an active port-out order.' }] });
+    expect((await b.client.phoneNumbers.retrieve(n!.id!)).data!.phone_number).toBe('+13125550163');
+    b.sandbox.refuseRelease('+13125550163', null);
+    await b.client.phoneNumbers.delete(n!.id!);
+    expect(await listed('13125550163')).toEqual([]);
   });
 });
 
@@ -101,7 +144,7 @@ describe('numbers outlive a restart with a state file', () => {
       const first = await startBench({ stateFile });
       const { data: order } = await first.client.numberOrders.create({ phone_numbers: [{ phone_number: '+13125550142' }], connection_id: first.sandbox.callControlConnectionId });
       await first.waitFor((h) => h.path === '/webhooks/numbers' && h.json?.data?.payload?.id === order!.id);
-      const id = (await first.client.phoneNumbers.retrieve('+13125550142')).data!.id!;
+      const id = (await first.client.phoneNumbers.list({ filter: { phone_number: '13125550142' } })).data[0]!.id!;
       await first.client.phoneNumbers.messaging.update(id, { messaging_profile_id: 'mp-7' });
       await first.close();
       expect(readdirSync(dir)).toEqual(['sandbox-state.json']); // written by rename: no temp file left behind

@@ -2,12 +2,16 @@
  * Telnyx numbers API: available_phone_numbers, number_orders (pending, then
  * complete with a signed `number_order.complete` to `/webhooks/numbers`) and
  * phone_numbers (list, retrieve, update, voice/messaging settings, delete).
+ * Not kind, as a real account is not: the order, the order's phone-number
+ * entry and the phone number each have their own id; a number is listed under
+ * /phone_numbers only once its order completed; `{id}` is the number's id
+ * (never its E.164); and a release can be refused (`refuseRelease`).
  */
 import { Router } from 'express';
 import { later, sendEvent, type Logger, type SandboxContext } from './context.js';
 import { FEATURES, lookup, search, type NumberType } from './inventory.js';
 import { loadNumbers, saveNumbers } from './state.js';
-import { body, errors, isE164, queryParam, requireField, uuid } from './util.js';
+import { body, errors, isE164, numericId, queryParam, requireField, TelnyxError, uuid } from './util.js';
 
 export interface OwnedNumber {
   id: string; record_type: 'phone_number'; phone_number: string; status: string; phone_number_type: NumberType;
@@ -25,6 +29,8 @@ export interface NumberOrder { id: string; record_type: 'number_order'; status: 
 export class NumberStore {
   readonly byId = new Map<string, OwnedNumber>();
   readonly orders = new Map<string, NumberOrder>();
+  /** E.164 → why Telnyx refuses to delete it (a test switch; not kept in the state file). */
+  readonly refusals = new Map<string, string>();
   constructor(private readonly stateFile?: string, private readonly log?: Logger) {
     for (const n of stateFile ? loadNumbers(stateFile, log) : []) this.byId.set(n.id, n);
   }
@@ -37,10 +43,16 @@ export class NumberStore {
     }
   }
   byNumber(e164: string): OwnedNumber | undefined { for (const n of this.byId.values()) if (n.phone_number === e164) return n; return undefined; }
-  get(idOrNumber: string): OwnedNumber {
-    const n = this.byId.get(idOrNumber) ?? this.byNumber(idOrNumber);
-    if (!n) throw errors.notFound(`Phone number '${idOrNumber}' not found.`);
+  /** The number with this Telnyx id; an E.164 is not an id (404, as Telnyx answers). */
+  get(id: string): OwnedNumber {
+    const n = this.byId.get(id);
+    if (!n) throw errors.notFound(`Phone number '${id}' not found.`);
     return n;
+  }
+  /** A number on an order that has not completed yet (not listed, not for sale either). */
+  onOrder(e164: string): boolean {
+    for (const o of this.orders.values()) if (o.status === 'pending' && o.phone_numbers.some((p) => p.phone_number === e164)) return true;
+    return false;
   }
 }
 
@@ -81,6 +93,7 @@ export function numbersRouter(ctx: SandboxContext, store: NumberStore): Router {
       if (phone === undefined) throw errors.missing(`phone_numbers.${i}.phone_number`);
       if (!isE164(phone)) throw errors.e164(`phone_numbers.${i}.phone_number`);
       if (store.byNumber(phone)) throw errors.invalid(`phone_numbers/${i}/phone_number`, `${phone} is not available for purchase: it is already on this account.`);
+      if (store.onOrder(phone)) throw errors.invalid(`phone_numbers/${i}/phone_number`, `${phone} is not available for purchase: it is on a pending order.`);
       if (!lookup(phone)) throw errors.invalid(`phone_numbers/${i}/phone_number`, `${phone} is not available for purchase.`);
       return phone;
     });
@@ -101,8 +114,10 @@ export function numbersRouter(ctx: SandboxContext, store: NumberStore): Router {
     for (const p of order.phone_numbers) {
       p.status = 'success';
       const phone = p.phone_number as string;
-      store.byId.set(p.id as string, {
-        id: p.id as string, record_type: 'phone_number', phone_number: phone, status: 'active', phone_number_type: p.phone_number_type as NumberType,
+      // The number's own id: not the order's entry id (Telnyx gives each resource its own).
+      const id = numericId();
+      store.byId.set(id, {
+        id, record_type: 'phone_number', phone_number: phone, status: 'active', phone_number_type: p.phone_number_type as NumberType,
         connection_id: order.connection_id, messaging_profile_id: order.messaging_profile_id, billing_group_id: null,
         customer_reference: order.customer_reference, tags: [], hd_voice_enabled: false, voice: {}, created_at: at, updated_at: at,
       });
@@ -119,8 +134,7 @@ export function numbersRouter(ctx: SandboxContext, store: NumberStore): Router {
   });
 
   r.get('/phone_numbers', (req, res) => {
-    const want = queryParam(req, 'filter', 'phone_number');
-    const all = [...store.byId.values()].filter((n) => !want || n.phone_number.includes(want));
+    const all = [...store.byId.values()].filter(matches(queryParam(req, 'filter', 'phone_number')));
     const size = Number(queryParam(req, 'page', 'size') ?? 20), page = Number(queryParam(req, 'page', 'number') ?? 1);
     if (!Number.isInteger(size) || size < 1 || size > 250) throw errors.invalid('page.size', 'page[size] must be between 1 and 250.');
     const data = all.slice((page - 1) * size, page * size).map(publicNumber);
@@ -138,6 +152,8 @@ export function numbersRouter(ctx: SandboxContext, store: NumberStore): Router {
   });
   r.delete('/phone_numbers/:id', (req, res) => {
     const n = store.get(req.params.id);
+    const refusal = store.refusals.get(n.phone_number);
+    if (refusal !== undefined) throw new TelnyxError(422, { code: '10015', title: 'Bad Request', detail: refusal });
     store.byId.delete(n.id);
     store.saved();
     res.json({ data: { ...publicNumber(n), status: 'deleted' } });
@@ -162,6 +178,16 @@ export function numbersRouter(ctx: SandboxContext, store: NumberStore): Router {
     res.json({ data: messaging(n) });
   });
   return r;
+}
+
+/**
+ * `filter[phone_number]` as Telnyx documents it: digits only ("non-numerical
+ * characters will result in no values being returned"), matched anywhere.
+ */
+function matches(want: string | undefined): (n: OwnedNumber) => boolean {
+  if (want === undefined || want === '') return () => true;
+  if (!/^\d+$/.test(want)) return () => false;
+  return (n) => n.phone_number.replace(/\D/g, '').includes(want);
 }
 
 function publicNumber(n: OwnedNumber) {

@@ -76,6 +76,8 @@ export function queryParam(req: Request, ...path: string[]): string | undefined 
 }
 
 export const uuid = (): string => randomUUID();
+/** A numeric id as Telnyx gives phone numbers and connections (19 digits, e.g. `1293384261075731499`). */
+export const numericId = (): string => `1${randomBytes(8).readBigUInt64BE().toString().padStart(20, '0').slice(-18)}`;
 /** A Call Control id as Telnyx shapes them: `v3:` and an opaque url-safe token. */
 export const callControlId = (): string => `v3:${randomBytes(36).toString('base64url')}`;
 export const body = (req: Request): Record<string, unknown> =>
