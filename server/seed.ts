@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { lintFlow, publishable } from '../engine/lint.js';
 import { parseFlow, type Flow } from '../engine/schema.js';
 import type { Store } from './store/types.js';
+import { phoneNumberId, type PhoneNumbersClient } from './telnyx/numbers.js';
 
 /** Creates a flow from a document, publishes it and routes numbers to it, straight through the store (replays, benches, tests). */
 export async function installFlow(store: Store, companyId: string, doc: unknown, routes: { e164: string; mode: 'texml' | 'call-control' }[] = []): Promise<Flow> {
@@ -42,9 +43,23 @@ export async function seedExamples(store: Store, companyId: string, flowsDir: st
 }
 
 /** The part of the SDK client this needs. */
-interface NumbersClient {
+interface NumbersClient extends PhoneNumbersClient {
   numberOrders: { create(b: { phone_numbers: { phone_number: string }[]; connection_id?: string }): Promise<unknown> };
-  phoneNumbers: { list(q: { filter: { phone_number: string } }): PromiseLike<{ data: { phone_number?: string | null }[] }> };
+}
+
+/**
+ * Sandbox only: the sandbox account holds `e164` (ordered now unless it
+ * already does; a fictional 555-01xx number or one of the inventory), and
+ * this returns once Telnyx lists it, so `PUT /api/numbers/:e164` may route it.
+ */
+export async function holdInSandbox(telnyx: NumbersClient, e164: string, connectionId?: string, timeoutMs = 5000): Promise<string> {
+  let id = await phoneNumberId(telnyx, e164);
+  if (!id) await telnyx.numberOrders.create({ phone_numbers: [{ phone_number: e164 }], ...(connectionId ? { connection_id: connectionId } : {}) });
+  for (const end = Date.now() + timeoutMs; !id; await new Promise((r) => setTimeout(r, 10))) {
+    id = await phoneNumberId(telnyx, e164);
+    if (!id && Date.now() > end) throw new Error(`the sandbox did not complete the order of ${e164} in ${timeoutMs} ms`);
+  }
+  return id;
 }
 
 /**
@@ -58,8 +73,7 @@ export async function registerDemoNumbers(telnyx: NumbersClient, store: Store, c
   for (const n of DEMO_NUMBERS) {
     const routed = await store.numberByE164(n.e164);
     if (!routed) continue;
-    const held = await telnyx.phoneNumbers.list({ filter: { phone_number: n.e164 } });
-    if (!held.data.some((x) => x.phone_number === n.e164)) {
+    if (!(await phoneNumberId(telnyx, n.e164))) {
       const connection_id = routed.mode === 'call-control' ? connections.callControl : connections.texml;
       await telnyx.numberOrders.create({ phone_numbers: [{ phone_number: n.e164 }], ...(connection_id ? { connection_id } : {}) });
     }

@@ -45,12 +45,25 @@ function listen(app: express.Express): Promise<{ server: Server; url: string }> 
   });
 }
 
+/**
+ * `GET /v2/phone_numbers` of a stand-in account that holds every number it is
+ * asked about (the number's id: `pn-` and its digits), for stand-ins whose
+ * tests are about calls, not about which numbers an account holds.
+ */
+export function listsEveryNumber(req: express.Request, res: express.Response): void {
+  const q = req.query as Record<string, unknown>;
+  const digits = String(q['filter[phone_number]'] ?? (q.filter as { phone_number?: string } | undefined)?.phone_number ?? '');
+  const data = /^\d{8,15}$/.test(digits) ? [{ id: `pn-${digits}`, record_type: 'phone_number', phone_number: `+${digits}`, status: 'active' }] : [];
+  res.json({ data, meta: { total_results: data.length, total_pages: 1, page_number: 1, page_size: 20 } });
+}
+
 /** A Telnyx API stand-in that says yes to everything (for replays, where the call is not live anywhere). */
 function acceptAll(): express.Express {
   const app = express();
   app.use(express.json());
   app.post('/v2/calls/:id/actions/:action', (_req, res) => void res.json({ data: { result: 'ok' } }));
   app.post('/v2/calls', (req, res) => void res.json({ data: { call_control_id: `v3:replay-${String(req.body?.command_id ?? 'call')}`, call_leg_id: 'replay-leg', call_session_id: 'replay-session', is_alive: true, record_type: 'call' } }));
+  app.get('/v2/phone_numbers', listsEveryNumber);
   app.post('/v2/messages', (req, res) => void res.json({ data: { id: 'replay-message', record_type: 'message', to: [{ phone_number: req.body?.to, status: 'queued' }], text: req.body?.text } }));
   app.use((_req, res) => void res.json({ data: {} }));
   return app;

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { APIError } from 'telnyx';
+import type { AvailablePhoneNumberListParams } from 'telnyx/resources/available-phone-numbers';
 import { z } from 'zod';
 import { AppError, notFound } from '../errors.js';
 import type { Ctx } from '../deps.js';
@@ -7,6 +7,7 @@ import type { Mode } from '../../engine/types.js';
 import { companyOf } from './auth.js';
 import { e164 } from './messages.js';
 import { telnyxError } from './telnyx-error.js';
+import { learnTelnyxIds, releaseAtTelnyx, telnyxIdOf, type ReleaseOutcome } from './numbers-telnyx.js';
 import { monthOf, ratesOf } from '../billing/ledger.js';
 import { holdBudget } from '../billing/budget.js';
 import { chargeNumberMonth, feeKind } from '../billing/fees.js';
@@ -33,23 +34,6 @@ export async function connectionFor(ctx: Ctx, companyId: string, mode: Mode): Pr
   return mode === 'call-control' ? s.callControlConnectionId ?? ctx.connections.callControl : s.texmlConnectionId ?? ctx.connections.texml;
 }
 
-/** Telnyx's id of a number we hold (stored from the order, else looked up). */
-async function telnyxIdOf(ctx: Ctx, n: BizNumber): Promise<string> {
-  if (n.telnyxId) return n.telnyxId;
-  const page = await ctx.telnyx.phoneNumbers.list({ filter: { phone_number: n.e164 } } as never);
-  const hit = page.data.find((x) => x.phone_number === n.e164);
-  if (!hit?.id) throw new NotListed('telnyx', `Telnyx does not list ${n.e164}`);
-  return hit.id;
-}
-
-/** Telnyx does not hold the number: not in its list, or a 404 for its id. */
-function notHeld(err: unknown): boolean {
-  if (err instanceof NotListed) return true;
-  return err instanceof APIError && err.status === 404;
-}
-
-class NotListed extends AppError {}
-
 async function mine(ctx: Ctx, companyId: string, raw: string): Promise<BizNumber> {
   const parsed = e164.safeParse(raw);
   if (!parsed.success) throw new AppError('bad_request', `e164: ${parsed.error.issues[0]!.message}`, ['e164']);
@@ -63,12 +47,12 @@ export function numbersMarketRouter(ctx: Ctx): Router {
   const r = Router();
   r.get('/api/numbers/search', async (req, res) => {
     const q = searchQuery.parse(req.query);
-    const filter = {
+    const filter: AvailablePhoneNumberListParams.Filter = {
       country_code: q.country, limit: q.limit, ...(q.areaCode ? { national_destination_code: q.areaCode } : {}),
       ...(q.locality ? { locality: q.locality } : {}), ...(q.type ? { phone_number_type: q.type } : {}), ...(q.features.length ? { features: q.features } : {}),
     };
     let data;
-    try { data = (await ctx.telnyx.availablePhoneNumbers.list({ filter } as never)).data ?? []; } catch (err) { throw telnyxError(err, 'Searching numbers'); }
+    try { data = (await ctx.telnyx.availablePhoneNumbers.list({ filter })).data ?? []; } catch (err) { throw telnyxError(err, 'Searching numbers'); }
     res.json({ numbers: data.map((n) => ({
       phoneNumber: n.phone_number, type: (n as { phone_number_type?: string }).phone_number_type ?? q.type ?? 'local',
       features: (n.features ?? []).map((f) => f.name), monthlyMicros: micros(n.cost_information?.monthly_cost), upfrontMicros: micros(n.cost_information?.upfront_cost),
@@ -97,7 +81,9 @@ export function numbersMarketRouter(ctx: Ctx): Router {
       }
       // The order may already have completed (its webhook raced this answer): then its first month is charged now.
       if (order.status === 'success') {
-        for (const n of await ctx.store.activateOrder(order.id, {})) await chargeNumberMonth(ctx, n, monthOf(ctx.now().toISOString()));
+        const activated = await ctx.store.activateOrder(order.id);
+        for (const n of activated) await chargeNumberMonth(ctx, n, monthOf(ctx.now().toISOString()));
+        await learnTelnyxIds(ctx, activated);
       }
     } finally {
       hold.release(); // from here the number counts as on order (pending) or in the ledger (active)
@@ -140,19 +126,10 @@ export function numbersMarketRouter(ctx: Ctx): Router {
     const company = companyOf(res).id;
     const n = await mine(ctx, company, req.params.e164);
     if (n.status === 'released') return void res.json({ number: n });
-    let telnyx: 'released' | 'not held' | undefined;
-    if (n.status === 'active') {
-      try {
-        const id = await telnyxIdOf(ctx, n);
-        await ctx.telnyx.phoneNumbers.delete(id);
-        telnyx = 'released';
-      } catch (err) {
-        // Routed with PUT /api/numbers/:e164 but never bought through us (or already gone at Telnyx): release it here anyway.
-        if (!notHeld(err)) throw telnyxError(err, `Releasing ${n.e164}`);
-        ctx.log.warn({ company, number: n.e164, err: err instanceof Error ? err.message : String(err) }, 'releasing a number Telnyx does not hold: released here only');
-        telnyx = 'not held';
-      }
-    }
+    // An order still pending completes at Telnyx anyway (and is billed): released here now, it would be billed unseen.
+    if (n.status === 'pending') throw new AppError('conflict', `${n.e164} is still on order at Telnyx: release it once the order completed and the number is active`, ['e164']);
+    // Released here only once Telnyx no longer holds it: a refusal throws, and the number stays active and billed.
+    const telnyx: ReleaseOutcome | undefined = n.status === 'active' ? await releaseAtTelnyx(ctx, n) : undefined;
     res.json({ number: await ctx.store.releaseNumber(company, n.e164), ...(telnyx ? { telnyx } : {}) });
   });
   return r;

@@ -17,10 +17,17 @@ export interface CompanySettings {
 
 export type NumberStatus = 'pending' | 'active' | 'released';
 
+/**
+ * A number of a company. `telnyxId` is the number's `/phone_numbers/{id}` at
+ * Telnyx (never the number order's entry id), null until looked up.
+ * `releaseStatus` 'failed' means Telnyx refused the last release
+ * (`releaseError` says why): the number is still active, routed and billed.
+ */
 export interface BizNumber {
   e164: string; companyId: string; flowId: string | null; mode: Mode; status: NumberStatus;
   telnyxId: string | null; orderId: string | null; voicemail: boolean; monthlyMicros: number | null;
   purchasedAt: string | null; releasedAt: string | null; updatedAt: string;
+  releaseStatus: 'failed' | 'released' | null; releaseError: string | null;
 }
 
 export interface NumberCounters { callsIn: number; callsOut: number; messagesSent: number; messagesReceived: number }
@@ -71,13 +78,22 @@ export interface BusinessStore {
   /** Inserts a pending number (replacing a released row); false when another company holds it. */
   addPendingNumber(n: Pick<BizNumber, 'companyId' | 'e164' | 'orderId' | 'monthlyMicros' | 'flowId' | 'mode'>): Promise<boolean>;
   /** pending → active for the order's numbers (one conditional write each); returns the ones this call activated. */
-  activateOrder(orderId: string, telnyxIds: Record<string, string>): Promise<BizNumber[]>;
+  activateOrder(orderId: string): Promise<BizNumber[]>;
   /** A failed order: its pending numbers become released (never routed); returns them. */
   failOrder(orderId: string): Promise<BizNumber[]>;
   bizNumber(companyId: string, e164: string): Promise<BizNumber | undefined>;
   listBizNumbers(companyId: string): Promise<(BizNumber & { counters: NumberCounters })[]>;
   configureNumber(companyId: string, e164: string, patch: { flowId?: string | null; mode?: Mode; voicemail?: boolean; telnyxId?: string }): Promise<BizNumber | undefined>;
+  /** Telnyx deleted the number: released here (routing stops), releaseStatus 'released'. */
   releaseNumber(companyId: string, e164: string): Promise<BizNumber | undefined>;
+  /** Telnyx refused (or failed) the release: the number stays as it is, with releaseStatus 'failed' and why. */
+  releaseFailed(companyId: string, e164: string, error: string): Promise<BizNumber | undefined>;
+  /**
+   * Routes a number the Telnyx account holds to a flow for this company: a
+   * new row, or one released before (by anyone), becomes active with its
+   * Telnyx id. Undefined (nothing written) when another company holds it.
+   */
+  claimNumber(companyId: string, e164: string, flowId: string, mode: Mode, telnyxId: string): Promise<BizNumber | undefined>;
   /** One call of any company (webhook handlers know only the call id). */
   callById(callId: string): Promise<import('./types.js').CallLogRow | undefined>;
   listCallsFiltered(companyId: string, f: CallFilter): Promise<import('./types.js').CallLogRow[]>;

@@ -4,12 +4,12 @@ import type { CallLogRow } from './types.js';
 
 type Row = Record<string, any>;
 type Repo = Pick<BusinessStore, 'settings' | 'saveSettings' | 'addPendingNumber' | 'activateOrder' | 'failOrder' | 'bizNumber' | 'listBizNumbers'
-  | 'configureNumber' | 'releaseNumber' | 'callById' | 'listCallsFiltered' | 'addUsage' | 'listUsage' | 'monthTotal' | 'rateOverrides' | 'putRateOverrides' | 'serverKey'>;
+  | 'configureNumber' | 'releaseNumber' | 'releaseFailed' | 'claimNumber' | 'callById' | 'listCallsFiltered' | 'addUsage' | 'listUsage' | 'monthTotal' | 'rateOverrides' | 'putRateOverrides' | 'serverKey'>;
 
 const bizRow = (r: Row): BizNumber => ({
   e164: r.e164, companyId: r.company_id, flowId: r.flow_id, mode: r.mode, status: r.status, telnyxId: r.telnyx_id,
   orderId: r.order_id, voicemail: !!r.voicemail, monthlyMicros: r.monthly_micros, purchasedAt: r.purchased_at,
-  releasedAt: r.released_at, updatedAt: r.updated_at,
+  releasedAt: r.released_at, updatedAt: r.updated_at, releaseStatus: r.release_status ?? null, releaseError: r.release_error ?? null,
 });
 
 const callRow = (r: Row): CallLogRow => ({
@@ -39,12 +39,12 @@ export function marketRepo(db: Database.Database, iso: () => string): Repo {
         WHERE numbers.status = 'released'`).run(n.e164, n.companyId, n.flowId, n.mode, iso(), n.orderId, n.monthlyMicros, iso());
       return info.changes > 0;
     },
-    async activateOrder(orderId, telnyxIds) {
+    async activateOrder(orderId) {
       const rows = db.prepare("SELECT * FROM numbers WHERE order_id = ? AND status = 'pending'").all(orderId) as Row[];
       const done: BizNumber[] = [];
       for (const r of rows) {
-        const info = db.prepare("UPDATE numbers SET status = 'active', telnyx_id = COALESCE(?, telnyx_id), updated_at = ? WHERE e164 = ? AND status = 'pending' AND order_id = ?")
-          .run(telnyxIds[r.e164] ?? null, iso(), r.e164, orderId);
+        const info = db.prepare("UPDATE numbers SET status = 'active', updated_at = ? WHERE e164 = ? AND status = 'pending' AND order_id = ?")
+          .run(iso(), r.e164, orderId);
         if (info.changes) done.push(bizRow(db.prepare('SELECT * FROM numbers WHERE e164 = ?').get(r.e164) as Row));
       }
       return done;
@@ -72,9 +72,27 @@ export function marketRepo(db: Database.Database, iso: () => string): Repo {
       return bizRow(get(companyId, e164)!);
     },
     async releaseNumber(companyId, e164) {
-      db.prepare("UPDATE numbers SET status = 'released', released_at = COALESCE(released_at, ?), updated_at = ? WHERE e164 = ? AND company_id = ?").run(iso(), iso(), e164, companyId);
+      db.prepare(`UPDATE numbers SET status = 'released', released_at = COALESCE(released_at, ?), updated_at = ?, release_status = 'released', release_error = NULL
+        WHERE e164 = ? AND company_id = ?`).run(iso(), iso(), e164, companyId);
       const r = get(companyId, e164);
       return r && bizRow(r);
+    },
+    async releaseFailed(companyId, e164, error) {
+      db.prepare("UPDATE numbers SET release_status = 'failed', release_error = ?, updated_at = ? WHERE e164 = ? AND company_id = ? AND status != 'released'").run(error, iso(), e164, companyId);
+      const r = get(companyId, e164);
+      return r && bizRow(r);
+    },
+    async claimNumber(companyId, e164, flowId, mode, telnyxId) {
+      // One conditional write: a row of another company that is not released wins.
+      const info = db.prepare(`INSERT INTO numbers (e164, company_id, flow_id, mode, updated_at, status, telnyx_id, order_id, purchased_at, released_at, release_status, release_error, voicemail)
+        VALUES (?, ?, ?, ?, ?, 'active', ?, NULL, NULL, NULL, NULL, NULL, 1)
+        ON CONFLICT (e164) DO UPDATE SET company_id = excluded.company_id, flow_id = excluded.flow_id, mode = excluded.mode, updated_at = excluded.updated_at,
+          status = 'active', telnyx_id = excluded.telnyx_id, released_at = NULL, release_status = NULL, release_error = NULL,
+          order_id = CASE WHEN numbers.company_id = excluded.company_id THEN numbers.order_id END,
+          monthly_micros = CASE WHEN numbers.company_id = excluded.company_id THEN numbers.monthly_micros END
+        WHERE numbers.status = 'released' OR numbers.company_id = excluded.company_id`).run(e164, companyId, flowId, mode, iso(), telnyxId);
+      if (!info.changes) return undefined;
+      return bizRow(get(companyId, e164)!);
     },
     async callById(callId) {
       const r = db.prepare('SELECT * FROM call_log WHERE call_id = ?').get(callId) as Row | undefined;

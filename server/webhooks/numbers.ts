@@ -2,8 +2,9 @@ import { Router } from 'express';
 import type { Ctx } from '../deps.js';
 import { rawBody, webhook, type Answer, type Incoming } from './capture.js';
 import { chargeNumberMonth } from '../billing/fees.js';
+import { learnTelnyxIds } from '../api/numbers-telnyx.js';
 
-interface OrderEnvelope { data?: { id?: string; event_type?: string; payload?: { id?: string; status?: string; phone_numbers?: { id?: string; phone_number?: string; status?: string }[] } } }
+interface OrderEnvelope { data?: { id?: string; event_type?: string; payload?: { id?: string; status?: string; phone_numbers?: { phone_number?: string; status?: string }[] } } }
 
 const answer = (status: number, body: unknown, extra: Partial<Answer> = {}): Answer => ({ status, contentType: 'application/json', body: JSON.stringify(body), ...extra });
 
@@ -23,10 +24,10 @@ async function numbers(ctx: Ctx, inc: Incoming): Promise<Answer> {
     ctx.log.warn({ order: order.id, status: order.status, numbers: failed.map((n) => n.e164) }, 'number order failed; its numbers were not bought');
     return answer(200, { ok: true, failed: failed.map((n) => n.e164) }, { eventId: id, companyId: failed[0]?.companyId ?? null });
   }
-  const ids: Record<string, string> = {};
-  for (const p of order.phone_numbers ?? []) if (p.phone_number && p.id && (p.status ?? 'success') === 'success') ids[p.phone_number] = p.id;
-  const activated = await ctx.store.activateOrder(order.id, ids);
+  // The order names its own entries (`phone_numbers[].id` is not the number's id): the ids are looked up.
+  const activated = await ctx.store.activateOrder(order.id);
   for (const n of activated) await chargeNumberMonth(ctx, n, ctx.now().toISOString().slice(0, 7));
+  await learnTelnyxIds(ctx, activated);
   return answer(200, { ok: true, activated: activated.map((n) => n.e164) }, { eventId: id, companyId: activated[0]?.companyId ?? null });
 }
 

@@ -8,6 +8,7 @@ import express from 'express';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listsEveryNumber } from '../../server/stack.js';
 
 export interface Attempt { ccid: string; action: string; commandId: string; answered: number | 'stalled'; body: Record<string, unknown> }
 
@@ -35,6 +36,7 @@ export class TelnyxStandIn {
       res.status(b).json({ errors: [{ code: String(b), title: 'scripted failure' }] });
     });
     app.post('/v2/messages', (_req, res) => void res.json({ data: { id: 'msg-1', record_type: 'message' } }));
+    app.get('/v2/phone_numbers', listsEveryNumber); // PUT /api/numbers/:e164 checks the account holds the number
     this.server = app.listen(0, '127.0.0.1');
     await new Promise((r) => this.server!.once('listening', r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v2`;

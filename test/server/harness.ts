@@ -14,6 +14,7 @@ import { pino } from 'pino';
 import Telnyx from 'telnyx';
 import request from 'supertest';
 import { createApp, type CallflowApp } from '../../server/app.js';
+import { listsEveryNumber } from '../../server/stack.js';
 
 export const PUBLIC_URL = 'https://cf.example.test';
 
@@ -30,7 +31,7 @@ export function signed(body: string, ageSeconds = 0): Record<string, string> {
 /** One request the SDK made. */
 export interface Seen { method: string; path: string; action?: string; ccid?: string; body: any }
 
-/** A stand-in Telnyx API: records requests; `fail` scripts failures per action. */
+/** A stand-in Telnyx API: records requests; `fail` scripts failures per action; its account holds every number. */
 export class FakeTelnyx {
   seen: Seen[] = [];
   /** action → statuses to answer before succeeding (e.g. [500] = fail once). */
@@ -52,6 +53,8 @@ export class FakeTelnyx {
       this.seen.push({ method: 'POST', path: req.path, body: req.body });
       res.json({ data: { id: 'msg-1', record_type: 'message' } });
     });
+    // The account holds every number these tests route with PUT /api/numbers/:e164.
+    app.get('/v2/phone_numbers', listsEveryNumber);
     this.server = app.listen(0, '127.0.0.1');
     await new Promise((r) => this.server!.once('listening', r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v2`;

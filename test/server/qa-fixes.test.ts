@@ -14,12 +14,14 @@ import request from 'supertest';
 import { replayFixture, type FixtureFiles } from '../../server/fixtures/replay.js';
 import { firstStartBanner, listenFailure, testCallCommand } from '../../server/startup.js';
 import { FakeTelnyx, company, mainLine, makeApp, publishMainLine, tempDb, texml } from './harness.js';
+import { listsEveryNumber } from '../../server/stack.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** The Call Control fake of the harness plus a scriptable `/v2/phone_numbers` (list and delete). */
 class NumbersFake extends FakeTelnyx {
-  listed: Record<string, string> = {};
+  /** E.164 → the number's id on the account; null: the account holds every number (as the harness's fake). */
+  listed: Record<string, string> | null = null;
   listStatus = 200;
   deleteStatus = 200;
   deleted: string[] = [];
@@ -30,8 +32,10 @@ class NumbersFake extends FakeTelnyx {
     const app = express();
     app.get('/v2/phone_numbers', (req, res) => {
       if (this.listStatus !== 200) return void res.status(this.listStatus).json({ errors: [{ code: String(this.listStatus), title: 'scripted failure' }] });
-      const want = (req.query as { filter?: { phone_number?: string } }).filter?.phone_number ?? String((req.query as Record<string, unknown>)['filter[phone_number]'] ?? '');
-      const hit = Object.entries(this.listed).filter(([e164]) => !want || e164 === want);
+      if (!this.listed) return void listsEveryNumber(req, res);
+      // Digits, as Telnyx matches them ("+" would list nothing).
+      const want = String((req.query as Record<string, unknown>)['filter[phone_number]'] ?? '');
+      const hit = Object.entries(this.listed).filter(([e164]) => !want || e164.slice(1) === want);
       res.json({ data: hit.map(([e164, id]) => ({ id, phone_number: e164, record_type: 'phone_number' })), meta: { total_results: hit.length, page_number: 1, page_size: 20, total_pages: 1 } });
     });
     app.delete('/v2/phone_numbers/:id', (req, res) => {
@@ -118,34 +122,42 @@ describe('GET /api/numbers/:e164', () => {
 });
 
 describe('DELETE /api/numbers/:e164 and Telnyx', () => {
-  it('a number Telnyx does not list (routed here, never bought through us) is released here anyway', async () => {
+  it('a number Telnyx no longer holds (404 for its id) is released here only', async () => {
     await api().put('/api/numbers/+13125550903').set(acme.auth).send({ flowId: 'other-flow', mode: 'texml' }).expect(200);
+    fake.deleteStatus = 404;
     const res = await api().delete('/api/numbers/+13125550903').set(acme.auth).expect(200);
+    fake.deleteStatus = 200;
     expect(res.body).toMatchObject({ telnyx: 'not held', number: { e164: '+13125550903', status: 'released' } });
   });
 
-  it('Telnyx answering 404 for its id counts as not held; a listed number is deleted at Telnyx', async () => {
-    await api().put('/api/numbers/+13125550904').set(acme.auth).send({ flowId: 'other-flow', mode: 'texml' }).expect(200);
+  it('deletes at Telnyx by the id the account lists for the number; a row without an id looks it up', async () => {
+    fake.listed = { '+13125550905': 'pn-905', '+13125550904': 'pn-904' };
     await api().put('/api/numbers/+13125550905').set(acme.auth).send({ flowId: 'other-flow', mode: 'texml' }).expect(200);
-    fake.listed = { '+13125550904': 'pn-904', '+13125550905': 'pn-905' };
-    fake.deleteStatus = 404;
-    expect((await api().delete('/api/numbers/+13125550904').set(acme.auth).expect(200)).body.telnyx).toBe('not held');
-    fake.deleteStatus = 200;
-    expect((await api().delete('/api/numbers/+13125550905').set(acme.auth).expect(200)).body).toMatchObject({ telnyx: 'released', number: { status: 'released' } });
-    expect(fake.deleted).toEqual(['pn-905']);
+    expect((await api().delete('/api/numbers/+13125550905').set(acme.auth).expect(200)).body).toMatchObject({ telnyx: 'released', number: { status: 'released', releaseStatus: 'released' } });
+    // A row from before the id was kept (routed straight in the store): looked up by number on release.
+    await h.app.locals.ctx.store.putNumber(acme.id, '+13125550904', 'other-flow', 'texml');
+    await api().delete('/api/numbers/+13125550904').set(acme.auth).expect(200);
+    expect(fake.deleted).toEqual(['pn-905', 'pn-904']);
+    fake.listed = null;
   });
 
-  it('a real Telnyx failure still answers 502 and keeps the number', async () => {
+  it('a Telnyx failure answers 502, keeps the number active and shows the release failed; a retry releases it', async () => {
     await api().put('/api/numbers/+13125550906').set(acme.auth).send({ flowId: 'other-flow', mode: 'texml' }).expect(200);
-    fake.listStatus = 500;
-    const res = await api().delete('/api/numbers/+13125550906').set(acme.auth).expect(502);
-    expect(res.body.error.code).toBe('telnyx');
-    fake.listStatus = 200;
-    fake.listed = { '+13125550906': 'pn-906' };
     fake.deleteStatus = 503;
-    await api().delete('/api/numbers/+13125550906').set(acme.auth).expect(502);
-    expect((await api().get('/api/numbers/+13125550906').set(acme.auth).expect(200)).body.number.status).toBe('active');
+    const res = await api().delete('/api/numbers/+13125550906').set(acme.auth).expect(502);
+    expect(res.body.error).toMatchObject({ code: 'telnyx', path: ['e164'], releaseStatus: 'failed' });
+    expect(res.body.error.message).toContain('still yours');
+    expect((await api().get('/api/numbers/+13125550906').set(acme.auth).expect(200)).body.number).toMatchObject({ status: 'active', releaseStatus: 'failed', releaseError: 'scripted' });
     fake.deleteStatus = 200;
+    expect((await api().delete('/api/numbers/+13125550906').set(acme.auth).expect(200)).body.number).toMatchObject({ status: 'released', releaseStatus: 'released', releaseError: null });
+  });
+
+  it('a lookup that fails answers 502 and keeps the number', async () => {
+    await h.app.locals.ctx.store.putNumber(acme.id, '+13125550910', 'other-flow', 'texml');
+    fake.listStatus = 500;
+    await api().delete('/api/numbers/+13125550910').set(acme.auth).expect(502);
+    fake.listStatus = 200;
+    expect((await api().get('/api/numbers/+13125550910').set(acme.auth).expect(200)).body.number.status).toBe('active');
   });
 });
 
