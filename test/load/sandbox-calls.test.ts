@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import Telnyx from 'telnyx';
 import { createApp, type CallflowApp } from '../../server/app.js';
+import { holdInSandbox } from '../../server/seed.js';
 import { fdLimit, openFds, startSampler } from './live-sampler.js';
 import { startRemoteSandbox, type RemoteSandbox } from './remote-sandbox.js';
 
@@ -32,7 +33,8 @@ const RAMP_MS = Number(process.env.LOAD_RAMP_MS ?? 2000);
 const THINK: [number, number] = [Number(process.env.LOAD_THINK_MIN_MS ?? 8000), Number(process.env.LOAD_THINK_MAX_MS ?? 12000)];
 /** File descriptors needed per live call at the worst moment (measured: about 3; see bench/README.md "Load"). */
 const FDS_PER_CALL = 4;
-const TEXML_NUMBER = '+13125550301', CC_NUMBER = '+13125550302';
+// Fictional 555-01xx numbers the sandbox sells: the account must hold them before PUT routes them.
+const TEXML_NUMBER = '+13125550181', CC_NUMBER = '+13125550182';
 // Monday 10:00 in Los Angeles: the main line is open.
 const OPEN = new Date('2026-11-23T18:00:00Z');
 
@@ -64,6 +66,7 @@ beforeAll(async () => {
   };
   await api('POST', '/api/flows', JSON.parse(readFileSync('flows/main-line.json', 'utf8')));
   await api('POST', '/api/flows/main-line/publish');
+  for (const n of [TEXML_NUMBER, CC_NUMBER]) await holdInSandbox(app.locals.ctx.telnyx, n);
   await api('PUT', `/api/numbers/${encodeURIComponent(TEXML_NUMBER)}`, { flowId: 'main-line', mode: 'texml' });
   await api('PUT', `/api/numbers/${encodeURIComponent(CC_NUMBER)}`, { flowId: 'main-line', mode: 'call-control' });
 });

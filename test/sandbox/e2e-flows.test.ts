@@ -16,6 +16,7 @@ import { pino } from 'pino';
 import Telnyx from 'telnyx';
 import { createApp } from '../../server/app.js';
 import { createSandbox, type Sandbox } from '../../server/sandbox/index.js';
+import { holdInSandbox } from '../../server/seed.js';
 
 const FLOWS = readdirSync('flows').filter((f) => f.endsWith('.json') && f !== 'callflow.schema.json');
 let url = '', key = '', clock = new Date('2026-11-25T18:00:00Z'); // a Wednesday, 10:00 in Los Angeles
@@ -37,7 +38,9 @@ beforeAll(async () => {
     const doc = JSON.parse(readFileSync(join('flows', f), 'utf8'));
     await api('POST', '/api/flows', doc);
     await api('POST', `/api/flows/${doc.id}/publish`);
-    numberOf[doc.id] = `+1312555020${i}`;
+    // Fictional 555-01xx numbers the sandbox sells; the account must hold a number before PUT routes it.
+    numberOf[doc.id] = `+131255501${50 + i}`;
+    await holdInSandbox(app.locals.ctx.telnyx, numberOf[doc.id]!);
   }
 });
 afterAll(async () => { sandbox.close(); server.closeAllConnections(); await new Promise((r) => server.close(r)); rmSync(dir, { recursive: true, force: true }); });
