@@ -48,7 +48,8 @@ async function ended(ctx: Ctx, callId: string, at: string): Promise<void> {
 }
 
 /** The Call Control events `onCallControlEvent` acts on (its switch's cases, below: keep the two alike). */
-const LIFECYCLE_EVENTS = new Set(['call.answered', 'call.machine.detection.ended', 'call.bridged', 'call.hangup', 'call.recording.saved', 'call.recording.transcription.saved', 'call.transcription']);
+const LIFECYCLE_EVENTS = new Set(['call.answered', 'call.machine.detection.ended', 'call.machine.premium.detection.ended',
+  'call.machine.greeting.ended', 'call.machine.premium.greeting.ended', 'call.bridged', 'call.hangup', 'call.recording.saved', 'call.recording.transcription.saved', 'call.transcription']);
 
 /** Every Call Control event, after the flow handled it. */
 export async function onCallControlEvent(ctx: Ctx, type: string, p: CcPayload & Record<string, any>): Promise<void> {
@@ -62,9 +63,13 @@ export async function onCallControlEvent(ctx: Ctx, type: string, p: CcPayload & 
   const call = (await ctx.store.callById(callId))!;
   switch (type) {
     case 'call.answered': if (callId === ccid) await ctx.store.patchCallLog(callId, { answeredAt: at }); return;
-    case 'call.machine.detection.ended':
+    case 'call.machine.detection.ended': case 'call.machine.premium.detection.ended':
+      // Premium results (human_residence, human_business, silence, fax_detected, …) are kept as Telnyx names them.
       await ctx.store.patchCallLog(callId, { amdResult: p.result ?? 'not_sure' });
       await chargeUnits(ctx, call.companyId, 'amd_call', callId, 1, 'call');
+      return;
+    case 'call.machine.greeting.ended': case 'call.machine.premium.greeting.ended':
+      await ctx.store.patchCallLog(callId, { amdGreeting: p.result ?? 'not_sure' });
       return;
     case 'call.bridged': if (owner && p.to) await ctx.store.memberBusy(owner.companyId, p.to, owner.callId); return;
     case 'call.hangup':
@@ -91,6 +96,14 @@ export async function onCallControlEvent(ctx: Ctx, type: string, p: CcPayload & 
   }
 }
 
+/**
+ * Whether a TeXML recording may be a voicemail's audio: `RecordingSource`
+ * RecordVerb (the voicemail node's `<Record>`), or a callback that does not
+ * say. A `<Dial record>` recording (DialVerb) of a transfer or round-robin is
+ * a call recording: kept on the call log, never in an inbox.
+ */
+export const voicemailSource = (source: string | undefined): boolean => !source || source === 'RecordVerb';
+
 /** TeXML status callbacks: a completed recording is kept; a finished call is charged and closes the team's state. */
 export async function onTexmlStatus(ctx: Ctx, f: Record<string, string>): Promise<void> {
   const callId = f.CallSid;
@@ -98,7 +111,7 @@ export async function onTexmlStatus(ctx: Ctx, f: Record<string, string>): Promis
   if (!call) return;
   if (f.RecordingStatus === 'completed' && f.RecordingUrl) {
     const rec = await keepRecording(ctx, call.companyId, call.callId, f.RecordingUrl, Number(f.RecordingDuration) || null);
-    if (rec) await ctx.store.upsertVoicemail(call.companyId, call.callId, recordingKey(call.callId, f.RecordingUrl), { audioId: rec.id });
+    if (rec && voicemailSource(f.RecordingSource)) await ctx.store.upsertVoicemail(call.companyId, call.callId, recordingKey(call.callId, f.RecordingUrl), { audioId: rec.id });
   }
   if (call.endedAt && f.CallStatus) await ended(ctx, call.callId, call.endedAt);
 }

@@ -77,7 +77,8 @@ export function callControlRouter(ctx: SandboxContext, legs: Map<string, CcLeg>)
       leg.state = 'answered';
       call.add('connected', to);
       await leg.emit('call.answered', { state: 'answered', start_time: call.startedAt.toISOString() });
-      if (amd) await leg.emit('call.machine.detection.ended', { result: 'human' });
+      // Premium AMD reports with its own event and finer results, as Telnyx does.
+      if (amd) await leg.emit(b.answering_machine_detection === 'premium' ? 'call.machine.premium.detection.ended' : 'call.machine.detection.ended', { result: b.answering_machine_detection === 'premium' ? 'human_residence' : 'human' });
     });
   });
 

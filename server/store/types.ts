@@ -24,7 +24,11 @@ export interface CallLogRow {
   callId: string; companyId: string; flowId: string | null; version: number | null; mode: Mode | null;
   direction: 'inbound' | 'outbound'; from: string | null; to: string | null;
   startedAt: string; answeredAt: string | null; endedAt: string | null;
-  hangupCause: string | null; hangupSource: string | null; amdResult: string | null;
+  hangupCause: string | null; hangupSource: string | null;
+  /** Answering machine detection: standard (human, machine, not_sure) or premium (human_residence, human_business, machine, silence, fax_detected, not_sure). */
+  amdResult: string | null;
+  /** How a machine's greeting ended (beep_detected, no_beep_detected, ended, not_sure). */
+  amdGreeting: string | null;
   recordingUrl: string | null; recordingSeconds: number | null;
 }
 
@@ -62,7 +66,7 @@ export interface StepWrites {
 }
 
 /** Fields of the call log that later webhooks fill in (undefined = leave as is). */
-export type CallLogPatch = Partial<Pick<CallLogRow, 'answeredAt' | 'endedAt' | 'hangupCause' | 'hangupSource' | 'amdResult' | 'recordingUrl' | 'recordingSeconds'>>;
+export type CallLogPatch = Partial<Pick<CallLogRow, 'answeredAt' | 'endedAt' | 'hangupCause' | 'hangupSource' | 'amdResult' | 'amdGreeting' | 'recordingUrl' | 'recordingSeconds'>>;
 
 /**
  * Everything the server persists. Async so a PostgreSQL implementation can
