@@ -98,11 +98,16 @@ describe('not kind: ids, listing and release as a real account has them', () => 
   const listed = async (digits: string) => (await b.client.phoneNumbers.list({ filter: { phone_number: digits } })).data;
 
   it('gives the order, its phone-number entry and the phone number three different ids; lists the number only once the order completed', async () => {
+    // An order slow enough to look at while it is pending, however busy the machine.
+    const slow = await startBench({ orderDelayMs: 1500 });
+    try {
+      const { data: order } = await slow.client.numberOrders.create({ phone_numbers: [{ phone_number: '+13125550161' }], connection_id: slow.sandbox.texmlConnectionId });
+      expect(order!.status).toBe('pending');
+      expect((await slow.client.phoneNumbers.list({ filter: { phone_number: '13125550161' } })).data).toEqual([]); // not on the account until the order completes
+      // A number on a pending order is not for sale a second time.
+      expect((await telnyxError(slow.client.numberOrders.create({ phone_numbers: [{ phone_number: '+13125550161' }] }))).status).toBe(422);
+    } finally { await slow.close(); }
     const { data: order } = await b.client.numberOrders.create({ phone_numbers: [{ phone_number: '+13125550161' }], connection_id: b.sandbox.texmlConnectionId });
-    expect(order!.status).toBe('pending');
-    expect(await listed('13125550161')).toEqual([]); // not on the account until the order completes
-    // A number on a pending order is not for sale a second time.
-    expect((await telnyxError(b.client.numberOrders.create({ phone_numbers: [{ phone_number: '+13125550161' }] }))).status).toBe(422);
     await b.waitFor((h) => h.path === '/webhooks/numbers' && h.json?.data?.payload?.id === order!.id);
     const [n] = await listed('13125550161');
     const entry = order!.phone_numbers![0]!.id!;
