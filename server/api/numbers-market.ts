@@ -7,7 +7,7 @@ import type { Mode } from '../../engine/types.js';
 import { companyOf } from './auth.js';
 import { e164 } from './messages.js';
 import { telnyxError } from './telnyx-error.js';
-import { learnTelnyxIds, releaseAtTelnyx, telnyxIdOf, type ReleaseOutcome } from './numbers-telnyx.js';
+import { learnTelnyxIds, releaseAtTelnyx, withTelnyxId, type ReleaseOutcome } from './numbers-telnyx.js';
 import { monthOf, ratesOf } from '../billing/ledger.js';
 import { holdBudget } from '../billing/budget.js';
 import { chargeNumberMonth, feeKind } from '../billing/fees.js';
@@ -117,7 +117,9 @@ export function numbersMarketRouter(ctx: Ctx): Router {
       // Which connection answers the number decides TeXML or Call Control at Telnyx.
       const connection = await connectionFor(ctx, company, b.mode);
       if (connection) {
-        try { telnyxId = await telnyxIdOf(ctx, n); await ctx.telnyx.phoneNumbers.update(telnyxId, { connection_id: connection }); } catch (err) { throw telnyxError(err, `Moving ${n.e164} to ${b.mode}`); }
+        try {
+          telnyxId = await withTelnyxId(ctx, n, async (id) => { await ctx.telnyx.phoneNumbers.update(id, { connection_id: connection }); return id; });
+        } catch (err) { throw telnyxError(err, `Moving ${n.e164} to ${b.mode}`); }
       }
     }
     res.json({ number: await ctx.store.configureNumber(company, n.e164, { ...b, telnyxId }) });

@@ -30,6 +30,23 @@ export async function telnyxIdOf(ctx: Ctx, n: BizNumber): Promise<string> {
 }
 
 /**
+ * Runs `fn` with the number's Telnyx id. A stored id Telnyx answers 404 for
+ * is looked up again by number once (the number may be listed under another
+ * id: bought again, or a wrong id kept by an older version), so a number
+ * Telnyx still holds is never taken for gone.
+ */
+export async function withTelnyxId<T>(ctx: Ctx, n: BizNumber, fn: (id: string) => Promise<T>): Promise<T> {
+  const id = await telnyxIdOf(ctx, n);
+  try { return await fn(id); } catch (err) {
+    if (!n.telnyxId || !(err instanceof APIError && err.status === 404)) throw err;
+    const again = await phoneNumberId(ctx.telnyx, n.e164);
+    if (!again || again === id) throw err;
+    await ctx.store.configureNumber(n.companyId, n.e164, { telnyxId: again });
+    return fn(again);
+  }
+}
+
+/**
  * After an order completed: looks up and stores each number's own id (the
  * order only names its entries). Best effort: a number Telnyx does not list
  * yet, or a failing lookup, is looked up again when it is first needed.
@@ -65,7 +82,7 @@ export type ReleaseOutcome = 'released' | 'not held';
  */
 export async function releaseAtTelnyx(ctx: Ctx, n: BizNumber): Promise<ReleaseOutcome> {
   try {
-    await ctx.telnyx.phoneNumbers.delete(await telnyxIdOf(ctx, n));
+    await withTelnyxId(ctx, n, (id) => ctx.telnyx.phoneNumbers.delete(id));
     return 'released';
   } catch (err) {
     if (notHeld(err)) {

@@ -53,6 +53,26 @@ describe('the number id Telnyx updates and deletes by', () => {
   });
 });
 
+describe('a stored id Telnyx no longer knows', () => {
+  it('the order entry id an older version kept: looked up again, so the number is released at Telnyx, not taken for gone', async () => {
+    const num = await buyNumber(s, '213');
+    const row = await mine(num);
+    const entry = (await telnyx().numberOrders.retrieve(row.orderId)).data!.phone_numbers![0]!.id!;
+    const db = new Database(dbFile);
+    db.prepare('UPDATE numbers SET telnyx_id = ? WHERE e164 = ?').run(entry, num);
+    db.close();
+    expect((await call(s, 'PATCH', `/api/numbers/${enc(num)}`, { mode: 'call-control' })).status).toBe(200);
+    expect((await atTelnyx(num))!.connection_id).toBe(s.sandbox!.callControlConnectionId);
+    expect((await mine(num)).telnyxId).toBe((await atTelnyx(num))!.id);
+    const db2 = new Database(dbFile);
+    db2.prepare('UPDATE numbers SET telnyx_id = ? WHERE e164 = ?').run(entry, num);
+    db2.close();
+    const r = await call(s, 'DELETE', `/api/numbers/${enc(num)}`);
+    expect(r.body).toMatchObject({ telnyx: 'released', number: { status: 'released' } });
+    expect(await atTelnyx(num)).toBeUndefined(); // gone at Telnyx too: nothing billed unseen
+  });
+});
+
 describe('a release Telnyx refuses', () => {
   it('stays visible as failed: still active, routed and listed at Telnyx; releasing again once allowed works', async () => {
     const num = await buyNumber(s, '212');
