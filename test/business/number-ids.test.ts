@@ -42,7 +42,7 @@ describe('the number id Telnyx updates and deletes by', () => {
   it('a row without the id (stored before it was kept) looks it up on first use and keeps it', async () => {
     const num = await buyNumber(s, '617');
     const id = (await atTelnyx(num))!.id;
-    // What migration 005 leaves for rows written before: the id forgotten.
+    // What migration 007 leaves for rows written before: the id forgotten.
     const db = new Database(dbFile);
     db.prepare('UPDATE numbers SET telnyx_id = NULL WHERE e164 = ?').run(num);
     db.close();
