@@ -1,7 +1,8 @@
 import { assign, createMachine, type AnyStateMachine } from 'xstate';
 import type { DateTime } from 'luxon';
 import { kindOf } from './nodes/index.js';
-import { fillTemplate } from './template.js';
+import { clip, fillBounded, MAX_TEXT } from './template.js';
+import { Lru } from './lru.js';
 import type { Emit, NodeContext, NodeKind, Outcome } from './node-kind.js';
 import type { Flow, FlowNode } from './schema.js';
 import type { CallContext, Cursors, EngineEvent, Env, Instruction, Mode, TraceEntry } from './types.js';
@@ -45,14 +46,33 @@ class NodeView implements NodeContext {
   readonly env: Env;
   readonly timezone: string;
   private readonly clock: () => DateTime;
+  private readonly trace: TraceEntry[];
   constructor(node: FlowNode, ctx: MachineContext, local: Readonly<Record<string, unknown>>, timezone: string) {
     this.id = node.id; this.mode = ctx.$.env.mode; this.call = ctx.call; this.vars = ctx.vars; this.local = local;
-    this.env = ctx.$.env; this.timezone = timezone; this.clock = ctx.$.now;
+    this.env = ctx.$.env; this.timezone = timezone; this.clock = ctx.$.now; this.trace = ctx.$.trace;
   }
   get now(): DateTime { return this.clock(); }
-  fill(text: string): string {
-    return text.includes('{{') ? fillTemplate(text, { call: this.call, vars: this.vars, company: this.env.company, now: this.clock }) : text;
+  // An own arrow property, not a method: kinds hand `ctx.fill` on as a plain function (toPrompt), and a detached
+  // method would lose `this` (issue #11: every templated menu/collect/voicemail prompt threw).
+  readonly fill = (text: string): string => {
+    if (text.length <= MAX_TEXT && !text.includes('{{')) return text;
+    const r = fillBounded(text, { call: this.call, vars: this.vars, company: this.env.company, now: this.clock });
+    if (r.truncated) this.trace.push({ kind: 'truncated', node: this.id, limit: MAX_TEXT });
+    return r.text;
+  };
+}
+
+/** Variables as kept: each value at most {@link MAX_TEXT} characters (cut, with a trace note), so no loop can grow a call's state. */
+function boundedVars(s: StepScratch, node: string, vars: Record<string, string>): Record<string, string> {
+  let out = vars;
+  for (const k in vars) {
+    const v = vars[k]!;
+    if (v.length <= MAX_TEXT) continue;
+    if (out === vars) out = { ...vars };
+    out[k] = clip(v);
+    s.trace.push({ kind: 'truncated', node, limit: MAX_TEXT, variable: k });
   }
+  return out;
 }
 
 /** Adds a node's emits, stamped with the node and step, to the step's instructions. */
@@ -69,7 +89,7 @@ function apply(ctx: MachineContext, node: FlowNode, o: Outcome, entering: boolea
   const patch: Partial<MachineContext> = {};
   if (o.local) patch.local = o.local;
   else if (entering) patch.local = {};
-  if (o.vars) patch.vars = { ...ctx.vars, ...o.vars };
+  if (o.vars) patch.vars = { ...ctx.vars, ...boundedVars(s, node.id, o.vars) };
   return patch;
 }
 
@@ -198,20 +218,38 @@ export function compileFlow(flow: Flow): AnyStateMachine {
   } as never);
 }
 
+/**
+ * How many compiled machines the engine keeps by version key, and their total
+ * size in flow elements (nodes + edges). A compiled machine costs about 4 KB
+ * per element (measured: a 1,500-element flow ~6 MB, the main line ~130 KB),
+ * so the weight bound keeps the cache near 80 MB however many versions are
+ * published; an evicted version is compiled again on its next step.
+ */
+export const MACHINE_CACHE_LIMITS = { entries: 500, elements: 20_000 } as const;
+
+/** A flow's size for the caches' weight bounds: its nodes plus its edges (at least 1). */
+export const flowElements = (flow: Flow): number => flow.nodes.length + flow.edges.length || 1;
+
 const cache = new WeakMap<Flow, AnyStateMachine>();
-const byKey = new Map<string, AnyStateMachine>();
+const byKey = new Lru<string, AnyStateMachine>(MACHINE_CACHE_LIMITS.entries, MACHINE_CACHE_LIMITS.elements);
+
+/** What the keyed machine cache holds now: entries and their total elements (for tests and diagnostics). */
+export function machineCacheStats(): { entries: number; elements: number } {
+  return { entries: byKey.size, elements: byKey.weight };
+}
 
 /**
  * The compiled machine for a flow, cached. With `key` (a flow id and version,
- * say `main-line@7`) the cache survives re-parsing the same version.
+ * say `main-line@7`) the cache survives re-parsing the same version; that
+ * cache is a bounded LRU ({@link MACHINE_CACHE_LIMITS}). Without a key the
+ * flow object is the key (a WeakMap: it goes when the flow does).
  */
 export function machineFor(flow: Flow, key?: string): AnyStateMachine {
   if (key) {
     let m = byKey.get(key);
     if (!m) {
       m = compileFlow(flow);
-      if (byKey.size > 500) byKey.delete(byKey.keys().next().value!);
-      byKey.set(key, m);
+      byKey.set(key, m, flowElements(flow));
     }
     return m;
   }

@@ -123,7 +123,8 @@ function kindFindings(g: Graph): Finding[] {
     const lint = g.kind(n).lint;
     if (!lint) continue;
     const found = safe(() => lint(n.data as never, { timezone: g.flow.timezone }), [{ code: 'lint-failed', severity: 'warning' as const, message: `We could not fully check ${nodeName(n)}; review its settings.` }]);
-    for (const f of found) out.push({ code: f.code, severity: f.severity, node: n.id, message: f.message });
+    const at = g.flow.nodes.indexOf(n);
+    for (const f of found) out.push({ code: f.code, severity: f.severity, node: n.id, ...(f.path ? { path: ['nodes', at, 'data', ...f.path] } : {}), message: f.message });
   }
   return out;
 }

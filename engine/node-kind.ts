@@ -19,8 +19,12 @@ export interface NodeContext {
   now: DateTime;
   /** The flow's default time zone. */
   timezone: string;
-  /** Fills `{{templates}}` from caller, call, vars, company and now. Never evaluates code. */
-  fill(text: string): string;
+  /**
+   * Fills `{{templates}}` from caller, call, vars, company and now. Never evaluates code.
+   * The result is at most template.ts MAX_TEXT characters (cut there, with a `truncated`
+   * trace note). A plain function: it may be passed on detached (`toPrompt(p, ctx.fill)`).
+   */
+  fill: (text: string) => string;
 }
 
 /**
@@ -36,6 +40,14 @@ export interface Outcome {
   vars?: Record<string, string>;
   /** New round-robin cursor for this node. */
   cursor?: number;
+}
+
+/** A problem a kind finds in its own data; `path` (inside `data`, e.g. `['rules', 0, 'when', 'value']`) names the field. */
+export interface KindFinding {
+  code: string;
+  severity: 'error' | 'warning';
+  message: string;
+  path?: (string | number)[];
 }
 
 /** One node kind, whole: schema, ports, entry and event handling. */
@@ -58,7 +70,7 @@ export interface NodeKind<D = any> {
   waits(data: D, mode: Mode): boolean;
   enter(data: D, ctx: NodeContext): Outcome;
   /** Problems only this kind knows about (bad hours, a regex that does not compile, ...). */
-  lint?(data: D, ctx: { timezone: string }): Array<{ code: string; severity: 'error' | 'warning'; message: string }>;
+  lint?(data: D, ctx: { timezone: string }): KindFinding[];
   /** An event while waiting here. `undefined` means the event is ignored. */
   on?(data: D, event: EngineEvent, ctx: NodeContext): Outcome | undefined;
 }

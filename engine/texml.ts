@@ -110,6 +110,9 @@ const promptEl = (p: Prompt): El => (p.verb === 'say' ? sayEl(p) : playEl(p));
 interface Built { p: Prompt; xml: string }
 const built = new Map<string, Built[]>();
 const BUILT_LIMIT = 5000;
+// And by size: prompts are up to 4 KiB (template.ts MAX_TEXT), so 5,000 of them could hold ~40 MB of text.
+const BUILT_CHARS = 2_000_000;
+let builtChars = 0;
 
 const sameRendering = (a: Prompt, b: Prompt): boolean => a.verb === b.verb && a.loop === b.loop
   && (a.verb === 'say' ? a.text === (b as typeof a).text && a.voice === (b as typeof a).voice && a.language === (b as typeof a).language : a.url === (b as typeof a).url);
@@ -121,9 +124,9 @@ function promptXml(p: Prompt): string {
   const hit = list?.find((b) => sameRendering(b.p, p));
   if (hit) return hit.xml;
   const xml = audible(p) ? builder.build([promptEl(p)]) as string : '';
-  if (built.size >= BUILT_LIMIT) built.clear();
-  if (!list) built.set(key, (list = []));
-  if (list.length < 16) list.push({ p: { ...p }, xml });
+  if (built.size >= BUILT_LIMIT || builtChars >= BUILT_CHARS) { built.clear(); builtChars = 0; list = undefined; }
+  if (!list) { built.set(key, (list = [])); builtChars += key.length; }
+  if (list.length < 16) { list.push({ p: { ...p }, xml }); builtChars += xml.length; }
   return xml;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { defineNode, type NodeContext } from '../node-kind.js';
+import { defineNode, type KindFinding, type NodeContext } from '../node-kind.js';
 import { lookup } from '../template.js';
+import { flowPattern, matchesSome } from '../regex.js';
 
 /** The comparisons a rule can make, in the order the builder lists them. */
 export const BRANCH_OPS = ['eq', 'neq', 'startsWith', 'in', 'matches', 'lt', 'gt'] as const;
@@ -35,14 +36,6 @@ function asNumber(s: string): number | undefined {
   return t !== '' && Number.isFinite(Number(t)) ? Number(t) : undefined;
 }
 
-function safeRegex(src: string): RegExp | null {
-  try {
-    return new RegExp(src);
-  } catch {
-    return null;
-  }
-}
-
 /** Does one condition hold? `left` is the looked-up value, `value` is the rule's (templates filled). */
 export function compare(op: BranchOp, left: string, value: string | number | string[]): boolean {
   const right = Array.isArray(value) ? value.join(',') : String(value);
@@ -51,7 +44,7 @@ export function compare(op: BranchOp, left: string, value: string | number | str
     case 'neq': return left !== right;
     case 'startsWith': return right !== '' && left.startsWith(right);
     case 'in': return (Array.isArray(value) ? value : right.split(',')).map((s) => s.trim()).includes(left.trim());
-    case 'matches': return safeRegex(right)?.test(left) ?? false; // a bad regex never matches
+    case 'matches': return matchesSome(right, left); // RE2 (linear time); a pattern it cannot compile never matches
     case 'lt':
     case 'gt': {
       const a = asNumber(left), b = asNumber(right);
@@ -84,7 +77,7 @@ export const branch = defineNode({
   waits: () => false,
   enter: (d, ctx) => ({ port: d.rules.find((r) => holds(r, ctx))?.port ?? 'else' }),
   lint: (d) => {
-    const out: Array<{ code: string; severity: 'error' | 'warning'; message: string }> = [];
+    const out: KindFinding[] = [];
     const seen = new Set<string>();
     d.rules.forEach((r, i) => {
       const n = `Rule ${i + 1}`;
@@ -93,9 +86,10 @@ export const branch = defineNode({
       const root = varPath(r.when.var).split('.')[0]!;
       if (!ROOTS.includes(root)) out.push({ code: 'branch.var', severity: 'warning', message: `${n} looks at "${r.when.var}", which is never set. Use vars.NAME, caller.from, caller.to, call.direction, company.NAME or now.` });
       const v = r.when.value;
-      if (r.when.op === 'matches' && safeRegex(Array.isArray(v) ? v.join(',') : String(v)) === null) {
-        out.push({ code: 'branch.regex', severity: 'error', message: `${n}: "${String(v)}" is not a valid regular expression, so it never matches.` });
-      }
+      const source = Array.isArray(v) ? v.join(',') : String(v);
+      // A templated pattern is only known during the call; a bad one never matches then.
+      const bad = r.when.op === 'matches' && !source.includes('{{') ? flowPattern(source).error : undefined;
+      if (bad) out.push({ code: 'branch.regex', severity: 'error', path: ['rules', i, 'when', 'value'], message: `${n}: the "matches" pattern "${source}" ${bad}, so it never matches.` });
       if ((r.when.op === 'lt' || r.when.op === 'gt') && (Array.isArray(v) || (typeof v === 'string' && !v.includes('{{') && asNumber(v) === undefined))) {
         out.push({ code: 'branch.not-number', severity: 'warning', message: `${n} compares with "${String(v)}", which is not a number, so it compares as text.` });
       }

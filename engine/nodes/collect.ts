@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { defineNode, type Emit, type NodeContext } from '../node-kind.js';
+import { defineNode, type Emit, type KindFinding, type NodeContext } from '../node-kind.js';
 import { identifierSchema, promptSchema, secondsSchema, toPrompt, type PromptData } from './common.js';
 import { retryOrLeave } from './retry.js';
+import { flowPattern, matchesWhole } from '../regex.js';
 
 /** What a caller hears after a wrong entry when the node sets no invalidPrompt. */
 export const DEFAULT_INVALID_ENTRY = 'Sorry, that is not a valid entry.';
@@ -18,24 +19,12 @@ const schema = z.object({
 });
 type CollectData = z.output<typeof schema>;
 
-/** The pattern as a full-match regex, or null when it does not compile. */
-export function fullMatch(pattern: string): RegExp | null {
-  try {
-    return new RegExp(`^(?:${pattern})$`);
-  } catch {
-    return null;
-  }
-}
-
-/** Is this entry (finish key already stripped) acceptable? */
+/** Is this entry (finish key already stripped) acceptable? The pattern must match the whole entry (RE2, see regex.ts). */
 export function validEntry(d: Pick<CollectData, 'numDigits' | 'pattern'>, digits: string): boolean {
   if (!/^[0-9*#]+$/.test(digits)) return false;
   if (d.numDigits !== undefined && digits.length !== d.numDigits) return false;
-  if (d.pattern) {
-    const re = fullMatch(d.pattern);
-    // A pattern that does not compile accepts nothing (lint flags it as an error before publishing).
-    return re !== null && re.test(digits);
-  }
+  // A pattern RE2 cannot compile accepts nothing (lint flags it as an error before publishing).
+  if (d.pattern) return matchesWhole(d.pattern, digits);
   return true;
 }
 
@@ -68,12 +57,12 @@ export const collect = defineNode({
     return retryOrLeave(ctx, d.maxRetries, 'invalid', () => [gather(d, ctx, [d.invalidPrompt ?? { text: DEFAULT_INVALID_ENTRY }, d.prompt])]);
   },
   lint: (d) => {
-    const out: Array<{ code: string; severity: 'error' | 'warning'; message: string }> = [];
+    const out: KindFinding[] = [];
     if (d.pattern !== undefined) {
-      const re = fullMatch(d.pattern);
-      if (!re) out.push({ code: 'collect.pattern', severity: 'error', message: `The pattern "${d.pattern}" is not a valid regular expression, so no entry would ever be accepted.` });
-      else if (d.numDigits !== undefined && !re.test('0'.repeat(d.numDigits)) && /^\\d\{\d+\}$/.test(d.pattern)) {
-        out.push({ code: 'collect.pattern-length', severity: 'warning', message: `The pattern "${d.pattern}" does not fit the ${d.numDigits} digits the caller is asked for.` });
+      const c = flowPattern(d.pattern);
+      if (c.error) out.push({ code: 'collect.pattern', severity: 'error', path: ['pattern'], message: `The digit pattern "${d.pattern}" ${c.error}, so no entry would ever be accepted.` });
+      else if (d.numDigits !== undefined && !matchesWhole(d.pattern, '0'.repeat(d.numDigits)) && /^\\d\{\d+\}$/.test(d.pattern)) {
+        out.push({ code: 'collect.pattern-length', severity: 'warning', path: ['pattern'], message: `The pattern "${d.pattern}" does not fit the ${d.numDigits} digits the caller is asked for.` });
       }
     }
     if (d.numDigits === undefined && !d.finishOnKey) {

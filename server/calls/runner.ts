@@ -1,5 +1,7 @@
 import { parseFlow, type Flow } from '../../engine/schema.js';
 import { step } from '../../engine/step.js';
+import { flowElements, MACHINE_CACHE_LIMITS } from '../../engine/compile.js';
+import { Lru } from '../../engine/lru.js';
 import type { Cursors, EngineEvent, Instruction, StepResult, TraceEntry } from '../../engine/types.js';
 import type { Ctx } from '../deps.js';
 import type { SessionRow } from '../store/types.js';
@@ -7,8 +9,14 @@ import { afterStep, afterStepActs } from './lifecycle.js';
 import { teamEnv } from './team.js';
 import { flowSmsBlocked } from '../messaging/send.js';
 
-// Flow versions are immutable, so a parsed version never goes stale.
-const flows = new Map<string, Flow>();
+// Flow versions are immutable, so a parsed version never goes stale; it is only forgotten when the cache is full
+// (a bounded LRU, by count and by size: ~200 bytes per node or edge parsed), then read from the store again.
+const flows = new Lru<string, Flow>(MACHINE_CACHE_LIMITS.entries, MACHINE_CACHE_LIMITS.elements);
+
+/** What the parsed-flow cache holds now: entries and their total nodes + edges (for tests and diagnostics). */
+export function flowCacheStats(): { entries: number; elements: number } {
+  return { entries: flows.size, elements: flows.weight };
+}
 
 /** The cache key of a flow version (also the compiled machine's cache key). */
 export const versionKey = (companyId: string, flowId: string, version: number) => `${companyId}/${flowId}@${version}`;
@@ -21,7 +29,7 @@ export async function flowFor(ctx: Ctx, s: Pick<SessionRow, 'companyId' | 'flowI
     const v = await ctx.store.getVersion(s.companyId, s.flowId, s.version);
     if (!v) throw new Error(`flow version ${key} is missing`);
     flow = parseFlow(v.doc);
-    flows.set(key, flow);
+    flows.set(key, flow, flowElements(flow));
   }
   return flow;
 }

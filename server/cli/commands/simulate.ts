@@ -28,6 +28,7 @@ export function pathOf(trace: TraceEntry[]): string {
   for (const t of trace) {
     if (t.kind === 'enter') parts.push(t.node);
     else if (t.kind === 'port') parts.push(`[${t.port}]`);
+    else if (t.kind === 'truncated') parts.push(`(${t.variable ? `vars.${t.variable}` : 'text'} cut at ${t.limit} characters)`);
     else parts.push(`(${t.reason}${t.detail ? `: ${t.detail}` : ''})`);
   }
   return parts.join(' → ').replace(/ → \[/g, ' [');
