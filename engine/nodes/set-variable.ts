@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../node-kind.js';
+import { MAX_TEXT, templatePaths } from '../template.js';
 import { identifierSchema } from './common.js';
 
 /** Remember a value as `{{vars.name}}` for later nodes. */
@@ -11,5 +12,12 @@ export const setVariable = defineNode({
   example: { name: 'department', value: 'sales' },
   ports: () => ['next'],
   waits: () => false,
+  // The filled value is at most MAX_TEXT characters (ctx.fill cuts it), so no loop can grow it further.
   enter: (d, ctx) => ({ vars: { [d.name]: ctx.fill(d.value) }, port: 'next' }),
+  lint: (d) => {
+    const own = templatePaths(d.value).filter((p) => p === `vars.${d.name}`).length;
+    return own >= 2
+      ? [{ code: 'setVariable.grows', severity: 'warning', path: ['value'], message: `The value uses {{vars.${d.name}}} ${own} times, so "${d.name}" at least doubles each time this step runs; past ${MAX_TEXT} characters it is cut off.` }]
+      : [];
+  },
 });
