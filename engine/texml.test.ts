@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { DEFAULT_APOLOGY, renderApology, renderTexml, withQuery, xmlSafe, type TexmlUrls } from './texml.js';
+import { DEFAULT_APOLOGY, PROMPT_MEMO_CHARS, promptMemoStats, renderApology, renderTexml, withQuery, xmlSafe, type TexmlUrls } from './texml.js';
 import type { Instruction } from './types.js';
 
 const urls: TexmlUrls = {
@@ -203,5 +203,16 @@ describe('renderTexml over arbitrary instruction lists (property)', () => {
       const enders = tags.filter((t) => ['Gather', 'Dial', 'Record', 'Hangup'].includes(t)).length + tags.filter((t, k) => t === 'Redirect' && !['Gather', 'Record'].includes(tags[k - 1]!)).length;
       expect(enders).toBe(1);
     }), { numRuns: 300 });
+  });
+});
+
+// Issue #11 item 5: the memo of built <Say>/<Play> XML is bounded by size too (prompts are up to 4 KiB each).
+describe('the prompt memo', () => {
+  it('keeps at most PROMPT_MEMO_CHARS characters however many distinct long prompts are rendered, and renders the same after a reset', () => {
+    const say = (n: number): Instruction => ({ verb: 'say', text: `${n} ${'x'.repeat(4000)}`, node: 'n', seq: 1 });
+    const firstDoc = renderTexml([say(0)], { action: () => 'https://cf.example/a' });
+    for (let n = 1; n <= 2000; n++) renderTexml([say(n)], { action: () => 'https://cf.example/a' });
+    expect(promptMemoStats().chars).toBeLessThanOrEqual(PROMPT_MEMO_CHARS + 10_000);
+    expect(renderTexml([say(0)], { action: () => 'https://cf.example/a' })).toBe(firstDoc);
   });
 });

@@ -111,7 +111,7 @@ interface Built { p: Prompt; xml: string }
 const built = new Map<string, Built[]>();
 const BUILT_LIMIT = 5000;
 // And by size: prompts are up to 4 KiB (template.ts MAX_TEXT), so 5,000 of them could hold ~40 MB of text.
-const BUILT_CHARS = 2_000_000;
+export const PROMPT_MEMO_CHARS = 2_000_000;
 let builtChars = 0;
 
 const sameRendering = (a: Prompt, b: Prompt): boolean => a.verb === b.verb && a.loop === b.loop
@@ -124,10 +124,15 @@ function promptXml(p: Prompt): string {
   const hit = list?.find((b) => sameRendering(b.p, p));
   if (hit) return hit.xml;
   const xml = audible(p) ? builder.build([promptEl(p)]) as string : '';
-  if (built.size >= BUILT_LIMIT || builtChars >= BUILT_CHARS) { built.clear(); builtChars = 0; list = undefined; }
+  if (built.size >= BUILT_LIMIT || builtChars >= PROMPT_MEMO_CHARS) { built.clear(); builtChars = 0; list = undefined; }
   if (!list) { built.set(key, (list = [])); builtChars += key.length; }
   if (list.length < 16) { list.push({ p: { ...p }, xml }); builtChars += xml.length; }
   return xml;
+}
+
+/** What the prompt memo holds now: distinct texts and the characters kept (keys and built XML), for tests and diagnostics. */
+export function promptMemoStats(): { texts: number; chars: number } {
+  return { texts: built.size, chars: builtChars };
 }
 
 /** Prompts as one ready-made text child (the builder copies it as is: processEntities is off). */
