@@ -21,6 +21,7 @@ import { callActionsRouter } from './api/calls-actions.js';
 import { voicemailsRouter } from './api/voicemails.js';
 import { teamRouter } from './api/team.js';
 import { apiRateLimit, rateLimitsFromEnv, webhookRateLimit } from './rate-limit.js';
+import { outboundPolicy } from './net/outbound-settings.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -38,6 +39,7 @@ export function createApp(deps: AppDeps): CallflowApp {
   const ctx: Ctx = {
     store, log: deps.log, telnyx: deps.telnyx, publicUrl: () => deps.publicUrl().replace(/\/+$/, ''), now,
     commandAttempts: deps.commandAttempts ?? 3, retryDelayMs: deps.retryDelayMs ?? 200, connections: deps.connections ?? {},
+    outbound: outboundPolicy(deps.outbound, process.env, !!deps.sandbox),
   };
   const app = express() as CallflowApp;
   app.locals.ctx = ctx;

@@ -34,7 +34,8 @@ const CALLER = '+13125550147';
 const MESSAGE = 'Hi this is Bob please call me back about the order';
 
 beforeAll(async () => {
-  s = await businessStack();
+  // The notification receiver below listens on loopback: allowed on purpose (the default refuses it, see test/security/ssrf.test.ts).
+  s = await businessStack({ outbound: { allowPrivate: ['127.0.0.1/32'] } });
   const app = express();
   app.post('/hook', express.raw({ type: '*/*' }), (req, res) => { hooks.push({ raw: (req.body as Buffer).toString('utf8'), headers: req.headers as Record<string, string> }); res.send('ok'); });
   receiver = await new Promise((r) => { const x = app.listen(0, '127.0.0.1', () => r(x)); });
