@@ -22,6 +22,7 @@ import { voicemailsRouter } from './api/voicemails.js';
 import { teamRouter } from './api/team.js';
 import { apiRateLimit, rateLimitsFromEnv, webhookRateLimit } from './rate-limit.js';
 import { outboundPolicy } from './net/outbound-settings.js';
+import { sandboxReadScope } from './api/sandbox-scope.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -81,7 +82,8 @@ export function createApp(deps: AppDeps): CallflowApp {
   app.use(callControlRouter(ctx, check));
   app.use(messagingRouter(ctx, check));
   app.use(numbersWebhookRouter(ctx, check));
-  if (deps.sandbox) app.use('/sandbox', deps.sandbox);
+  // The sandbox's reads (transcripts, texts) are scoped to the reader's company: api/sandbox-scope.ts.
+  if (deps.sandbox) app.use('/sandbox', sandboxReadScope(ctx), deps.sandbox);
 
   app.use('/api', apiRateLimit(limits.apiPerMinute));
   app.use('/api', express.json({ limit: '256kb' }));

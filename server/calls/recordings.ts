@@ -35,9 +35,12 @@ export async function keepRecording(ctx: Ctx, companyId: string, callId: string,
     const refused = err instanceof RefusedTarget;
     const error = `recording unavailable: ${refused ? 'refused' : 'download failed'} (${(err as Error).message})`;
     ctx.log[refused ? 'warn' : 'error']({ err: (err as Error).message, callId, url }, refused ? 'recording URL refused' : 'recording download failed');
-    // The webhook logged the URL it was given; a refused one is not a link anyone should follow.
-    const forget = refused && (await ctx.store.callById(callId))?.recordingUrl === url;
-    await ctx.store.patchCallLog(callId, { recordingError: error, ...(forget ? { recordingUrl: null } : {}), ...(seconds ? { recordingSeconds: seconds } : {}) });
+    // A call whose recording is kept already stays as it is (a second, bad URL does not undo it). Otherwise the
+    // log says why there is none; the URL the webhook logged is dropped when refused: not a link to follow.
+    const logged = (await ctx.store.callById(callId))?.recordingUrl;
+    if (!logged?.startsWith(recordingPath(callId, ''))) {
+      await ctx.store.patchCallLog(callId, { recordingError: error, ...(refused && logged === url ? { recordingUrl: null } : {}), ...(seconds ? { recordingSeconds: seconds } : {}) });
+    }
     return { error };
   }
   const row = await ctx.store.saveRecording({ id: randomUUID(), companyId, callId, sourceUrl: url, contentType: type, seconds, audio, createdAt: ctx.now().toISOString() });

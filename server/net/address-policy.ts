@@ -20,8 +20,11 @@ export function parseCidrList(list: string | readonly string[] | undefined, sett
   const items = (typeof list === 'string' ? list.split(',') : list ?? []).map((s) => s.trim()).filter(Boolean);
   return items.map((item) => {
     try {
-      if (item.includes('/')) return ipaddr.parseCIDR(item);
-      const a = ipaddr.parse(item);
+      const [addr = '', bits] = item.split('/');
+      // Four-part dotted decimal only: ipaddr.js would read "10.0.0" or "0x7f.1" as an address, which nobody means.
+      if (!addr.includes(':') && !ipaddr.IPv4.isValidFourPartDecimal(addr)) throw new Error('not dotted decimal');
+      if (bits !== undefined) return ipaddr.parseCIDR(item);
+      const a = ipaddr.parse(addr);
       return [a, a.kind() === 'ipv4' ? 32 : 128] as Cidr;
     } catch {
       throw new Error(`${setting}: "${item}" is not an address range (write it as a CIDR, e.g. 10.0.0.0/8 or 127.0.0.1/32)`);

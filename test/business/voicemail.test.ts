@@ -61,7 +61,7 @@ describe('voicemail: a sandbox call ends as an inbox entry with its transcriptio
     expect(audio.type).toBe('audio/mpeg');
     expect(audio.body.length).toBeGreaterThan(1000);
     // The notification SMS went out from the line to the mailbox owner, with the transcription.
-    const toOwner = async () => ((await (await fetch(`${s.url}/sandbox/messages`)).json()) as { data: any[] }).data.filter((m) => m.to[0].phone_number === OWNER);
+    const toOwner = async () => ((await (await fetch(`${s.url}/sandbox/messages`, { headers: { authorization: `Bearer ${s.apiKey}` } })).json()) as { data: any[] }).data.filter((m) => m.to[0].phone_number === OWNER);
     const sms = (await until(async () => { const l = await toOwner(); return l.length ? l : undefined; }, 'notification SMS'))!;
     expect(sms).toHaveLength(1);
     expect(sms[0].from.phone_number).toBe(line);
