@@ -1,7 +1,8 @@
 /**
  * Telnyx recording URLs expire after 10 minutes: the audio is downloaded
  * as soon as a recording is reported and kept in the store, served only to
- * its company (only from Telnyx's recording storage: recording-source.ts). Recording (and transcription) minutes are charged here.
+ * its company. Only Telnyx's recording storage (and the sandbox's) is fetched
+ * (recording-source.ts). Recording (and transcription) minutes are charged here.
  */
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../deps.js';

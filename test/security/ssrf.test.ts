@@ -11,6 +11,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import type { Stack } from '../../server/stack.js';
 import { businessStack, buyNumber, call, sendEvent, until } from '../business/harness.js';
 
@@ -59,6 +61,9 @@ describe('recording URLs: only Telnyx recording storage (and the sandbox) is fet
     const CallSid = 'v3:forged-recording-1';
     const base = { AccountSid: 'acc', CallSid, From: CALLER, To: line, CallStatus: 'in-progress', Direction: 'inbound' };
     const evil = `http://127.0.0.1:${canaryPort}/internal/admin.mp3`;
+    // The app's log, kept: the refusal must be in it.
+    const lines: any[] = [];
+    s.app.locals.ctx.log = pino({ level: 'info' }, new Writable({ write(c, _e, done) { lines.push(JSON.parse(String(c))); done(); } }));
     const first = await texml('/webhooks/texml', base);
     expect(first.status).toBe(200);
     const action = /<Record [^>]*action="([^"]+)"/.exec(first.text)?.[1];
@@ -70,6 +75,7 @@ describe('recording URLs: only Telnyx recording storage (and the sandbox) is fet
     const status = await texml('/webhooks/texml/status', { ...base, RecordingStatus: 'completed', RecordingUrl: evil, RecordingDuration: '7', RecordingSid: 'rec-1' });
     expect(status).toEqual({ status: 200, text: '<?xml version="1.0" encoding="UTF-8"?><Response/>' });
     expect(canaryHits).toEqual([]);
+    expect(lines).toContainEqual(expect.objectContaining({ level: 40, msg: 'recording URL refused', callId: CallSid, url: evil }));
     const logged = (await call(s, 'GET', `/api/calls/${encodeURIComponent(CallSid)}`)).body.call;
     expect(logged.recordingUrl).toBeNull();
     expect(logged.recordingError).toMatch(/^recording unavailable: refused \(http: URL \(recordings are fetched over https only\)\)$/);
