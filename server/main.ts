@@ -15,6 +15,7 @@ import { createTelnyxClient } from './telnyx/client.js';
 import { registerDemoNumbers, seedExamples } from './seed.js';
 import { firstStartBanner, listenDescription, listenFailure, listenHost, testCallCommand } from './startup.js';
 import { trustProxyFromEnv } from './rate-limit.js';
+import { outboundPolicy } from './net/outbound-settings.js';
 
 const log = pino({ name: 'callflow' });
 const port = Number(process.env.PORT ?? 3000);
@@ -46,6 +47,11 @@ const telnyx = createTelnyxClient(apiKey
 
 // With the sandbox mounted, loopback only unless HOST says otherwise (its test routes have no key to place calls).
 const host = listenHost(process.env, !!sandbox);
+// A setting that does not parse stops the start here: before the first company (and its one-time key) is made.
+try { outboundPolicy({}, process.env, !!sandbox); } catch (err) {
+  process.stderr.write(`callflow: ${(err as Error).message}\n`);
+  process.exit(1);
+}
 const store = openSqliteStore(dbFile);
 let banner: string | undefined;
 if ((await store.countCompanies()) === 0) {

@@ -9,7 +9,11 @@
  *                                              └noRecording→ bye
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
@@ -128,4 +132,19 @@ describe('mailbox webhooks: public addresses only, unless allowed on purpose', (
     await new Promise((r) => setTimeout(r, 300)); // three attempts would have been made by now
     expect(canaryHits).toEqual([]);
   });
+});
+
+describe('settings', () => {
+  it('a CALLFLOW_ALLOW_PRIVATE_WEBHOOKS that does not parse stops npm start with one line, before any company (and its key) is made', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-settings-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', CALLFLOW_DB: join(dir, 'callflow.db'), CALLFLOW_ALLOW_PRIVATE_WEBHOOKS: '10.0.0/8' };
+    delete env.TELNYX_API_KEY;
+    try {
+      const r = await new Promise<{ code: number; stderr: string }>((done) => execFile(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: join(import.meta.dirname, '..', '..'), env, timeout: 30_000 },
+        (err, _out, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr })));
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n').at(-1)).toBe('callflow: CALLFLOW_ALLOW_PRIVATE_WEBHOOKS: "10.0.0/8" is not an address range (write it as a CIDR, e.g. 10.0.0.0/8 or 127.0.0.1/32)');
+      expect(existsSync(join(dir, 'callflow.db'))).toBe(false);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  }, 40_000);
 });
