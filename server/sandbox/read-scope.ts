@@ -23,6 +23,13 @@ export function readScope(res: Response, openReads: boolean): ReadScope | 'all' 
   return scope ?? (openReads ? 'all' : undefined);
 }
 
-/** True when `scope` covers a call or message between `from` and `to`. */
-export const inScope = (scope: ReadScope | 'all', ...numbers: (string | undefined)[]): boolean =>
-  scope === 'all' || numbers.some((n) => n !== undefined && scope.numbers.has(n));
+/** True when `scope` holds `number` (a message's sender). */
+export const inScope = (scope: ReadScope | 'all', number: string | undefined): boolean =>
+  scope === 'all' || (number !== undefined && scope.numbers.has(number));
+
+/**
+ * A call is its line's: an inbound call belongs to the number called, an outbound dial to the number it is
+ * from (a caller who gives some company's number as `from` does not show that company the call).
+ */
+export const callInScope = (scope: ReadScope | 'all', c: { direction: 'incoming' | 'outgoing'; from: string; to: string }): boolean =>
+  inScope(scope, c.direction === 'incoming' ? c.to : c.from);

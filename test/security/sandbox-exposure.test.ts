@@ -17,7 +17,7 @@ import { businessStack, buyNumber, call } from '../business/harness.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 let s: Stack;
 let keyB = '', lineA = '', lineB = '';
-const placeCall = async (to: string) => (await (await fetch(`${s.url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to, from: '+13125550147', digits: ['1'] }) })).json()) as { callId: string };
+const placeCall = async (to: string, from = '+13125550147') => (await (await fetch(`${s.url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to, from, digits: ['1'] }) })).json()) as { callId: string };
 const read = async (path: string, key?: string) => {
   const res = await fetch(`${s.url}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
   return { status: res.status, body: (await res.json()) as any };
@@ -34,6 +34,7 @@ afterAll(async () => { await s.close(); });
 describe('/sandbox reads are scoped to the caller\'s company key', () => {
   it('calls: 401 without a key, each company sees only the calls of its numbers, another\'s call is not found', async () => {
     const a = await placeCall(lineA), b = await placeCall(lineB);
+    const posing = await placeCall(lineB, lineA); // a caller giving A's number as `from` still calls B's line
     for (const key of [undefined, 'cf_not_a_key']) {
       for (const path of ['/sandbox/calls', `/sandbox/calls/${encodeURIComponent(b.callId)}`, '/sandbox/messages']) {
         const r = await read(path, key);
@@ -45,7 +46,8 @@ describe('/sandbox reads are scoped to the caller\'s company key', () => {
     const ofB = (await read('/sandbox/calls', keyB)).body.data.map((c: any) => c.callId);
     expect(ofA).toContain(a.callId);
     expect(ofA).not.toContain(b.callId);
-    expect(ofB).toEqual([b.callId]);
+    expect(ofA).not.toContain(posing.callId);
+    expect(ofB).toEqual([b.callId, posing.callId]);
     const foreign = await read(`/sandbox/calls/${encodeURIComponent(b.callId)}`, s.apiKey);
     expect(foreign).toMatchObject({ status: 404, body: { error: { code: 'not_found', path: ['id'] } } });
     expect(JSON.stringify(foreign.body)).not.toContain('transcript');
