@@ -21,6 +21,8 @@ import { callActionsRouter } from './api/calls-actions.js';
 import { voicemailsRouter } from './api/voicemails.js';
 import { teamRouter } from './api/team.js';
 import { apiRateLimit, rateLimitsFromEnv, webhookRateLimit } from './rate-limit.js';
+import { outboundPolicy } from './net/outbound-settings.js';
+import { sandboxReadScope } from './api/sandbox-scope.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -38,6 +40,7 @@ export function createApp(deps: AppDeps): CallflowApp {
   const ctx: Ctx = {
     store, log: deps.log, telnyx: deps.telnyx, publicUrl: () => deps.publicUrl().replace(/\/+$/, ''), now,
     commandAttempts: deps.commandAttempts ?? 3, retryDelayMs: deps.retryDelayMs ?? 200, connections: deps.connections ?? {},
+    outbound: outboundPolicy(deps.outbound, process.env, !!deps.sandbox),
   };
   const app = express() as CallflowApp;
   app.locals.ctx = ctx;
@@ -79,7 +82,8 @@ export function createApp(deps: AppDeps): CallflowApp {
   app.use(callControlRouter(ctx, check));
   app.use(messagingRouter(ctx, check));
   app.use(numbersWebhookRouter(ctx, check));
-  if (deps.sandbox) app.use('/sandbox', deps.sandbox);
+  // The sandbox's reads (transcripts, texts) are scoped to the reader's company: api/sandbox-scope.ts.
+  if (deps.sandbox) app.use('/sandbox', sandboxReadScope(ctx), deps.sandbox);
 
   app.use('/api', apiRateLimit(limits.apiPerMinute));
   app.use('/api', express.json({ limit: '256kb' }));

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type Telnyx from 'telnyx';
 import type { Store } from './store/types.js';
 import type { RateLimits, TrustProxy } from './rate-limit.js';
+import type { OutboundOptions, OutboundPolicy } from './net/outbound-settings.js';
 
 /** What `createApp` needs; everything with I/O comes in here so tests can swap it. */
 export interface AppDeps {
@@ -35,6 +36,12 @@ export interface AppDeps {
    * a client dodges the limit with a forged X-Forwarded-For. A number of hops or proxy addresses/subnets is safer than true.
    */
   trustProxy?: TrustProxy;
+  /**
+   * The server's own outbound requests (mailbox webhooks, recording downloads): private ranges allowed on purpose,
+   * recording hosts, download bounds. Absent fields come from env CALLFLOW_ALLOW_PRIVATE_WEBHOOKS,
+   * CALLFLOW_RECORDING_HOSTS, CALLFLOW_RECORDING_MAX_MB; by default only public addresses and Telnyx's recording storage.
+   */
+  outbound?: OutboundOptions;
 }
 
 /** Resolved deps shared by routes and services. */
@@ -47,4 +54,6 @@ export interface Ctx {
   commandAttempts: number;
   retryDelayMs: number;
   connections: { texml?: string; callControl?: string };
+  /** Where the server's own requests may go (see AppDeps.outbound). */
+  outbound: OutboundPolicy;
 }

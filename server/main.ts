@@ -2,7 +2,9 @@
  * `npm start`: the server with working defaults. Settings (env): PORT [3000],
  * CALLFLOW_DB [./data/callflow.db], TELNYX_API_KEY (unset → offline sandbox),
  * TELNYX_PUBLIC_KEY, TELNYX_BASE_URL, PUBLIC_URL [http://localhost:PORT],
- * CALLFLOW_API_RATE_LIMIT [600/min per key], CALLFLOW_WEBHOOK_RATE_LIMIT [30000/min per IP] (0 = off).
+ * CALLFLOW_API_RATE_LIMIT [600/min per key], CALLFLOW_WEBHOOK_RATE_LIMIT [30000/min per IP] (0 = off),
+ * HOST [127.0.0.1 with the sandbox, every interface with TELNYX_API_KEY], CALLFLOW_RECORDING_HOSTS,
+ * CALLFLOW_ALLOW_PRIVATE_WEBHOOKS, CALLFLOW_RECORDING_MAX_MB (server/README.md).
  */
 import { pino } from 'pino';
 import { join } from 'node:path';
@@ -11,8 +13,9 @@ import { createApp } from './app.js';
 import { openSqliteStore } from './store/sqlite.js';
 import { createTelnyxClient } from './telnyx/client.js';
 import { registerDemoNumbers, seedExamples } from './seed.js';
-import { firstStartBanner, listenFailure, testCallCommand } from './startup.js';
+import { firstStartBanner, listenDescription, listenFailure, listenHost, testCallCommand } from './startup.js';
 import { trustProxyFromEnv } from './rate-limit.js';
+import { outboundPolicy } from './net/outbound-settings.js';
 
 const log = pino({ name: 'callflow' });
 const port = Number(process.env.PORT ?? 3000);
@@ -42,6 +45,13 @@ const telnyx = createTelnyxClient(apiKey
   ? { apiKey, baseURL: process.env.TELNYX_BASE_URL }
   : { apiKey: 'sandbox', baseURL: `${publicUrl}/sandbox/v2` });
 
+// With the sandbox mounted, loopback only unless HOST says otherwise (its test routes have no key to place calls).
+const host = listenHost(process.env, !!sandbox);
+// A setting that does not parse stops the start here: before the first company (and its one-time key) is made.
+try { outboundPolicy({}, process.env, !!sandbox); } catch (err) {
+  process.stderr.write(`callflow: ${(err as Error).message}\n`);
+  process.exit(1);
+}
 const store = openSqliteStore(dbFile);
 let banner: string | undefined;
 if ((await store.countCompanies()) === 0) {
@@ -49,7 +59,7 @@ if ((await store.countCompanies()) === 0) {
   log.info({ company: company.id }, 'created "My company". Open the builder at %s and sign in with this API key: %s', publicUrl, key);
   const seeded = await seedExamples(store, company.id, join(import.meta.dirname, '..', 'flows'));
   log.info('imported the example flows (%s) and routed %s to the main line', seeded.flows.join(', '), seeded.numbers.join(' (TeXML) and ') + ' (Call Control)');
-  banner = firstStartBanner({ publicUrl, port, apiKey: key, company: company.name, testNumber: seeded.numbers[0], sandbox: !!sandbox });
+  banner = firstStartBanner({ publicUrl, port, apiKey: key, company: company.name, testNumber: seeded.numbers[0], sandbox: !!sandbox, host });
 }
 
 const app = createApp({
@@ -63,7 +73,7 @@ const app = createApp({
 });
 // A deep accept queue: a busy line's webhooks arrive in bursts, and Node's default (511) overflows,
 // costing each dropped connection 1–3 s before the kernel retries it (test/load measured 953 overflows).
-const server = app.listen({ port, backlog: 4096 }, (err?: Error) => {
+const server = app.listen({ port, host, backlog: 4096 }, (err?: Error) => {
   if (err) {
     // Express 5 hands the listen error here; nothing else would report it.
     const line = listenFailure(err as NodeJS.ErrnoException, port);
@@ -75,7 +85,7 @@ const server = app.listen({ port, backlog: 4096 }, (err?: Error) => {
     void store.close().finally(() => process.exit(1));
     return;
   }
-  log.info('callflow listening on port %d (public URL %s, database %s)', port, publicUrl, dbFile);
+  log.info('callflow listening on port %d: %s (public URL %s, database %s)', port, listenDescription(host, port), publicUrl, dbFile);
   if (banner) process.stderr.write(banner);
   if (sandbox) {
     registerDemoNumbers(telnyx, store, { texml: sandbox.texmlConnectionId, callControl: sandbox.callControlConnectionId })

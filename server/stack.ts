@@ -15,6 +15,7 @@ import { pino } from 'pino';
 import { createApp, type CallflowApp } from './app.js';
 import { createSandbox, type Sandbox } from './sandbox/index.js';
 import { createTelnyxClient } from './telnyx/client.js';
+import type { OutboundOptions } from './net/outbound-settings.js';
 
 export interface StackOptions {
   /** Serve the Telnyx API from the offline sandbox (default) or from a stand-in that accepts every command. */
@@ -25,6 +26,8 @@ export interface StackOptions {
   dbFile?: string;
   builderDir?: string;
   log?: boolean;
+  /** The app's outbound settings (createApp's `outbound`): e.g. `{ allowPrivate: ['127.0.0.1/32'] }` for a test's own webhook receiver. */
+  outbound?: OutboundOptions;
 }
 
 export interface Stack {
@@ -97,7 +100,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const telnyx = createTelnyxClient({ apiKey: 'sandbox', baseURL: baseURL || `${url}/sandbox/v2` });
   const app = createApp({
     db: dbFile, log, telnyx, publicUrl: () => url, webhookPublicKeys: [ownKey, ...(sandbox ? [sandbox.publicKeyBase64] : [])],
-    now: o.now, sandbox: sandbox?.router, builderDir: o.builderDir, retryDelayMs: 20,
+    now: o.now, sandbox: sandbox?.router, builderDir: o.builderDir, retryDelayMs: 20, outbound: o.outbound,
   });
   holder.app = app;
   const { apiKey } = await app.locals.ctx.store.createCompany('Stack company');

@@ -16,12 +16,33 @@ export function testCallCommand(number: string, publicUrl: string, port: number)
   return `npx callflow call ${number} --digits 1${port === 3000 ? '' : ` --url ${publicUrl}`}`;
 }
 
+/**
+ * The interface `npm start` listens on: HOST when set; else 127.0.0.1 while the sandbox is mounted (no
+ * TELNYX_API_KEY: its test routes place calls and send texts for anyone who can reach them), else undefined =
+ * every interface (Telnyx must reach a live server).
+ */
+export function listenHost(env: NodeJS.ProcessEnv, sandbox: boolean): string | undefined {
+  const host = env.HOST?.trim();
+  if (host) return host;
+  return sandbox ? '127.0.0.1' : undefined;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** Where the server listens, for a person: `127.0.0.1:3000 (this machine only; …)` or `every interface, port 3000`. */
+export function listenDescription(host: string | undefined, port: number): string {
+  if (!host || host === '0.0.0.0' || host === '::') return `every interface, port ${port}`;
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return LOOPBACK.has(host) ? `${where} (this machine only; HOST=0.0.0.0 opens it to your network)` : where;
+}
+
 /** The plain banner of the very first start: where the builder is, the API key, and how to place a test call. */
-export function firstStartBanner(o: { publicUrl: string; port: number; apiKey: string; company: string; testNumber?: string; sandbox: boolean }): string {
+export function firstStartBanner(o: { publicUrl: string; port: number; apiKey: string; company: string; testNumber?: string; sandbox: boolean; host?: string }): string {
   const lines = [
     '',
     `Callflow is set up: created "${o.company}".`,
     `  Builder:    ${o.publicUrl}`,
+    `  Listening:  ${listenDescription(o.host, o.port)}`,
     `  API key:    ${o.apiKey}`,
     '              (shown only now; `npx callflow admin create-key` issues another one)',
   ];

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { notFound } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import type { Ctx } from '../deps.js';
 import { companyOf } from './auth.js';
 import { e164 } from './messages.js';
-import { webhookPublicKey } from '../messaging/outbound-webhook.js';
+import { webhookPublicKey, webhookTargetProblem } from '../messaging/outbound-webhook.js';
 
 const listQuery = z.object({
   unread: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
@@ -23,7 +23,8 @@ const mailboxId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, 'letters,
 /** `/api/voicemails`: the inbox (filters), mark read, soft delete, the audio, mailboxes and the notification key. */
 export function voicemailsRouter(ctx: Ctx): Router {
   const r = Router();
-  const withAudio = (v: { id: string; audioId: string | null }) => ({ ...v, audioUrl: v.audioId ? `/api/voicemails/${v.id}/audio` : null });
+  // A voicemail whose audio could not be kept says why (audioError, e.g. a refused recording URL).
+  const withAudio = (v: { id: string; audioId: string | null; audioError: string | null }) => ({ ...v, audioUrl: v.audioId ? `/api/voicemails/${v.id}/audio` : null, audioError: v.audioId ? null : v.audioError });
   r.get('/api/voicemails', async (req, res) => {
     const f = listQuery.parse(req.query);
     res.json({ voicemails: (await ctx.store.listVoicemails(companyOf(res).id, f)).map(withAudio) });
@@ -35,6 +36,8 @@ export function voicemailsRouter(ctx: Ctx): Router {
     const company = companyOf(res).id;
     const id = mailboxId.parse(req.params.id);
     const b = mailboxBody.parse(req.body);
+    const problem = b.webhookUrl ? webhookTargetProblem(b.webhookUrl, ctx.outbound.allowPrivate) : undefined;
+    if (problem) throw new AppError('bad_request', `webhookUrl: ${problem}`, ['webhookUrl']);
     const old = await ctx.store.mailbox(company, id);
     const mailbox = await ctx.store.putMailbox({
       companyId: company, id, name: b.name ?? old?.name ?? id,

@@ -82,8 +82,8 @@ export async function onCallControlEvent(ctx: Ctx, type: string, p: CcPayload & 
       const url = p.recording_urls?.mp3 ?? p.public_recording_urls?.mp3 ?? p.recording_urls?.wav;
       if (!url) return;
       const secs = Math.max(0, Math.round((Date.parse(p.recording_ended_at ?? '') - Date.parse(p.recording_started_at ?? '')) / 1000)) || null;
-      const rec = await keepRecording(ctx, call.companyId, callId, url, secs);
-      if (rec) await ctx.store.upsertVoicemail(call.companyId, callId, recordingKey(callId, url), { audioId: rec.id });
+      const kept = await keepRecording(ctx, call.companyId, callId, url, secs);
+      await ctx.store.upsertVoicemail(call.companyId, callId, recordingKey(callId, url), kept.row ? { audioId: kept.row.id } : { audioError: kept.error });
       return;
     }
     case 'call.recording.transcription.saved': case 'call.transcription': {
@@ -110,8 +110,8 @@ export async function onTexmlStatus(ctx: Ctx, f: Record<string, string>): Promis
   const call = callId ? await ctx.store.callById(callId) : undefined;
   if (!call) return;
   if (f.RecordingStatus === 'completed' && f.RecordingUrl) {
-    const rec = await keepRecording(ctx, call.companyId, call.callId, f.RecordingUrl, Number(f.RecordingDuration) || null);
-    if (rec && voicemailSource(f.RecordingSource)) await ctx.store.upsertVoicemail(call.companyId, call.callId, recordingKey(call.callId, f.RecordingUrl), { audioId: rec.id });
+    const kept = await keepRecording(ctx, call.companyId, call.callId, f.RecordingUrl, Number(f.RecordingDuration) || null);
+    if (voicemailSource(f.RecordingSource)) await ctx.store.upsertVoicemail(call.companyId, call.callId, recordingKey(call.callId, f.RecordingUrl), kept.row ? { audioId: kept.row.id } : { audioError: kept.error });
   }
   if (call.endedAt && f.CallStatus) await ended(ctx, call.callId, call.endedAt);
 }

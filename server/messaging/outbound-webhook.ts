@@ -6,6 +6,8 @@
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import type { Ctx } from '../deps.js';
+import { guardedRequest, RefusedTarget } from '../net/guarded-request.js';
+import { addressRefusal, isIpLiteral, type Cidr } from '../net/address-policy.js';
 
 const KEY = 'webhook-ed25519';
 
@@ -26,19 +28,47 @@ export async function signBody(ctx: Ctx, body: string): Promise<Record<string, s
   return { 'callflow-signature-ed25519': sign(null, Buffer.from(`${ts}|${body}`), await privateKey(ctx)).toString('base64'), 'callflow-timestamp': ts };
 }
 
-/** POSTs a signed JSON event; tries up to 3 times, never throws. Returns the last HTTP status (null: no connection). */
+/**
+ * POSTs a signed JSON event; tries up to 3 times, never throws. Returns the last HTTP status (null: no answer).
+ * The target must resolve to public addresses only (or ranges allowed by CALLFLOW_ALLOW_PRIVATE_WEBHOOKS):
+ * checked at connect time on the address connected to (net/guarded-request.ts); a refused target is logged
+ * and not retried. Redirects are not followed (a 3xx counts as a failed delivery).
+ */
 export async function postSigned(ctx: Ctx, url: string, event: unknown): Promise<number | null> {
   const body = JSON.stringify(event);
+  let target: URL;
+  try { target = new URL(url); } catch { ctx.log.warn({ url }, 'outbound webhook refused: not a URL'); return null; }
   let status: number | null = null;
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await signBody(ctx, body)) }, body, signal: AbortSignal.timeout(5000) });
+      const headers = { 'content-type': 'application/json', ...(await signBody(ctx, body)) };
+      const res = await guardedRequest(target, { method: 'POST', headers, body, timeoutMs: 5000, maxBytes: 0, discardBody: true, allow: ctx.outbound.allowPrivate });
       status = res.status;
-      if (res.ok) return status;
+      if (status >= 200 && status < 300) return status;
     } catch (err) {
+      if (err instanceof RefusedTarget) {
+        ctx.log.warn({ err: err.message, url }, 'outbound webhook refused (set CALLFLOW_ALLOW_PRIVATE_WEBHOOKS to allow a private range on purpose)');
+        return null;
+      }
       ctx.log.warn({ err: (err as Error).message, url, attempt }, 'outbound webhook failed');
     }
     await new Promise((r) => setTimeout(r, 100 * attempt));
   }
   return status;
+}
+
+/**
+ * Early feedback where a webhook URL is configured: why `url` can never be delivered to (not http(s), a literal
+ * private/loopback/link-local address, `localhost`), or undefined. Names are resolved only at send time
+ * ({@link postSigned}), which is the real guard: a public name may point at a private address later.
+ */
+export function webhookTargetProblem(url: string, allow: readonly Cidr[]): string | undefined {
+  let u: URL;
+  try { u = new URL(url); } catch { return 'not a URL'; }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'must be an http or https URL';
+  if (u.username || u.password) return 'must not carry a user name or password';
+  const host = u.hostname.toLowerCase();
+  const literal = isIpLiteral(host) ? host : host === 'localhost' || host.endsWith('.localhost') ? '127.0.0.1' : undefined;
+  const why = literal && addressRefusal(literal, allow);
+  return why ? `${u.hostname} is a ${why} address: webhooks go to public addresses only (CALLFLOW_ALLOW_PRIVATE_WEBHOOKS allows a private range on purpose)` : undefined;
 }

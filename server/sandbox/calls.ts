@@ -9,6 +9,7 @@ import type { NumberStore } from './numbers.js';
 import { playTexmlCall } from './texml-player.js';
 import { SimCall, type CalleeOutcome, type CallScript, type Mode, type ThinkMs } from './sim-call.js';
 import { body, isE164, sendOwnError, type OwnError } from './util.js';
+import { callInScope, readScope, UNSCOPED } from './read-scope.js';
 
 const OUTCOMES: CalleeOutcome[] = ['answer', 'no-answer', 'busy', 'voicemail', 'failed'];
 /** Longest think time accepted (ms): a caller who waits longer has hung up. */
@@ -71,11 +72,19 @@ export function callsRouter(ctx: SandboxContext, numbers: NumberStore, legs: Map
     const call = await placeCall(ctx, numbers, legs, parsed);
     res.json(call.summary());
   });
+  // Reads show a company only the calls of its own numbers (read-scope.ts); another company's call is "not found".
   r.get('/calls/:id', (req, res) => {
+    const scope = readScope(res, ctx.openReads);
+    if (!scope) { sendOwnError(res, 'unauthorized', UNSCOPED); return; }
     const call = ctx.calls.get(req.params.id);
-    if (!call) { sendOwnError(res, 'not_found', `no sandbox call ${req.params.id}`, ['id']); return; }
+    if (!call || !callInScope(scope, call)) { sendOwnError(res, 'not_found', `no sandbox call ${req.params.id}`, ['id']); return; }
     res.json(call.summary());
   });
-  r.get('/calls', (_req, res) => { res.json({ data: [...ctx.calls.values()].map((c) => ({ callId: c.id, mode: c.mode, from: c.from, to: c.to, ended: c.ended ?? null })) }); });
+  r.get('/calls', (_req, res) => {
+    const scope = readScope(res, ctx.openReads);
+    if (!scope) { sendOwnError(res, 'unauthorized', UNSCOPED); return; }
+    const mine = [...ctx.calls.values()].filter((c) => callInScope(scope, c));
+    res.json({ data: mine.map((c) => ({ callId: c.id, mode: c.mode, from: c.from, to: c.to, ended: c.ended ?? null })) });
+  });
   return r;
 }

@@ -25,6 +25,8 @@ export interface SandboxContext {
   callTimeoutMs: number;
   calls: Map<string, SimCall>;
   timers: Set<NodeJS.Timeout>;
+  /** Reads of calls and messages need no scope from the app in front (read-scope.ts): a test bench only. */
+  openReads: boolean;
 }
 
 /** Runs `fn` after `ms` unless the sandbox is closed first. */

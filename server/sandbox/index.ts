@@ -18,6 +18,7 @@ import { recordingsRouter } from './recordings.js';
 import { replayRouter } from './replay-routes.js';
 import { texmlCallsRouter } from './texml-calls.js';
 import { errors, sendError, sendOwnError } from './util.js';
+import { inScope, readScope, UNSCOPED } from './read-scope.js';
 
 export { defaultStateFile } from './state.js';
 
@@ -43,6 +44,11 @@ export interface SandboxOptions {
    * restarts (see state.ts `defaultStateFile`); in memory only when absent.
    */
   stateFile?: string;
+  /**
+   * Serve `GET /calls`, `/calls/:id` and `/messages` to anyone (default false: the app in front must scope each
+   * read to a company's numbers, see read-scope.ts; without that scope they answer 401). For a bare test bench.
+   */
+  openReads?: boolean;
 }
 
 export interface Sandbox {
@@ -72,7 +78,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     texmlConnectionId: '1684641123236054244', callControlConnectionId: '1684641123236054245',
     accountSid: 'a1b2c3d4-0000-4000-8000-5a4db0c5a4db',
     orderDelayMs: opts.orderDelayMs ?? 200, idleMs: opts.idleMs ?? 2000, callTimeoutMs: opts.callTimeoutMs ?? 60_000,
-    calls: new Map(), timers: new Set(),
+    calls: new Map(), timers: new Set(), openReads: opts.openReads ?? false,
   };
   const numbers = new NumberStore(opts.stateFile, opts.log);
   const legs = new Map<string, CcLeg>();
@@ -96,7 +102,11 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   const router = Router();
   router.use('/v2', v2);
   router.get('/public-key', (_req, res) => { res.type('text/plain').send(signer.publicKeyBase64); });
-  router.get('/messages', (_req, res) => { res.json({ data: sent }); });
+  router.get('/messages', (_req, res) => {
+    const scope = readScope(res, ctx.openReads);
+    if (!scope) { sendOwnError(res, 'unauthorized', UNSCOPED); return; }
+    res.json({ data: sent.filter((m) => inScope(scope, m.from.phone_number)) });
+  });
   router.use(express.json({ limit: '100kb' }), callsRouter(ctx, numbers, legs), inboundMessagesRouter(ctx), recordingsRouter(), replayRouter(ctx, legs));
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; message?: string };

@@ -33,10 +33,10 @@ export function sendError(res: Response, err: unknown): void {
 }
 
 /** Codes of the sandbox's own (non-Telnyx) routes, as the server's API names them. */
-export type OwnErrorCode = 'bad_request' | 'not_found' | 'too_large' | 'internal';
+export type OwnErrorCode = 'bad_request' | 'unauthorized' | 'not_found' | 'too_large' | 'internal';
 /** An error body of the sandbox's own routes: the server API's `{error:{code,message,path}}`, `path` an array. */
 export interface OwnError { code: OwnErrorCode; message: string; path: (string | number)[] }
-const OWN_STATUS: Record<OwnErrorCode, number> = { bad_request: 400, not_found: 404, too_large: 413, internal: 500 };
+const OWN_STATUS: Record<OwnErrorCode, number> = { bad_request: 400, unauthorized: 401, not_found: 404, too_large: 413, internal: 500 };
 
 /** Answers one of the sandbox's own routes (`/sandbox/calls`, `/sandbox/messages`, …) with an error. */
 export function sendOwnError(res: Response, code: OwnErrorCode, message: string, path: (string | number)[] = []): void {

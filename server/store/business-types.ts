@@ -45,11 +45,13 @@ export interface MailboxRow { companyId: string; id: string; name: string; notif
 export interface VoicemailRow {
   id: string; companyId: string; callId: string; recordingKey: string; mailbox: string | null; number: string | null; caller: string | null;
   seconds: number | null; transcribe: boolean; transcription: string | null; audioId: string | null;
+  /** Why the audio is not kept (`recording unavailable: …`); null while it is, or is still awaited. */
+  audioError: string | null;
   readAt: string | null; deletedAt: string | null; notifiedAt: string | null; createdAt: string;
 }
 
 /** Fields a voicemail callback knows; undefined = leave as is. */
-export type VoicemailPatch = Partial<Pick<VoicemailRow, 'mailbox' | 'number' | 'caller' | 'seconds' | 'transcription' | 'audioId'>> & { transcribe?: boolean };
+export type VoicemailPatch = Partial<Pick<VoicemailRow, 'mailbox' | 'number' | 'caller' | 'seconds' | 'transcription' | 'audioId' | 'audioError'>> & { transcribe?: boolean };
 
 export interface VoicemailFilter { unread?: boolean; mailbox?: string; number?: string; limit?: number }
 

@@ -19,7 +19,7 @@ const callRow = (r: Row): CallLogRow => ({
   callId: r.call_id, companyId: r.company_id, flowId: r.flow_id, version: r.version, mode: r.mode, direction: r.direction,
   from: r.from_number, to: r.to_number, startedAt: r.started_at, answeredAt: r.answered_at, endedAt: r.ended_at,
   hangupCause: r.hangup_cause, hangupSource: r.hangup_source, amdResult: r.amd_result, amdGreeting: r.amd_greeting ?? null,
-  recordingUrl: r.recording_url, recordingSeconds: r.recording_seconds,
+  recordingUrl: r.recording_url, recordingSeconds: r.recording_seconds, recordingError: r.recording_error ?? null,
 });
 
 const webhookRow = (r: Row): WebhookRow => ({
@@ -29,7 +29,7 @@ const webhookRow = (r: Row): WebhookRow => ({
 
 const LOG_COLUMNS: Record<string, string> = {
   answeredAt: 'answered_at', endedAt: 'ended_at', hangupCause: 'hangup_cause', hangupSource: 'hangup_source',
-  amdResult: 'amd_result', amdGreeting: 'amd_greeting', recordingUrl: 'recording_url', recordingSeconds: 'recording_seconds',
+  amdResult: 'amd_result', amdGreeting: 'amd_greeting', recordingUrl: 'recording_url', recordingSeconds: 'recording_seconds', recordingError: 'recording_error',
 };
 // First value wins for times (a late duplicate must not move them); later facts overwrite the rest.
 const KEEP_FIRST = new Set(['answered_at', 'ended_at', 'hangup_cause', 'hangup_source']);

@@ -16,7 +16,7 @@ const callRow = (r: Row): CallLogRow => ({
   callId: r.call_id, companyId: r.company_id, flowId: r.flow_id, version: r.version, mode: r.mode, direction: r.direction,
   from: r.from_number, to: r.to_number, startedAt: r.started_at, answeredAt: r.answered_at, endedAt: r.ended_at,
   hangupCause: r.hangup_cause, hangupSource: r.hangup_source, amdResult: r.amd_result, amdGreeting: r.amd_greeting ?? null,
-  recordingUrl: r.recording_url, recordingSeconds: r.recording_seconds,
+  recordingUrl: r.recording_url, recordingSeconds: r.recording_seconds, recordingError: r.recording_error ?? null,
 });
 
 /** Company settings, the number lifecycle, the filtered call log, the usage ledger and server keys on SQLite. */

@@ -10,7 +10,7 @@ type Repo = Pick<BusinessStore, 'upsertVoicemail' | 'voicemailsOfCall' | 'listVo
 
 const vmRow = (r: Row): VoicemailRow => ({
   id: r.id, companyId: r.company_id, callId: r.call_id, recordingKey: r.recording_key, mailbox: r.mailbox, number: r.number, caller: r.caller, seconds: r.seconds,
-  transcribe: !!r.transcribe, transcription: r.transcription, audioId: r.audio_id, readAt: r.read_at, deletedAt: r.deleted_at,
+  transcribe: !!r.transcribe, transcription: r.transcription, audioId: r.audio_id, audioError: r.audio_error ?? null, readAt: r.read_at, deletedAt: r.deleted_at,
   notifiedAt: r.notified_at, createdAt: r.created_at,
 });
 const boxRow = (r: Row): MailboxRow => ({ companyId: r.company_id, id: r.id, name: r.name, notifySms: r.notify_sms, webhookUrl: r.webhook_url });
@@ -19,7 +19,7 @@ const memberRow = (r: Row): MemberRow => ({
   companyId: r.company_id, id: r.id, name: r.name, to: r.to_address, status: r.status, workingHours: r.working_hours ? JSON.parse(r.working_hours) : null,
   busyCallId: r.busy_call_id, lastCallEndedAt: r.last_call_ended_at, updatedAt: r.updated_at,
 });
-const COLS: Record<string, string> = { mailbox: 'mailbox', number: 'number', caller: 'caller', seconds: 'seconds', transcription: 'transcription', audioId: 'audio_id', transcribe: 'transcribe' };
+const COLS: Record<string, string> = { mailbox: 'mailbox', number: 'number', caller: 'caller', seconds: 'seconds', transcription: 'transcription', audioId: 'audio_id', audioError: 'audio_error', transcribe: 'transcribe' };
 
 /** Voicemails, mailboxes, stored recordings and the team on SQLite. */
 export function voicemailRepo(db: Database.Database, iso: () => string, cache: ReadCache): Repo {

@@ -30,6 +30,8 @@ export interface CallLogRow {
   /** How a machine's greeting ended (beep_detected, no_beep_detected, ended, not_sure). */
   amdGreeting: string | null;
   recordingUrl: string | null; recordingSeconds: number | null;
+  /** Why the call's recording is not kept (`recording unavailable: …`), null when it is or none was made. */
+  recordingError: string | null;
 }
 
 export interface WebhookRow {
@@ -66,7 +68,7 @@ export interface StepWrites {
 }
 
 /** Fields of the call log that later webhooks fill in (undefined = leave as is). */
-export type CallLogPatch = Partial<Pick<CallLogRow, 'answeredAt' | 'endedAt' | 'hangupCause' | 'hangupSource' | 'amdResult' | 'amdGreeting' | 'recordingUrl' | 'recordingSeconds'>>;
+export type CallLogPatch = Partial<Pick<CallLogRow, 'answeredAt' | 'endedAt' | 'hangupCause' | 'hangupSource' | 'amdResult' | 'amdGreeting' | 'recordingUrl' | 'recordingSeconds' | 'recordingError'>>;
 
 /**
  * Everything the server persists. Async so a PostgreSQL implementation can

@@ -8,7 +8,7 @@ const CUSTOMER = '+13125550199';
 beforeAll(async () => { s = await businessStack(); ours = await buyNumber(s, '312'); });
 afterAll(async () => { await s.close(); });
 
-const sandboxSent = async () => ((await (await fetch(`${s.url}/sandbox/messages`)).json()) as { data: any[] }).data;
+const sandboxSent = async () => ((await (await fetch(`${s.url}/sandbox/messages`, { headers: { authorization: `Bearer ${s.apiKey}` } })).json()) as { data: any[] }).data;
 
 describe('SMS/MMS over HTTP against the sandbox', () => {
   it('checks E.164 and the sender, with the field path', async () => {

@@ -34,7 +34,8 @@ const CALLER = '+13125550147';
 const MESSAGE = 'Hi this is Bob please call me back about the order';
 
 beforeAll(async () => {
-  s = await businessStack();
+  // The notification receiver below listens on loopback: allowed on purpose (the default refuses it, see test/security/ssrf.test.ts).
+  s = await businessStack({ outbound: { allowPrivate: ['127.0.0.1/32'] } });
   const app = express();
   app.post('/hook', express.raw({ type: '*/*' }), (req, res) => { hooks.push({ raw: (req.body as Buffer).toString('utf8'), headers: req.headers as Record<string, string> }); res.send('ok'); });
   receiver = await new Promise((r) => { const x = app.listen(0, '127.0.0.1', () => r(x)); });
@@ -60,7 +61,7 @@ describe('voicemail: a sandbox call ends as an inbox entry with its transcriptio
     expect(audio.type).toBe('audio/mpeg');
     expect(audio.body.length).toBeGreaterThan(1000);
     // The notification SMS went out from the line to the mailbox owner, with the transcription.
-    const toOwner = async () => ((await (await fetch(`${s.url}/sandbox/messages`)).json()) as { data: any[] }).data.filter((m) => m.to[0].phone_number === OWNER);
+    const toOwner = async () => ((await (await fetch(`${s.url}/sandbox/messages`, { headers: { authorization: `Bearer ${s.apiKey}` } })).json()) as { data: any[] }).data.filter((m) => m.to[0].phone_number === OWNER);
     const sms = (await until(async () => { const l = await toOwner(); return l.length ? l : undefined; }, 'notification SMS'))!;
     expect(sms).toHaveLength(1);
     expect(sms[0].from.phone_number).toBe(line);

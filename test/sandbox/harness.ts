@@ -21,13 +21,14 @@ export interface Bench {
   close(): Promise<void>;
 }
 
+/** The sandbox alone behind a fake app (no company keys in front, so its reads are open: `openReads`). */
 export async function startBench(opts: Partial<SandboxOptions> = {}): Promise<Bench> {
   const app = express();
   const handlers = new Map<string, Handler>();
   const hooks: Hook[] = [];
   const waiters: { pred: (h: Hook) => boolean; resolve: (h: Hook) => void }[] = [];
   let url = '';
-  const sandbox = createSandbox({ publicUrl: () => url, retryDelaysMs: [5, 10], idleMs: 500, orderDelayMs: 10, callTimeoutMs: 10_000, ...opts });
+  const sandbox = createSandbox({ publicUrl: () => url, retryDelaysMs: [5, 10], idleMs: 500, orderDelayMs: 10, callTimeoutMs: 10_000, openReads: true, ...opts });
   app.use('/sandbox', sandbox.router);
   app.all('/{*path}', express.raw({ type: '*/*' }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
