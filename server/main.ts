@@ -46,7 +46,8 @@ const store = openSqliteStore(dbFile);
 let banner: string | undefined;
 if ((await store.countCompanies()) === 0) {
   const { company, apiKey: key } = await store.createCompany('My company');
-  log.info({ company: company.id }, 'created "My company". Open the builder at %s and sign in with this API key: %s', publicUrl, key);
+  // The key goes to the console banner only: JSON logs are shipped and kept, and a key in them is a key anyone with the logs can use.
+  log.info({ company: company.id }, 'created "My company"; its API key is in the start-up banner on stderr (shown once). Open the builder at %s', publicUrl);
   const seeded = await seedExamples(store, company.id, join(import.meta.dirname, '..', 'flows'));
   log.info('imported the example flows (%s) and routed %s to the main line', seeded.flows.join(', '), seeded.numbers.join(' (TeXML) and ') + ' (Call Control)');
   banner = firstStartBanner({ publicUrl, port, apiKey: key, company: company.name, testNumber: seeded.numbers[0], sandbox: !!sandbox });
