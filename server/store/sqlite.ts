@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { checkpointer } from './checkpoint.js';
 import { groupCommit } from './group-commit.js';
@@ -42,11 +42,24 @@ function cacheStatements(db: Database.Database): void {
 }
 
 /**
+ * Creates the database file (and its folder) readable by this user only, before SQLite opens it:
+ * it holds call logs, recordings, transcriptions and the server's signing key. Created with mode
+ * 0600 in one `open(O_CREAT|O_EXCL)`, so there is no moment when it is world-readable whatever the
+ * umask; SQLite gives the -wal and -shm files the database file's mode. An existing file is left as it is.
+ */
+function createPrivate(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  try { closeSync(openSync(file, 'wx', 0o600)); } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
+/**
  * Opens (creating folders and the file if needed) a SQLite store in WAL mode
  * and applies pending migrations. `now` stamps rows (injectable for tests).
  */
 export function openSqliteStore(file: string, now: () => Date = () => new Date()): Store {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') createPrivate(file);
   const db = new Database(file);
   cacheStatements(db);
   db.pragma('journal_mode = WAL');
