@@ -2,7 +2,8 @@
  * `npm start`: the server with working defaults. Settings (env): PORT [3000],
  * CALLFLOW_DB [./data/callflow.db], TELNYX_API_KEY (unset → offline sandbox),
  * TELNYX_PUBLIC_KEY, TELNYX_BASE_URL, PUBLIC_URL [http://localhost:PORT],
- * CALLFLOW_API_RATE_LIMIT [600/min per key], CALLFLOW_WEBHOOK_RATE_LIMIT [30000/min per IP] (0 = off).
+ * CALLFLOW_API_RATE_LIMIT [600/min per key], CALLFLOW_WEBHOOK_RATE_LIMIT [30000/min per IP] (0 = off),
+ * CALLFLOW_HEADERS_TIMEOUT_MS / _REQUEST_TIMEOUT_MS / _KEEPALIVE_TIMEOUT_MS, CALLFLOW_MAX_CONNECTIONS (http-limits.ts).
  */
 import { pino } from 'pino';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { createTelnyxClient } from './telnyx/client.js';
 import { registerDemoNumbers, seedExamples } from './seed.js';
 import { firstStartBanner, listenFailure, testCallCommand } from './startup.js';
 import { trustProxyFromEnv } from './rate-limit.js';
+import { applyHttpLimits, httpLimitsFromEnv } from './http-limits.js';
 
 const log = pino({ name: 'callflow' });
 const port = Number(process.env.PORT ?? 3000);
@@ -84,6 +86,8 @@ const server = app.listen({ port, backlog: 4096 }, (err?: Error) => {
       .catch((err: unknown) => log.warn({ err }, 'sandbox: could not register the demo numbers'));
   }
 });
+// Slow or stalled clients (headers or body trickling in) are cut off, and open connections are capped.
+applyHttpLimits(server, httpLimitsFromEnv(process.env));
 
 function shutdown(signal: string) {
   log.info('%s: shutting down', signal);
