@@ -20,7 +20,7 @@ import { texmlTranscriptionRouter } from './webhooks/texml-transcription.js';
 import { callActionsRouter } from './api/calls-actions.js';
 import { voicemailsRouter } from './api/voicemails.js';
 import { teamRouter } from './api/team.js';
-import { apiRateLimit, rateLimitsFromEnv, webhookRateLimit } from './rate-limit.js';
+import { apiRateLimit, authFailureLimit, rateLimitsFromEnv, webhookRateLimit } from './rate-limit.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -62,7 +62,10 @@ export function createApp(deps: AppDeps): CallflowApp {
   // Webhooks first: they need the raw body, before any JSON parser.
   const check = signatureChecker(deps.webhookPublicKeys);
   const fromEnv = rateLimitsFromEnv(process.env);
-  const limits = { apiPerMinute: deps.rateLimits?.apiPerMinute ?? fromEnv.apiPerMinute, webhooksPerMinute: deps.rateLimits?.webhooksPerMinute ?? fromEnv.webhooksPerMinute };
+  const limits = {
+    apiPerMinute: deps.rateLimits?.apiPerMinute ?? fromEnv.apiPerMinute, webhooksPerMinute: deps.rateLimits?.webhooksPerMinute ?? fromEnv.webhooksPerMinute,
+    authFailuresPerMinute: deps.rateLimits?.authFailuresPerMinute ?? fromEnv.authFailuresPerMinute,
+  };
   const webhookLimit = webhookRateLimit(limits.webhooksPerMinute);
   // A TeXML action callback goes straight to its handler, behind the same limiter: no detour through the
   // routers of the other webhooks (each a regex per route) or the limiter's `/webhooks` mount (a URL rewrite).
@@ -84,7 +87,7 @@ export function createApp(deps: AppDeps): CallflowApp {
   app.use('/api', apiRateLimit(limits.apiPerMinute));
   app.use('/api', express.json({ limit: '256kb' }));
   app.use(schemaRouter());
-  app.use('/api', requireKey(ctx));
+  app.use('/api', requireKey(ctx, authFailureLimit(limits.authFailuresPerMinute)));
   // A body in another type (text/plain, a form) would reach the routes as "no body": say what to send instead.
   app.use('/api', (req, _res, next) => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
