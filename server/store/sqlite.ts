@@ -116,6 +116,19 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
       const r = db.prepare('SELECT c.* FROM api_keys k JOIN companies c ON c.id = k.company_id WHERE k.hash = ?').get(hashKey(apiKey)) as Row | undefined;
       return r && { id: r.id, name: r.name, createdAt: r.created_at };
     },
+    // Keys are never cached (companyByKey reads the table each time), so a revoked key is refused on the very next request.
+    async revokeApiKey(apiKey) {
+      return db.transaction(() => {
+        const r = db.prepare('DELETE FROM api_keys WHERE hash = ? RETURNING company_id').get(hashKey(apiKey)) as Row | undefined;
+        if (!r) return undefined;
+        const c = db.prepare('SELECT * FROM companies WHERE id = ?').get(r.company_id) as Row;
+        const left = db.prepare('SELECT COUNT(*) AS n FROM api_keys WHERE company_id = ?').get(r.company_id) as { n: number };
+        return { company: { id: c.id, name: c.name, createdAt: c.created_at }, remaining: left.n };
+      })();
+    },
+    async revokeCompanyKeys(companyId) {
+      return db.prepare('DELETE FROM api_keys WHERE company_id = ?').run(companyId).changes;
+    },
     async company(id) {
       return companies.get(id, () => {
         const r = db.prepare('SELECT * FROM companies WHERE id = ?').get(id) as Row | undefined;
