@@ -21,6 +21,7 @@ import { callActionsRouter } from './api/calls-actions.js';
 import { voicemailsRouter } from './api/voicemails.js';
 import { teamRouter } from './api/team.js';
 import { apiRateLimit, authFailureLimit, rateLimitsFromEnv, webhookRateLimit } from './rate-limit.js';
+import { noSniff, setBuilderHeaders } from './security-headers.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -84,7 +85,7 @@ export function createApp(deps: AppDeps): CallflowApp {
   app.use(numbersWebhookRouter(ctx, check));
   if (deps.sandbox) app.use('/sandbox', deps.sandbox);
 
-  app.use('/api', apiRateLimit(limits.apiPerMinute));
+  app.use('/api', noSniff, apiRateLimit(limits.apiPerMinute));
   app.use('/api', express.json({ limit: '256kb' }));
   app.use(schemaRouter());
   app.use('/api', requireKey(ctx, authFailureLimit(limits.authFailuresPerMinute)));
@@ -111,9 +112,10 @@ export function createApp(deps: AppDeps): CallflowApp {
 
   if (deps.builderDir && existsSync(deps.builderDir)) {
     const dir = resolve(deps.builderDir);
-    app.use(express.static(dir, { index: 'index.html' }));
+    app.use(express.static(dir, { index: 'index.html', setHeaders: setBuilderHeaders }));
     app.get('/{*splat}', (req, res, next) => {
       if (req.path.startsWith('/webhooks') || req.path.startsWith('/sandbox')) return next();
+      setBuilderHeaders(res);
       res.sendFile(join(dir, 'index.html'));
     });
   }
