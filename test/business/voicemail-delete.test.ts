@@ -4,30 +4,16 @@
  * audio URL or the call log's recording link (404), not in the call's webhook log or
  * its fixture export, not in the notification SMS the server logged, and not in the
  * database file's bytes. A late Telnyx callback for the recording puts nothing back.
- *
- *   hello(say) → vm(voicemail: mailbox "sales", transcribe) ─next→ bye(hangup)
- *                                                           └noRecording→ bye
+ * The line is the harness's voicemailFlow (say, then a transcribed voicemail in "sales").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Stack } from '../../server/stack.js';
-import { businessStack, buyNumber, call, sendEvent, until } from './harness.js';
+import { businessStack, buyNumber, call, sendEvent, until, voicemailFlow } from './harness.js';
 
-const flow = {
-  format: 'callflow/1', id: 'vm-del', name: 'Voicemail line', timezone: 'America/Chicago', start: 'hello',
-  nodes: [
-    { id: 'hello', type: 'say', position: { x: 0, y: 0 }, data: { text: 'Nobody is here.' } },
-    { id: 'vm', type: 'voicemail', position: { x: 0, y: 100 }, data: { greeting: { text: 'Leave a message.' }, maxSeconds: 60, transcribe: true, mailbox: 'sales' } },
-    { id: 'bye', type: 'hangup', position: { x: 0, y: 200 }, data: {} },
-  ],
-  edges: [
-    { id: 'e1', source: 'hello', sourceHandle: 'next', target: 'vm' },
-    { id: 'e2', source: 'vm', sourceHandle: 'next', target: 'bye' },
-    { id: 'e3', source: 'vm', sourceHandle: 'noRecording', target: 'bye' },
-  ],
-};
+const flow = voicemailFlow('vm-del');
 
 const OWNER = '+13125550123';
 const CALLER = '+13125550147';
