@@ -20,7 +20,8 @@ import { texmlTranscriptionRouter } from './webhooks/texml-transcription.js';
 import { callActionsRouter } from './api/calls-actions.js';
 import { voicemailsRouter } from './api/voicemails.js';
 import { teamRouter } from './api/team.js';
-import { apiRateLimit, rateLimitsFromEnv, webhookRateLimit } from './rate-limit.js';
+import { apiRateLimit, authFailureLimit, rateLimitsFromEnv, webhookRateLimit } from './rate-limit.js';
+import { noSniff, setBuilderHeaders } from './security-headers.js';
 import { outboundPolicy } from './net/outbound-settings.js';
 import { sandboxReadScope } from './api/sandbox-scope.js';
 
@@ -65,7 +66,10 @@ export function createApp(deps: AppDeps): CallflowApp {
   // Webhooks first: they need the raw body, before any JSON parser.
   const check = signatureChecker(deps.webhookPublicKeys);
   const fromEnv = rateLimitsFromEnv(process.env);
-  const limits = { apiPerMinute: deps.rateLimits?.apiPerMinute ?? fromEnv.apiPerMinute, webhooksPerMinute: deps.rateLimits?.webhooksPerMinute ?? fromEnv.webhooksPerMinute };
+  const limits = {
+    apiPerMinute: deps.rateLimits?.apiPerMinute ?? fromEnv.apiPerMinute, webhooksPerMinute: deps.rateLimits?.webhooksPerMinute ?? fromEnv.webhooksPerMinute,
+    authFailuresPerMinute: deps.rateLimits?.authFailuresPerMinute ?? fromEnv.authFailuresPerMinute,
+  };
   const webhookLimit = webhookRateLimit(limits.webhooksPerMinute);
   // A TeXML action callback goes straight to its handler, behind the same limiter: no detour through the
   // routers of the other webhooks (each a regex per route) or the limiter's `/webhooks` mount (a URL rewrite).
@@ -85,10 +89,10 @@ export function createApp(deps: AppDeps): CallflowApp {
   // The sandbox's reads (transcripts, texts) are scoped to the reader's company: api/sandbox-scope.ts.
   if (deps.sandbox) app.use('/sandbox', sandboxReadScope(ctx), deps.sandbox);
 
-  app.use('/api', apiRateLimit(limits.apiPerMinute));
+  app.use('/api', noSniff, apiRateLimit(limits.apiPerMinute));
   app.use('/api', express.json({ limit: '256kb' }));
   app.use(schemaRouter());
-  app.use('/api', requireKey(ctx));
+  app.use('/api', requireKey(ctx, authFailureLimit(limits.authFailuresPerMinute)));
   // A body in another type (text/plain, a form) would reach the routes as "no body": say what to send instead.
   app.use('/api', (req, _res, next) => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
@@ -112,9 +116,10 @@ export function createApp(deps: AppDeps): CallflowApp {
 
   if (deps.builderDir && existsSync(deps.builderDir)) {
     const dir = resolve(deps.builderDir);
-    app.use(express.static(dir, { index: 'index.html' }));
+    app.use(express.static(dir, { index: 'index.html', setHeaders: setBuilderHeaders }));
     app.get('/{*splat}', (req, res, next) => {
       if (req.path.startsWith('/webhooks') || req.path.startsWith('/sandbox')) return next();
+      setBuilderHeaders(res);
       res.sendFile(join(dir, 'index.html'));
     });
   }

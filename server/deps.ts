@@ -28,7 +28,7 @@ export interface AppDeps {
   connections?: { texml?: string; callControl?: string };
   /** Milliseconds between command retries (default 200; tests use 0). */
   retryDelayMs?: number;
-  /** Requests per minute on /api (per key) and /webhooks (per IP); default: env CALLFLOW_*_RATE_LIMIT, else 600 and 30000; 0 = off. */
+  /** Requests per minute on /api (per key), /webhooks (per IP), wrong API keys (per IP); default: env CALLFLOW_*_RATE_LIMIT / CALLFLOW_AUTH_FAILURE_LIMIT, else 600, 30000, 20; 0 = off. */
   rateLimits?: RateLimits;
   /**
    * Express 'trust proxy' (env TRUST_PROXY in main.ts): which X-Forwarded-For hops decide a request's IP for the

@@ -5,6 +5,7 @@
  * CALLFLOW_API_RATE_LIMIT [600/min per key], CALLFLOW_WEBHOOK_RATE_LIMIT [30000/min per IP] (0 = off),
  * HOST [127.0.0.1 with the sandbox, every interface with TELNYX_API_KEY], CALLFLOW_RECORDING_HOSTS,
  * CALLFLOW_ALLOW_PRIVATE_WEBHOOKS, CALLFLOW_RECORDING_MAX_MB (server/README.md).
+ * CALLFLOW_HEADERS_TIMEOUT_MS / _REQUEST_TIMEOUT_MS / _KEEPALIVE_TIMEOUT_MS, CALLFLOW_MAX_CONNECTIONS (http-limits.ts).
  */
 import { pino } from 'pino';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { registerDemoNumbers, seedExamples } from './seed.js';
 import { firstStartBanner, listenDescription, listenFailure, listenHost, testCallCommand } from './startup.js';
 import { trustProxyFromEnv } from './rate-limit.js';
 import { outboundPolicy } from './net/outbound-settings.js';
+import { applyHttpLimits, httpLimitsFromEnv } from './http-limits.js';
 
 const log = pino({ name: 'callflow' });
 const port = Number(process.env.PORT ?? 3000);
@@ -56,7 +58,8 @@ const store = openSqliteStore(dbFile);
 let banner: string | undefined;
 if ((await store.countCompanies()) === 0) {
   const { company, apiKey: key } = await store.createCompany('My company');
-  log.info({ company: company.id }, 'created "My company". Open the builder at %s and sign in with this API key: %s', publicUrl, key);
+  // The key goes to the console banner only: JSON logs are shipped and kept, and a key in them is a key anyone with the logs can use.
+  log.info({ company: company.id }, 'created "My company"; its API key is in the start-up banner on stderr (shown once). Open the builder at %s', publicUrl);
   const seeded = await seedExamples(store, company.id, join(import.meta.dirname, '..', 'flows'));
   log.info('imported the example flows (%s) and routed %s to the main line', seeded.flows.join(', '), seeded.numbers.join(' (TeXML) and ') + ' (Call Control)');
   banner = firstStartBanner({ publicUrl, port, apiKey: key, company: company.name, testNumber: seeded.numbers[0], sandbox: !!sandbox, host });
@@ -93,6 +96,8 @@ const server = app.listen({ port, host, backlog: 4096 }, (err?: Error) => {
       .catch((err: unknown) => log.warn({ err }, 'sandbox: could not register the demo numbers'));
   }
 });
+// Slow or stalled clients (headers or body trickling in) are cut off, and open connections are capped.
+applyHttpLimits(server, httpLimitsFromEnv(process.env));
 
 function shutdown(signal: string) {
   log.info('%s: shutting down', signal);

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, MemoryStore, rateLimit, type Options } from 'express-rate-limit';
 import { renderApology } from '../engine/texml.js';
 
 /** Requests per minute; 0 turns a limit off. */
@@ -14,11 +14,13 @@ export interface RateLimits {
   apiPerMinute?: number;
   /** Per sender IP on `/webhooks` (default 30,000/min: 1,000 live calls send 15,000–20,000 a minute). */
   webhooksPerMinute?: number;
+  /** Wrong API keys per client IP on `/api` (default 20/min); past it a wrong key gets 429, a right key still passes. */
+  authFailuresPerMinute?: number;
 }
 
-export const DEFAULT_RATE_LIMITS: Required<RateLimits> = { apiPerMinute: 600, webhooksPerMinute: 30_000 };
+export const DEFAULT_RATE_LIMITS: Required<RateLimits> = { apiPerMinute: 600, webhooksPerMinute: 30_000, authFailuresPerMinute: 20 };
 
-/** Reads `CALLFLOW_API_RATE_LIMIT` / `CALLFLOW_WEBHOOK_RATE_LIMIT` (requests per minute, 0 = off); unset or invalid → default. */
+/** Reads `CALLFLOW_API_RATE_LIMIT` / `CALLFLOW_WEBHOOK_RATE_LIMIT` / `CALLFLOW_AUTH_FAILURE_LIMIT` (per minute, 0 = off); unset or invalid → default. */
 export function rateLimitsFromEnv(env: Record<string, string | undefined>): Required<RateLimits> {
   const read = (name: string, dflt: number) => {
     const v = env[name];
@@ -29,6 +31,7 @@ export function rateLimitsFromEnv(env: Record<string, string | undefined>): Requ
   return {
     apiPerMinute: read('CALLFLOW_API_RATE_LIMIT', DEFAULT_RATE_LIMITS.apiPerMinute),
     webhooksPerMinute: read('CALLFLOW_WEBHOOK_RATE_LIMIT', DEFAULT_RATE_LIMITS.webhooksPerMinute),
+    authFailuresPerMinute: read('CALLFLOW_AUTH_FAILURE_LIMIT', DEFAULT_RATE_LIMITS.authFailuresPerMinute),
   };
 }
 
@@ -97,4 +100,31 @@ export function webhookRateLimit(perMinute: number): RequestHandler {
       else res.status(429).json({ error: { code: 'rate_limited', message: `Too many webhooks: the limit is ${perMinute} per minute per sender` } });
     },
   });
+}
+
+/** Counts wrong API keys per client IP; see {@link authFailureLimit}. */
+export interface AuthFailures {
+  /** Counts one wrong key from this request's IP; the seconds to wait when that IP is past the limit, else 0. */
+  failed(req: Request): Promise<number>;
+  readonly perMinute: number;
+}
+
+/**
+ * Wrong API keys per client IP (the per-key limit above cannot see them: each
+ * guess is a new key, so a new bucket). Only failures count, and a right key
+ * is never refused by it, so a client that mistyped its key, or a shared office
+ * address, is not locked out once it sends the right one. 0 turns it off.
+ */
+export function authFailureLimit(perMinute: number): AuthFailures | undefined {
+  if (!perMinute) return undefined;
+  const store = new MemoryStore();
+  store.init({ windowMs: 60_000 } as Options);
+  return {
+    perMinute,
+    async failed(req) {
+      const { totalHits, resetTime } = await store.increment(`ip:${ip(req)}`);
+      if (totalHits <= perMinute) return 0;
+      return resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : 60;
+    },
+  };
 }

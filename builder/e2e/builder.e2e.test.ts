@@ -296,3 +296,21 @@ describe('the flows list', { sequential: true, timeout: 60_000 }, () => {
     rmSync(file, { force: true });
   });
 });
+
+describe('the page under its Content-Security-Policy', { sequential: true, timeout: 60_000 }, () => {
+  it('is served with the policy, and ?open= with another site\'s URL is ignored with a visible message', async () => {
+    const res = await fetch(server.url);
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const asked: string[] = [];
+    const seen = (r: { url(): string }) => { if (/^https?:/.test(r.url()) && !r.url().startsWith(server.url)) asked.push(r.url()); };
+    page.on('request', seen);
+    await page.goto(`${server.url}/?open=${encodeURIComponent('https://evil.example/flow.json')}`);
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Not opened' }).count()).toBe(1);
+    expect(await page.getByRole('alert').innerText()).toContain('https://evil.example/flow.json');
+    await expect.poll(() => page.locator('h1', { hasText: 'Flows' }).count()).toBe(1); // the builder opened as usual
+    page.off('request', seen);
+    expect(asked).toEqual([]);
+    // Every page of this run worked under the policy: no console error, no refused script or style.
+    expect(browser.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+  });
+});

@@ -31,7 +31,7 @@ export async function startServer(): Promise<{ url: string; apiKey: string; stop
   const apiKey = await new Promise<string>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${out}`)), 30_000);
     const check = () => {
-      const key = /API key: ([^\s"\\]+)/.exec(out)?.[1];
+      const key = /API key: +(cf_[^\s"\\]+)/.exec(out)?.[1]; // the stderr banner (the JSON log never has it)
       if (key && /listening on port/.test(out)) { clearTimeout(t); resolve(key); }
     };
     child.stdout!.on('data', check);

@@ -3,8 +3,9 @@ import { api, apiKey, ApiError } from './api.js';
 import { ToastProvider } from './ui.js';
 import { FlowsList } from './FlowsList.js';
 import { EditorPage } from './EditorPage.js';
+import { openRequest } from './open-url.js';
 
-/** The route is the hash: `#/` flows list, `#/flows/<id>` editor. `?open=<url>` opens a flow file read from a URL (bench, offline). */
+/** The route is the hash: `#/` flows list, `#/flows/<id>` editor. `?open=<url>` opens a flow file read from a URL on this server (bench, offline). */
 function useHash(): string {
   const [hash, setHash] = useState(location.hash);
   useEffect(() => {
@@ -48,7 +49,9 @@ function KeyGate({ onReady }: { onReady: (company: string) => void }) {
 /** The whole builder. */
 export function App() {
   const hash = useHash();
-  const open = new URLSearchParams(location.search).get('open');
+  const asked = openRequest(location.search, location.origin);
+  const open = asked && 'url' in asked ? asked.url : null;
+  const [refused, setRefused] = useState(asked && 'refused' in asked ? asked.refused : '');
   const [company, setCompany] = useState<string | null>(null);
   const [checking, setChecking] = useState(!open && !!apiKey.get());
 
@@ -61,12 +64,19 @@ export function App() {
   }, [open]);
 
   if (open) return <ToastProvider><EditorPage source={{ url: open }} /></ToastProvider>;
-  if (checking) return <div className="gate"><div className="loading"><span className="spinner" /> Checking your key…</div></div>;
-  if (company === null) return <ToastProvider><KeyGate onReady={setCompany} /></ToastProvider>;
+  // A refused ?open= is ignored (the builder opens as usual) and said so on top of the page.
+  const notice = refused && (
+    <div className="banner error open-refused" role="alert">
+      <span>{refused}</span><button onClick={() => setRefused('')}>Dismiss</button>
+    </div>
+  );
+  if (checking) return <>{notice}<div className="gate"><div className="loading"><span className="spinner" /> Checking your key…</div></div></>;
+  if (company === null) return <ToastProvider>{notice}<KeyGate onReady={setCompany} /></ToastProvider>;
   const m = /^#\/flows\/([^/?]+)/.exec(hash);
   const signOut = () => { apiKey.clear(); setCompany(null); };
   return (
     <ToastProvider>
+      {notice}
       {m ? <EditorPage key={m[1]} source={{ id: decodeURIComponent(m[1]!) }} /> : <FlowsList company={company} onSignOut={signOut} />}
     </ToastProvider>
   );

@@ -16,7 +16,13 @@ export function EditorPage({ source }: { source: Source }) {
     setError('');
     const p = 'id' in source
       ? api<FlowRecord>('GET', `/api/flows/${encodeURIComponent(source.id)}`)
-      : fetch(source.url).then(async (r) => { if (!r.ok) throw new Error(`HTTP ${r.status}`); return { flow: await r.json(), revision: 0, publishedVersion: null }; });
+      : fetch(source.url).then(async (r) => {
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        const flow = await r.json();
+        // Anything but a flow file (a JSON of another shape) would crash the editor: say what it is instead.
+        if (flow?.format !== 'callflow/1' || !Array.isArray(flow.nodes)) throw new Error('This is not a callflow/1 flow file.');
+        return { flow, revision: 0, publishedVersion: null };
+      });
     p.then(setRec, (e) => setError(e.message));
   }, [attempt]);
   if (error) {

@@ -1,3 +1,5 @@
+// First, before any schema is defined: zod without its eval'd fast path, which the page's CSP (no 'unsafe-eval') refuses.
+import './zod-jitless.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';

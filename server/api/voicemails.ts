@@ -20,7 +20,7 @@ const mailboxBody = z.object({
 }).strict();
 const mailboxId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, 'letters, digits, - and _');
 
-/** `/api/voicemails`: the inbox (filters), mark read, soft delete, the audio, mailboxes and the notification key. */
+/** `/api/voicemails`: the inbox (filters), mark read, delete (audio and transcription too), the audio, mailboxes and the notification key. */
 export function voicemailsRouter(ctx: Ctx): Router {
   const r = Router();
   // A voicemail whose audio could not be kept says why (audioError, e.g. a refused recording URL).
@@ -61,9 +61,8 @@ export function voicemailsRouter(ctx: Ctx): Router {
     res.json({ voicemail: withAudio(v) });
   });
   r.delete('/api/voicemails/:id', async (req, res) => {
-    const company = companyOf(res).id;
-    if (!(await ctx.store.getVoicemail(company, req.params.id))) throw notFound(`Voicemail ${req.params.id}`);
-    await ctx.store.markVoicemail(company, req.params.id, { deleted: true });
+    // Gone for good: the audio, the transcription and their copies in the call log (store deleteVoicemail).
+    if (!(await ctx.store.deleteVoicemail(companyOf(res).id, req.params.id))) throw notFound(`Voicemail ${req.params.id}`);
     res.status(204).end();
   });
   r.get('/api/voicemails/:id/audio', async (req, res) => {

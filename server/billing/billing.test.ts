@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFlow } from '../../engine/schema.js';
 import { billedSeconds, DEFAULT_RATES, dollars, effectiveRates, perMinute } from './rates.js';
 import { estimatePaths } from './estimate.js';
-import { buildStatement, statementCsv } from './statement.js';
+import { buildStatement, csvCell, statementCsv } from './statement.js';
 
 describe('rates', () => {
   it('bills whole increments, an answered second is a full increment', () => {
@@ -61,5 +61,22 @@ describe('statement', () => {
     expect(st.lines).toEqual([{ kind: 'sms_out_segment', unit: 'segment', quantity: 2, count: 2, micros: 8000 }]);
     const csv = statementCsv(st).split('\r\n');
     expect(csv.at(-2)).toBe(',total,,,,"Acme, ""Inc"" 2026-11",8000,0.008000');
+  });
+
+  it('neutralises cells a spreadsheet would run as a formula; numbers stay numbers', () => {
+    for (const bad of ['=HYPERLINK("http://evil.example","x")', '+1+cmd|"/c calc"!A0', '-2+3', '@SUM(A1:A2)', '\t=1+1', '\r=1+1']) {
+      expect(csvCell(bad).replace(/^"/, '').startsWith("'")).toBe(true);
+    }
+    expect(csvCell('=1+1')).toBe("'=1+1");
+    expect(csvCell('=A1,B1')).toBe('"\'=A1,B1"');
+    expect(csvCell('-0.004000')).toBe('-0.004000');
+    expect(csvCell('+13125550100')).toBe('+13125550100');
+    expect(csvCell(-4000)).toBe('-4000');
+    expect(csvCell('a = b')).toBe('a = b');
+    // In the statement: a company named like a formula, and a detail that is one.
+    const e = { id: 1, companyId: 'c', ref: 'r1', kind: 'sms_out_segment', quantity: 1, unit: 'segment', micros: 4000, month: '2026-11', at: '2026-11-01T00:00:00Z', detail: '@cmd' };
+    const csv = statementCsv(buildStatement({ id: 'c', name: '=cmd|" /C calc"!A0' }, '2026-11', [e], null)).split('\r\n');
+    expect(csv[1]).toBe("2026-11-01T00:00:00Z,sms_out_segment,1,segment,r1,'@cmd,4000,0.004000");
+    expect(csv.at(-2)).toBe(',total,,,,"\'=cmd|"" /C calc""!A0 2026-11",4000,0.004000');
   });
 });

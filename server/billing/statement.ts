@@ -22,15 +22,21 @@ export function buildStatement(company: { id: string; name: string }, month: str
   return { company, month, currency: 'USD', lines, totalMicros: lines.reduce((t, l) => t + l.micros, 0), budgetMicros, entries };
 }
 
-const cell = (v: string | number | null) => {
-  const s = v === null ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+/**
+ * One CSV cell. Text that a spreadsheet would run as a formula (it starts with = + - @, or a tab or
+ * carriage return that some strip first) gets a leading `'`, so Excel / Sheets / LibreOffice show it
+ * as text: names, numbers and details come from callers and admins. A plain number stays a number.
+ */
+export function csvCell(v: string | number | null): string {
+  let s = v === null ? '' : String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^[-+]?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
 
 /** One row per ledger entry, then one total row; amounts in micro-dollars and in dollars. */
 export function statementCsv(st: Statement): string {
   const rows: (string | number | null)[][] = [['date', 'kind', 'quantity', 'unit', 'ref', 'detail', 'micros', 'usd']];
   for (const e of st.entries) rows.push([e.at, e.kind, e.quantity, e.unit, e.ref, e.detail, e.micros, dollars(e.micros)]);
   rows.push(['', 'total', '', '', '', `${st.company.name} ${st.month}`, st.totalMicros, dollars(st.totalMicros)]);
-  return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -114,7 +114,12 @@ export interface BusinessStore {
   voicemailsOfCall(callId: string): Promise<VoicemailRow[]>;
   listVoicemails(companyId: string, f: VoicemailFilter): Promise<VoicemailRow[]>;
   getVoicemail(companyId: string, id: string): Promise<VoicemailRow | undefined>;
-  markVoicemail(companyId: string, id: string, patch: { read?: boolean; deleted?: boolean }): Promise<VoicemailRow | undefined>;
+  markVoicemail(companyId: string, id: string, patch: { read?: boolean }): Promise<VoicemailRow | undefined>;
+  /**
+   * Deletes a voicemail: its audio, its transcription, the call log's link to the recording and the text's
+   * copies in the call's webhook log and the notification SMS are gone; false when there is no such voicemail.
+   */
+  deleteVoicemail(companyId: string, id: string): Promise<boolean>;
   /** True once per voicemail: the caller sends the notification. */
   claimVoicemailNotice(id: string): Promise<boolean>;
   mailbox(companyId: string, id: string): Promise<MailboxRow | undefined>;

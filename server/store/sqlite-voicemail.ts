@@ -2,9 +2,10 @@ import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { BusinessStore, MailboxRow, MemberRow, RecordingRow, VoicemailRow } from './business-types.js';
 import type { ReadCache } from './read-cache.js';
+import { dropLateAudio, voicemailDeleteRepo } from './sqlite-voicemail-delete.js';
 
 type Row = Record<string, any>;
-type Repo = Pick<BusinessStore, 'upsertVoicemail' | 'voicemailsOfCall' | 'listVoicemails' | 'getVoicemail' | 'markVoicemail' | 'claimVoicemailNotice'
+type Repo = Pick<BusinessStore, 'upsertVoicemail' | 'voicemailsOfCall' | 'listVoicemails' | 'getVoicemail' | 'markVoicemail' | 'deleteVoicemail' | 'claimVoicemailNotice'
   | 'mailbox' | 'putMailbox' | 'listMailboxes' | 'saveRecording' | 'getRecording'
   | 'listMembers' | 'putMember' | 'deleteMember' | 'memberBusy' | 'memberFree' | 'memberCallEnded'>;
 
@@ -26,6 +27,7 @@ export function voicemailRepo(db: Database.Database, iso: () => string, cache: R
   // A company's team, read by every engine step (Env.team); every write to team_members below drops it.
   const teams = cache.table<MemberRow[]>();
   return {
+    ...voicemailDeleteRepo(db, iso),
     async upsertVoicemail(companyId, callId, key, patch) {
       db.prepare('INSERT INTO voicemails (id, company_id, call_id, recording_key, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(randomUUID(), companyId, callId, key, iso());
       const sets: string[] = [], vals: unknown[] = [];
@@ -34,8 +36,11 @@ export function voicemailRepo(db: Database.Database, iso: () => string, cache: R
         sets.push(`${COLS[k]} = COALESCE(?, ${COLS[k]})`);
         vals.push(typeof v === 'boolean' ? (v ? 1 : 0) : v);
       }
-      if (sets.length) db.prepare(`UPDATE voicemails SET ${sets.join(', ')} WHERE recording_key = ?`).run(...vals, key);
-      return vmRow(db.prepare('SELECT * FROM voicemails WHERE recording_key = ?').get(key) as Row);
+      // A deleted voicemail takes nothing back: no transcription, no audio (a late download is dropped at once).
+      if (sets.length) db.prepare(`UPDATE voicemails SET ${sets.join(', ')} WHERE recording_key = ? AND deleted_at IS NULL`).run(...vals, key);
+      const row = db.prepare('SELECT * FROM voicemails WHERE recording_key = ?').get(key) as Row;
+      if (row.deleted_at && patch.audioId) dropLateAudio(db, row, patch.audioId);
+      return vmRow(row);
     },
     async voicemailsOfCall(callId) {
       return (db.prepare('SELECT * FROM voicemails WHERE call_id = ? ORDER BY created_at').all(callId) as Row[]).map(vmRow);
@@ -55,12 +60,11 @@ export function voicemailRepo(db: Database.Database, iso: () => string, cache: R
     async markVoicemail(companyId, id, p) {
       const t = iso();
       if (p.read !== undefined) db.prepare('UPDATE voicemails SET read_at = ? WHERE company_id = ? AND id = ? AND deleted_at IS NULL').run(p.read ? t : null, companyId, id);
-      if (p.deleted) db.prepare('UPDATE voicemails SET deleted_at = COALESCE(deleted_at, ?) WHERE company_id = ? AND id = ?').run(t, companyId, id);
       const r = db.prepare('SELECT * FROM voicemails WHERE company_id = ? AND id = ? AND mailbox IS NOT NULL').get(companyId, id) as Row | undefined;
       return r && vmRow(r);
     },
     async claimVoicemailNotice(id) {
-      return db.prepare('UPDATE voicemails SET notified_at = ? WHERE id = ? AND notified_at IS NULL').run(iso(), id).changes > 0;
+      return db.prepare('UPDATE voicemails SET notified_at = ? WHERE id = ? AND notified_at IS NULL AND deleted_at IS NULL').run(iso(), id).changes > 0;
     },
     async mailbox(companyId, id) {
       const r = db.prepare('SELECT * FROM mailboxes WHERE company_id = ? AND id = ?').get(companyId, id) as Row | undefined;

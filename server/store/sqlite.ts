@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { checkpointer } from './checkpoint.js';
 import { groupCommit } from './group-commit.js';
@@ -42,11 +42,24 @@ function cacheStatements(db: Database.Database): void {
 }
 
 /**
+ * Creates the database file (and its folder) readable by this user only, before SQLite opens it:
+ * it holds call logs, recordings, transcriptions and the server's signing key. Created with mode
+ * 0600 in one `open(O_CREAT|O_EXCL)`, so there is no moment when it is world-readable whatever the
+ * umask; SQLite gives the -wal and -shm files the database file's mode. An existing file is left as it is.
+ */
+function createPrivate(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  try { closeSync(openSync(file, 'wx', 0o600)); } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
+/**
  * Opens (creating folders and the file if needed) a SQLite store in WAL mode
  * and applies pending migrations. `now` stamps rows (injectable for tests).
  */
 export function openSqliteStore(file: string, now: () => Date = () => new Date()): Store {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') createPrivate(file);
   const db = new Database(file);
   cacheStatements(db);
   db.pragma('journal_mode = WAL');
@@ -102,6 +115,19 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
     async companyByKey(apiKey) {
       const r = db.prepare('SELECT c.* FROM api_keys k JOIN companies c ON c.id = k.company_id WHERE k.hash = ?').get(hashKey(apiKey)) as Row | undefined;
       return r && { id: r.id, name: r.name, createdAt: r.created_at };
+    },
+    // Keys are never cached (companyByKey reads the table each time), so a revoked key is refused on the very next request.
+    async revokeApiKey(apiKey) {
+      return db.transaction(() => {
+        const r = db.prepare('DELETE FROM api_keys WHERE hash = ? RETURNING company_id').get(hashKey(apiKey)) as Row | undefined;
+        if (!r) return undefined;
+        const c = db.prepare('SELECT * FROM companies WHERE id = ?').get(r.company_id) as Row;
+        const left = db.prepare('SELECT COUNT(*) AS n FROM api_keys WHERE company_id = ?').get(r.company_id) as { n: number };
+        return { company: { id: c.id, name: c.name, createdAt: c.created_at }, remaining: left.n };
+      })();
+    },
+    async revokeCompanyKeys(companyId) {
+      return db.prepare('DELETE FROM api_keys WHERE company_id = ?').run(companyId).changes;
     },
     async company(id) {
       return companies.get(id, () => {

@@ -84,6 +84,10 @@ export interface Store extends BusinessStore {
   /** A new API key for an existing company (only its hash is stored); undefined when there is no such company. */
   createApiKey(companyId: string): Promise<string | undefined>;
   companyByKey(apiKey: string): Promise<Company | undefined>;
+  /** Revokes one key (its hash is deleted): its company and how many keys it still has; undefined when no such key. */
+  revokeApiKey(apiKey: string): Promise<{ company: Company; remaining: number } | undefined>;
+  /** Revokes every key of a company; how many there were. */
+  revokeCompanyKeys(companyId: string): Promise<number>;
   company(id: string): Promise<Company | undefined>;
   // flows
   listFlows(companyId: string): Promise<FlowRow[]>;

@@ -65,3 +65,25 @@ export function inboundSms(from: string, to: string, text: string, media: string
     to: [{ phone_number: to, status: 'webhook_delivered' }], media: media.map((url) => ({ url, content_type: 'image/jpeg' })),
   };
 }
+
+/**
+ * A voicemail line: the caller is told nobody is here and leaves a transcribed message in `mailbox`.
+ *
+ *   hello(say) → vm(voicemail: mailbox, transcribe) ─next→ bye(hangup)
+ *                                                  └noRecording→ bye
+ */
+export function voicemailFlow(id: string, mailbox = 'sales') {
+  return {
+    format: 'callflow/1', id, name: 'Voicemail line', timezone: 'America/Chicago', start: 'hello',
+    nodes: [
+      { id: 'hello', type: 'say', position: { x: 0, y: 0 }, data: { text: 'Nobody is here.' } },
+      { id: 'vm', type: 'voicemail', position: { x: 0, y: 100 }, data: { greeting: { text: 'Leave a message.' }, maxSeconds: 60, transcribe: true, mailbox } },
+      { id: 'bye', type: 'hangup', position: { x: 0, y: 200 }, data: {} },
+    ],
+    edges: [
+      { id: 'e1', source: 'hello', sourceHandle: 'next', target: 'vm' },
+      { id: 'e2', source: 'vm', sourceHandle: 'next', target: 'bye' },
+      { id: 'e3', source: 'vm', sourceHandle: 'noRecording', target: 'bye' },
+    ],
+  };
+}

@@ -4,25 +4,13 @@ import { createPublicKey, verify } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Stack } from '../../server/stack.js';
-import { businessStack, buyNumber, call, sendEvent, until } from './harness.js';
+import { businessStack, buyNumber, call, sendEvent, until, voicemailFlow } from './harness.js';
 
 /*
  *   hello(say) → vm(voicemail: mailbox "sales", transcribe) ─next→ bye(hangup)
  *                                                           └noRecording→ bye
  */
-const flow = {
-  format: 'callflow/1', id: 'vm-line', name: 'Voicemail line', timezone: 'America/Chicago', start: 'hello',
-  nodes: [
-    { id: 'hello', type: 'say', position: { x: 0, y: 0 }, data: { text: 'Nobody is here.' } },
-    { id: 'vm', type: 'voicemail', position: { x: 0, y: 100 }, data: { greeting: { text: 'Leave a message.' }, maxSeconds: 60, transcribe: true, mailbox: 'sales' } },
-    { id: 'bye', type: 'hangup', position: { x: 0, y: 200 }, data: {} },
-  ],
-  edges: [
-    { id: 'e1', source: 'hello', sourceHandle: 'next', target: 'vm' },
-    { id: 'e2', source: 'vm', sourceHandle: 'next', target: 'bye' },
-    { id: 'e3', source: 'vm', sourceHandle: 'noRecording', target: 'bye' },
-  ],
-};
+const flow = voicemailFlow('vm-line');
 
 let s: Stack;
 let line: string;

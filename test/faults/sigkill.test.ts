@@ -44,7 +44,7 @@ async function freePort(): Promise<number> {
   return p;
 }
 
-/** Starts the server and waits until it answers; resolves with the API key it logged on first start, if any. */
+/** Starts the server and waits until it answers; resolves with the API key its banner showed on first start, if any. */
 async function startServer(): Promise<string | undefined> {
   let key: string | undefined;
   const c = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
@@ -55,8 +55,9 @@ async function startServer(): Promise<string | undefined> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child = c;
-  c.stdout!.on('data', (d: Buffer) => { const m = /API key: (\S+?)"/.exec(d.toString()); if (m) key = m[1]; });
-  c.stderr!.resume();
+  // The first start's key is on the stderr banner only (never in the JSON log on stdout).
+  c.stdout!.resume();
+  c.stderr!.on('data', (d: Buffer) => { const m = /API key: +(cf_\S+)/.exec(d.toString()); if (m) key = m[1]; });
   for (let i = 0; i < 300; i++) {
     if (c.exitCode !== null) throw new Error(`server exited with ${c.exitCode}`);
     const ok = await fetch(`${url}/api/flows/schema`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);

@@ -68,9 +68,9 @@ describe('rate limits', () => {
   });
 
   it('settings: defaults 600/min per key and 30,000/min per IP; env changes them; 0 turns a limit off; nonsense keeps the default', () => {
-    expect(DEFAULT_RATE_LIMITS).toEqual({ apiPerMinute: 600, webhooksPerMinute: 30_000 });
+    expect(DEFAULT_RATE_LIMITS).toEqual({ apiPerMinute: 600, webhooksPerMinute: 30_000, authFailuresPerMinute: 20 });
     expect(rateLimitsFromEnv({})).toEqual(DEFAULT_RATE_LIMITS);
-    expect(rateLimitsFromEnv({ CALLFLOW_API_RATE_LIMIT: '50', CALLFLOW_WEBHOOK_RATE_LIMIT: '0' })).toEqual({ apiPerMinute: 50, webhooksPerMinute: 0 });
+    expect(rateLimitsFromEnv({ CALLFLOW_API_RATE_LIMIT: '50', CALLFLOW_WEBHOOK_RATE_LIMIT: '0', CALLFLOW_AUTH_FAILURE_LIMIT: '5' })).toEqual({ apiPerMinute: 50, webhooksPerMinute: 0, authFailuresPerMinute: 5 });
     expect(rateLimitsFromEnv({ CALLFLOW_API_RATE_LIMIT: 'lots', CALLFLOW_WEBHOOK_RATE_LIMIT: '-3' })).toEqual(DEFAULT_RATE_LIMITS);
   });
 
@@ -100,6 +100,34 @@ describe('rate limits', () => {
     expect(trustProxyFromEnv({ TRUST_PROXY: 'true' })).toBe(true);
     expect(trustProxyFromEnv({ TRUST_PROXY: '2' })).toBe(2);
     expect(trustProxyFromEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8' })).toBe('loopback, 10.0.0.0/8');
+  });
+
+  it('wrong API keys are limited per client IP, not per key: the 21st guess in a minute is a 429; a right key still passes', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'cf-rlauth-'));
+    // Defaults (20 wrong keys a minute), behind one proxy so the test can speak from two client addresses.
+    const a = createApp({ db: join(d, 'cf.db'), log: pino({ level: 'silent' }), publicUrl: () => 'x', webhookPublicKeys: [], telnyx: new Telnyx({ apiKey: 'K', baseURL: 'http://127.0.0.1:9/v2' }), trustProxy: 1 });
+    const s = a.listen(0, '127.0.0.1');
+    await new Promise((r) => s.once('listening', r));
+    const { apiKey } = await a.locals.ctx.store.createCompany('Z');
+    const u = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    const guess = (key: string, ip = '198.51.100.20') => fetch(`${u}/api/me`, { headers: { authorization: `Bearer ${key}`, 'x-forwarded-for': ip } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) statuses.push((await guess(`cf_guess${i}`)).status); // a new key every time
+    expect(statuses).toEqual([...Array(20).fill(401), 429]);
+    const refused = await guess('cf_another');
+    expect(refused.status).toBe(429);
+    const wait = Number(refused.headers.get('retry-after'));
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(60);
+    const body = (await refused.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('rate_limited');
+    expect(body.error.message).toMatch(/wrong API keys/);
+    expect((await guess(apiKey)).status).toBe(200); // the right key from the same address is not locked out
+    expect((await guess('cf_other', '198.51.100.21')).status).toBe(401); // another client has its own count
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+    await a.locals.ctx.store.close();
+    rmSync(d, { recursive: true, force: true });
   });
 
   it('a limit of 0 is off', async () => {

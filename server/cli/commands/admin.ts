@@ -3,11 +3,14 @@ import { resolve } from 'node:path';
 import { openSqliteStore } from '../../store/sqlite.js';
 import type { Company, Store } from '../../store/types.js';
 
-export const summary = 'administer the server database (create-company NAME, create-key [--company NAME|ID], list-companies)';
+export const summary = 'administer the server database (create-company NAME, create-key [--company NAME|ID], revoke-key KEY | --company NAME|ID --all, list-companies)';
 
 const USAGE = `usage: callflow admin create-company NAME          a new company and its API key
        callflow admin create-key [--company NAME|ID] a new API key for an existing company (the only one, if there is one)
+       callflow admin revoke-key KEY                 revoke that API key (e.g. a leaked one); the company's other keys keep working
+       callflow admin revoke-key --company NAME|ID --all   revoke every API key of that company
        callflow admin list-companies                 the companies in the database
+  A revoked key gets 401 on its next request, also on a server that is running.
   database: CALLFLOW_DB, default ./data/callflow.db
 `;
 
@@ -51,18 +54,15 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     });
   }
-  if ((sub === 'create-key' || sub === 'list-companies') && !existsSync(file)) {
+  if ((sub === 'create-key' || sub === 'revoke-key' || sub === 'list-companies') && !existsSync(file)) {
     process.stderr.write(`admin ${sub}: no database at ${file} (set CALLFLOW_DB to the server's database)\n`);
     return 1;
   }
+  if (sub === 'revoke-key') return revokeKey(file, rest);
   if (sub === 'create-key') {
-    let which: string | undefined;
-    for (let i = 0; i < rest.length; i++) {
-      const a = rest[i]!;
-      if (a === '--company' && rest[i + 1] !== undefined) which = rest[++i]!;
-      else if (a.startsWith('--company=')) which = a.slice('--company='.length);
-      else { process.stderr.write(`admin create-key: unexpected argument ${a}\n${USAGE}`); return 2; }
-    }
+    const args = parseArgs(rest, []);
+    if (typeof args === 'string' || args.positional.length) { process.stderr.write(`admin create-key: unexpected argument ${typeof args === 'string' ? args : args.positional[0]}\n${USAGE}`); return 2; }
+    const which = args.company;
     return withStore(file, async (store) => {
       process.stdout.write(`Database: ${file}\n`);
       const picked = pickCompany(await store.listCompanies(), which);
@@ -84,4 +84,50 @@ export async function run(argv: string[]): Promise<number> {
   }
   process.stderr.write(USAGE);
   return sub === '--help' || sub === 'help' ? 0 : 2;
+}
+
+/** `--company NAME|ID` (or `--company=…`), the given flags, and the other arguments; a string names an unknown flag. */
+function parseArgs(argv: string[], flags: string[]): { company?: string; flags: Set<string>; positional: string[] } | string {
+  const out: { company?: string; flags: Set<string>; positional: string[] } = { flags: new Set(), positional: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--company' && argv[i + 1] !== undefined) out.company = argv[++i]!;
+    else if (a.startsWith('--company=')) out.company = a.slice('--company='.length);
+    else if (flags.includes(a)) out.flags.add(a);
+    else if (a.startsWith('--')) return a;
+    else out.positional.push(a);
+  }
+  return out;
+}
+
+/**
+ * `revoke-key KEY`: that key stops working (its hash is deleted); `revoke-key --company NAME|ID --all`:
+ * every key of the company. No confirmation, but nothing is revoked without naming it, and the
+ * output says what was revoked and what still works.
+ */
+async function revokeKey(file: string, argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['--all']);
+  const fail = (why: string, code = 2) => { process.stderr.write(`admin revoke-key: ${why}\n${code === 2 ? USAGE : ''}`); return code; };
+  if (typeof args === 'string') return fail(`unexpected argument ${args}`);
+  const [key, ...extra] = args.positional;
+  if (extra.length) return fail(`unexpected argument ${extra[0]}`);
+  if (key !== undefined && (args.company !== undefined || args.flags.has('--all'))) return fail('give either a KEY or --company NAME|ID --all, not both');
+  if (key === undefined && args.company === undefined) return fail('name the key to revoke (revoke-key KEY), or every key of a company (--company NAME|ID --all)');
+  if (key === undefined && !args.flags.has('--all')) return fail(`this revokes every API key of "${args.company}": add --all to say so, or give the one KEY to revoke`);
+  return withStore(file, async (store) => {
+    process.stdout.write(`Database: ${file}\n`);
+    if (key !== undefined) {
+      const r = await store.revokeApiKey(key);
+      if (!r) return fail('no such API key in this database (revoked already, or from another database?)', 1);
+      process.stdout.write(`Revoked one API key of "${r.company.name}" (${r.company.id}): requests with it get 401 from now on. `
+        + `${r.remaining ? `The company's ${r.remaining} other key${r.remaining === 1 ? '' : 's'} keep${r.remaining === 1 ? 's' : ''} working.` : 'The company has no key left: `callflow admin create-key --company ' + r.company.id + '` issues one.'}\n`);
+      return 0;
+    }
+    const picked = pickCompany(await store.listCompanies(), args.company);
+    if (typeof picked === 'string') return fail(picked, 1);
+    const n = await store.revokeCompanyKeys(picked.id);
+    process.stdout.write(`Revoked ${n} API key${n === 1 ? '' : 's'} of "${picked.name}" (${picked.id}): requests with them get 401 from now on. `
+      + `\`callflow admin create-key --company ${picked.id}\` issues a new one.\n`);
+    return 0;
+  });
 }

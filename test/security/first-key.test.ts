@@ -1,0 +1,39 @@
+/**
+ * The first company's API key is shown once, on the console banner (stderr), and
+ * never written to the JSON log (stdout), which is shipped and kept elsewhere.
+ */
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { tempDb } from '../server/harness.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+describe('npm start: the first API key', () => {
+  it('is on the stderr banner and nowhere in the JSON log', async () => {
+    // A busy port ends the server right after the first-start set-up: every log line of it, quickly.
+    const busy = createServer().listen(0);
+    await new Promise((r) => busy.once('listening', r));
+    const port = (busy.address() as AddressInfo).port;
+    const dir = tempDb();
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), CALLFLOW_DB: dir.file };
+    delete env.TELNYX_API_KEY;
+    delete env.PUBLIC_URL;
+    try {
+      const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((done) => {
+        execFile('npx', ['tsx', 'server/main.ts'], { cwd: ROOT, timeout: 60_000, env }, (_err, stdout, stderr) => done({ stdout, stderr }));
+      });
+      const key = /API key: +(cf_[A-Za-z0-9_-]{43})/.exec(stderr)?.[1];
+      expect(key).toBeTruthy();
+      const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
+      expect(lines.some((l) => l.msg.startsWith('created "My company"'))).toBe(true);
+      expect(stdout).not.toContain(key);
+      expect(stdout).not.toContain(key!.slice(3, 20)); // nor a piece of it
+    } finally {
+      busy.close();
+      dir.cleanup();
+    }
+  }, 70_000);
+});
