@@ -50,6 +50,7 @@ describe('renderTexml', () => {
     const nested = v[1]!.body.map((n: any) => Object.keys(n).find((k) => k !== ':@'));
     expect(nested).toEqual(['Say', 'Play']);
     expect(textOf(v[2]!.body)).toBe('https://cf.example.com/webhooks/texml/3?node=n1&event=timeout');
+    expect(v[2]!.attrs).toEqual({ method: 'POST' }); // Gather has no method of its own (the application's, POST); its Redirect says POST
   });
 
   it('uses the same Gather attribute names as the Telnyx reference document', () => {
@@ -64,10 +65,10 @@ describe('renderTexml', () => {
   it('renders dial: numbers and SIP, sequential only when several, recording attributes only when recording', () => {
     const seq = verbs(renderTexml([{ ...at, verb: 'dial', targets: ['+13125550100', 'sip:bob@pbx.example.com'], ring: 'sequential', timeoutSeconds: 20, callerId: '+13125550199', record: true }], urls));
     expect(seq.map((x) => x.tag)).toEqual(['Dial']);
-    expect(seq[0]!.attrs).toEqual({ action: 'https://cf.example.com/webhooks/texml/3?node=n1', callerId: '+13125550199', timeout: '20', sequential: 'true', record: 'record-from-answer', recordingStatusCallback: urls.recordingStatus });
+    expect(seq[0]!.attrs).toEqual({ action: 'https://cf.example.com/webhooks/texml/3?node=n1', method: 'POST', callerId: '+13125550199', timeout: '20', sequential: 'true', record: 'record-from-answer', recordingStatusCallback: urls.recordingStatus, recordingStatusCallbackMethod: 'POST' });
     expect(seq[0]!.body.map((n: any) => Object.keys(n)[0])).toEqual(['Number', 'Sip']);
     const one = verbs(renderTexml([{ ...at, verb: 'dial', targets: ['+13125550100'], ring: 'sequential', timeoutSeconds: 500 }], urls));
-    expect(one[0]!.attrs).toEqual({ action: 'https://cf.example.com/webhooks/texml/3?node=n1', timeout: '120' });
+    expect(one[0]!.attrs).toEqual({ action: 'https://cf.example.com/webhooks/texml/3?node=n1', method: 'POST', timeout: '120' });
     const sim = verbs(renderTexml([{ ...at, verb: 'dial', targets: ['+1312555010', '+13125550101'], ring: 'simultaneous', timeoutSeconds: 30 }], urls));
     expect(sim[0]!.attrs).not.toHaveProperty('sequential');
     expect(sim[0]!.body).toHaveLength(2);
@@ -77,10 +78,11 @@ describe('renderTexml', () => {
     const v = verbs(renderTexml([{ ...at, verb: 'say', text: 'Leave a message' }, { ...at, verb: 'record', maxSeconds: 120, playBeep: true, transcribe: true }], urls));
     expect(v.map((x) => x.tag)).toEqual(['Say', 'Record', 'Redirect']);
     expect(v[1]!.attrs).toEqual({
-      action: 'https://cf.example.com/webhooks/texml/3?node=n1', maxLength: '120', playBeep: 'true', finishOnKey: '#', timeout: '5',
-      transcription: 'true', transcriptionCallback: urls.transcription, recordingStatusCallback: urls.recordingStatus,
+      action: 'https://cf.example.com/webhooks/texml/3?node=n1', method: 'POST', maxLength: '120', playBeep: 'true', finishOnKey: '#', timeout: '5',
+      transcription: 'true', transcriptionCallback: urls.transcription, recordingStatusCallback: urls.recordingStatus, recordingStatusCallbackMethod: 'POST',
     });
     expect(textOf(v[2]!.body)).toContain('event=empty');
+    expect(v[2]!.attrs).toEqual({ method: 'POST' });
     const plain = verbs(renderTexml([{ ...at, verb: 'record', maxSeconds: 60, playBeep: false, transcribe: false }], urls));
     expect(plain[0]!.attrs.playBeep).toBe('false');
     expect(plain[0]!.attrs).not.toHaveProperty('transcription');
@@ -98,6 +100,7 @@ describe('renderTexml', () => {
     const r = verbs(renderTexml([{ ...at, verb: 'redirect', url: 'https://x.example/next?a=1&b=2' }], urls));
     expect(r.map((x) => x.tag)).toEqual(['Redirect']);
     expect(textOf(r[0]!.body)).toBe('https://x.example/next?a=1&b=2');
+    expect(r[0]!.attrs).toEqual({ method: 'POST' });
   });
 
   it('drops prompts that would be silent (a template filled to nothing)', () => {

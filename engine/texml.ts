@@ -80,6 +80,14 @@ function el(tag: string, attrs: Attrs = NO_ATTRS, children: El[] | string = []):
   return node;
 }
 
+/**
+ * Every URL we write makes Telnyx POST the signed form body: the server reads TeXML fields only from that
+ * (a GET's fields ride in the unsigned query string). Dial, Record, Redirect and the recording status callback
+ * take a method (POST is their documented default; we say it anyway). Gather has no method attribute: it uses
+ * the TeXML application's method, which must be POST (server/README.md). Record's transcriptionCallback has none.
+ */
+const POST: Attrs = Object.freeze({ method: 'POST' });
+
 const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(n)));
 
 /** Adds `key=value` to a URL's query, keeping whatever query it already has. */
@@ -160,23 +168,26 @@ function gatherEls(i: Extract<Instruction, { verb: 'gather' }>, action: string):
     hints: i.hints?.length ? i.hints.join(',') : undefined,
   }, promptsEl(i.prompts));
   // Gather falls through to the next verb on silence: send that back to the server as a timeout.
-  return [gather, el('Redirect', {}, withQuery(action, 'event', 'timeout'))];
+  return [gather, el('Redirect', POST, withQuery(action, 'event', 'timeout'))];
 }
 
 function dialEls(i: Extract<Instruction, { verb: 'dial' }>, action: string, urls: TexmlUrls): El[] {
   return [el('Dial', {
     action,
+    method: 'POST',
     callerId: i.callerId,
     timeout: clamp(i.timeoutSeconds, 5, 120),
     sequential: i.ring === 'sequential' && i.targets.length > 1 ? 'true' : undefined,
     record: i.record ? 'record-from-answer' : undefined,
     recordingStatusCallback: i.record ? urls.recordingStatus : undefined,
+    recordingStatusCallbackMethod: i.record && urls.recordingStatus ? 'POST' : undefined,
   }, i.targets.map(targetEl))];
 }
 
 function recordEls(i: Extract<Instruction, { verb: 'record' }>, action: string, urls: TexmlUrls): El[] {
   const record = el('Record', {
     action,
+    method: 'POST',
     maxLength: clamp(i.maxSeconds, 1, 14400),
     playBeep: i.playBeep ? 'true' : 'false',
     finishOnKey: '#',
@@ -184,9 +195,10 @@ function recordEls(i: Extract<Instruction, { verb: 'record' }>, action: string, 
     transcription: i.transcribe ? 'true' : undefined,
     transcriptionCallback: i.transcribe ? urls.transcription : undefined,
     recordingStatusCallback: urls.recordingStatus,
+    recordingStatusCallbackMethod: urls.recordingStatus ? 'POST' : undefined,
   });
   // Record that ends without a recording falls through: tell the server it was empty.
-  return [record, el('Redirect', {}, withQuery(action, 'event', 'empty'))];
+  return [record, el('Redirect', POST, withQuery(action, 'event', 'empty'))];
 }
 
 /** Elements for one instruction, and whether the document must stop after them. */
@@ -197,7 +209,7 @@ function render(i: Instruction, urls: TexmlUrls): { els: El[]; stop: boolean } {
     case 'pause': return { els: [el('Pause', { length: clamp(i.seconds, 1, 180) })], stop: false };
     case 'sms': return { els: [], stop: false }; // TeXML has no SMS verb: the server sends it.
     case 'hangup': return { els: [el('Hangup')], stop: true };
-    case 'redirect': return { els: [el('Redirect', {}, i.url)], stop: true };
+    case 'redirect': return { els: [el('Redirect', POST, i.url)], stop: true };
     case 'gather': return { els: gatherEls(i, urls.action(i)), stop: true };
     case 'dial': return { els: dialEls(i, urls.action(i), urls), stop: true };
     case 'record': return { els: recordEls(i, urls.action(i), urls), stop: true };

@@ -3,6 +3,7 @@ import type { CallLogPatch, CallLogRow, SessionRow, Store, WebhookRow } from './
 import type { Cursors, Mode } from '../../engine/types.js';
 import type { GroupCommit } from './group-commit.js';
 import type { ReadCache } from './read-cache.js';
+import { withoutSignature } from '../webhooks/signature-headers.js';
 
 type Row = Record<string, any>;
 type CallRepo = Pick<Store, 'createSession' | 'getSession' | 'sessionByCallSessionId' | 'saveSnapshot' | 'recordSessionCursors' | 'cursors' | 'saveCursors'
@@ -23,7 +24,8 @@ const callRow = (r: Row): CallLogRow => ({
 });
 
 const webhookRow = (r: Row): WebhookRow => ({
-  id: r.id, receivedAt: r.received_at, kind: r.kind, method: r.method, path: r.path, headers: JSON.parse(r.headers),
+  // Rows stored before signatures were dropped at capture still hold them: never handed out.
+  id: r.id, receivedAt: r.received_at, kind: r.kind, method: r.method, path: r.path, headers: withoutSignature(JSON.parse(r.headers)),
   rawBody: r.raw_body, eventId: r.event_id, callId: r.call_id, companyId: r.company_id, status: r.status, answer: r.answer,
 });
 

@@ -10,6 +10,7 @@ import { ccEvent, dialStatusOf, type CcPayload } from './cc-events.js';
 import { NOT_IN_SERVICE } from './texml.js';
 import { waitFor } from './dedupe.js';
 import { onCallControlEvent } from '../calls/lifecycle.js';
+import { numberOfAnotherCompany } from './company-check.js';
 
 const NOT_IN_SERVICE_NODE = '__not_in_service';
 interface Envelope { data?: { id?: string; event_type?: string; payload?: CcPayload } }
@@ -29,6 +30,8 @@ async function run(ctx: Ctx, ccid: string, flow: string, commands: Command[], o:
 async function initiated(ctx: Ctx, ccid: string, p: CcPayload, o: ExecOptions): Promise<Record<string, unknown>> {
   if (p.direction !== 'incoming') return { ignored: 'outgoing leg' };
   const number = p.to ? await ctx.store.numberByE164(p.to) : undefined;
+  const existing = await ctx.store.getSession(ccid);
+  if (existing && number && existing.companyId !== number.companyId) return { ignored: 'number of another company' };
   const flow = number?.flowId ? await ctx.store.getFlow(number.companyId, number.flowId) : undefined;
   if (!number || !flow?.publishedVersion) {
     const cmd: Command = { action: 'answer', body: { client_state: encodeClientState({ flow: '__none', node: NOT_IN_SERVICE_NODE, seq: 0 }), command_id: `answer-${ccid}` } };
@@ -75,11 +78,13 @@ const bridgeKey = (s: SessionRow) => `bridged:${s.callId}:${s.seq}`;
 /** Is this event about a step the call has already left? (Late or reordered delivery.) */
 const isStale = (cs: ClientState | undefined, s: SessionRow) => !!cs && cs.flow === s.flowId && cs.seq !== s.seq;
 
-async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecOptions): Promise<{ body: Record<string, unknown> | typeof LOST; session?: SessionRow }> {
+/** `refused`: the company check failed; nothing about the call (flow, call log, charges) may act on the event. */
+async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecOptions): Promise<{ body: Record<string, unknown> | typeof LOST; session?: SessionRow; refused?: boolean }> {
   const ccid = p.call_control_id ?? '';
   const cs = decodeClientState(p.client_state);
   if (type === 'call.initiated') {
     const body = await initiated(ctx, ccid, p, o);
+    if (body.ignored === 'number of another company') return { body, refused: true };
     return { body, session: await ctx.store.getSession(ccid) };
   }
   // The safe endings: not-in-service message after answer, and hangup after any apology.
@@ -92,6 +97,11 @@ async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecO
     return { body: { commands: [{ action: 'hangup' }] } };
   }
   let session = ccid ? await ctx.store.getSession(ccid) : undefined;
+  // The company check (server/webhooks/company-check.ts): the call's own leg names the company's number.
+  if (session && await numberOfAnotherCompany(ctx, session.companyId, p.to)) {
+    ctx.log.warn({ type, ccid, to: p.to }, 'call control event refused: the call belongs to another company than its number');
+    return { body: { ignored: 'number of another company' }, refused: true };
+  }
   if (!session && p.call_session_id) {
     // Not our leg: the transfer target (same call session), or a recording event without call_control_id.
     const owner = await ctx.store.sessionByCallSessionId(p.call_session_id);
@@ -166,7 +176,7 @@ async function callControl(ctx: Ctx, inc: Incoming): Promise<Answer> {
   // A racing attempt stepped first: its answer is the answer, and its commands are its to send.
   if (body === LOST) return reply(await complete(ctx, key, type, p, o), session);
   // Call log of outbound legs, charges, recordings, voicemail, team; a failure here must not change the answer.
-  await onCallControlEvent(ctx, type, p).catch((err) => ctx.log.error({ err, type }, 'call lifecycle hook failed'));
+  if (!out.refused) await onCallControlEvent(ctx, type, p).catch((err) => ctx.log.error({ err, type }, 'call lifecycle hook failed'));
   const answer = JSON.stringify(body);
   const done = json(body, { eventId: id, callId: session?.callId ?? null, companyId: session?.companyId ?? null });
   // Stepped: the answer went in with the snapshot; the commands are sent, so it is done now.

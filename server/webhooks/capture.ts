@@ -1,6 +1,7 @@
 import express, { type RequestHandler, type Router } from 'express';
 import type { Ctx } from '../deps.js';
 import type { WebhookRow } from '../store/types.js';
+import { withoutSignature } from './signature-headers.js';
 
 /** A verified webhook as received. */
 export interface Incoming {
@@ -28,8 +29,8 @@ export interface Answer {
   eventId?: string | null;
 }
 
-/** Headers worth keeping (the signature pair and content metadata), so a fixture can be replayed. */
-function keptHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+/** The request's headers, lower-cased, for the check and the webhook log. */
+function requestHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) if (typeof v === 'string') out[k.toLowerCase()] = v;
   return out;
@@ -41,7 +42,7 @@ export const rawBody = express.raw({ type: () => true, limit: '256kb' });
 /**
  * Wraps a webhook handler: keeps the raw body, verifies the signature (401
  * `bad_signature` otherwise), calls the handler, and stores the webhook with
- * its headers, raw body and our answer — rejected ones too.
+ * its headers (less the signature pair: withoutSignature), raw body and our answer — rejected ones too.
  */
 export function webhook(
   ctx: Ctx,
@@ -52,7 +53,7 @@ export function webhook(
 ): RequestHandler {
   return async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
-    const headers = keptHeaders(req.headers);
+    const headers = requestHeaders(req.headers);
     const query = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
     const inc: Incoming = { raw, headers, method: req.method, path: req.originalUrl, params: req.params as Record<string, string>, query, durable: [] };
     const bad = await check(raw, headers);
@@ -70,7 +71,7 @@ export function webhook(
     }
     try {
       const logged = ctx.store.recordWebhook({
-        receivedAt: ctx.now().toISOString(), kind, method: req.method, path: req.originalUrl, headers, rawBody: raw,
+        receivedAt: ctx.now().toISOString(), kind, method: req.method, path: req.originalUrl, headers: withoutSignature(headers), rawBody: raw,
         eventId: answer.eventId ?? null, callId: answer.callId ?? null, companyId: answer.companyId ?? null, status: answer.status, answer: answer.body,
       });
       // Nothing is answered before the step it describes is durable: its commit, usually this very one.
@@ -88,7 +89,7 @@ export function webhook(
   };
 }
 
-/** Mounts a handler on GET and POST (Telnyx may use either for TeXML). */
+/** Mounts a handler on GET and POST (a TeXML application may be set to GET: it gets the apology, not a 404). */
 export function getAndPost(router: Router, path: string, ...h: RequestHandler[]): void {
   router.get(path, ...h);
   router.post(path, ...h);

@@ -9,18 +9,33 @@ export function parseStep(step: string): StepRef | undefined {
   return m ? { verb: m[1] as StepRef['verb'], node: m[2]!, seq: Number(m[3]) } : undefined;
 }
 
-/** Form / JSON / query fields of a TeXML request, flattened to strings. */
-export function texmlFields(raw: string, contentType: string | undefined, query: Record<string, string>): Record<string, string> {
-  let body: Record<string, string> = {};
-  if (raw.trim()) {
-    if (contentType?.includes('json')) {
-      const parsed = JSON.parse(raw) as Record<string, unknown>;
-      body = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
-    } else {
-      body = Object.fromEntries(new URLSearchParams(raw));
-    }
-  }
-  return { ...query, ...body };
+/** The content type Telnyx sends TeXML fields in (POST); the only one whose fields we read. */
+export const TEXML_FORM = 'application/x-www-form-urlencoded';
+
+/** A TeXML request's fields, or why none of them can be trusted. */
+export type TexmlFields = { fields: Record<string, string> } | { refused: string };
+
+/**
+ * The fields of a TeXML request, read only from what the signature covers: the raw body of a POST in
+ * `application/x-www-form-urlencoded`. Telnyx signs `timestamp|body` and nothing else, so a GET (whose fields
+ * ride in the query string; its signed body is empty), a JSON body, or any other type is refused with the
+ * reason, and the query string is never read as fields (see {@link urlMarker} for the one marker it may carry).
+ */
+export function texmlFields(method: string, raw: string, contentType: string | undefined): TexmlFields {
+  if (method !== 'POST') return { refused: `a ${method} TeXML request carries its fields in the unsigned query string; set the TeXML application's voice and status callback methods to POST` };
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== TEXML_FORM) return { refused: `TeXML fields are read only from a signed ${TEXML_FORM} body (got ${type ? `content-type ${type}` : 'no content-type'})` };
+  return { fields: Object.fromEntries(new URLSearchParams(raw)) };
+}
+
+/**
+ * Our own marker in the URL of the Redirect the renderer puts after Gather / Record (`event=timeout` /
+ * `event=empty`). It is unsigned, so it is read apart from the fields and may only pick which of those two
+ * events a step means: the call is still the one the signed body's CallSid names, checked against its
+ * company, at the step (seq) its path names; nothing else comes from the query.
+ */
+export function urlMarker(query: Record<string, string>): 'timeout' | 'empty' | undefined {
+  return query.event === 'timeout' || query.event === 'empty' ? query.event : undefined;
 }
 
 function dialStatus(s: string | undefined): DialStatus {
@@ -38,12 +53,12 @@ const num = (s: string | undefined) => {
 };
 
 /**
- * Maps an action callback to the engine event it means. `event=timeout` /
- * `event=empty` come from the Redirect the renderer puts after Gather / Record.
+ * Maps an action callback to the engine event it means: `marker` ({@link urlMarker}) from the Redirect the
+ * renderer puts after Gather / Record, else the signed fields.
  */
-export function actionEvent(ref: StepRef, f: Record<string, string>): EngineEvent {
-  if (f.event === 'timeout') return { type: 'input.timeout' };
-  if (f.event === 'empty') return { type: 'recording.empty' };
+export function actionEvent(ref: StepRef, f: Record<string, string>, marker?: 'timeout' | 'empty'): EngineEvent {
+  if (marker === 'timeout') return { type: 'input.timeout' };
+  if (marker === 'empty') return { type: 'recording.empty' };
   if (ref.verb === 'dial' || f.DialCallStatus) {
     return { type: 'dial.ended', status: dialStatus(f.DialCallStatus), seconds: num(f.DialCallDuration) };
   }

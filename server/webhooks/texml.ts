@@ -4,7 +4,8 @@ import type { Instruction } from '../../engine/types.js';
 import { advance } from '../calls/runner.js';
 import type { Ctx } from '../deps.js';
 import { getAndPost, rawBody, webhook, type Answer, type Incoming } from './capture.js';
-import { actionEvent, parseStep, texmlFields, TERMINAL_STATUSES } from './texml-events.js';
+import { actionEvent, parseStep, texmlFields, urlMarker, TERMINAL_STATUSES } from './texml-events.js';
+import { numberOfAnotherCompany } from './company-check.js';
 import { onTexmlStatus } from '../calls/lifecycle.js';
 
 export const NOT_IN_SERVICE = 'The number you have called is not in service. Please check the number and try again. Goodbye.';
@@ -22,7 +23,22 @@ function notInService(ctx: Ctx): string {
   return renderTexml(says, texmlUrls(ctx));
 }
 
-const fieldsOf = (inc: Incoming) => texmlFields(inc.raw, inc.headers['content-type'], inc.query);
+/**
+ * A TeXML webhook that must not act: the apology (valid TeXML, the caller is never left in silence), logged with
+ * why. Logged against no call and no company: a forged request must not show up in the call it named.
+ */
+export function refusedTexml(ctx: Ctx, inc: Incoming, reason: string): Answer {
+  ctx.log.warn({ path: inc.path, method: inc.method, reason }, 'TeXML webhook refused');
+  return xml(renderApology(), null, null);
+}
+
+/** The signed form fields of a TeXML request, or the refusal to answer (GET, JSON, another content type). */
+export function signedFields(ctx: Ctx, inc: Incoming): { fields: Record<string, string> } | { refused: Answer } {
+  const t = texmlFields(inc.method, inc.raw, inc.headers['content-type']);
+  return 'fields' in t ? t : { refused: refusedTexml(ctx, inc, t.refused) };
+}
+
+const foreignCall = (callId: string, to: string | undefined) => `call ${callId} belongs to another company than the number ${to}`;
 
 /**
  * Answers a TeXML request once per dedupe key (CallSid + step): a stored
@@ -48,10 +64,15 @@ async function keep(ctx: Ctx, key: string, answer: string): Promise<string> {
 }
 
 async function voiceUrl(ctx: Ctx, inc: Incoming): Promise<Answer> {
-  const f = fieldsOf(inc);
+  const t = signedFields(ctx, inc);
+  if ('refused' in t) return t.refused;
+  const f = t.fields;
   const callId = f.CallSid;
   if (!callId) return xml(renderApology());
   const number = f.To ? await ctx.store.numberByE164(f.To) : undefined;
+  // A call id another company's call has: neither that call's stored answer nor a second call under its id.
+  const existing = await ctx.store.getSession(callId);
+  if (existing && number && existing.companyId !== number.companyId) return refusedTexml(ctx, inc, foreignCall(callId, f.To));
   const key = `texml:${callId}:start`;
   const body = await once(ctx, key, async () => {
     const flow = number?.flowId ? await ctx.store.getFlow(number.companyId, number.flowId) : undefined;
@@ -70,19 +91,23 @@ async function voiceUrl(ctx: Ctx, inc: Incoming): Promise<Answer> {
 }
 
 async function action(ctx: Ctx, inc: Incoming): Promise<Answer> {
-  const f = fieldsOf(inc);
+  const t = signedFields(ctx, inc);
+  if ('refused' in t) return t.refused;
+  const f = t.fields;
   const ref = parseStep(inc.params.step ?? '');
   const callId = f.CallSid;
   if (!ref || !callId) return xml(renderApology(), callId);
+  // Read before the stored answer: a call of another company gets neither a step nor that call's answer.
+  const session = await ctx.store.getSession(callId);
+  if (session && await numberOfAnotherCompany(ctx, session.companyId, f.To)) return refusedTexml(ctx, inc, foreignCall(callId, f.To));
   const key = `texml:${callId}:${inc.params.step}`;
-  let companyId: string | undefined;
+  let companyId = session?.companyId;
   const body = await once(ctx, key, async () => {
-    const session = await ctx.store.getSession(callId);
-    companyId = session?.companyId;
     // A callback for a step the call has moved past: answered with that step (read back), or never (apology).
+    // (A racing attempt that stepped since the read above makes the write below stale: its answer is read back.)
     if (!session || session.seq !== ref.seq) return undefined;
     const urls = texmlUrls(ctx);
-    const adv = await advance(ctx, session, actionEvent(ref, f), { key, render: (r) => renderTexml(r.instructions, urls), grouped: true, committed: (p) => inc.durable.push(p) });
+    const adv = await advance(ctx, session, actionEvent(ref, f, urlMarker(inc.query)), { key, render: (r) => renderTexml(r.instructions, urls), grouped: true, committed: (p) => inc.durable.push(p) });
     if (adv.kind === 'stepped') return adv.answer!;
     return adv.kind === 'stale' ? undefined : keep(ctx, key, renderApology());
   });
@@ -91,9 +116,12 @@ async function action(ctx: Ctx, inc: Incoming): Promise<Answer> {
 }
 
 async function status(ctx: Ctx, inc: Incoming): Promise<Answer> {
-  const f = fieldsOf(inc);
+  const t = signedFields(ctx, inc);
+  if ('refused' in t) return t.refused;
+  const f = t.fields;
   const callId = f.CallSid;
   const session = callId ? await ctx.store.getSession(callId) : undefined;
+  if (session && await numberOfAnotherCompany(ctx, session.companyId, f.To)) return refusedTexml(ctx, inc, foreignCall(callId!, f.To));
   if (callId && f.RecordingStatus === 'completed' && f.RecordingUrl) {
     await ctx.store.patchCallLog(callId, { recordingUrl: f.RecordingUrl, recordingSeconds: Number(f.RecordingDuration) || null });
   }
@@ -120,7 +148,7 @@ export function texmlStepHandler(ctx: Ctx, check: (raw: string, h: Record<string
   });
 }
 
-/** `/webhooks/texml/<step>` → the step, when `texmlStepHandler` can take the request as is (anything else goes through the routers). */
+/** `/webhooks/texml/<step>` → the step, when `texmlStepHandler` can take the request as is (anything else goes through the routers; a GET is taken to be refused). */
 export function directTexmlStep(method: string, url: string): string | undefined {
   if ((method !== 'POST' && method !== 'GET') || !url.startsWith('/webhooks/texml/')) return undefined;
   const m = STEP_URL.exec(url);
@@ -128,7 +156,10 @@ export function directTexmlStep(method: string, url: string): string | undefined
 }
 const STEP_URL = /^\/webhooks\/texml\/([A-Za-z0-9_-]+)(?:\?|$)/;
 
-/** The TeXML routes: voice URL, status callbacks and action callbacks (GET or POST, form or JSON). */
+/**
+ * The TeXML routes: voice URL, status callbacks and action callbacks. Mounted on GET too, so that a TeXML
+ * application left on GET gets the apology (and the log says to switch it to POST) rather than a 404.
+ */
 export function texmlRouter(ctx: Ctx, check: (raw: string, h: Record<string, string>) => Promise<string | undefined>): Router {
   const r = Router();
   const apology = (): Answer => xml(renderApology());

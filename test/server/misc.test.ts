@@ -47,10 +47,14 @@ describe('server odds and ends', () => {
     expect(fake.seen.filter((s) => s.path === '/v2/messages').map((s) => s.body)).toEqual([{ from: '+13125550700', to: '+13125550147', text: 'Hi from Acme' }]);
   });
 
-  it('takes a JSON voice URL body too', async () => {
+  it('refuses a JSON voice URL body (Telnyx sends TeXML fields as a form) with the apology: no call, no SMS', async () => {
+    fake.clear();
     const body = JSON.stringify({ CallSid: 'json-1', From: '+13125550147', To: '+13125550700' });
     const res = await request(h.app).post('/webhooks/texml').set(signed(body)).set('content-type', 'application/json').send(body).expect(200);
-    expect(res.text).toContain('We will text you.');
+    expect(res.text).not.toContain('We will text you.');
+    expect(res.text).toContain('<Hangup/>');
+    expect(await h.app.locals.ctx.store.getSession('json-1')).toBeUndefined();
+    expect(fake.seen.filter((s) => s.path === '/v2/messages')).toEqual([]);
   });
 
   it('refuses an oversized webhook with 413', async () => {
