@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { kindOf } from './nodes/index.js';
 import { cycles } from './lint-loops.js';
+import { ownershipFindings } from './lint-numbers.js';
 import { nodeLabel, nodeName, portPhrase, sentence } from './lint-words.js';
 import type { Finding } from './lint.js';
 import type { NodeKind } from './node-kind.js';
@@ -129,8 +130,11 @@ function kindFindings(g: Graph): Finding[] {
   return out;
 }
 
-/** Graph and per-kind findings for a flow that passed the schema. */
-export function graphFindings(flow: Flow, lookup: KindLookup = kindOf): Finding[] {
+/** What lint knows about the flow's company, when the caller has it (engine/lint.ts LintContext). */
+export interface CompanyFacts { numbers?: readonly string[] }
+
+/** Graph and per-kind findings for a flow that passed the schema; with the company's numbers, the ownership check too. */
+export function graphFindings(flow: Flow, lookup: KindLookup = kindOf, company: CompanyFacts = {}): Finding[] {
   const byId = new Map<string, FlowNode>();
   for (const n of flow.nodes) if (!byId.has(n.id)) byId.set(n.id, n);
   const kind = (n: FlowNode) => lookup(n.type) ?? NO_KIND;
@@ -138,5 +142,6 @@ export function graphFindings(flow: Flow, lookup: KindLookup = kindOf): Finding[
   const wired = new Map<string, FlowEdge[]>();
   for (const e of edges.wired) wired.set(e.source, [...(wired.get(e.source) ?? []), e]);
   const g: Graph = { flow, kind, byId, wired };
-  return [...nodesFindings(flow, byId), ...edges.findings, ...reachFindings(g), ...loopFindings(g), ...kindFindings(g)];
+  const owned = company.numbers ? ownershipFindings(flow, kind, company.numbers) : [];
+  return [...nodesFindings(flow, byId), ...edges.findings, ...reachFindings(g), ...loopFindings(g), ...kindFindings(g), ...owned];
 }

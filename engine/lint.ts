@@ -1,8 +1,11 @@
 import { flowSchema } from './schema.js';
 import { schemaFindings } from './lint-schema.js';
-import { graphFindings } from './lint-graph.js';
+import { graphFindings, type CompanyFacts } from './lint-graph.js';
 
 export type Severity = 'error' | 'warning';
+
+/** What the linter may know about the flow's company: its numbers (E.164), to check the numbers a flow uses as its own. */
+export type LintContext = CompanyFacts;
 
 /** One problem, in words a non-programmer understands. */
 export interface Finding {
@@ -26,8 +29,10 @@ export interface Finding {
  * missing start, dangling / unknown / doubled connections, unreachable steps,
  * unwired exits a caller can reach, loops that never wait, bad time zone),
  * then each kind's own checks. A string is read as JSON first. Never throws.
+ * With `company.numbers` (the company's numbers; the server passes them, the engine stays pure), a literal
+ * SMS `from` or transfer / round robin `callerId` that is not one of them is an error (`number-not-owned`).
  */
-export function lintFlow(input: unknown): Finding[] {
+export function lintFlow(input: unknown, company: LintContext = {}): Finding[] {
   try {
     if (typeof input === 'string') {
       try {
@@ -38,7 +43,7 @@ export function lintFlow(input: unknown): Finding[] {
     }
     const parsed = flowSchema.safeParse(input);
     if (!parsed.success) return schemaFindings(parsed.error, input);
-    return graphFindings(parsed.data);
+    return graphFindings(parsed.data, undefined, company);
   } catch (e) {
     // A bug in a check must not hide the flow from its author: report it, block publishing.
     return [{ code: 'lint-failed', severity: 'error', message: `The flow could not be checked (${(e as Error)?.message ?? String(e)}).` }];

@@ -69,6 +69,12 @@ export interface NodeKind<D = any> {
   /** Does entering this node wait for the caller or Telnyx (so a loop through it is safe)? */
   waits(data: D, mode: Mode): boolean;
   enter(data: D, ctx: NodeContext): Outcome;
+  /**
+   * Fields of `data` that name a number the call uses as its own (an SMS's `from`, a dial's `callerId`): they
+   * must be numbers of the flow's company. Lint checks literal values when it is given the company's numbers
+   * (engine/lint-numbers.ts); templated ones are the server's to check on each call.
+   */
+  ownNumberFields?: readonly string[];
   /** Problems only this kind knows about (bad hours, a regex that does not compile, ...). */
   lint?(data: D, ctx: { timezone: string }): KindFinding[];
   /** An event while waiting here. `undefined` means the event is ignored. */

@@ -68,6 +68,7 @@ export const roundRobin = defineNode({
   example: { members: [{ id: 'alice', name: 'Alice', to: '+13125550101' }], strategy: 'round_robin', ringSeconds: 20, skipUnavailable: true, record: false },
   ports: () => ['connected', 'noAnswer'],
   reachablePorts: () => ['noAnswer'],
+  ownNumberFields: ['callerId'],
   waits: () => true,
   enter: (d, ctx) => {
     const { order, cursor } = ringOrder(d, ctx.env, ctx.id);

@@ -14,6 +14,7 @@ export const sms = defineNode({
   }),
   example: { to: '{{caller.from}}', from: '{{caller.to}}', text: 'Thanks for calling! Reply to this message if you need anything.' },
   ports: () => ['next'],
+  ownNumberFields: ['from'],
   // TeXML has no SMS verb: the server sends it through the messaging API, so the call never waits.
   waits: () => false,
   enter: (d, ctx) => {

@@ -22,6 +22,7 @@ export const transfer = defineNode({
   example: { to: '+13125550100', ringSeconds: 30, record: false },
   ports: () => ['connected', 'noAnswer', 'busy', 'failed'],
   reachablePorts: () => ['noAnswer', 'busy', 'failed'],
+  ownNumberFields: ['callerId'],
   waits: () => true,
   enter: (d, ctx) => {
     const to = ctx.fill(d.to).trim();

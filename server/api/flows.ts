@@ -29,6 +29,11 @@ async function mustFlow(ctx: Ctx, companyId: string, id: string) {
   return f;
 }
 
+/** The company's active numbers: what lint holds a flow's literal SMS from / caller ID to (engine/lint-numbers.ts). */
+async function companyNumbers(ctx: Ctx, companyId: string): Promise<string[]> {
+  return (await ctx.store.listBizNumbers(companyId)).filter((n) => n.status === 'active').map((n) => n.e164);
+}
+
 /** JSON Schema of callflow/1; public, no key needed. */
 export function schemaRouter(): Router {
   const r = Router();
@@ -43,7 +48,7 @@ export function flowsRouter(ctx: Ctx): Router {
     const flows = await ctx.store.listFlows(companyOf(res).id);
     res.json({ flows: flows.map((f) => ({ id: f.id, name: f.name, revision: f.revision, updatedAt: f.updatedAt, publishedVersion: f.publishedVersion })) });
   });
-  r.post('/api/flows/lint', (req, res) => { res.json({ findings: lintFlow(req.body) }); });
+  r.post('/api/flows/lint', async (req, res) => { res.json({ findings: lintFlow(req.body, { numbers: await companyNumbers(ctx, companyOf(res).id) }) }); });
   r.post('/api/flows/simulate', simulateRoute(ctx));
   r.post('/api/flows', async (req, res) => {
     const flow = parseAt(req.body);
@@ -93,7 +98,7 @@ export function flowsRouter(ctx: Ctx): Router {
   });
   r.post('/api/flows/:id/publish', async (req, res) => {
     const f = await mustFlow(ctx, companyOf(res).id, req.params.id);
-    const findings = lintFlow(f.doc);
+    const findings = lintFlow(f.doc, { numbers: await companyNumbers(ctx, f.companyId) });
     if (!publishable(findings)) throw new AppError('lint', 'The flow has errors; fix them before publishing', undefined, { findings });
     const { version } = await ctx.store.publish(f.companyId, f.id, f.doc);
     res.status(201).json({ version });

@@ -8,6 +8,7 @@ import type { SessionRow } from '../store/types.js';
 import { afterStep, afterStepActs } from './lifecycle.js';
 import { teamEnv } from './team.js';
 import { flowSmsBlocked } from '../messaging/send.js';
+import { ownNumbersOnly } from './own-numbers.js';
 
 // Flow versions are immutable, so a parsed version never goes stale; it is only forgotten when the cache is full
 // (a bounded LRU, by count and by size: ~200 bytes per node or edge parsed), then read from the store again.
@@ -69,7 +70,10 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
     ctx.store.company(session.companyId), ctx.store.cursors(session.companyId, session.flowId), teamEnv(ctx, session.companyId),
   ]);
   const env = { now: ctx.now().toISOString(), mode: session.mode, cursors, team, company: { name: company?.name ?? '', id: session.companyId } };
-  const result = step(flow, session.snapshot, event, env, { version: versionKey(session.companyId, session.flowId, session.version) });
+  const stepped = step(flow, session.snapshot, event, env, { version: versionKey(session.companyId, session.flowId, session.version) });
+  // Before anything is rendered or sent: the numbers the step uses as the company's must be the company's.
+  const own = await ownNumbersOnly(ctx, session, stepped.instructions);
+  const result = own === stepped.instructions ? stepped : { ...stepped, instructions: own };
   const untouched = session.snapshot && !result.trace.length && !result.instructions.length && result.snapshot.value === session.snapshot.value;
   if (untouched) return { kind: 'ignored' };
   const read = cursorsRead(flow, result.trace, cursors);
