@@ -107,12 +107,26 @@ describe('forged TeXML fields: B\'s signed body plus A\'s fields elsewhere never
     expect(smsFromA()).toHaveLength(1);
   });
 
-  it('a query string never overrides or adds to the signed form fields (CallSid, To, Digits, RecordingUrl)', async () => {
-    await texml(h.app, '/webhooks/texml', { CallSid: 'v3:b-1', From: CALLER, To: B_NUM }).expect(200); // B's number is Call Control: not in service
+  it('a query string never adds to the signed form fields (CallSid, To, RecordingUrl), and our own event marker cannot pick the call', async () => {
+    const store = h.app.locals.ctx.store;
     const res = await texml(h.app, `/webhooks/texml?${qs({ CallSid: 'v3:q-1', To: A_NUM })}`, { CallSid: 'v3:q-real', From: CALLER }).expect(200);
-    expect(res.text).not.toContain('You reached A.'); // To came only from the query: the body names no number
-    expect(await h.app.locals.ctx.store.getSession('v3:q-1')).toBeUndefined();
+    expect(res.text).not.toContain('You reached A.'); // To came only from the query: the signed body names no number
+    expect(await store.getSession('v3:q-1')).toBeUndefined();
     expect(smsFromA()).toEqual([]);
+    // A real call of A's at its voicemail step; the query offers a recording, another call and another number.
+    await texml(h.app, '/webhooks/texml', { CallSid: 'v3:q-2', From: CALLER, To: A_NUM }).expect(200);
+    const seq = (await store.getSession('v3:q-2'))!.seq;
+    const step = await texml(h.app, `/webhooks/texml/record-vm-${seq}?${qs({ CallSid: 'v3:q-other', To: B_NUM, RecordingUrl: 'https://media.example.test/q.mp3', RecordingDuration: '30' })}`,
+      { CallSid: 'v3:q-2', From: CALLER, To: A_NUM }).expect(200);
+    expect(step.text).toContain('<Hangup/>'); // the signed body has no RecordingUrl: an empty recording (noRecording → bye)
+    expect(await store.listVoicemails(A.id, {})).toEqual([]);
+    expect(await store.getSession('v3:q-other')).toBeUndefined();
+    // The renderer's marker (`?event=empty` after Record) only says which event; the call is the signed body's.
+    await texml(h.app, '/webhooks/texml', { CallSid: 'v3:q-3', From: CALLER, To: A_NUM }).expect(200);
+    const marked = await texml(h.app, `/webhooks/texml/record-vm-${seq}?event=empty&CallSid=v3:q-2`, { CallSid: 'v3:q-3', From: CALLER, To: A_NUM }).expect(200);
+    expect(marked.text).toContain('<Hangup/>');
+    expect((await store.getSession('v3:q-3'))?.seq).toBe(seq + 1);
+    expect((await store.getSession('v3:q-2'))?.seq).toBe(seq + 1); // stepped once, above, and not again
   });
 });
 
