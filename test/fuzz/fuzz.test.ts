@@ -86,20 +86,25 @@ describe(`fuzz: ${RUNS} cases per target`, () => {
   }, 180_000);
 
   const texmlKeys = ['CallSid', 'From', 'To', 'Digits', 'SpeechResult', 'Confidence', 'CallStatus', 'DialCallStatus', 'DialCallDuration', 'RecordingUrl', 'RecordingDuration', 'RecordingStatus', 'HangupCause', 'event', 'CallSessionId'];
-  it('TeXML webhooks: fuzzed form and JSON bodies and step paths, signed — always well-formed TeXML, never a 5xx', async () => {
+  it('TeXML webhooks: fuzzed form and JSON bodies, GETs and step paths, signed — always well-formed TeXML, never a 5xx; JSON and GET only ever the apology', async () => {
     const fields = fc.dictionary(fc.oneof(fc.constantFrom(...texmlKeys), nasty), fc.oneof(nasty, fc.constantFrom('+18445550199', 'v3:fuzz-1', 'completed', '1', '9', 'https://x.test/r.mp3')), { maxKeys: 8 });
     const req = fc.record({
       path: fc.oneof(fc.constant('/webhooks/texml'), fc.constant('/webhooks/texml/status'), fc.tuple(fc.constantFrom('gather', 'dial', 'record', 'x'), fc.constantFrom('menu', 'sales', 'voicemail'), fc.nat(9)).map(([v, n, s]) => `/webhooks/texml/${v}-${n}-${s}`), nasty.map((s) => `/webhooks/texml/${enc(s)}`)),
       query: fc.option(fc.constantFrom('?event=timeout', '?event=empty', '?Digits=1', '?%zz'), { nil: '' }),
-      kind: fc.constantFrom('form', 'form', 'json', 'raw'),
+      kind: fc.constantFrom('form', 'form', 'json', 'raw', 'get'),
       fields, raw: nasty,
     });
     const r = await fuzzHttp(f.url, req, (x) => {
+      // A GET carries the fields in its (unsigned) query string, its empty body signed: what Telnyx sends in GET mode.
+      if (x.kind === 'get') return { method: 'GET', path: `${x.path}?${new URLSearchParams(x.fields)}`, headers: signBody(''), body: undefined };
       const body = x.kind === 'form' ? new URLSearchParams(x.fields).toString() : x.kind === 'json' ? JSON.stringify(x.fields) : x.raw;
       return { method: 'POST', path: x.path + x.query, headers: { 'content-type': x.kind === 'json' ? 'application/json' : 'application/x-www-form-urlencoded', ...signBody(body) }, body };
-    }, (g) => {
+    }, (g, sent) => {
       if (g.status >= 500) return `answered ${g.status}`;
       if (g.status === 200 && (!g.type.includes('xml') || XMLValidator.validate(g.text) !== true || !g.text.includes('<Response'))) return 'not well-formed TeXML';
+      // Fields that are not in a signed form body are never acted on: the answer is the apology, whatever they say.
+      const untrusted = sent.method === 'GET' || sent.headers['content-type'] === 'application/json';
+      if (untrusted && g.status === 200 && !/^<\?xml[^>]*\?><Response><Say[^>]*>[^<]*<\/Say><Hangup\/><\/Response>$/.test(g.text)) return 'a GET or JSON TeXML request was acted on';
       return undefined;
     });
     expect(r.failure).toBeUndefined();
