@@ -149,6 +149,12 @@ describe('the company check: a webhook\'s call must belong to the company of the
     const ok = await texml(h.app, `/webhooks/texml/record-vm-${seq}`, { CallSid: 'v3:a-2', From: CALLER, To: A_NUM, RecordingUrl: 'https://media.example.test/x.mp3', RecordingDuration: '12' }).expect(200);
     expect(ok.text).toContain('<Hangup/>');
     expect(await store.listVoicemails(A.id, {})).toHaveLength(1);
+    // Its transcription callback: naming B's number it is refused, naming A's it is kept.
+    const words = { CallSid: 'v3:a-2', RecordingUrl: 'https://media.example.test/x.mp3', TranscriptionText: 'Please call back', TranscriptionStatus: 'completed' };
+    expect((await texml(h.app, '/webhooks/texml/transcription', { ...words, To: B_NUM }).expect(200)).text).toContain('We&apos;re sorry');
+    expect((await store.listVoicemails(A.id, {}))[0]?.transcription ?? null).toBeNull();
+    await texml(h.app, '/webhooks/texml/transcription', { ...words, To: A_NUM }).expect(200);
+    expect((await store.listVoicemails(A.id, {}))[0]?.transcription).toBe('Please call back');
   });
 
   it('Call Control: an event for A\'s call control id that names B\'s number is ignored (no step, no command)', async () => {
@@ -167,6 +173,11 @@ describe('the company check: a webhook\'s call must belong to the company of the
     expect(foreign.body).toMatchObject({ ignored: 'number of another company' });
     expect(fake.seen).toEqual([]);
     expect((await store.getSession(ccid))?.seq).toBe(seq);
+    // call.initiated again for that call control id, naming B's number: no second session, no answer.
+    const again = await ccEvent(h.app, 'a-cc-init-b', 'call.initiated', { call_control_id: ccid, call_session_id: 'sess-a-cc', from: CALLER, to: B_NUM, direction: 'incoming' }).expect(200);
+    expect(again.body).toMatchObject({ ignored: 'number of another company' });
+    expect(fake.seen).toEqual([]);
+    expect((await store.getSession(ccid))?.companyId).toBe(A.id);
     const own = await send('call.gather.ended', { digits: '1', status: 'valid' });
     expect(own.body.commands.map((c: { action: string }) => c.action)).toContain('transfer');
   });
