@@ -29,6 +29,8 @@ describe('TeXML calls played by the sandbox against a fake customer app', () => 
     expect(status).toMatchObject({ CallStatus: 'completed', CallSid: f.CallSid });
     expect(Number(status.CallDuration)).toBeGreaterThan(30);
     expect(r.webhooks).toBe(3); // fetch, menu action, status callback
+    // What the server trusts, and all it trusts (server/README.md "Webhook trust model"): signed form POSTs.
+    for (const h of b.hooks) expect([h.method, h.headers['content-type']]).toEqual(['POST', 'application/x-www-form-urlencoded']);
   });
 
   it('moves past a Gather on silence, as Telnyx does', async () => {
