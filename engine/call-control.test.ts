@@ -52,14 +52,25 @@ describe('toCommands', () => {
     expect(one({ ...at, verb: 'gather', input: 'dtmf', timeoutSeconds: 5, prompts: [] }).action).toBe('gather');
   });
 
-  it('maps dial to a transfer to the first target, with the same client_state on the new leg', () => {
-    const c = one({ ...at, verb: 'dial', targets: ['+13125550100', '+13125550101'], ring: 'simultaneous', timeoutSeconds: 20, callerId: '+13125550199', record: true });
-    expect(c).toMatchObject({ action: 'transfer', body: { to: '+13125550100', from: '+13125550199', timeout_secs: 20, record: 'record-from-answer' } });
+  it('maps a one-target dial to a transfer that parks the caller after unbridge, with the same client_state on the new leg', () => {
+    const c = one({ ...at, verb: 'dial', targets: ['+13125550100'], ring: 'sequential', timeoutSeconds: 20, callerId: '+13125550199', record: true });
+    expect(c).toMatchObject({ action: 'transfer', body: { to: '+13125550100', from: '+13125550199', timeout_secs: 20, record: 'record-from-answer', park_after_unbridge: 'self' } });
     expect(c.body.target_leg_client_state).toBe(c.body.client_state);
     const plain = one({ ...at, verb: 'dial', targets: ['sip:bob@pbx.example.com'], ring: 'sequential', timeoutSeconds: 1 });
     expect(plain.body).not.toHaveProperty('from');
     expect(plain.body).not.toHaveProperty('record');
     expect(plain.body.timeout_secs).toBe(5);
+  });
+
+  it('maps a simultaneous ring to one dial per target, each rung for the ring time and marked with how many rang', () => {
+    const cmds = toCommands([{ ...at, verb: 'dial', targets: ['+13125550100', '+13125550101', 'sip:carol@pbx.example.com'], ring: 'simultaneous', timeoutSeconds: 20 }], opts);
+    expect(cmds.map((c) => [c.action, c.body.to, c.body.timeout_secs, c.body.bridge_intent])).toEqual([
+      ['dial', '+13125550100', 20, true], ['dial', '+13125550101', 20, true], ['dial', 'sip:carol@pbx.example.com', 20, true]]);
+    expect(new Set(cmds.map((c) => c.body.command_id)).size).toBe(3);
+    for (const c of cmds) expect(decodeClientState(c.body.client_state as string)).toEqual({ flow: opts.flowId, node: at.node, seq: at.seq, ring: 3 });
+    // With a callerId the members see it (no bridge_intent, which would show the caller's number).
+    const shown = toCommands([{ ...at, verb: 'dial', targets: ['+13125550100', '+13125550101'], ring: 'simultaneous', timeoutSeconds: 20, callerId: '+13125550199' }], opts);
+    expect(shown.map((c) => [c.body.from, c.body.bridge_intent])).toEqual([['+13125550199', undefined], ['+13125550199', undefined]]);
   });
 
   it('maps record to record_start (mp3, single, 5 s silence) and transcription only when asked', () => {
@@ -172,18 +183,21 @@ describe('toCommands over arbitrary steps (property)', () => {
   const list = fc.array(fc.tuple(body, fc.constantFrom('menu', 'say-1', 'transfer'), fc.nat(50)).map(([b, node, seq]) => ({ ...b, node, seq }) as Instruction), { maxLength: 6 });
   const REQUIRED: Record<string, string[]> = {
     speak: ['payload', 'voice'], gather_using_speak: ['payload', 'voice'], gather_using_audio: ['audio_url'], playback_start: ['audio_url'],
-    transfer: ['to'], record_start: ['format', 'channels'], hangup: [], gather: [],
+    transfer: ['to'], record_start: ['format', 'channels'], hangup: [], gather: [], dial: ['to', 'timeout_secs'],
   };
 
   it('gives every command its required Telnyx fields, its own id and a client_state naming its node and step', () => {
     fc.assert(fc.property(list, (instructions) => {
       const cmds = toCommands(instructions, opts);
-      expect(cmds.length).toBe(instructions.filter((i) => i.verb !== 'pause').length);
+      // A simultaneous ring of n > 1 targets is n dials (each marked ring: n); everything else but pause is one command.
+      const legs = (i: Instruction) => (i.verb === 'dial' && i.ring === 'simultaneous' && i.targets.length > 1 ? i.targets.length : 1);
+      const kept = instructions.filter((i) => i.verb !== 'pause').flatMap((i) => Array.from({ length: legs(i) }, () => i));
+      expect(cmds.length).toBe(kept.length);
       expect(new Set(cmds.map((c) => c.body.command_id)).size).toBe(cmds.length);
-      const kept = instructions.filter((i) => i.verb !== 'pause');
       cmds.forEach((c, k) => {
         for (const field of REQUIRED[c.action]!) expect(c.body, `${c.action}.${field}`).toHaveProperty(field);
-        expect(decodeClientState(c.body.client_state as string)).toEqual({ flow: opts.flowId, node: kept[k]!.node, seq: kept[k]!.seq });
+        const i = kept[k]!, ring = legs(i) > 1 ? { ring: legs(i) } : {};
+        expect(decodeClientState(c.body.client_state as string)).toEqual({ flow: opts.flowId, node: i.node, seq: i.seq, ...ring });
         expect(Object.values(c.body)).not.toContain(undefined);
       });
       expect(toCommands(instructions, opts)).toEqual(cmds);

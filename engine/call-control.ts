@@ -7,13 +7,20 @@ export interface Command {
    * `gather` (digits with no prompt) is only used for a gather that has no
    * prompt at all, since gather_using_speak requires a payload.
    */
-  action: 'answer' | 'speak' | 'playback_start' | 'gather_using_speak' | 'gather_using_audio' | 'gather' | 'transfer' | 'record_start' | 'record_stop' | 'hangup';
+  action: 'answer' | 'speak' | 'playback_start' | 'gather_using_speak' | 'gather_using_audio' | 'gather' | 'transfer' | 'record_start' | 'record_stop' | 'hangup'
+    /** `POST /v2/calls` (a new leg, linked to this call): the server adds `connection_id` and `link_to`. */
+    | 'dial'
+    /** Bridges this call with `call_control_id` (sent by the server when a rung leg answers). */
+    | 'bridge';
   /** Telnyx's own field names; always has `client_state` (base64) and a deterministic `command_id`. */
   body: Record<string, unknown>;
 }
 
-/** What travels in `client_state` (base64 of this JSON). */
-export interface ClientState { flow: string; node: string; seq: number }
+/**
+ * What travels in `client_state` (base64 of this JSON). `ring`: on a leg
+ * dialled for a simultaneous ring, how many legs the step dialled.
+ */
+export interface ClientState { flow: string; node: string; seq: number; ring?: number }
 
 /** Telnyx refuses a speak / gather payload over 3000 characters. */
 export const MAX_PAYLOAD = 3000;
@@ -33,7 +40,7 @@ function fromBase64(b64: string): string {
 
 /** base64 of the JSON `{flow, node, seq}`: Telnyx echoes it on every later webhook of the call. */
 export function encodeClientState(s: ClientState): string {
-  return toBase64(JSON.stringify({ flow: s.flow, node: s.node, seq: s.seq }));
+  return toBase64(JSON.stringify(s.ring === undefined ? { flow: s.flow, node: s.node, seq: s.seq } : { flow: s.flow, node: s.node, seq: s.seq, ring: s.ring }));
 }
 
 /** Decodes `client_state`; undefined when it is empty or not ours. Never throws. */
@@ -42,10 +49,11 @@ export function decodeClientState(b64: string | null | undefined): ClientState |
   try {
     const v: unknown = JSON.parse(fromBase64(b64));
     if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
-    const { flow, node, seq } = v as Record<string, unknown>;
+    const { flow, node, seq, ring } = v as Record<string, unknown>;
     if (typeof flow !== 'string' || !flow || typeof node !== 'string' || !node) return undefined;
     if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0) return undefined;
-    return { flow, node, seq };
+    if (ring !== undefined && (typeof ring !== 'number' || !Number.isInteger(ring) || ring < 1)) return undefined;
+    return ring === undefined ? { flow, node, seq } : { flow, node, seq, ring };
   } catch {
     return undefined;
   }
@@ -103,11 +111,15 @@ function commandFor(i: Instruction, clientState: string): Command | undefined {
     case 'gather':
       return gatherBody(i);
     case 'dial':
-      // Call Control transfers to one destination: simultaneous or sequential
-      // ring becomes one target at a time (the node moves on via dial.ended).
+      // One target (a transfer, a sequential ring's turn): Telnyx's transfer. `park_after_unbridge:
+      // 'self'` keeps the caller's leg when the far end hangs up, so the flow carries on from
+      // `connected` as TeXML's Dial action does (the default would hang the caller up too).
       return {
         action: 'transfer',
-        body: { to: i.targets[0], from: i.callerId, timeout_secs: clamp(i.timeoutSeconds, 5, 600), record: i.record ? 'record-from-answer' : undefined, target_leg_client_state: clientState },
+        body: {
+          to: i.targets[0], from: i.callerId, timeout_secs: clamp(i.timeoutSeconds, 5, 600), record: i.record ? 'record-from-answer' : undefined,
+          park_after_unbridge: 'self', target_leg_client_state: clientState,
+        },
       };
     case 'record':
       return {
@@ -124,14 +136,33 @@ function commandFor(i: Instruction, clientState: string): Command | undefined {
 }
 
 /**
+ * A simultaneous ring of several targets: one `dial` per target (a new leg each,
+ * rung for `timeout_secs`), its `client_state` carrying `ring` = how many. The
+ * server links each to the caller's leg, bridges the first to answer and hangs
+ * up the rest; `bridge_intent` shows the caller's number, as a transfer does.
+ */
+function ringCommands(i: Extract<Instruction, { verb: 'dial' }>, flowId: string, callId: string, index: number): Command[] {
+  const clientState = encodeClientState({ flow: flowId, node: i.node, seq: i.seq, ring: i.targets.length });
+  return i.targets.map((to, leg) => ({
+    action: 'dial' as const,
+    body: compact({
+      to, from: i.callerId, bridge_intent: i.callerId ? undefined : true, timeout_secs: clamp(i.timeoutSeconds, 5, 600),
+      record: i.record ? 'record-from-answer' : undefined, client_state: clientState, command_id: `${commandId(callId, i.seq, i.node, index)}-${leg}`,
+    }),
+  }));
+}
+
+/**
  * Telnyx v2 call commands for one step's instructions (`sms`, `pause` and
  * `redirect` are skipped). Every command carries `client_state` =
  * base64 `{flow, node, seq}` and a deterministic `command_id`.
- * A dial becomes a `transfer` to its first target only (see {@link commandFor}).
+ * A dial of one target (or a sequential ring's turn) becomes a `transfer`; a
+ * simultaneous ring of several becomes one `dial` per target ({@link ringCommands}).
  */
 export function toCommands(instructions: Instruction[], opts: { callId: string; flowId: string }): Command[] {
   const out: Command[] = [];
   instructions.forEach((i, index) => {
+    if (i.verb === 'dial' && i.ring === 'simultaneous' && i.targets.length > 1) { out.push(...ringCommands(i, opts.flowId, opts.callId, index)); return; }
     const clientState = encodeClientState({ flow: opts.flowId, node: i.node, seq: i.seq });
     const c = commandFor(i, clientState);
     if (!c) return;

@@ -20,7 +20,8 @@ export type EngineEvent =
   | { type: 'input.speech'; text: string; confidence?: number }
   | { type: 'input.timeout' }
   | { type: 'prompt.ended' }
-  | { type: 'dial.ended'; status: DialStatus; seconds?: number }
+  /** `to`: the destination that answered, when the transport knows it (a simultaneous ring's winner). */
+  | { type: 'dial.ended'; status: DialStatus; seconds?: number; to?: string }
   | { type: 'recording.saved'; url: string; seconds: number }
   | { type: 'recording.empty' }
   | { type: 'amd.ended'; result: 'human' | 'machine' | 'not_sure' | string }

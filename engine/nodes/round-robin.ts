@@ -82,7 +82,8 @@ export const roundRobin = defineNode({
     const order = Array.isArray(ctx.local.order) ? (ctx.local.order as number[]) : [];
     const at = typeof ctx.local.at === 'number' ? ctx.local.at : -1;
     if (ev.status === 'connected') {
-      const m = at >= 0 ? d.members[order[at]!] : undefined;
+      // Simultaneous: the member is whoever's number answered, when the transport says so.
+      const m = at >= 0 ? d.members[order[at]!] : ev.to ? order.map((i) => d.members[i]!).find((x) => x && ctx.fill(x.to) === ev.to) : undefined;
       return m ? { port: 'connected', vars: { agent: m.id } } : { port: 'connected' };
     }
     const next = at >= 0 ? at + 1 : order.length; // simultaneous: everyone was already rung

@@ -31,7 +31,7 @@ function ivrApp(bench: Bench) {
         case 'call.hangup': if (state === 'sales-leg' && p.hangup_cause !== 'normal_clearing') await a.speak(lastCall, { payload: 'Nobody is available.', voice, client_state: b64('sorry') }); break;
       }
     })().catch(() => undefined);
-    if (ev.event_type === 'call.initiated') lastCall = id;
+    if (ev.event_type === 'call.initiated' && p.direction === 'incoming') lastCall = id;
   });
 }
 let lastCall = '';
@@ -48,7 +48,8 @@ describe('Call Control calls played by the sandbox, commanded through the offici
     expect(r.mode).toBe('call-control');
     expect(lines(r)).toEqual(['connected: call answered', 'heard: Press 1 for sales, 2 to leave a message.', 'pressed: 1', 'ringing: +13125550199', 'connected: +13125550199', 'hangup: caller hung up']);
     expect(r.ended).toEqual({ by: 'transfer', reason: 'connected to +13125550199' });
-    expect(events()).toEqual(['call.initiated', 'call.answered', 'call.dtmf.received', 'call.gather.ended', 'call.bridged', 'call.hangup', 'call.hangup']);
+    // The target is a leg of its own: initiated, answered, bridged (both legs), hung up; no park_after_unbridge, so the caller's leg goes too.
+    expect(events()).toEqual(['call.initiated', 'call.answered', 'call.dtmf.received', 'call.gather.ended', 'call.initiated', 'call.answered', 'call.bridged', 'call.bridged', 'call.hangup', 'call.hangup']);
     for (const h of b.hooks) await verified(b, h); // every event passes the SDK's own verifier
     const gathered = b.hooks.find((h) => h.json.data.event_type === 'call.gather.ended')!.json.data.payload;
     expect(gathered).toMatchObject({ digits: '1', status: 'valid', client_state: b64('menu'), call_control_id: r.callId });

@@ -6,8 +6,12 @@
 import { sendEvent, type SandboxContext } from './context.js';
 import { TALK_SECONDS, type SimCall } from './sim-call.js';
 import { callControlId, uuid } from './util.js';
+import { CAUSES } from './cc-dial.js';
 
 export type Body = Record<string, unknown>;
+
+/** The SIP response Telnyx reports beside a hangup_cause. */
+const SIP: Record<string, string> = { call_rejected: '603', user_busy: '486', timeout: '408', originator_cancel: '487' };
 
 export class CcLeg {
   state: 'parked' | 'answered' | 'ended' = 'parked';
@@ -16,6 +20,8 @@ export class CcLeg {
   /** Commands received, in order (what `replay` compares against expected.jsonl). */
   readonly received: { action: string; body: Body }[] = [];
   lastAction = '';
+  /** An outbound leg the app hung up while it still rang (its hangup is `originator_cancel`). */
+  cancelled = false;
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
   private idleTimer?: NodeJS.Timeout;
@@ -74,7 +80,7 @@ export class CcLeg {
     if (this.call.ended) return;
     this.state = 'ended';
     this.call.add('hangup', source === 'caller' ? 'caller hung up' : 'the app hung up');
-    const sip = cause === 'call_rejected' ? '603' : cause === 'user_busy' ? '486' : '200';
+    const sip = SIP[cause] ?? '200';
     // `source` names the parties of an inbound call (caller = the scripted person, callee = the app).
     // On a call the app dialled out, the app is Telnyx's caller and the person its callee.
     const reported = this.call.direction === 'outgoing' ? (source === 'caller' ? 'callee' : 'caller') : source;
@@ -90,24 +96,34 @@ export class CcLeg {
     return true;
   }
 
-  /** Rings a transfer target; answered calls end after the conversation. */
+  /**
+   * Rings a transfer target: a leg of its own (call.initiated, then call.answered
+   * and call.bridged on both legs, or call.hangup with the cause Telnyx gives an
+   * unanswered leg). When the target hangs up after the conversation this leg is
+   * hung up too, unless the transfer asked `park_after_unbridge: 'self'`: then
+   * it stays, parked, for the app's next commands.
+   */
   async transfer(b: Body): Promise<void> {
     const to = String(b.to);
     const outcome = this.call.nextCallee();
     const targetState = typeof b.target_leg_client_state === 'string' ? b.target_leg_client_state : null;
-    const target = { call_control_id: callControlId(), call_leg_id: uuid(), client_state: targetState, from: (b.from as string) ?? this.call.to, to };
+    const target = { call_control_id: callControlId(), call_leg_id: uuid(), client_state: targetState, from: (b.from as string) ?? this.call.from, to };
     const timeout = Number(b.timeout_secs ?? 30);
+    await this.emit('call.initiated', { direction: 'outgoing', state: 'bridging', start_time: this.call.startedAt.toISOString() }, target);
     this.call.add('ringing', to, outcome === 'no-answer' ? timeout : 4);
     if (outcome === 'answer' || outcome === 'voicemail') {
+      await this.emit('call.answered', { state: 'answered' }, target);
       await this.emit('call.bridged', { from: this.call.from, to });
+      await this.emit('call.bridged', {}, target);
       this.call.add('connected', outcome === 'voicemail' ? `${to} (voicemail)` : to, TALK_SECONDS);
-      await this.emit('call.hangup', { hangup_cause: 'normal_clearing', hangup_source: 'caller', sip_hangup_cause: '200', state: 'hangup' }, target);
+      await this.emit('call.hangup', { hangup_cause: 'normal_clearing', hangup_source: 'callee', sip_hangup_cause: '200', state: 'hangup' }, target);
+      if (b.park_after_unbridge === 'self') { this.call.add('hangup', `${to} hung up`); return; }
       await this.hangupBy('caller', 'normal_clearing', 'transfer', `connected to ${to}`);
       return;
     }
-    const cause = outcome === 'busy' ? 'user_busy' : outcome === 'failed' ? 'call_rejected' : 'timeout';
-    this.call.add('silence', `${to}: ${outcome === 'no-answer' ? 'no answer' : outcome}`);
-    await this.emit('call.hangup', { hangup_cause: cause, hangup_source: 'callee', sip_hangup_cause: cause === 'user_busy' ? '486' : cause === 'timeout' ? '408' : '603', state: 'hangup' }, target);
+    const { cause, text } = CAUSES[outcome];
+    this.call.add('silence', `${to}: ${text}`);
+    await this.emit('call.hangup', { hangup_cause: cause, hangup_source: 'callee', sip_hangup_cause: SIP[cause], state: 'hangup' }, target);
   }
 
   /**

@@ -5,6 +5,7 @@
 import { Router } from 'express';
 import type { SandboxContext } from './context.js';
 import { CcLeg, type Body } from './cc-leg.js';
+import { playDialledLeg } from './cc-dial.js';
 import { SimCall, TALK_SECONDS } from './sim-call.js';
 import { body, errors, isE164, requireE164, requireField } from './util.js';
 
@@ -52,34 +53,36 @@ export function callControlRouter(ctx: SandboxContext, legs: Map<string, CcLeg>)
     if (typeof b.client_state === 'string') leg.clientState = b.client_state;
     leg.received.push({ action, body: b });
     if (action === 'answer') { leg.state = 'answered'; if (typeof b.webhook_url === 'string' && /^https?:\/\//.test(b.webhook_url)) leg.webhookUrl = b.webhook_url; }
-    if (action === 'hangup' || action === 'reject') leg.state = 'ended';
+    if (action === 'hangup' || action === 'reject') { leg.cancelled = leg.state === 'parked' && leg.call.direction === 'outgoing'; leg.state = 'ended'; }
     res.json({ data: { result: 'ok' } });
     if (!leg.passive) leg.enqueue(() => effect(leg, action, b, other));
   });
 
+  /** Dial command_ids seen: Telnyx ignores a repeated dial with the same `command_id` (the first leg is the answer). */
+  const dialled = new Map<string, CcLeg>();
   r.post('/calls', (req, res) => {
     const b = body(req);
+    const again = typeof b.command_id === 'string' ? dialled.get(b.command_id) : undefined;
+    if (again) { res.json({ data: { call_control_id: again.id, call_leg_id: again.call.legId, call_session_id: again.call.sessionId, is_alive: !again.call.ended, record_type: 'call' } }); return; }
     const conn = requireField(b, 'connection_id');
     const to = requireE164(b, 'to')!, from = requireE164(b, 'from')!;
     if (conn !== ctx.callControlConnectionId && conn !== ctx.texmlConnectionId) throw errors.unknownAssoc('connection_id');
     if (b.client_state !== undefined && (typeof b.client_state !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(b.client_state))) throw errors.invalid('client_state', 'client_state must be a valid Base-64 encoded string.');
-    const call = new SimCall('call-control', from, to, String(conn), 'outgoing', {}, ctx.now());
+    let linked: CcLeg | undefined;
+    if (b.link_to !== undefined) {
+      linked = legs.get(String(b.link_to));
+      if (!linked || linked.call.ended) throw errors.invalid('link_to', 'link_to must be the call_control_id of a live call.');
+    } else if (b.bridge_intent || b.bridge_on_answer || b.park_after_unbridge) throw errors.missing('link_to');
+    // bridge_intent: the member sees the linked caller's number (Telnyx overwrites `from`).
+    const shown = b.bridge_intent && linked ? linked.call.from : from;
+    const call = new SimCall('call-control', shown, to, String(conn), 'outgoing', {}, ctx.now(), linked?.call.sessionId);
     ctx.calls.set(call.id, call);
     const leg = new CcLeg(ctx, call, typeof b.webhook_url === 'string' ? b.webhook_url : `${ctx.publicUrl()}/webhooks/call-control`);
     if (typeof b.client_state === 'string') leg.clientState = b.client_state;
-    if (typeof b.command_id === 'string') leg.commandIds.add(b.command_id);
+    if (typeof b.command_id === 'string') { leg.commandIds.add(b.command_id); dialled.set(b.command_id, leg); }
     legs.set(call.id, leg);
     res.json({ data: { call_control_id: call.id, call_leg_id: call.legId, call_session_id: call.sessionId, is_alive: true, record_type: 'call' } });
-    const amd = b.answering_machine_detection && b.answering_machine_detection !== 'disabled';
-    leg.enqueue(async () => {
-      await leg.emit('call.initiated', { direction: 'outgoing', state: 'bridging', start_time: call.startedAt.toISOString() });
-      call.add('ringing', to, 4);
-      leg.state = 'answered';
-      call.add('connected', to);
-      await leg.emit('call.answered', { state: 'answered', start_time: call.startedAt.toISOString() });
-      // Premium AMD reports with its own event and finer results, as Telnyx does.
-      if (amd) await leg.emit(b.answering_machine_detection === 'premium' ? 'call.machine.premium.detection.ended' : 'call.machine.detection.ended', { result: b.answering_machine_detection === 'premium' ? 'human_residence' : 'human' });
-    });
+    playDialledLeg(ctx, leg, b, linked);
   });
 
   r.get('/calls/:id', (req, res) => {
@@ -96,7 +99,7 @@ async function effect(leg: CcLeg, action: string, b: Body, other?: CcLeg): Promi
   leg.lastAction = action;
   switch (action) {
     case 'answer': call.add('connected', 'call answered', 0.5); await leg.emit('call.answered', { state: 'answered', start_time: call.startedAt.toISOString() }); return;
-    case 'hangup': await leg.hangupBy('callee', 'normal_clearing', 'app', 'hangup command'); return;
+    case 'hangup': await leg.hangupBy('callee', leg.cancelled ? 'originator_cancel' : 'normal_clearing', 'app', leg.cancelled ? 'hung up while ringing' : 'hangup command'); return;
     case 'reject': await leg.hangupBy('callee', b.cause === 'USER_BUSY' ? 'user_busy' : 'call_rejected', 'app', `rejected (${String(b.cause)})`); return;
     case 'speak':
       await leg.emit('call.speak.started');
@@ -119,7 +122,10 @@ async function effect(leg: CcLeg, action: string, b: Body, other?: CcLeg): Promi
       await leg.emit('call.bridged', { to: other!.call.to });
       await other!.emit('call.bridged', { to: call.to });
       call.add('connected', `bridged with ${other!.call.to}`, TALK_SECONDS);
+      // The conversation over, the far end hangs up. `park_after_unbridge: 'self'` keeps this leg
+      // (parked: the app's next commands play to it); without it Telnyx hangs this leg up too.
       await other!.hangupBy('caller', 'normal_clearing', 'transfer', `bridged with ${call.from}`);
+      if (b.park_after_unbridge === 'self') { call.add('hangup', `${other!.call.to} hung up`); return; }
       await leg.hangupBy('caller', 'normal_clearing', 'transfer', `bridged with ${other!.call.to}`);
       return;
     }

@@ -39,7 +39,8 @@ export const TALK_SECONDS = 30;
 export class SimCall {
   readonly id = callControlId();
   readonly legId = uuid();
-  readonly sessionId = uuid();
+  /** Telnyx's call_session_id: shared by the legs of one call (a leg dialled with `link_to` joins its session). */
+  readonly sessionId: string;
   readonly startedAt: Date;
   t = 0;
   webhooks = 0;
@@ -62,8 +63,9 @@ export class SimCall {
 
   constructor(
     readonly mode: Mode, readonly from: string, readonly to: string, readonly connectionId: string,
-    readonly direction: 'incoming' | 'outgoing', script: CallScript, now: Date,
+    readonly direction: 'incoming' | 'outgoing', script: CallScript, now: Date, sessionId?: string,
   ) {
+    this.sessionId = sessionId ?? uuid();
     this.digits = [...(script.digits ?? [])];
     this.speech = [...(script.speech ?? [])];
     this.callee = [...(script.callee ?? [])];

@@ -8,7 +8,7 @@ type Actions = Telnyx['calls']['actions'];
 type Body = Record<string, unknown>;
 
 /** Engine command name → SDK method (STACK.md gotcha 7: camelCase under `calls.actions`). */
-const METHODS: Record<Command['action'], (a: Actions, id: string, body: Body) => Promise<unknown>> = {
+const ACTIONS: Record<Exclude<Command['action'], 'dial' | 'bridge'>, (a: Actions, id: string, body: Body) => Promise<unknown>> = {
   answer: (a, id, b) => a.answer(id, b as never),
   speak: (a, id, b) => a.speak(id, b as never),
   playback_start: (a, id, b) => a.startPlayback(id, b as never),
@@ -20,6 +20,17 @@ const METHODS: Record<Command['action'], (a: Actions, id: string, body: Body) =>
   record_stop: (a, id, b) => a.stopRecording(id, b as never),
   hangup: (a, id, b) => a.hangup(id, b as never),
 };
+
+/** One command through the SDK: a new leg for `dial`, a call action otherwise. */
+function call(client: Telnyx, ccid: string, cmd: Command): Promise<unknown> {
+  // The wire field of bridge is `call_control_id` (TELNYX.md §4); the SDK takes it as `call_control_id_to_bridge_with`.
+  if (cmd.action === 'bridge') {
+    const { call_control_id, ...rest } = cmd.body;
+    return client.calls.actions.bridge(ccid, { ...rest, call_control_id_to_bridge_with: String(call_control_id) } as never);
+  }
+  if (cmd.action === 'dial') return client.calls.dial(cmd.body as never);
+  return ACTIONS[cmd.action](client.calls.actions, ccid, cmd.body);
+}
 
 /** Worth retrying with the same command_id: 5xx, 408, 429, timeouts and connection failures. */
 export function transient(err: unknown): boolean {
@@ -34,7 +45,7 @@ export interface ExecOptions { attempts: number; delayMs: number; log: Logger }
 export async function sendCommand(client: Telnyx, ccid: string, cmd: Command, o: ExecOptions): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await METHODS[cmd.action](client.calls.actions, ccid, cmd.body);
+      await call(client, ccid, cmd);
       return;
     } catch (err) {
       if (!transient(err) || attempt >= o.attempts) throw err;

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { answerCommand, decodeClientState, encodeClientState, toCommands, type ClientState, type Command } from '../../engine/call-control.js';
-import type { EngineEvent } from '../../engine/types.js';
+import type { DialStatus, EngineEvent } from '../../engine/types.js';
 import { advance } from '../calls/runner.js';
 import type { Ctx } from '../deps.js';
 import type { SessionRow } from '../store/types.js';
@@ -11,6 +11,7 @@ import { NOT_IN_SERVICE } from './texml.js';
 import { waitFor } from './dedupe.js';
 import { onCallControlEvent } from '../calls/lifecycle.js';
 import { numberOfAnotherCompany } from './company-check.js';
+import { ringLegEvent, type RingState } from './cc-ring.js';
 
 const NOT_IN_SERVICE_NODE = '__not_in_service';
 interface Envelope { data?: { id?: string; event_type?: string; payload?: CcPayload } }
@@ -24,6 +25,20 @@ async function run(ctx: Ctx, ccid: string, flow: string, commands: Command[], o:
   const cs = encodeClientState({ flow, node: APOLOGY_NODE, seq: 0 });
   const fallback = await endSafely(ctx.telnyx, ccid, cs, String(commands[0]?.body.command_id ?? 'x'), o);
   return { commands, failed: res.failed, fallback };
+}
+
+/**
+ * A simultaneous ring's `dial` commands as Telnyx takes them: on our
+ * connection, linked to the caller's leg (same call session, so the legs'
+ * webhooks find the call) and, without a callerId, from our number (Telnyx
+ * shows the caller's own number through `bridge_intent`). Deterministic, so a
+ * resend after a crash sends the same bodies.
+ */
+async function linkDials(ctx: Ctx, ccid: string, commands: Command[], connectionId: string | undefined): Promise<Command[]> {
+  if (!commands.some((c) => c.action === 'dial')) return commands;
+  const ours = (await ctx.store.callById(ccid))?.to ?? undefined;
+  const connection = connectionId ?? ctx.connections.callControl;
+  return commands.map((c) => (c.action === 'dial' ? { action: c.action, body: { connection_id: connection, link_to: ccid, ...c.body, from: c.body.from ?? ours } } : c));
 }
 
 /** call.initiated: route by number, create the session and answer (or answer to say the number is not in service). */
@@ -53,7 +68,7 @@ interface Mine { key: string; stepped: boolean }
  * (`{commands}`) is stored with the snapshot, in one transaction, before any
  * command is sent; losing the snapshot write to a racing attempt is LOST.
  */
-async function stepAndRun(ctx: Ctx, mine: Mine, session: SessionRow, event: EngineEvent, o: ExecOptions): Promise<Record<string, unknown> | typeof LOST> {
+async function stepAndRun(ctx: Ctx, mine: Mine, session: SessionRow, event: EngineEvent, o: ExecOptions, connectionId?: string): Promise<Record<string, unknown> | typeof LOST> {
   const live = session.mode === 'call-control' && event.type !== 'call.ended';
   let commands: Command[] = [];
   const adv = await advance(ctx, session, event, {
@@ -69,7 +84,7 @@ async function stepAndRun(ctx: Ctx, mine: Mine, session: SessionRow, event: Engi
   if (adv.kind !== 'stepped') return { ignored: adv.kind };
   mine.stepped = true;
   if (!live) return { commands: [] };
-  return run(ctx, session.callId, session.flowId, commands, o);
+  return run(ctx, session.callId, session.flowId, await linkDials(ctx, session.callId, commands, connectionId), o);
 }
 
 /** Marks that the dial of the session's current step was bridged. */
@@ -105,11 +120,16 @@ async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecO
   if (!session && p.call_session_id) {
     // Not our leg: the transfer target (same call session), or a recording event without call_control_id.
     const owner = await ctx.store.sessionByCallSessionId(p.call_session_id);
+    if (owner && cs?.ring && ccid && ccid !== owner.callId) {
+      // A leg of a simultaneous ring (see cc-ring.ts).
+      const end = (status: DialStatus, to?: string) => stepAndRun(ctx, mine, owner, { type: 'dial.ended', status, ...(to ? { to } : {}) }, o, p.connection_id);
+      return { body: (await ringLegEvent(ctx, owner, type, p, cs as RingState, o, end)) as Record<string, unknown> | typeof LOST, session: owner };
+    }
     if (owner && type === 'call.hangup' && ccid && ccid !== owner.callId) {
       if (isStale(cs, owner) || !cs) return { body: { ignored: 'stale target leg' }, session: owner };
       const bridged = (await ctx.store.eventAnswer(bridgeKey(owner))) !== undefined;
       const status = bridged ? 'connected' : dialStatusOf(p.hangup_cause);
-      return { body: await stepAndRun(ctx, mine, owner, { type: 'dial.ended', status }, o), session: owner };
+      return { body: await stepAndRun(ctx, mine, owner, { type: 'dial.ended', status }, o, p.connection_id), session: owner };
     }
     if (owner && type === 'call.recording.saved') session = owner;
     else if (owner) return { body: { ignored: 'other leg' }, session: owner };
@@ -120,7 +140,7 @@ async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecO
     await ctx.store.patchCallLog(session.callId, { answeredAt: ctx.now().toISOString() });
     const log = await ctx.store.getCall(session.companyId, session.callId);
     const started: EngineEvent = { type: 'call.started', from: log?.from ?? p.from ?? '', to: log?.to ?? p.to ?? '', callId: session.callId, direction: 'inbound' };
-    return { body: await stepAndRun(ctx, mine, session, started, o), session };
+    return { body: await stepAndRun(ctx, mine, session, started, o, p.connection_id), session };
   }
   if (type === 'call.hangup') {
     await ctx.store.patchCallLog(session.callId, { endedAt: ctx.now().toISOString(), hangupCause: p.hangup_cause, hangupSource: p.hangup_source });
@@ -137,7 +157,7 @@ async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecO
   if (event?.type === 'recording.saved') await ctx.store.patchCallLog(session.callId, { recordingUrl: event.url, recordingSeconds: event.seconds });
   if (!event) return { body: { ignored: type }, session };
   if (type !== 'call.hangup' && isStale(cs, session)) return { body: { ignored: 'stale', seq: cs?.seq, current: session.seq }, session };
-  return { body: await stepAndRun(ctx, mine, session, event, o), session };
+  return { body: await stepAndRun(ctx, mine, session, event, o, p.connection_id), session };
 }
 
 async function callControl(ctx: Ctx, inc: Incoming): Promise<Answer> {
@@ -205,7 +225,7 @@ async function complete(ctx: Ctx, key: string, type: string, p: CcPayload, o: Ex
     const owner = !own && p.call_session_id ? await ctx.store.sessionByCallSessionId(p.call_session_id) : undefined;
     const ccid = own?.callId ?? owner?.callId ?? p.call_control_id ?? '';
     const flow = decodeClientState(body.commands[0]?.body.client_state as string | undefined)?.flow ?? '__none';
-    answer = JSON.stringify(await run(ctx, ccid, flow, body.commands, o));
+    answer = JSON.stringify(await run(ctx, ccid, flow, await linkDials(ctx, ccid, body.commands, p.connection_id), o));
   }
   await onCallControlEvent(ctx, type, p).catch((err) => ctx.log.error({ err, type }, 'call lifecycle hook failed'));
   await ctx.store.finishEvent(key, answer);

@@ -2,7 +2,7 @@ import type { DialStatus, EngineEvent } from '../../engine/types.js';
 
 /** The fields of a Call Control payload the server reads (TELNYX.md §3). */
 export interface CcPayload {
-  call_control_id?: string; call_leg_id?: string; call_session_id?: string; client_state?: string | null;
+  call_control_id?: string; call_leg_id?: string; call_session_id?: string; client_state?: string | null; connection_id?: string;
   direction?: string; from?: string; to?: string; status?: string; digits?: string;
   hangup_cause?: string; hangup_source?: string; result?: string;
   recording_urls?: { mp3?: string; wav?: string }; public_recording_urls?: { mp3?: string; wav?: string };

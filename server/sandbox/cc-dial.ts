@@ -1,0 +1,61 @@
+/**
+ * `POST /v2/calls` (dial) as Telnyx plays it: a new leg with its own
+ * call_control_id and its own webhooks. A leg dialled with `link_to` rings one
+ * of the linked caller's scripted callee outcomes (one per leg, in dial order):
+ * `answer`/`voicemail` → call.initiated + call.answered; `busy` → call.hangup
+ * `user_busy`; `failed` → `call_rejected`; `no-answer` → `timeout` after
+ * `timeout_secs`. Legs linked to the same call play one after another, in the
+ * order they were dialled, so the first listed member to answer is the first
+ * the app hears of. A leg the app hung up while it rang plays nothing more.
+ */
+import type { SandboxContext } from './context.js';
+import type { Body, CcLeg } from './cc-leg.js';
+import type { CalleeOutcome } from './sim-call.js';
+
+/** How Telnyx ends a leg the callee did not take (TELNYX.md §3 hangup_cause). */
+export const CAUSES: Record<Exclude<CalleeOutcome, 'answer' | 'voicemail'>, { cause: string; text: string }> = {
+  busy: { cause: 'user_busy', text: 'busy' },
+  failed: { cause: 'call_rejected', text: 'failed' },
+  'no-answer': { cause: 'timeout', text: 'no answer' },
+};
+
+/** Legs linked to each call play in turn: the linked leg → the chain of their outcomes. */
+const chains = new WeakMap<CcLeg, Promise<void>>();
+
+/** Plays a new outbound leg: linked (a member rung for a caller) or a plain outbound call that answers. */
+export function playDialledLeg(ctx: SandboxContext, leg: CcLeg, b: Body, linked: CcLeg | undefined): void {
+  const call = leg.call;
+  const initiated = () => leg.emit('call.initiated', { direction: 'outgoing', state: 'bridging', start_time: call.startedAt.toISOString() });
+  const answered = async () => {
+    leg.state = 'answered';
+    call.add('connected', call.to);
+    await leg.emit('call.answered', { state: 'answered', start_time: call.startedAt.toISOString() });
+  };
+  if (!linked) {
+    const amd = b.answering_machine_detection && b.answering_machine_detection !== 'disabled';
+    leg.enqueue(async () => {
+      await initiated();
+      call.add('ringing', call.to, 4);
+      await answered();
+      // Premium AMD reports with its own event and finer results, as Telnyx does.
+      if (amd) await leg.emit(b.answering_machine_detection === 'premium' ? 'call.machine.premium.detection.ended' : 'call.machine.detection.ended', { result: b.answering_machine_detection === 'premium' ? 'human_residence' : 'human' });
+    });
+    return;
+  }
+  const outcome = linked.call.nextCallee();
+  const timeout = Number(b.timeout_secs ?? 30);
+  const gone = () => leg.state === 'ended' || !!call.ended;
+  const play = async () => {
+    if (gone()) return;
+    await initiated();
+    if (gone()) return; // hung up by the app while it rang
+    linked.call.add('ringing', call.to, outcome === 'answer' || outcome === 'voicemail' ? 4 : 0);
+    call.add('ringing', call.to, outcome === 'no-answer' ? timeout : 4);
+    if (outcome === 'answer' || outcome === 'voicemail') { await answered(); return; }
+    const c = CAUSES[outcome];
+    linked.call.add('silence', `${call.to}: ${c.text}`);
+    await leg.hangupBy('caller', c.cause, 'transfer', `${call.to}: ${c.text}`);
+  };
+  const next = (chains.get(linked) ?? Promise.resolve()).then(play).catch((err: Error) => { linked.call.add('error', `sandbox error: ${err.message}`); });
+  chains.set(linked, next);
+}

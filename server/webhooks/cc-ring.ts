@@ -1,0 +1,101 @@
+/**
+ * Simultaneous ring in Call Control: the step dialled one leg per member
+ * (engine `dial` commands, `client_state.ring` = how many). Telnyx reports
+ * each leg on its own (call.initiated, call.answered, call.hangup, all in the
+ * caller's call session through `link_to`); this module bridges the first to
+ * answer with the caller (parked after unbridge, so the flow goes on from
+ * `connected` when the member hangs up), hangs up the others and, when every
+ * leg ended unanswered, ends the dial with their combined status.
+ *
+ * Its bookkeeping lives in `processed_events` rows (one conditional write
+ * each, so racing or redelivered webhooks agree): `ring:<call>:<seq>:leg:<k>`
+ * the k-th leg seen, `:winner` the leg bridged, `:ended:<k>` the k-th leg
+ * that ended unanswered (answer `<leg> <status>`), `:gone:<leg>` its marker.
+ */
+import { encodeClientState, type ClientState, type Command } from '../../engine/call-control.js';
+import type { DialStatus } from '../../engine/types.js';
+import type { Ctx } from '../deps.js';
+import type { SessionRow } from '../store/types.js';
+import { sendCommand, type ExecOptions } from '../telnyx/executor.js';
+import { dialStatusOf, type CcPayload } from './cc-events.js';
+
+/** A client_state of a rung leg. */
+export type RingState = ClientState & { ring: number };
+
+/** Ends the dial of the owner's current step with `status` (the route's stepAndRun). */
+export type EndDial = (status: DialStatus, to?: string) => Promise<Record<string, unknown> | symbol>;
+
+const key = (s: SessionRow, cs: RingState, what: string) => `ring:${s.callId}:${cs.seq}:${what}`;
+
+/** The first free slot `<prefix><k>` (k < limit) now holding `value`; -1 when `value` was already in one or all are taken. */
+async function append(ctx: Ctx, prefix: string, value: string, limit: number): Promise<number> {
+  for (let k = 0; k < limit; k++) {
+    if (await ctx.store.storeEventAnswer(`${prefix}${k}`, value, true)) return k;
+    if ((await ctx.store.eventAnswer(`${prefix}${k}`)) === value) return -1;
+  }
+  return -1;
+}
+
+/** The ids of every leg seen so far (call.initiated). */
+async function legsOf(ctx: Ctx, s: SessionRow, cs: RingState): Promise<string[]> {
+  const out: string[] = [];
+  for (let k = 0; k < cs.ring * 2; k++) {
+    const v = await ctx.store.eventAnswer(key(s, cs, `leg:${k}`));
+    if (v === undefined) break;
+    if (v) out.push(v);
+  }
+  return out;
+}
+
+/** Several legs' outcomes as one dial status: no answer if any rang out, else busy if any was busy, else failed. */
+export function combinedStatus(statuses: DialStatus[]): DialStatus {
+  if (statuses.includes('no-answer')) return 'no-answer';
+  if (statuses.includes('busy')) return 'busy';
+  return 'failed';
+}
+
+const hangup = (leg: string, tag: string): Command => ({ action: 'hangup', body: { command_id: `ring-hangup-${tag}-${leg}` } });
+
+/** One webhook of a rung leg (`p.call_control_id`) of `owner`'s call. */
+export async function ringLegEvent(ctx: Ctx, owner: SessionRow, type: string, p: CcPayload, cs: RingState, o: ExecOptions, end: EndDial): Promise<Record<string, unknown> | symbol> {
+  const leg = p.call_control_id ?? '';
+  // The call left this step (the caller hung up, a winner's conversation is over): a leg still ringing goes.
+  const over = owner.status === 'done' || owner.seq !== cs.seq || cs.flow !== owner.flowId;
+  const winner = await ctx.store.eventAnswer(key(owner, cs, 'winner'));
+  const tag = `${cs.seq}-${owner.callId}`;
+  if (type === 'call.initiated') {
+    await append(ctx, key(owner, cs, 'leg:'), leg, cs.ring * 2);
+    // Dialled after another already answered (or after the step ended): nobody is waiting for it.
+    if (over || (winner && winner !== leg)) { await sendCommand(ctx.telnyx, leg, hangup(leg, tag), o); return { ring: 'late leg hung up' }; }
+    return { ring: 'ringing' };
+  }
+  if (type === 'call.answered') {
+    if (over) { await sendCommand(ctx.telnyx, leg, hangup(leg, tag), o); return { ring: 'answered after the step ended; hung up' }; }
+    const won = (await ctx.store.storeEventAnswer(key(owner, cs, 'winner'), leg, true)) || (await ctx.store.eventAnswer(key(owner, cs, 'winner'))) === leg;
+    if (!won) { await sendCommand(ctx.telnyx, leg, hangup(leg, tag), o); return { ring: 'answered late; hung up' }; }
+    // The caller's own client_state (no `ring`): its call.bridged marks this step's dial as connected.
+    const bridge: Command = {
+      action: 'bridge',
+      body: { call_control_id: leg, park_after_unbridge: 'self', client_state: encodeClientState({ flow: cs.flow, node: cs.node, seq: cs.seq }), command_id: `ring-bridge-${tag}` },
+    };
+    await sendCommand(ctx.telnyx, owner.callId, bridge, o);
+    const others = (await legsOf(ctx, owner, cs)).filter((l) => l !== leg);
+    // A leg that ended meanwhile refuses the hangup (422): nothing to undo, the rest still go.
+    for (const other of others) await sendCommand(ctx.telnyx, other, hangup(other, tag), o).catch(() => undefined);
+    return { ring: 'bridged', commands: [bridge, ...others.map((l) => hangup(l, tag))] };
+  }
+  if (type !== 'call.hangup') return { ignored: `ring leg ${type}` };
+  if (winner === leg) {
+    // The member who answered hung up: the caller's leg is parked; the flow carries on from `connected`.
+    if (over) return { ignored: 'stale ring leg' };
+    return end('connected', p.to);
+  }
+  if (winner || over) return { ignored: 'ring leg hung up' };
+  if (!(await ctx.store.claimEvent(key(owner, cs, `gone:${leg}`)))) return { ignored: 'ring leg already ended' };
+  const status = dialStatusOf(p.hangup_cause);
+  const k = await append(ctx, key(owner, cs, 'ended:'), `${leg} ${status}`, cs.ring);
+  if (k !== cs.ring - 1) return { ring: `leg ended (${status})` };
+  const statuses: DialStatus[] = [];
+  for (let i = 0; i < cs.ring; i++) statuses.push(String(await ctx.store.eventAnswer(key(owner, cs, `ended:${i}`))).split(' ')[1] as DialStatus);
+  return end(combinedStatus(statuses));
+}
