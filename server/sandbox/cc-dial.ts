@@ -6,7 +6,7 @@
  * `user_busy`; `failed` → `call_rejected`; `no-answer` → `timeout` after
  * `timeout_secs`. Legs linked to the same call play one after another, in the
  * order they were dialled, so the first listed member to answer is the first
- * the app hears of. A leg the app hung up while it rang plays nothing more.
+ * the app hears of. A leg the app hung up while it rang ends `originator_cancel`.
  */
 import type { SandboxContext } from './context.js';
 import type { Body, CcLeg } from './cc-leg.js';
@@ -44,10 +44,11 @@ export function playDialledLeg(ctx: SandboxContext, leg: CcLeg, b: Body, linked:
   }
   const outcome = linked.call.nextCallee();
   const timeout = Number(b.timeout_secs ?? 30);
+  // call.initiated follows the dial at once (on the leg's own queue, before any command's effect on it).
+  const rang = new Promise<void>((resolve) => { leg.enqueue(async () => { await initiated(); resolve(); }); });
   const gone = () => leg.state === 'ended' || !!call.ended;
   const play = async () => {
-    if (gone()) return;
-    await initiated();
+    await rang;
     if (gone()) return; // hung up by the app while it rang
     linked.call.add('ringing', call.to, outcome === 'answer' || outcome === 'voicemail' ? 4 : 0);
     call.add('ringing', call.to, outcome === 'no-answer' ? timeout : 4);

@@ -16,9 +16,10 @@ describe('TeXML calls played by the sandbox against a fake customer app', () => 
     expect(r.mode).toBe('texml');
     expect(lines(r)).toEqual([
       'heard: Welcome to Acme.', 'heard: Press 1 for sales, 2 for support.', 'pressed: 2',
-      'heard: Connecting you to support.', 'ringing: +13125550199', 'connected: +13125550199', 'hangup: call ended after the conversation',
+      'heard: Connecting you to support.', 'ringing: +13125550199', 'connected: +13125550199', 'hangup: +13125550199 hung up', 'hangup: call ended: no more TeXML',
     ]);
-    expect(r.ended).toEqual({ by: 'transfer', reason: 'connected to +13125550199' });
+    // The far end hung up; the caller stayed on, and the document had nothing after the Dial.
+    expect(r.ended).toEqual({ by: 'app', reason: 'end of TeXML document' });
     const fetch1 = b.hooks.find((h) => h.path === '/webhooks/texml')!;
     const f = await verified(b, fetch1);
     expect(f).toMatchObject({ From: '+13125550147', To: '+13125550100', CallStatus: 'in-progress', CallingPartyType: 'pstn', ConnectionId: b.sandbox.texmlConnectionId });
@@ -148,10 +149,26 @@ describe('what else the caller notices', () => {
 describe('Dial and Redirect details', () => {
   it('rings sequential targets one after another and reports a recorded conversation', async () => {
     b.on('/webhooks/texml', xml(`<Dial sequential="true" record="record-from-answer" recordingStatusCallback="${b.url}/webhooks/texml/status" action="${b.url}/webhooks/texml/dialed"><Number>+13125550101</Number><Sip>sip:bob@acme.sip.telnyx.com</Sip></Dial>`));
+    b.on('/webhooks/texml/dialed', xml('<Say>Thanks for calling.</Say><Hangup/>'));
     const r = await placeCall(b, { to: '+13125550100', callee: ['no-answer', 'answer'] });
-    expect(lines(r)).toEqual(['ringing: +13125550101', 'silence: +13125550101: no answer', 'ringing: sip:bob@acme.sip.telnyx.com', 'connected: sip:bob@acme.sip.telnyx.com', 'hangup: call ended after the conversation']);
+    expect(lines(r)).toEqual(['ringing: +13125550101', 'silence: +13125550101: no answer', 'ringing: sip:bob@acme.sip.telnyx.com', 'connected: sip:bob@acme.sip.telnyx.com',
+      'hangup: sip:bob@acme.sip.telnyx.com hung up', 'heard: Thanks for calling.', 'hangup: the app hung up']);
     expect(b.hooks.find((h) => h.form?.RecordingSource === 'DialVerb')?.form?.RecordingStatus).toBe('completed');
     expect(b.hooks.find((h) => h.path === '/webhooks/texml/dialed')?.form?.DialCallStatus).toBe('completed');
+  });
+
+  it('rings simultaneous targets with one scripted outcome each; the first listed to answer is connected', async () => {
+    b.on('/webhooks/texml', xml(`<Dial timeout="20" action="${b.url}/webhooks/texml/dialed"><Number>+13125550101</Number><Number>+13125550102</Number><Number>+13125550103</Number></Dial>`));
+    b.on('/webhooks/texml/dialed', (h, req, res) => xml(h.form!.DialCallStatus === 'completed' ? '<Say>Bye.</Say><Hangup/>' : '<Say>Nobody.</Say><Hangup/>')(h, req, res));
+    const r = await placeCall(b, { to: '+13125550100', callee: ['busy', 'answer', 'answer'] });
+    expect(lines(r)).toEqual(['ringing: +13125550101, +13125550102, +13125550103', 'connected: +13125550102', 'hangup: +13125550102 hung up', 'heard: Bye.', 'hangup: the app hung up']);
+    b.hooks.length = 0;
+    const none = await placeCall(b, { to: '+13125550100', callee: ['busy', 'failed', 'busy'] });
+    expect(lines(none)).toEqual(['ringing: +13125550101, +13125550102, +13125550103', 'silence: +13125550101, +13125550102, +13125550103: busy', 'heard: Nobody.', 'hangup: the app hung up']);
+    expect(b.hooks.find((h) => h.path === '/webhooks/texml/dialed')?.form?.DialCallStatus).toBe('busy');
+    b.hooks.length = 0;
+    await placeCall(b, { to: '+13125550100', callee: ['busy', 'no-answer', 'failed'] });
+    expect(b.hooks.find((h) => h.path === '/webhooks/texml/dialed')?.form?.DialCallStatus).toBe('no-answer');
   });
 
   it('follows a GET Redirect with the fields in the query string, still signed', async () => {

@@ -6,7 +6,7 @@
 import type { SandboxContext } from './context.js';
 import { deliver, formBody } from './deliver.js';
 import { allText, parseTexml, type XmlNode } from './texml-parse.js';
-import { TALK_SECONDS, type SimCall } from './sim-call.js';
+import { TALK_SECONDS, type CalleeOutcome, type SimCall } from './sim-call.js';
 import { uuid } from './util.js';
 
 const MAX_STEPS = 200;
@@ -139,14 +139,17 @@ async function dial(ctx: SandboxContext, call: SimCall, v: XmlNode, base: Fields
   const targets = v.text ? [v.text] : v.children.map((c) => c.text).filter(Boolean);
   if (!targets.length) { call.add('error', '<Dial> without a number'); return undefined; }
   const timeout = Number(v.attrs.timeout ?? 30);
-  // Sequential dials ring one target after another (one scripted outcome each); otherwise all ring at once.
+  // Sequential dials ring one target after another (one scripted outcome each); otherwise all ring at once,
+  // one scripted outcome per target, and the first listed to answer is connected.
   const rounds = v.attrs.sequential === 'true' ? targets.map((t) => [t]) : [targets];
-  let outcome = call.nextCallee(), target = targets[0]!;
-  for (const [n, round] of rounds.entries()) {
-    if (n > 0) outcome = call.nextCallee();
-    target = round[0]!;
-    call.add('ringing', round.join(', '), outcome === 'no-answer' ? timeout : outcome === 'answer' || outcome === 'voicemail' ? 4 : 2);
-    if (outcome === 'answer' || outcome === 'voicemail') break;
+  let outcome: CalleeOutcome = 'no-answer', target = targets[0]!;
+  for (const round of rounds) {
+    const outcomes = round.map(() => call.nextCallee());
+    const first = outcomes.findIndex((o) => o === 'answer' || o === 'voicemail');
+    outcome = first >= 0 ? outcomes[first]! : combined(outcomes);
+    target = round[Math.max(first, 0)]!;
+    call.add('ringing', round.join(', '), outcome === 'no-answer' ? timeout : first >= 0 ? 4 : 2);
+    if (first >= 0) break;
     call.add('silence', `${round.join(', ')}: ${outcome === 'no-answer' ? 'no answer' : outcome}`);
   }
   const answered = outcome === 'answer' || outcome === 'voicemail';
@@ -157,10 +160,16 @@ async function dial(ctx: SandboxContext, call: SimCall, v: XmlNode, base: Fields
     const sid = uuid();
     await post(ctx, call, abs(v.attrs.recordingStatusCallback), { ...base, RecordingSid: sid, RecordingUrl: `${ctx.publicUrl()}/sandbox/recordings/${sid}.mp3`, RecordingDuration: TALK_SECONDS, RecordingStatus: 'completed', RecordingChannels: v.attrs.record.endsWith('dual') ? 2 : 1, RecordingSource: 'DialVerb' }, true);
   }
-  // The conversation ends the call; Telnyx still reports the outcome to the action URL.
-  if (v.attrs.action) await post(ctx, call, abs(v.attrs.action), fields, true);
-  call.end({ by: 'transfer', reason: `connected to ${target}` }, { kind: 'hangup', text: 'call ended after the conversation' });
-  return null;
+  // The far end hung up after the conversation; the caller is still on the line, and the call goes on
+  // as after any Dial: with the action URL's document, else with the next verb (none: the call ends).
+  call.add('hangup', `${target} hung up`);
+  return v.attrs.action ? request(abs(v.attrs.action), v.attrs.method, fields) : undefined;
+}
+
+/** Outcomes of targets rung together, none answered: no answer if any rang out, else busy if any was, else failed. */
+function combined(outcomes: CalleeOutcome[]): CalleeOutcome {
+  if (outcomes.includes('no-answer')) return 'no-answer';
+  return outcomes.includes('busy') ? 'busy' : 'failed';
 }
 
 /** The next document request; `method="GET"` sends the fields as a query string. */
