@@ -66,18 +66,18 @@ const experience = (r: Result) => show(r).filter((l) => l !== 'connected: call a
 const texts = (r: Result) => show(r).filter((l) => l.startsWith('sms:')).sort();
 
 const CASES: { flow: string; name: string; at?: string; script: Record<string, unknown>; expect: string[]; ended: string; roundRobin?: string[] }[] = [
-  { flow: 'main-line', name: 'open, support', script: { digits: ['2'] }, ended: 'transfer',
+  { flow: 'main-line', name: 'open, support', script: { digits: ['2'] }, ended: 'app',
     expect: ['heard: Thanks for calling Acme Plumbing.', 'heard: For sales, press 1. For support, press 2. To leave a message, press 3.', 'pressed: 2', 'ringing: +13125550110', 'connected: +13125550110'] },
   { flow: 'main-line', name: 'open, voicemail', script: { digits: ['3'], speech: ['This is Sam, call me back'] }, ended: 'app',
     expect: ['pressed: 3', 'heard: Please leave your name, number and a short message after the tone.', 'recorded: This is Sam, call me back', 'heard: Thank you. We will call you back soon. Goodbye.'] },
-  { flow: 'main-line', name: 'open, sales round robin', script: { digits: ['1'] }, ended: 'transfer', expect: ['pressed: 1'], roundRobin: ['+13125550101', '+13125550102', 'sip:carol@acme.sip.telnyx.com'] },
+  { flow: 'main-line', name: 'open, sales round robin', script: { digits: ['1'] }, ended: 'app', expect: ['pressed: 1'], roundRobin: ['+13125550101', '+13125550102', 'sip:carol@acme.sip.telnyx.com'] },
   { flow: 'main-line', name: 'open, no input', script: { digits: [] }, ended: 'app', expect: ['heard: Sorry, we did not get that. Please call again. Goodbye.'] },
   { flow: 'main-line', name: 'Sunday: closed', at: '2026-11-29T18:00:00Z', script: { speech: ['Leak in the kitchen'] }, ended: 'app',
     expect: ['heard: Thanks for calling Acme Plumbing.', 'heard: Our office is closed right now. We are open Monday to Friday, 8 to 5, and Saturday morning.', 'recorded: Leak in the kitchen'] },
   { flow: 'account-menu', name: 'billing balance', script: { digits: ['1', '1', '123456#'] }, ended: 'app',
     expect: ['pressed: 1', 'heard: For your balance, press 1. To go back, press star.', 'pressed: 123456#', 'heard: Thank you. A statement for account 123456 is on its way by text message.'] },
-  { flow: 'account-menu', name: 'premium account', script: { digits: ['1', '1', '987654#'] }, ended: 'transfer', expect: ['pressed: 987654#', 'ringing: +13125550190', 'connected: +13125550190'] },
-  { flow: 'holiday-routing', name: 'Christmas', at: '2026-12-25T15:00:00Z', script: {}, ended: 'transfer',
+  { flow: 'account-menu', name: 'premium account', script: { digits: ['1', '1', '987654#'] }, ended: 'app', expect: ['pressed: 987654#', 'ringing: +13125550190', 'connected: +13125550190'] },
+  { flow: 'holiday-routing', name: 'Christmas', at: '2026-12-25T15:00:00Z', script: {}, ended: 'app',
     expect: ['heard: Happy holidays. Our office is closed today. For emergencies, stay on the line for the on-call engineer.', 'ringing: +447700900123'] },
   { flow: 'holiday-routing', name: 'on-call busy, voicemail', at: '2026-11-29T03:00:00Z', script: { callee: ['busy'], speech: ['Boiler is broken'] }, ended: 'app',
     expect: ['heard: Our office is closed. Stay on the line for the on-call engineer.', 'ringing: +447700900123', 'heard: Nobody could take your call. Please leave a message.', 'recorded: Boiler is broken'] },
