@@ -22,6 +22,13 @@ export interface Command {
  */
 export interface ClientState { flow: string; node: string; seq: number; ring?: number }
 
+/**
+ * Seconds of silence that end a Call Control recording (`record_start.timeout_secs`).
+ * A recording no longer than this holds nothing but that silence: the server
+ * takes it as no message, as TeXML's Record skips its action when nothing was said.
+ */
+export const RECORD_SILENCE_SECONDS = 5;
+
 /** Telnyx refuses a speak / gather payload over 3000 characters. */
 export const MAX_PAYLOAD = 3000;
 
@@ -124,7 +131,7 @@ function commandFor(i: Instruction, clientState: string): Command | undefined {
     case 'record':
       return {
         action: 'record_start',
-        body: { format: 'mp3', channels: 'single', max_length: clamp(i.maxSeconds, 0, 14400), play_beep: i.playBeep, timeout_secs: 5, transcription: i.transcribe ? true : undefined },
+        body: { format: 'mp3', channels: 'single', max_length: clamp(i.maxSeconds, 0, 14400), play_beep: i.playBeep, timeout_secs: RECORD_SILENCE_SECONDS, transcription: i.transcribe ? true : undefined },
       };
     case 'hangup':
       return { action: 'hangup', body: {} };

@@ -85,6 +85,7 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
     ...(answer ? { answer: { eventId: answer.key, body: body! } } : {}),
     ...(Object.keys(read).length ? { sessionCursors: read } : {}),
     ...(Object.keys(changed).length ? { cursors: { companyId: session.companyId, flowId: session.flowId, next: changed, previous: cursors } } : {}),
+    ...(result.trace.length ? { path: result.trace.map(pathEntry) } : {}),
     ...(ended ? { callLog: { endedAt: ctx.now().toISOString(), ...(event.type === 'call.ended' ? { hangupCause: event.cause } : {}) } } : {}),
     ...(answer?.grouped ? { grouped: true } : {}),
     ...(answer?.grouped && answer.committed ? { committed: (p: Promise<unknown>) => { commit = p; } } : {}),
@@ -98,6 +99,13 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
   await sendSms(ctx, session, result.instructions);
   await afterStep(ctx, session, flow, event, result.snapshot).catch((err) => ctx.log.error({ err, callId: session.callId }, 'voicemail hook failed'));
   return { kind: 'stepped', result, flow, answer: body };
+}
+
+/** One trace entry as a line of the call log's path: `>node` entered, `node.port` left by, `end:reason@node`. */
+export function pathEntry(t: TraceEntry): string {
+  if (t.kind === 'enter') return `>${t.node}`;
+  if (t.kind === 'port') return `${t.node}.${t.port}`;
+  return `end:${t.reason}${t.node ? `@${t.node}` : ''}`;
 }
 
 /** The cursor each round-robin node entered in this step read (0 when it had none yet), so a fixture can seed it. */

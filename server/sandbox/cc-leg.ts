@@ -178,8 +178,10 @@ export class CcLeg {
     if (this.call.ended) return;
     const message = this.call.nextSpeech();
     const started = new Date(this.call.startedAt.getTime() + this.call.t * 1000);
-    if (message) this.call.add('recorded', message, Math.max(1, Math.round(message.split(/\s+/).length / 2.5)));
-    else this.call.add('silence', 'nothing recorded', 5);
+    // With timeout_secs, Telnyx stops recording after that much silence: the recording holds it too.
+    const silence = Math.max(0, Number(b.timeout_secs ?? 0)) || 0;
+    if (message) this.call.add('recorded', message, Math.max(1, Math.round(message.split(/\s+/).length / 2.5)) + silence);
+    else this.call.add('silence', 'nothing recorded', silence || 5);
     const ended = new Date(this.call.startedAt.getTime() + this.call.t * 1000);
     const id = uuid(), base = `${this.ctx.publicUrl()}/sandbox/recordings/${id}`;
     await this.emit('call.recording.saved', {

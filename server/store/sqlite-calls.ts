@@ -20,7 +20,7 @@ const callRow = (r: Row): CallLogRow => ({
   callId: r.call_id, companyId: r.company_id, flowId: r.flow_id, version: r.version, mode: r.mode, direction: r.direction,
   from: r.from_number, to: r.to_number, startedAt: r.started_at, answeredAt: r.answered_at, endedAt: r.ended_at,
   hangupCause: r.hangup_cause, hangupSource: r.hangup_source, amdResult: r.amd_result, amdGreeting: r.amd_greeting ?? null,
-  recordingUrl: r.recording_url, recordingSeconds: r.recording_seconds, recordingError: r.recording_error ?? null,
+  recordingUrl: r.recording_url, recordingSeconds: r.recording_seconds, recordingError: r.recording_error ?? null, path: r.path ? String(r.path).split('\n') : [],
 });
 
 const webhookRow = (r: Row): WebhookRow => ({
@@ -100,6 +100,7 @@ export function callRepo(db: Database.Database, iso: () => string, cache: ReadCa
     if (also?.sessionCursors) recordSessionCursors(callId, also.sessionCursors);
     if (also?.cursors) saveCursors(also.cursors.companyId, also.cursors.flowId, also.cursors.next, also.cursors.previous);
     if (also?.callLog) patchCallLog(callId, also.callLog);
+    if (also?.path?.length) db.prepare("UPDATE call_log SET path = COALESCE(path || char(10), '') || ? WHERE call_id = ?").run(also.path.join('\n'), callId);
     return true;
   });
   const insertLog = (w: Parameters<Store['recordWebhook']>[0]) => Number(db.prepare(`INSERT INTO webhooks (received_at, kind, method, path, headers, raw_body, event_id, call_id, company_id, status, answer)

@@ -32,6 +32,8 @@ export interface CallLogRow {
   recordingUrl: string | null; recordingSeconds: number | null;
   /** Why the call's recording is not kept (`recording unavailable: …`), null when it is or none was made. */
   recordingError: string | null;
+  /** The flow path so far, one entry per trace entry (`>node` entered, `node.port` left by, `end:reason@node`); written by the runner's `pathEntry`. */
+  path?: string[];
 }
 
 export interface WebhookRow {
@@ -52,6 +54,8 @@ export interface StepWrites {
   /** The cursors this call read (see `recordSessionCursors`). */
   sessionCursors?: Cursors;
   callLog?: CallLogPatch;
+  /** This step's entries of the call's path, appended to the call log's. */
+  path?: string[];
   /**
    * Written at once but committed with the other webhook writes of this event-loop turn (store group commit):
    * the promise resolves only after that commit, so whatever the caller does next (answer, send an SMS) still

@@ -1,3 +1,4 @@
+import { RECORD_SILENCE_SECONDS } from '../../engine/call-control.js';
 import type { DialStatus, EngineEvent } from '../../engine/types.js';
 
 /** The fields of a Call Control payload the server reads (TELNYX.md §3). */
@@ -37,7 +38,10 @@ export function ccEvent(type: string, p: CcPayload): EngineEvent | undefined {
       return { type: 'input.digits', digits: p.digits };
     case 'call.recording.saved': {
       const url = p.recording_urls?.mp3 ?? p.public_recording_urls?.mp3 ?? p.recording_urls?.wav;
-      return url ? { type: 'recording.saved', url, seconds: seconds(p.recording_started_at, p.recording_ended_at) } : { type: 'recording.empty' };
+      const secs = seconds(p.recording_started_at, p.recording_ended_at);
+      // Only the silence that ended it (the caller said nothing): no message, as in TeXML (parity suite).
+      const silent = !!p.recording_started_at && !!p.recording_ended_at && secs <= RECORD_SILENCE_SECONDS;
+      return url && !silent ? { type: 'recording.saved', url, seconds: secs } : { type: 'recording.empty' };
     }
     case 'call.bridged':
       return { type: 'dial.ended', status: 'connected' };

@@ -1,0 +1,89 @@
+/**
+ * The scripted callers of the parity suite, found from the flow itself: the
+ * clock instants that lead somewhere different, every menu key (and a wrong
+ * one, and silence), key pairs when there are nested menus, account numbers
+ * for a collect node, each menu phrase said aloud, a message left at the
+ * tone, a caller who hangs up early, and for every transfer / ring-a-team node
+ * the callee outcomes that matter (per member for a team). The engine's own
+ * simulator only picks the scripts (one per distinct path, so the suite stays
+ * quick); the verdict comes from real calls through the server and sandbox.
+ */
+import { simulate } from '../../engine/simulate.js';
+import { parseFlow } from '../../engine/schema.js';
+import type { Flow } from '../../engine/schema.js';
+import { pathEntry } from '../../server/calls/runner.js';
+
+export interface Scenario {
+  name: string; at: string;
+  script: { digits?: string[]; speech?: string[]; callee?: string[]; hangupAfterSeconds?: number };
+  /** Says something to a menu (speech input): Call Control's speech menus are the ccprompt slice's. */
+  speech?: boolean;
+}
+
+/** Weekday mornings and afternoons, lunch, night, a Sunday and the holidays of the example flows (UTC). */
+export const INSTANTS = [
+  '2026-11-25T18:00:00Z', '2026-11-25T17:30:00Z', '2026-11-25T10:00:00Z', '2026-11-26T03:00:00Z', '2026-11-29T18:00:00Z',
+  '2026-12-24T11:00:00Z', '2026-12-24T14:00:00Z', '2026-12-25T15:00:00Z', '2026-12-28T12:00:00Z', '2026-12-31T12:00:00Z',
+];
+const ACCOUNTS = ['123456#', '987654#', '12#'];
+const MESSAGE = 'This is Sam, please call me back';
+
+interface Node { id: string; type: string; data: Record<string, any> }
+
+/** The callee outcome lists worth trying at a dial node (one entry per member rung, in ring order, for a team). */
+function calleeLists(node: Node): string[][] {
+  if (node.type === 'transfer') return [['busy'], ['no-answer'], ['failed'], ['voicemail']];
+  const n = Math.max(1, (node.data.members as unknown[] | undefined)?.length ?? 1);
+  const all = (o: string) => Array.from({ length: n }, () => o);
+  return [['busy', 'answer'], ['no-answer', 'answer'], all('no-answer'), all('busy'), ['failed', ...all('no-answer').slice(1)]];
+}
+
+const enginePath = (flow: Flow, at: string, s: Scenario['script']) =>
+  simulate(flow, { at, mode: 'texml', digits: s.digits, speech: s.speech, maxEvents: 40 }).steps.flatMap((st) => st.trace.map(pathEntry));
+
+/** The scenarios for one flow document. */
+export function scenariosFor(doc: { nodes: Node[] }): Scenario[] {
+  const flow = parseFlow(doc);
+  const nodes = doc.nodes;
+  const menus = nodes.filter((n) => n.type === 'menu');
+  const keys = [...new Set(menus.flatMap((m) => Object.keys(m.data.options ?? {})))];
+  const wrong = ['9', '8', '7'].find((k) => !keys.includes(k)) ?? '#';
+  const digitScripts: string[][] = [[], [wrong], ...keys.map((k) => [k])];
+  if (menus.length > 1) for (const a of keys) for (const b of keys) digitScripts.push([a, b]);
+  if (nodes.some((n) => n.type === 'collect')) for (const a of keys) for (const b of keys) for (const acct of ACCOUNTS) digitScripts.push([a, b, acct]);
+  const speechMenus = menus.filter((m) => Object.keys(m.data.speech ?? {}).length);
+  const out: Scenario[] = [];
+  const seen = new Set<string>();
+  const dialsSeen = new Set<string>();
+  for (const at of INSTANTS) {
+    for (const digits of digitScripts) {
+      const path = enginePath(flow, at, { digits });
+      const key = path.join(' ');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const label = `${at.slice(0, 16)} digits [${digits.join(',')}]`;
+      out.push({ name: label, at, script: { digits } });
+      // A message at the tone, where it cannot be taken for an answer to a speech menu.
+      if (!speechMenus.length || digits.length) out.push({ name: `${label} + message`, at, script: { digits, speech: [MESSAGE] } });
+      for (const id of path.filter((p) => p.startsWith('>')).map((p) => p.slice(1))) {
+        const node = nodes.find((n) => n.id === id);
+        if (!node || (node.type !== 'transfer' && node.type !== 'roundRobin') || dialsSeen.has(id)) continue;
+        dialsSeen.add(id);
+        for (const callee of calleeLists(node)) out.push({ name: `${label}, ${id}: ${callee.join(',')}`, at, script: { digits, callee } });
+      }
+    }
+  }
+  // Each menu phrase said instead of pressed, at the first instant the menu is reached.
+  for (const m of speechMenus) {
+    const at = INSTANTS.find((i) => enginePath(flow, i, { digits: [] }).includes(`>${m.id}`));
+    if (!at) continue;
+    for (const phrase of Object.keys(m.data.speech)) out.push({ name: `${at.slice(0, 16)} says "${phrase}" at ${m.id}`, at, script: { digits: [''], speech: [phrase, MESSAGE] }, speech: true });
+  }
+  out.push({ name: `${INSTANTS[0]!.slice(0, 16)} caller hangs up after 4 s`, at: INSTANTS[0]!, script: { digits: [], hangupAfterSeconds: 4 } });
+  return out;
+}
+
+/** The flow with every ring-a-team node set to `strategy` (a variant to run the team scenarios on). */
+export function withStrategy<T extends { id: string; name?: string; nodes: Node[] }>(doc: T, strategy: string): T {
+  return { ...doc, id: `${doc.id}-${strategy.replace(/_/g, "-")}`, name: `${doc.name ?? doc.id} (${strategy})`, nodes: doc.nodes.map((n) => (n.type === 'roundRobin' ? { ...n, data: { ...n.data, strategy } } : n)) };
+}
