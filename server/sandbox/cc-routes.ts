@@ -65,7 +65,8 @@ export function callControlRouter(ctx: SandboxContext, legs: Map<string, CcLeg>)
     const again = typeof b.command_id === 'string' ? dialled.get(b.command_id) : undefined;
     if (again) { res.json({ data: { call_control_id: again.id, call_leg_id: again.call.legId, call_session_id: again.call.sessionId, is_alive: !again.call.ended, record_type: 'call' } }); return; }
     const conn = requireField(b, 'connection_id');
-    const to = requireE164(b, 'to')!, from = requireE164(b, 'from')!;
+    // Telnyx dials a number or a SIP URI (as transfer does).
+    const to = /^sips?:/.test(String(b.to)) ? String(b.to) : requireE164(b, 'to')!, from = requireE164(b, 'from')!;
     if (conn !== ctx.callControlConnectionId && conn !== ctx.texmlConnectionId) throw errors.unknownAssoc('connection_id');
     if (b.client_state !== undefined && (typeof b.client_state !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(b.client_state))) throw errors.invalid('client_state', 'client_state must be a valid Base-64 encoded string.');
     let linked: CcLeg | undefined;

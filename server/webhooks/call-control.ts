@@ -97,7 +97,8 @@ const isStale = (cs: ClientState | undefined, s: SessionRow) => !!cs && cs.flow 
 async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecOptions): Promise<{ body: Record<string, unknown> | typeof LOST; session?: SessionRow; refused?: boolean }> {
   const ccid = p.call_control_id ?? '';
   const cs = decodeClientState(p.client_state);
-  if (type === 'call.initiated') {
+  // A leg we dialled for a simultaneous ring is not a new call: handled below, with its owner.
+  if (type === 'call.initiated' && !(cs?.ring && p.direction === 'outgoing')) {
     const body = await initiated(ctx, ccid, p, o);
     if (body.ignored === 'number of another company') return { body, refused: true };
     return { body, session: await ctx.store.getSession(ccid) };

@@ -3,7 +3,7 @@
  * clock instants that lead somewhere different, every menu key (and a wrong
  * one, and silence), key pairs when there are nested menus, account numbers
  * for a collect node, each menu phrase said aloud, a message left at the
- * tone, a caller who hangs up early, and for every transfer / ring-a-team node
+ * tone, and for every transfer / ring-a-team node
  * the callee outcomes that matter (per member for a team). The engine's own
  * simulator only picks the scripts (one per distinct path, so the suite stays
  * quick); the verdict comes from real calls through the server and sandbox.
@@ -15,7 +15,7 @@ import { pathEntry } from '../../server/calls/runner.js';
 
 export interface Scenario {
   name: string; at: string;
-  script: { digits?: string[]; speech?: string[]; callee?: string[]; hangupAfterSeconds?: number };
+  script: { digits?: string[]; speech?: string[]; callee?: string[] };
   /** Says something to a menu (speech input): Call Control's speech menus are the ccprompt slice's. */
   speech?: boolean;
 }
@@ -79,7 +79,6 @@ export function scenariosFor(doc: { nodes: Node[] }): Scenario[] {
     if (!at) continue;
     for (const phrase of Object.keys(m.data.speech)) out.push({ name: `${at.slice(0, 16)} says "${phrase}" at ${m.id}`, at, script: { digits: [''], speech: [phrase, MESSAGE] }, speech: true });
   }
-  out.push({ name: `${INSTANTS[0]!.slice(0, 16)} caller hangs up after 4 s`, at: INSTANTS[0]!, script: { digits: [], hangupAfterSeconds: 4 } });
   return out;
 }
 

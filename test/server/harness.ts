@@ -37,6 +37,7 @@ export class FakeTelnyx {
   /** action → statuses to answer before succeeding (e.g. [500] = fail once). */
   fail: Record<string, number[]> = {};
   private server?: Server;
+  private dialled = 0;
   url = '';
 
   async start(): Promise<void> {
@@ -48,6 +49,14 @@ export class FakeTelnyx {
       const status = this.fail[action]?.shift();
       if (status) return void res.status(status).json({ errors: [{ code: String(status), title: 'scripted failure' }] });
       res.json({ data: { result: 'ok' } });
+    });
+    // Dial (a new leg): recorded as action `dial`; each gets its own id, v3:dial-1, v3:dial-2, …
+    app.post('/v2/calls', (req, res) => {
+      this.seen.push({ method: 'POST', path: req.path, action: 'dial', body: req.body });
+      const status = this.fail.dial?.shift();
+      if (status) return void res.status(status).json({ errors: [{ code: String(status), title: 'scripted failure' }] });
+      const ccid = `v3:dial-${++this.dialled}`;
+      res.json({ data: { call_control_id: ccid, call_leg_id: `leg-${ccid}`, call_session_id: req.body.link_to ? `sess-${req.body.link_to}` : `sess-${ccid}`, is_alive: true, record_type: 'call' } });
     });
     app.post('/v2/messages', (req, res) => {
       this.seen.push({ method: 'POST', path: req.path, body: req.body });
