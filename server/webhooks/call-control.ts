@@ -11,7 +11,7 @@ import { NOT_IN_SERVICE } from './texml.js';
 import { waitFor } from './dedupe.js';
 import { onCallControlEvent } from '../calls/lifecycle.js';
 import { numberOfAnotherCompany } from './company-check.js';
-import { ringLegEvent, type RingState } from './cc-ring.js';
+import { endRinging, ringLegEvent, type RingState } from './cc-ring.js';
 
 const NOT_IN_SERVICE_NODE = '__not_in_service';
 interface Envelope { data?: { id?: string; event_type?: string; payload?: CcPayload } }
@@ -145,6 +145,7 @@ async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecO
   }
   if (type === 'call.hangup') {
     await ctx.store.patchCallLog(session.callId, { endedAt: ctx.now().toISOString(), hangupCause: p.hangup_cause, hangupSource: p.hangup_source });
+    await endRinging(ctx, session, o);
   }
   if (type === 'call.machine.detection.ended') await ctx.store.patchCallLog(session.callId, { amdResult: p.result });
   if (type === 'call.bridged') {

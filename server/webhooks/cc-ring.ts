@@ -47,6 +47,20 @@ async function legsOf(ctx: Ctx, s: SessionRow, cs: RingState): Promise<string[]>
   return out;
 }
 
+/**
+ * The caller hung up: legs of the ring still ringing are hung up (the bridged
+ * one, if any, Telnyx ends with the bridge). Nothing to do when the call's
+ * current step rang nobody.
+ */
+export async function endRinging(ctx: Ctx, s: SessionRow, o: ExecOptions): Promise<void> {
+  const cs: RingState = { flow: s.flowId, node: '', seq: s.seq, ring: MAX_RING };
+  const winner = await ctx.store.eventAnswer(key(s, cs, 'winner'));
+  for (const leg of await legsOf(ctx, s, cs)) if (leg !== winner) await sendCommand(ctx.telnyx, leg, hangup(leg, `${s.seq}-${s.callId}`), o).catch(() => undefined);
+}
+
+/** Most legs one ring dials (the ring-a-team lint allows 10 at once). */
+const MAX_RING = 10;
+
 /** Several legs' outcomes as one dial status: no answer if any rang out, else busy if any was busy, else failed. */
 export function combinedStatus(statuses: DialStatus[]): DialStatus {
   if (statuses.includes('no-answer')) return 'no-answer';
@@ -55,6 +69,11 @@ export function combinedStatus(statuses: DialStatus[]): DialStatus {
 }
 
 const hangup = (leg: string, tag: string): Command => ({ action: 'hangup', body: { command_id: `ring-hangup-${tag}-${leg}` } });
+
+/** Hangs up a rung leg; one that ended meanwhile refuses (422): nothing to undo, so that is not a failure. */
+async function bye(ctx: Ctx, leg: string, tag: string, o: ExecOptions): Promise<void> {
+  await sendCommand(ctx.telnyx, leg, hangup(leg, tag), o).catch((err: Error) => o.log.info({ leg, err: err.message }, 'ring leg already gone'));
+}
 
 /** One webhook of a rung leg (`p.call_control_id`) of `owner`'s call. */
 export async function ringLegEvent(ctx: Ctx, owner: SessionRow, type: string, p: CcPayload, cs: RingState, o: ExecOptions, end: EndDial): Promise<Record<string, unknown> | symbol> {
@@ -66,13 +85,13 @@ export async function ringLegEvent(ctx: Ctx, owner: SessionRow, type: string, p:
   if (type === 'call.initiated') {
     await append(ctx, key(owner, cs, 'leg:'), leg, cs.ring * 2);
     // Dialled after another already answered (or after the step ended): nobody is waiting for it.
-    if (over || (winner && winner !== leg)) { await sendCommand(ctx.telnyx, leg, hangup(leg, tag), o); return { ring: 'late leg hung up' }; }
+    if (over || (winner && winner !== leg)) { await bye(ctx, leg, tag, o); return { ring: 'late leg hung up' }; }
     return { ring: 'ringing' };
   }
   if (type === 'call.answered') {
-    if (over) { await sendCommand(ctx.telnyx, leg, hangup(leg, tag), o); return { ring: 'answered after the step ended; hung up' }; }
+    if (over) { await bye(ctx, leg, tag, o); return { ring: 'answered after the step ended; hung up' }; }
     const won = (await ctx.store.storeEventAnswer(key(owner, cs, 'winner'), leg, true)) || (await ctx.store.eventAnswer(key(owner, cs, 'winner'))) === leg;
-    if (!won) { await sendCommand(ctx.telnyx, leg, hangup(leg, tag), o); return { ring: 'answered late; hung up' }; }
+    if (!won) { await bye(ctx, leg, tag, o); return { ring: 'answered late; hung up' }; }
     // The caller's own client_state (no `ring`): its call.bridged marks this step's dial as connected.
     const bridge: Command = {
       action: 'bridge',
@@ -80,8 +99,7 @@ export async function ringLegEvent(ctx: Ctx, owner: SessionRow, type: string, p:
     };
     await sendCommand(ctx.telnyx, owner.callId, bridge, o);
     const others = (await legsOf(ctx, owner, cs)).filter((l) => l !== leg);
-    // A leg that ended meanwhile refuses the hangup (422): nothing to undo, the rest still go.
-    for (const other of others) await sendCommand(ctx.telnyx, other, hangup(other, tag), o).catch(() => undefined);
+    for (const other of others) await bye(ctx, other, tag, o);
     return { ring: 'bridged', commands: [bridge, ...others.map((l) => hangup(l, tag))] };
   }
   if (type !== 'call.hangup') return { ignored: `ring leg ${type}` };

@@ -59,6 +59,14 @@ async function ringing(ccid: string) {
 }
 
 describe('Call Control simultaneous ring', () => {
+  it('hangs up a leg reported only after another member answered', async () => {
+    const { legs, leg, base } = await ringing('v3:ring-late');
+    await leg(0, 'call.answered', { state: 'answered' }).expect(200);
+    fake.clear();
+    await ccEvent(h.app, id(), 'call.initiated', { call_control_id: 'v3:straggler', call_session_id: base.call_session_id, client_state: legs[1]!.cs, direction: 'outgoing', to: legs[1]!.to }).expect(200);
+    expect(fake.seen.map((s) => [s.action, s.ccid])).toEqual([['hangup', 'v3:straggler']]);
+  });
+
   it('dials every member at once, linked to the caller, each for the ring time', async () => {
     const { dials } = await ringing('v3:ring-dials');
     expect(dials.map((d) => d.body)).toEqual(MEMBERS.map((m, i) => expect.objectContaining({
@@ -100,9 +108,12 @@ describe('Call Control simultaneous ring', () => {
     expect(fake.seen.map((s) => [s.action, s.body.payload])).toEqual([['speak', 'Nobody could take your call.']]);
   });
 
-  it('hangs up a leg that answers after the caller hung up', async () => {
+  it('stops the ringing when the caller hangs up, and hangs up a leg that answers after that', async () => {
     const { leg, caller, legs } = await ringing('v3:ring-gone');
+    fake.clear();
     await caller('call.hangup', { hangup_cause: 'normal_clearing', hangup_source: 'caller' }).expect(200);
+    // Nobody is waiting any more: the phones still ringing stop.
+    expect(fake.seen.map((s) => [s.action, s.ccid])).toEqual(legs.map((l) => ['hangup', l.ccid]));
     fake.clear();
     await leg(0, 'call.answered', { state: 'answered' }).expect(200);
     expect(fake.seen.map((s) => [s.action, s.ccid])).toEqual([['hangup', legs[0]!.ccid]]);
