@@ -8,15 +8,9 @@
  * it in the sandbox, the hangup cause the server logged), with no error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import Telnyx from 'telnyx';
-import { createApp } from '../../server/app.js';
-import { createSandbox, type Sandbox } from '../../server/sandbox/index.js';
+import { startLive, type Live } from '../sandbox/live.js';
 import { scenariosFor, withStrategy, type Scenario } from './scenarios.js';
 
 const STRATEGIES = ['round_robin', 'sequential', 'simultaneous', 'longest_idle'];
@@ -30,45 +24,31 @@ const DOCS = FLOWS.flatMap((doc) => {
   return [{ doc, scenarios: scenariosFor(doc) }, ...variants.map((v) => ({ doc: v, scenarios: scenariosFor(v).filter((s) => team.some((n) => s.name.includes(`${n.id}:`))) }))];
 });
 
-let url = '', key = '', clock = new Date();
-let server: Server, sandbox: Sandbox, dir: string;
+let live: Live;
 const numberOf: Record<string, string> = {};
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'parity-'));
-  sandbox = createSandbox({ publicUrl: () => url, retryDelaysMs: [5, 10], idleMs: 1000, callTimeoutMs: 20_000 });
-  const app = createApp({
-    db: join(dir, 'cf.db'), log: pino({ level: 'silent' }), telnyx: new Telnyx({ apiKey: 'sandbox', baseURL: 'http://x/sandbox/v2', maxRetries: 0 }),
-    publicUrl: () => url, webhookPublicKeys: [sandbox.publicKeyBase64], now: () => clock, sandbox: sandbox.router, retryDelayMs: 0,
-  });
-  server = await new Promise((r) => { const s = app.listen(0, '127.0.0.1', () => r(s)); });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  app.locals.ctx.telnyx = new Telnyx({ apiKey: 'sandbox', baseURL: `${url}/sandbox/v2`, maxRetries: 0 });
-  key = (await app.locals.ctx.store.createCompany('Parity')).apiKey;
+  live = await startLive('Parity');
   for (const [i, { doc }] of DOCS.entries()) {
-    await api('POST', '/api/flows', doc);
-    await api('POST', `/api/flows/${doc.id}/publish`);
-    numberOf[doc.id] = `+1312555${String(300 + i).padStart(4, '0')}`;
+    await live.api('POST', '/api/flows', doc);
+    await live.api('POST', `/api/flows/${doc.id}/publish`);
+    // Fictional 555-01xx numbers the sandbox sells; the account must hold a number before PUT routes it.
+    numberOf[doc.id] = `+131255501${10 + i}`;
+    await live.hold(numberOf[doc.id]!);
   }
 });
-afterAll(async () => { sandbox.close(); server.closeAllConnections(); await new Promise((r) => server.close(r)); rmSync(dir, { recursive: true, force: true }); });
-
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(url + path, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+afterAll(async () => { await live.close(); });
 
 interface Outcome { path: string[]; ended: string; cause: string | null; errors: string[]; transcript: string[] }
 
 /** Places one call and reads back what the server logged of it. */
 async function call(flow: string, mode: 'texml' | 'call-control', s: Scenario): Promise<Outcome> {
-  clock = new Date(s.at);
-  await api('PUT', `/api/numbers/${encodeURIComponent(numberOf[flow]!)}`, { flowId: flow, mode });
-  const res = await fetch(`${url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: numberOf[flow], from: '+13125550147', mode, ...s.script }) });
+  live.clock = new Date(s.at);
+  await live.api('PUT', `/api/numbers/${encodeURIComponent(numberOf[flow]!)}`, { flowId: flow, mode });
+  const res = await fetch(`${live.url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: numberOf[flow], from: '+13125550147', mode, ...s.script }) });
   const r = (await res.json()) as { callId: string; transcript: { kind: string; text: string }[]; ended: { by: string } };
   const transcript = r.transcript.map((e) => `${e.kind}: ${e.text}`);
-  const { call: log } = (await api('GET', `/api/calls/${encodeURIComponent(r.callId)}`)) as { call: { path?: string[]; hangupCause: string | null } };
+  const { call: log } = (await live.api('GET', `/api/calls/${encodeURIComponent(r.callId)}`)) as { call: { path?: string[]; hangupCause: string | null } };
   return { path: log.path ?? [], ended: r.ended.by, cause: log.hangupCause, errors: transcript.filter((l) => l.startsWith('error')), transcript };
 }
 

@@ -7,54 +7,32 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import Telnyx from 'telnyx';
-import { createApp } from '../../server/app.js';
-import { createSandbox, type Sandbox } from '../../server/sandbox/index.js';
-import { holdInSandbox } from '../../server/seed.js';
+import { startLive, type Live } from './live.js';
 
 const FLOWS = readdirSync('flows').filter((f) => f.endsWith('.json') && f !== 'callflow.schema.json');
-let url = '', key = '', clock = new Date('2026-11-25T18:00:00Z'); // a Wednesday, 10:00 in Los Angeles
-let server: Server, sandbox: Sandbox, dir: string;
+let live: Live;
 const numberOf: Record<string, string> = {};
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'e2e-'));
-  sandbox = createSandbox({ publicUrl: () => url, retryDelaysMs: [5, 10], idleMs: 1000, callTimeoutMs: 20_000 });
-  const app = createApp({
-    db: join(dir, 'cf.db'), log: pino({ level: 'silent' }), telnyx: new Telnyx({ apiKey: 'sandbox', baseURL: 'http://x/sandbox/v2', maxRetries: 0 }),
-    publicUrl: () => url, webhookPublicKeys: [sandbox.publicKeyBase64], now: () => clock, sandbox: sandbox.router, retryDelayMs: 0,
-  });
-  server = await new Promise((r) => { const s = app.listen(0, '127.0.0.1', () => r(s)); });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  app.locals.ctx.telnyx = new Telnyx({ apiKey: 'sandbox', baseURL: `${url}/sandbox/v2`, maxRetries: 0 });
-  key = (await app.locals.ctx.store.createCompany('E2E')).apiKey;
+  live = await startLive('E2E');
+  live.clock = new Date('2026-11-25T18:00:00Z'); // a Wednesday, 10:00 in Los Angeles
   for (const [i, f] of FLOWS.entries()) {
     const doc = JSON.parse(readFileSync(join('flows', f), 'utf8'));
-    await api('POST', '/api/flows', doc);
-    await api('POST', `/api/flows/${doc.id}/publish`);
+    await live.api('POST', '/api/flows', doc);
+    await live.api('POST', `/api/flows/${doc.id}/publish`);
     // Fictional 555-01xx numbers the sandbox sells; the account must hold a number before PUT routes it.
     numberOf[doc.id] = `+131255501${50 + i}`;
-    await holdInSandbox(app.locals.ctx.telnyx, numberOf[doc.id]!);
+    await live.hold(numberOf[doc.id]!);
   }
 });
-afterAll(async () => { sandbox.close(); server.closeAllConnections(); await new Promise((r) => server.close(r)); rmSync(dir, { recursive: true, force: true }); });
-
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(url + path, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+afterAll(async () => { await live.close(); });
 
 interface Result { mode: string; transcript: { kind: string; text: string }[]; ended: { by: string; reason: string } }
 async function call(flow: string, mode: 'texml' | 'call-control', script: Record<string, unknown>): Promise<Result> {
-  await api('PUT', `/api/numbers/${encodeURIComponent(numberOf[flow]!)}`, { flowId: flow, mode });
-  const res = await fetch(`${url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: numberOf[flow], from: '+13125550147', mode, ...script }) });
+  await live.api('PUT', `/api/numbers/${encodeURIComponent(numberOf[flow]!)}`, { flowId: flow, mode });
+  const res = await fetch(`${live.url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: numberOf[flow], from: '+13125550147', mode, ...script }) });
   expect(res.status).toBe(200);
   return (await res.json()) as Result;
 }
@@ -90,7 +68,7 @@ describe('example flows through the real server, played by the sandbox', () => {
 
   for (const c of CASES) {
     it(`${c.flow}: ${c.name} (TeXML and Call Control agree)`, async () => {
-      clock = new Date(c.at ?? '2026-11-25T18:00:00Z');
+      live.clock = new Date(c.at ?? '2026-11-25T18:00:00Z');
       const texml = await call(c.flow, 'texml', c.script);
       const cc = await call(c.flow, 'call-control', c.script);
       for (const r of [texml, cc]) {
