@@ -82,6 +82,13 @@ describe('roundRobin', () => {
     expect(first(rs[0]!, 'dial')).toMatchObject({ targets: ['+13125550101', 'sip:carol@acme.sip.telnyx.com'], ring: 'simultaneous' });
     expect(portsOf(rs[1]!)).toEqual(['team:noAnswer', 'vm:next']);
   });
+
+  it('simultaneous: vars.agent is the member whose destination answered, when the transport says which', () => {
+    const said = runCall(teamFlow({ strategy: 'simultaneous' }), env(), [{ type: 'dial.ended', status: 'connected', to: 'sip:carol@acme.sip.telnyx.com' }]);
+    expect(said[1]!.snapshot.context.vars).toEqual({ agent: 'carol' });
+    const unsaid = runCall(teamFlow({ strategy: 'simultaneous' }), env(), [{ type: 'dial.ended', status: 'connected' }]);
+    expect(unsaid[1]!.snapshot.context.vars.agent).toBeUndefined();
+  });
 });
 
 describe('roundRobin fairness', () => {
