@@ -54,6 +54,18 @@ describe('sqlite store', () => {
     await s.close();
   });
 
+  it('appends each stored step\'s path to the call log, and nothing for a step that lost its write', async () => {
+    const s = openSqliteStore(tempDb());
+    const { company } = await s.createCompany('Acme');
+    const base = { callId: 'p', companyId: company.id, flowId: 'f', version: 1, mode: 'call-control' as const };
+    await s.startCall({ ...base, callSessionId: null }, { ...base, direction: 'inbound', from: 'a', to: 'b', startedAt: new Date().toISOString() });
+    expect(await s.saveSnapshot('p', 0, snap(1), { path: ['>welcome', 'welcome.next', '>menu'] })).toBe(true);
+    expect(await s.saveSnapshot('p', 0, snap(1), { path: ['>lost'] })).toBe(false);
+    expect(await s.saveSnapshot('p', 1, snap(2), { path: ['menu.1', '>sales'] })).toBe(true);
+    expect((await s.getCall(company.id, 'p'))?.path).toEqual(['>welcome', 'welcome.next', '>menu', 'menu.1', '>sales']);
+    await s.close();
+  });
+
   it('keeps a number with the company that owns it', async () => {
     const s = openSqliteStore(tempDb());
     const a = (await s.createCompany('A')).company;
