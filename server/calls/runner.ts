@@ -85,7 +85,7 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
     ...(answer ? { answer: { eventId: answer.key, body: body! } } : {}),
     ...(Object.keys(read).length ? { sessionCursors: read } : {}),
     ...(Object.keys(changed).length ? { cursors: { companyId: session.companyId, flowId: session.flowId, next: changed, previous: cursors } } : {}),
-    ...(result.trace.length ? { path: result.trace.map(pathEntry) } : {}),
+    ...(result.trace.length ? { path: pathOf(result.trace) } : {}),
     ...(ended ? { callLog: { endedAt: ctx.now().toISOString(), ...(event.type === 'call.ended' ? { hangupCause: event.cause } : {}) } } : {}),
     ...(answer?.grouped ? { grouped: true } : {}),
     ...(answer?.grouped && answer.committed ? { committed: (p: Promise<unknown>) => { commit = p; } } : {}),
@@ -101,12 +101,19 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
   return { kind: 'stepped', result, flow, answer: body };
 }
 
-/** One trace entry as a line of the call log's path: `>node` entered, `node.port` left by, `end:reason@node`. */
-export function pathEntry(t: TraceEntry): string {
+/**
+ * One trace entry as a line of the call log's path: `>node` entered, `node.port` left by,
+ * `end:reason@node`; undefined for notes that are not a move (a value cut to its bound).
+ */
+export function pathEntry(t: TraceEntry): string | undefined {
   if (t.kind === 'enter') return `>${t.node}`;
   if (t.kind === 'port') return `${t.node}.${t.port}`;
-  return `end:${t.reason}${t.node ? `@${t.node}` : ''}`;
+  if (t.kind === 'ended') return `end:${t.reason}${t.node ? `@${t.node}` : ''}`;
+  return undefined;
 }
+
+/** A step's trace as lines of the call's path. */
+export const pathOf = (trace: TraceEntry[]): string[] => trace.flatMap((t) => pathEntry(t) ?? []);
 
 /** The cursor each round-robin node entered in this step read (0 when it had none yet), so a fixture can seed it. */
 export function cursorsRead(flow: Flow, trace: TraceEntry[], cursors: Cursors): Cursors {

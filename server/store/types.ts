@@ -32,7 +32,7 @@ export interface CallLogRow {
   recordingUrl: string | null; recordingSeconds: number | null;
   /** Why the call's recording is not kept (`recording unavailable: …`), null when it is or none was made. */
   recordingError: string | null;
-  /** The flow path so far, one entry per trace entry (`>node` entered, `node.port` left by, `end:reason@node`); written by the runner's `pathEntry`. */
+  /** The flow path so far, one line per move (`>node` entered, `node.port` left by, `end:reason@node`), as the runner's `pathOf` writes it. */
   path?: string[];
 }
 

@@ -11,7 +11,7 @@
 import { simulate } from '../../engine/simulate.js';
 import { parseFlow } from '../../engine/schema.js';
 import type { Flow } from '../../engine/schema.js';
-import { pathEntry } from '../../server/calls/runner.js';
+import { pathOf } from '../../server/calls/runner.js';
 
 export interface Scenario {
   name: string; at: string;
@@ -39,7 +39,7 @@ function calleeLists(node: Node): string[][] {
 }
 
 const enginePath = (flow: Flow, at: string, s: Scenario['script']) =>
-  simulate(flow, { at, mode: 'texml', digits: s.digits, speech: s.speech, maxEvents: 40 }).steps.flatMap((st) => st.trace.map(pathEntry));
+  simulate(flow, { at, mode: 'texml', digits: s.digits, speech: s.speech, maxEvents: 40 }).steps.flatMap((st) => pathOf(st.trace));
 
 /** The scenarios for one flow document. */
 export function scenariosFor(doc: { nodes: Node[] }): Scenario[] {
