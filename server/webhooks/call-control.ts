@@ -101,7 +101,9 @@ async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecO
   if (type === 'call.initiated' && !(cs?.ring && p.direction === 'outgoing')) {
     const body = await initiated(ctx, ccid, p, o);
     if (body.ignored === 'number of another company') return { body, refused: true };
-    return { body, session: await ctx.store.getSession(ccid) };
+    // A transfer target's leg (outgoing, in the caller's call session) is logged with the call it belongs to.
+    const owner = p.direction === 'outgoing' && p.call_session_id ? await ctx.store.sessionByCallSessionId(p.call_session_id) : undefined;
+    return { body, session: (await ctx.store.getSession(ccid)) ?? owner };
   }
   // The safe endings: not-in-service message after answer, and hangup after any apology.
   if (type === 'call.answered' && cs?.node === NOT_IN_SERVICE_NODE) {
