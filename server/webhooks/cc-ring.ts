@@ -10,7 +10,7 @@
  * Its bookkeeping lives in `processed_events` rows (one conditional write
  * each, so racing or redelivered webhooks agree): `ring:<call>:<seq>:leg:<k>`
  * the k-th leg seen, `:winner` the leg bridged, `:ended:<k>` the k-th leg
- * that ended unanswered (answer `<leg> <status>`), `:gone:<leg>` its marker.
+ * that ended unanswered (answer `<leg> <status>`).
  */
 import { encodeClientState, type ClientState, type Command } from '../../engine/call-control.js';
 import type { DialStatus } from '../../engine/types.js';
@@ -100,7 +100,8 @@ export async function ringLegEvent(ctx: Ctx, owner: SessionRow, type: string, p:
     await sendCommand(ctx.telnyx, owner.callId, bridge, o);
     const others = (await legsOf(ctx, owner, cs)).filter((l) => l !== leg);
     for (const other of others) await bye(ctx, other, tag, o);
-    return { ring: 'bridged', commands: [bridge, ...others.map((l) => hangup(l, tag))] };
+    // `sent`, not `commands`: a stored `commands` answer is re-sent to the caller's leg after a crash (complete()).
+    return { ring: 'bridged', sent: [bridge, ...others.map((l) => hangup(l, tag))] };
   }
   if (type !== 'call.hangup') return { ignored: `ring leg ${type}` };
   if (winner === leg) {
@@ -109,11 +110,15 @@ export async function ringLegEvent(ctx: Ctx, owner: SessionRow, type: string, p:
     return end('connected', p.to);
   }
   if (winner || over) return { ignored: 'ring leg hung up' };
-  if (!(await ctx.store.claimEvent(key(owner, cs, `gone:${leg}`)))) return { ignored: 'ring leg already ended' };
+  // Counted once per leg (append skips a value already there); whoever finds every slot filled ends the dial.
+  // A redelivery after a crash between the two finds them filled too, and ends it (the step is conditional on seq).
   const status = dialStatusOf(p.hangup_cause);
-  const k = await append(ctx, key(owner, cs, 'ended:'), `${leg} ${status}`, cs.ring);
-  if (k !== cs.ring - 1) return { ring: `leg ended (${status})` };
+  await append(ctx, key(owner, cs, 'ended:'), `${leg} ${status}`, cs.ring);
   const statuses: DialStatus[] = [];
-  for (let i = 0; i < cs.ring; i++) statuses.push(String(await ctx.store.eventAnswer(key(owner, cs, `ended:${i}`))).split(' ')[1] as DialStatus);
+  for (let i = 0; i < cs.ring; i++) {
+    const v = await ctx.store.eventAnswer(key(owner, cs, `ended:${i}`));
+    if (!v) return { ring: `leg ended (${status})` };
+    statuses.push(v.split(' ')[1] as DialStatus);
+  }
   return end(combinedStatus(statuses));
 }

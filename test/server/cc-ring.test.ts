@@ -108,6 +108,17 @@ describe('Call Control simultaneous ring', () => {
     expect(fake.seen.map((s) => [s.action, s.body.payload])).toEqual([['speak', 'Nobody could take your call.']]);
   });
 
+  it('still ends the dial when the last leg\'s hangup comes again after a crash that counted it but never stepped', async () => {
+    const { leg, legs } = await ringing('v3:ring-crash');
+    await leg(0, 'call.hangup', { hangup_cause: 'user_busy' }).expect(200);
+    await leg(1, 'call.hangup', { hangup_cause: 'timeout' }).expect(200);
+    // What an attempt that died right after counting the third leg left behind (the ring step is seq 1).
+    await h.app.locals.ctx.store.storeEventAnswer('ring:v3:ring-crash:1:ended:2', `${legs[2]!.ccid} no-answer`, true);
+    fake.clear();
+    await leg(2, 'call.hangup', { hangup_cause: 'timeout' }).expect(200);
+    expect(fake.seen.map((s) => [s.action, s.body.payload])).toEqual([['speak', 'Nobody could take your call.']]);
+  });
+
   it('stops the ringing when the caller hangs up, and hangs up a leg that answers after that', async () => {
     const { leg, caller, legs } = await ringing('v3:ring-gone');
     fake.clear();
