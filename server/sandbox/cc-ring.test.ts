@@ -111,5 +111,8 @@ describe('legs dialled with link_to (simultaneous ring)', () => {
     const dial = (extra: object) => b.client.calls.dial({ connection_id: b.sandbox.callControlConnectionId, to: MEMBERS[0]!, from: '+13125550100', ...extra });
     await expect(dial({ link_to: 'v3:nope' })).rejects.toMatchObject({ status: 422 });
     await expect(dial({ bridge_intent: true })).rejects.toMatchObject({ status: 422 });
+    // Telnyx ignores a repeated dial command_id: the same leg, not a second call.
+    const first = await dial({ command_id: 'dial-once' }), again = await dial({ command_id: 'dial-once' });
+    expect(again.data!.call_control_id).toBe(first.data!.call_control_id);
   });
 });
