@@ -55,7 +55,7 @@ async function legsOf(ctx: Ctx, s: SessionRow, cs: RingState): Promise<string[]>
 export async function endRinging(ctx: Ctx, s: SessionRow, o: ExecOptions): Promise<void> {
   const cs: RingState = { flow: s.flowId, node: '', seq: s.seq, ring: MAX_RING };
   const winner = await ctx.store.eventAnswer(key(s, cs, 'winner'));
-  for (const leg of await legsOf(ctx, s, cs)) if (leg !== winner) await sendCommand(ctx.telnyx, leg, hangup(leg, `${s.seq}-${s.callId}`), o).catch(() => undefined);
+  for (const leg of await legsOf(ctx, s, cs)) if (leg !== winner) await bye(ctx, leg, `${s.seq}-${s.callId}`, o);
 }
 
 /** Most legs one ring dials (the ring-a-team lint allows 10 at once). */
@@ -97,9 +97,17 @@ export async function ringLegEvent(ctx: Ctx, owner: SessionRow, type: string, p:
       action: 'bridge',
       body: { call_control_id: leg, park_after_unbridge: 'self', client_state: encodeClientState({ flow: cs.flow, node: cs.node, seq: cs.seq }), command_id: `ring-bridge-${tag}` },
     };
-    await sendCommand(ctx.telnyx, owner.callId, bridge, o);
+    const bridged = await sendCommand(ctx.telnyx, owner.callId, bridge, o).then(() => true, (err: Error) => {
+      o.log.error({ err: err.message, ccid: owner.callId, leg }, 'ring bridge failed; ending the ring');
+      return false;
+    });
     const others = (await legsOf(ctx, owner, cs)).filter((l) => l !== leg);
     for (const other of others) await bye(ctx, other, tag, o);
+    if (!bridged) {
+      // The caller must not wait on a ring nobody can join: every leg goes and the flow moves on (failed → noAnswer).
+      await bye(ctx, leg, tag, o);
+      return end('failed');
+    }
     // `sent`, not `commands`: a stored `commands` answer is re-sent to the caller's leg after a crash (complete()).
     return { ring: 'bridged', sent: [bridge, ...others.map((l) => hangup(l, tag))] };
   }

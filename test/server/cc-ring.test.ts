@@ -119,6 +119,16 @@ describe('Call Control simultaneous ring', () => {
     expect(fake.seen.map((s) => [s.action, s.body.payload])).toEqual([['speak', 'Nobody could take your call.']]);
   });
 
+  it('when the bridge fails for good, hangs up every leg and goes on from noAnswer rather than leave the caller ringing', async () => {
+    const { leg, legs } = await ringing('v3:ring-nobridge');
+    fake.clear();
+    fake.fail.bridge = [422];
+    await leg(0, 'call.answered', { state: 'answered' }).expect(200);
+    expect(fake.seen.map((s) => [s.action, s.ccid ?? '', s.body.payload ?? ''])).toEqual([
+      ['bridge', 'v3:ring-nobridge', ''], ['hangup', legs[1]!.ccid, ''], ['hangup', legs[2]!.ccid, ''], ['hangup', legs[0]!.ccid, ''],
+      ['speak', 'v3:ring-nobridge', 'Nobody could take your call.']]);
+  });
+
   it('stops the ringing when the caller hangs up, and hangs up a leg that answers after that', async () => {
     const { leg, caller, legs } = await ringing('v3:ring-gone');
     fake.clear();
