@@ -9,7 +9,7 @@ import type { Ctx } from '../deps.js';
 import type { EngineEvent, Snapshot } from '../../engine/types.js';
 import type { Flow } from '../../engine/schema.js';
 import type { SessionRow } from '../store/types.js';
-import type { CcPayload } from '../webhooks/cc-events.js';
+import { silentRecording, type CcPayload } from '../webhooks/cc-events.js';
 import { chargeCall, chargeUnits } from '../billing/ledger.js';
 import { keepRecording, recordingKey } from './recordings.js';
 import { callEnded, transcribed, voicemailRecorded } from './voicemail.js';
@@ -80,7 +80,8 @@ export async function onCallControlEvent(ctx: Ctx, type: string, p: CcPayload & 
       return;
     case 'call.recording.saved': {
       const url = p.recording_urls?.mp3 ?? p.public_recording_urls?.mp3 ?? p.recording_urls?.wav;
-      if (!url) return;
+      // Nothing said (only the silence timeout): no recording kept, no voicemail, as for TeXML's empty Record.
+      if (!url || silentRecording(p)) return;
       const secs = Math.max(0, Math.round((Date.parse(p.recording_ended_at ?? '') - Date.parse(p.recording_started_at ?? '')) / 1000)) || null;
       const kept = await keepRecording(ctx, call.companyId, callId, url, secs);
       await ctx.store.upsertVoicemail(call.companyId, callId, recordingKey(callId, url), kept.row ? { audioId: kept.row.id } : { audioError: kept.error });

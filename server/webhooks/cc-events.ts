@@ -1,4 +1,4 @@
-import { RECORD_SILENCE_SECONDS } from '../../engine/call-control.js';
+import { decodeClientState, RECORD_SILENCE_SECONDS } from '../../engine/call-control.js';
 import type { DialStatus, EngineEvent } from '../../engine/types.js';
 
 /** The fields of a Call Control payload the server reads (TELNYX.md §3). */
@@ -23,6 +23,19 @@ const seconds = (a?: string, b?: string) => {
 };
 
 /**
+ * A flow's `call.recording.saved` (its client_state is a flow step's: the
+ * record_start the engine sent, with its 5 s silence timeout) that holds only
+ * the silence that ended it (the caller said nothing): not a message, as
+ * TeXML's Record reports none then. Under a second beyond the silence timeout
+ * counts as that silence. A recording started through the API is never this.
+ */
+export function silentRecording(p: Pick<CcPayload, 'recording_started_at' | 'recording_ended_at' | 'client_state'>): boolean {
+  if (!p.recording_started_at || !p.recording_ended_at || !decodeClientState(p.client_state)) return false;
+  const d = (Date.parse(p.recording_ended_at) - Date.parse(p.recording_started_at)) / 1000;
+  return Number.isFinite(d) && d < RECORD_SILENCE_SECONDS + 1;
+}
+
+/**
  * The engine event a Call Control webhook on OUR leg means, or undefined
  * when it means nothing to the flow (call.initiated, call.answered and a
  * target leg's hangup are handled by the route itself).
@@ -38,10 +51,7 @@ export function ccEvent(type: string, p: CcPayload): EngineEvent | undefined {
       return { type: 'input.digits', digits: p.digits };
     case 'call.recording.saved': {
       const url = p.recording_urls?.mp3 ?? p.public_recording_urls?.mp3 ?? p.recording_urls?.wav;
-      const secs = seconds(p.recording_started_at, p.recording_ended_at);
-      // Only the silence that ended it (the caller said nothing): no message, as in TeXML (parity suite).
-      const silent = !!p.recording_started_at && !!p.recording_ended_at && secs <= RECORD_SILENCE_SECONDS;
-      return url && !silent ? { type: 'recording.saved', url, seconds: secs } : { type: 'recording.empty' };
+      return url && !silentRecording(p) ? { type: 'recording.saved', url, seconds: seconds(p.recording_started_at, p.recording_ended_at) } : { type: 'recording.empty' };
     }
     case 'call.bridged':
       return { type: 'dial.ended', status: 'connected' };
