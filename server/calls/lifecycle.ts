@@ -81,7 +81,7 @@ export async function onCallControlEvent(ctx: Ctx, type: string, p: CcPayload & 
     case 'call.recording.saved': {
       const url = p.recording_urls?.mp3 ?? p.public_recording_urls?.mp3 ?? p.recording_urls?.wav;
       // Nothing said (only the silence timeout): no recording kept, no voicemail, as for TeXML's empty Record.
-      if (!url || silentRecording(p)) return;
+      if (!url || silentRecording(p, call.endedAt)) return;
       const secs = Math.max(0, Math.round((Date.parse(p.recording_ended_at ?? '') - Date.parse(p.recording_started_at ?? '')) / 1000)) || null;
       const kept = await keepRecording(ctx, call.companyId, callId, url, secs);
       await ctx.store.upsertVoicemail(call.companyId, callId, recordingKey(callId, url), kept.row ? { audioId: kept.row.id } : { audioError: kept.error });

@@ -20,6 +20,14 @@ describe('a flow recording that holds only its silence timeout', () => {
     expect(ccEvent('call.recording.saved', saved(12))).toEqual({ type: 'recording.saved', url: 'https://s3.amazonaws.com/telnyx/rec.mp3', seconds: 12 });
   });
 
+  it('is a message when the caller hung up to end it (a short "call me back" is not silence)', () => {
+    const at = (s: number) => new Date(Date.parse('2026-11-23T16:00:00Z') + s * 1000).toISOString();
+    expect(silentRecording(saved(3), at(3))).toBe(false);
+    expect(silentRecording(saved(3), at(3.8))).toBe(false);
+    // The call ended well after the recording stopped on its own silence timeout: still silence.
+    expect(silentRecording(saved(5), at(40))).toBe(true);
+  });
+
   it('never applies to a recording that is not a flow step\'s (started through the API), or without times', () => {
     expect(silentRecording(saved(3, null))).toBe(false);
     expect(silentRecording({ client_state: flowState })).toBe(false);

@@ -27,11 +27,15 @@ const seconds = (a?: string, b?: string) => {
  * record_start the engine sent, with its 5 s silence timeout) that holds only
  * the silence that ended it (the caller said nothing): not a message, as
  * TeXML's Record reports none then. Under a second beyond the silence timeout
- * counts as that silence. A recording started through the API is never this.
+ * counts as that silence. A recording started through the API is never this,
+ * nor one the caller's hang-up ended (`callEndedAt` no later than a second after
+ * the recording's end): "Hi, it's Bob" and a hang-up is a short message, not silence.
  */
-export function silentRecording(p: Pick<CcPayload, 'recording_started_at' | 'recording_ended_at' | 'client_state'>): boolean {
+export function silentRecording(p: Pick<CcPayload, 'recording_started_at' | 'recording_ended_at' | 'client_state'>, callEndedAt?: string | null): boolean {
   if (!p.recording_started_at || !p.recording_ended_at || !decodeClientState(p.client_state)) return false;
-  const d = (Date.parse(p.recording_ended_at) - Date.parse(p.recording_started_at)) / 1000;
+  const end = Date.parse(p.recording_ended_at);
+  if (callEndedAt && Date.parse(callEndedAt) <= end + 1000) return false;
+  const d = (end - Date.parse(p.recording_started_at)) / 1000;
   return Number.isFinite(d) && d < RECORD_SILENCE_SECONDS + 1;
 }
 
