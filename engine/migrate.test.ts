@@ -96,6 +96,15 @@ describe('kind data versions: a flow saved before a kind was tightened', () => {
     expect(f!.message).toMatch(/^The step "hello": Its settings could not be brought up to date/);
   });
 
+  it('a missing migration is refused at the step, not guessed (the registry test below keeps real kinds complete)', () => {
+    const say = NODE_KINDS.say as { migrations?: unknown };
+    const kept = say.migrations;
+    say.migrations = {};
+    try {
+      expect(issuesOf(savedAtV1())).toEqual([{ path: ['nodes', 0, 'data'], message: 'Its settings could not be brought up to date: this Callflow has no upgrade of "say" data from version 1 to 2' }]);
+    } finally { say.migrations = kept; }
+  });
+
   it('a flow with nothing to migrate is returned as it is (the same object)', () => {
     const doc = { ...savedAtV1(), nodes: [{ id: 'bye', type: 'hangup', position: { x: 0, y: 0 }, data: {} }], start: 'bye', edges: [] };
     expect(migrateFlow(doc)).toEqual({ doc, issues: [] });
