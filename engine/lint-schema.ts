@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Finding } from './lint.js';
+import { KIND_VERSION_CODE } from './migrate.js';
 
 type Path = (string | number)[];
 type Issue = z.core.$ZodIssue;
@@ -80,16 +81,18 @@ function where(input: unknown, path: Path): { text: string; node?: string } {
   return { text: `"${path.join('.')}"` };
 }
 
-/** One finding per zod issue: code `schema` (or `unknown-node-type`), the JSON path, a sentence. */
+/** One finding per zod issue: code `schema` (or `unknown-node-type`, `kind-version`), the JSON path, a sentence. */
 export function schemaFindings(error: z.ZodError, input: unknown): Finding[] {
   return error.issues.map((issue) => {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)) as Path;
-    const w = where(input, path);
+    // A kind version problem (engine/migrate.ts) is about a whole step's settings: name the step.
+    const version = issue.code === 'custom' && issue.params?.code === KIND_VERSION_CODE;
+    const w = where(input, version && path[0] === 'nodes' ? path.slice(0, 2) : path);
     const unknownType = issue.code === 'invalid_union' && path[0] === 'nodes' && path[path.length - 1] === 'type';
     const own = !ZOD_DEFAULT.test(issue.message);
     const said = explain(issue, input, path).replace(/[.\s]+$/, '');
     const message = own ? `${w.text}: ${said}.` : `${w.text} ${said}.`;
-    const finding: Finding = { code: unknownType ? 'unknown-node-type' : 'schema', severity: 'error', path, message };
+    const finding: Finding = { code: unknownType ? 'unknown-node-type' : version ? KIND_VERSION_CODE : 'schema', severity: 'error', path, message };
     if (w.node) finding.node = w.node;
     const edgeId = path[0] === 'edges' && typeof path[1] === 'number' ? valueAt(input, ['edges', path[1], 'id']) : undefined;
     if (typeof edgeId === 'string' && edgeId) finding.edge = edgeId;

@@ -1,4 +1,5 @@
 import { flowSchema } from './schema.js';
+import { migrateFlow } from './migrate.js';
 import { schemaFindings } from './lint-schema.js';
 import { graphFindings, type CompanyFacts } from './lint-graph.js';
 
@@ -29,6 +30,8 @@ export interface Finding {
  * missing start, dangling / unknown / doubled connections, unreachable steps,
  * unwired exits a caller can reach, loops that never wait, bad time zone),
  * then each kind's own checks. A string is read as JSON first. Never throws.
+ * Older kind data is checked as migrated (engine/migrate.ts): a node the migration brings up to date draws no
+ * finding; a kind version this engine does not know, or a migration that fails, is a `kind-version` error.
  * With `company.numbers` (the company's numbers; the server passes them, the engine stays pure), a literal
  * SMS `from` or transfer / round robin `callerId` that is not one of them is an error (`number-not-owned`).
  */
@@ -42,7 +45,8 @@ export function lintFlow(input: unknown, company: LintContext = {}): Finding[] {
       }
     }
     const parsed = flowSchema.safeParse(input);
-    if (!parsed.success) return schemaFindings(parsed.error, input);
+    // Issue paths are in the document as migrated to today's kind versions (what the builder shows): read values there.
+    if (!parsed.success) return schemaFindings(parsed.error, migrateFlow(input).doc);
     return graphFindings(parsed.data, undefined, company);
   } catch (e) {
     // A bug in a check must not hide the flow from its author: report it, block publishing.

@@ -50,9 +50,23 @@ export interface KindFinding {
   path?: (string | number)[];
 }
 
+/**
+ * Turns a node's `data` at one version of its kind into the next version's (version n in, n + 1 out). Raw JSON in,
+ * raw JSON out (what a flow file holds, before the schema's defaults); pure, and it must not change its argument.
+ */
+export type KindMigration = (data: Record<string, unknown>) => Record<string, unknown>;
+
 /** One node kind, whole: schema, ports, entry and event handling. */
 export interface NodeKind<D = any> {
   type: string;
+  /**
+   * The version of this kind's `data` (1 when absent). Raise it when `schema` stops accepting data it accepted
+   * before, and add the migration from the old version: flows saved earlier (published versions above all) keep
+   * working. A flow records the versions its data is at in its `kinds` header (engine/migrate.ts).
+   */
+  version?: number;
+  /** `migrations[n]` brings data of version n to version n + 1: one for every version below `version`. */
+  migrations?: Readonly<Record<number, KindMigration>>;
   /** Palette label and one-line help for the builder. */
   label: string;
   description: string;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NODE_KINDS, NODE_TYPES } from './nodes/index.js';
 import type { NodeKind } from './node-kind.js';
+import { KIND_VERSION_CODE, migrateFlow } from './migrate.js';
 
 /** Node ids are readable slugs; they become XState state keys and URL segments. */
 export const nodeIdSchema = z
@@ -36,29 +37,45 @@ export const flowEdgeSchema = z.object({
   targetHandle: z.string().nullish(),
 });
 
-/** The `callflow/1` document. Graph problems (dangling edges, loops, ...) are the linter's job. */
-export const flowSchema = z.object({
+/** The `callflow/1` document with every node's data at its kind's current version (see {@link flowSchema}). */
+const currentFlowSchema = z.object({
   format: z.literal('callflow/1'),
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Use lowercase letters, digits and -'),
   name: z.string().min(1).max(200),
   description: z.string().max(2000).optional(),
   timezone: z.string().min(1).default('UTC'),
   start: z.string().min(1),
+  kinds: z.record(z.string(), z.number().int().min(1)).optional()
+    .describe('The version of each kind of step\'s data, for kinds past version 1 (e.g. {"menu": 2}); a kind not listed is at version 1. Written by the builder; older data is upgraded when the flow is read.'),
   nodes: z.array(flowNodeSchema).max(5000),
   edges: z.array(flowEdgeSchema).max(20000),
 });
 
+/**
+ * The `callflow/1` document, read at any kind version this engine knows: each node's data is first brought up to
+ * its kind's current version (engine/migrate.ts, from the `kinds` header; absent = 1), then checked with the
+ * current schemas. A version newer than this engine knows, or a migration that fails, is an issue (code `custom`,
+ * `params.code` {@link KIND_VERSION_CODE}) at the path it concerns. Graph problems (dangling edges, loops, ...) are
+ * the linter's job.
+ */
+export const flowSchema = z.preprocess((input, ctx) => {
+  const { doc, issues } = migrateFlow(input);
+  for (const i of issues) ctx.addIssue({ code: 'custom', message: i.message, path: i.path, input, params: { code: KIND_VERSION_CODE } });
+  return doc;
+}, currentFlowSchema);
+
 export type Flow = z.output<typeof flowSchema>;
-export type FlowInput = z.input<typeof flowSchema>;
+/** A flow as written, at the current kind versions (what the builder edits and saves). */
+export type FlowInput = z.input<typeof currentFlowSchema>;
 export type FlowNode = Flow['nodes'][number];
 export type FlowEdge = Flow['edges'][number];
 
-/** Parses a flow; the zod error carries the path of every problem. */
+/** Parses a flow (migrating older kind data, see {@link flowSchema}); the zod error carries the path of every problem. */
 export function parseFlow(input: unknown): Flow {
   return flowSchema.parse(input);
 }
 
 /** The published JSON Schema of `callflow/1` (written to flows/callflow.schema.json). */
 export function flowJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(flowSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(currentFlowSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }

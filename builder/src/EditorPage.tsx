@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { api, type FlowRecord } from './api.js';
 import { Editor } from './Editor.js';
+import { upgradeFlow } from './graph.js';
 import { Loading } from './ui.js';
 
 /** Where the flow comes from: the API (`id`) or a flow file at a URL (`url`, read-only; used by the bench). */
@@ -23,7 +24,8 @@ export function EditorPage({ source }: { source: Source }) {
         if (flow?.format !== 'callflow/1' || !Array.isArray(flow.nodes)) throw new Error('This is not a callflow/1 flow file.');
         return { flow, revision: 0, publishedVersion: null };
       });
-    p.then(setRec, (e) => setError(e.message));
+    // Opened at today's kind versions; one this builder cannot read (saved by a newer Callflow) says so here.
+    p.then((r) => ({ ...r, flow: upgradeFlow(r.flow) })).then(setRec, (e) => setError(e.message));
   }, [attempt]);
   if (error) {
     return (

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, type VersionRow } from './api.js';
-import { toFlow, type Doc } from './graph.js';
+import { toFlow, upgradeFlow, type Doc } from './graph.js';
 import type { FlowInput } from '../../engine/schema.js';
 import { DiffView } from './DiffView.js';
 import { Loading, useConfirm, useToast } from './ui.js';
@@ -23,7 +23,7 @@ export function VersionsPanel({ flowId, tick, onRolledBack, current }: { flowId:
     }, (e) => setError(e.message));
   }, [flowId, tick]);
 
-  const load = async (v: string): Promise<FlowInput> => (v === 'draft' ? toFlow(current) : (await api<{ flow: FlowInput }>('GET', `/api/flows/${flowId}/versions/${v}`)).flow);
+  const load = async (v: string): Promise<FlowInput> => (v === 'draft' ? toFlow(current) : upgradeFlow((await api<{ flow: FlowInput }>('GET', `/api/flows/${flowId}/versions/${v}`)).flow));
   async function compare() {
     try { setDiff({ older: await load(a), newer: await load(b), title: `${a === 'draft' ? 'draft' : `v${a}`} → ${b === 'draft' ? 'draft' : `v${b}`}` }); }
     catch (e) { toast('error', `Could not load the versions: ${(e as Error).message}`); }

@@ -1,6 +1,7 @@
 import { applyEdgeChanges, applyNodeChanges, type Edge, type EdgeChange, type Node, type NodeChange } from '@xyflow/react';
 import type { FlowInput } from '../../engine/schema.js';
 import { kindOf } from '../../engine/nodes/index.js';
+import { kindsHeader, migrateFlow } from '../../engine/migrate.js';
 
 /** The flow header: everything in a `callflow/1` file except nodes and edges. */
 export type Header = Omit<FlowInput, 'nodes' | 'edges'>;
@@ -11,9 +12,21 @@ export type FlowNodeRF = Node<NodeData>;
 /** What the editor edits: the header plus React Flow's own nodes and edges. */
 export interface Doc { header: Header; nodes: FlowNodeRF[]; edges: Edge[] }
 
-/** A flow file → the editor's document (no translation beyond React Flow's types). */
+/**
+ * A flow as the editor opens it: node data saved at an older kind version brought up to today's (engine/migrate.ts),
+ * so the editor shows and saves it at the current version. Throws an Error saying where and why when it cannot be
+ * (a kind version from a newer Callflow, a failed migration).
+ */
+export function upgradeFlow(flow: unknown): FlowInput {
+  const { doc, issues } = migrateFlow(flow);
+  const first = issues[0];
+  if (first) throw new Error(`${first.path.join('.')}: ${first.message}.`);
+  return doc as FlowInput;
+}
+
+/** A flow file → the editor's document (upgraded: {@link upgradeFlow}; no translation beyond React Flow's types). */
 export function fromFlow(flow: FlowInput): Doc {
-  const { nodes, edges, ...header } = flow;
+  const { nodes, edges, ...header } = upgradeFlow(flow);
   return {
     header,
     nodes: nodes.map((n) => ({ id: n.id, type: n.type, position: { ...n.position }, data: (n.data ?? {}) as NodeData })),
@@ -26,8 +39,12 @@ export function fromFlow(flow: FlowInput): Doc {
  * (measured, selected, dragging, ...) so the saved file diffs well in git.
  */
 export function toFlow(doc: Doc): FlowInput {
+  // The kind versions this data is at, recomputed from the nodes (a node of a newer kind may have been dropped in).
+  const { kinds: _old, ...header } = doc.header;
+  const kinds = kindsHeader(doc.nodes.map((n) => n.type ?? ''));
   return {
-    ...doc.header,
+    ...header,
+    ...(kinds ? { kinds } : {}),
     nodes: doc.nodes.map((n) => ({ id: n.id, type: n.type as never, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) }, data: n.data as never })),
     edges: doc.edges.map((e) => ({ id: e.id, source: e.source, sourceHandle: e.sourceHandle ?? '', target: e.target })),
   } as FlowInput;

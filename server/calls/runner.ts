@@ -1,3 +1,4 @@
+import { ZodError } from 'zod';
 import { parseFlow, type Flow } from '../../engine/schema.js';
 import { step } from '../../engine/step.js';
 import { flowElements, MACHINE_CACHE_LIMITS } from '../../engine/compile.js';
@@ -22,6 +23,21 @@ export function flowCacheStats(): { entries: number; elements: number } {
 /** The cache key of a flow version (also the compiled machine's cache key). */
 export const versionKey = (companyId: string, flowId: string, version: number) => `${companyId}/${flowId}@${version}`;
 
+/**
+ * A stored version, parsed as this engine reads it: node data saved at an older kind version is migrated in memory
+ * (the stored document stays as published). One it cannot read (a kind version newer than this engine, a failed
+ * migration) throws an error naming the version and the path; the webhook answers the caller with the apology.
+ */
+function runnable(key: string, doc: unknown): Flow {
+  try {
+    return parseFlow(doc);
+  } catch (err) {
+    if (!(err instanceof ZodError)) throw err;
+    const first = err.issues[0];
+    throw new Error(`flow version ${key} cannot run on this engine: ${first ? `${first.path.join('.') || '(flow)'}: ${first.message}` : err.message}`, { cause: err });
+  }
+}
+
 /** The flow version a session runs on (the one it started on, even after a new publish). */
 export async function flowFor(ctx: Ctx, s: Pick<SessionRow, 'companyId' | 'flowId' | 'version'>): Promise<Flow> {
   const key = versionKey(s.companyId, s.flowId, s.version);
@@ -29,7 +45,7 @@ export async function flowFor(ctx: Ctx, s: Pick<SessionRow, 'companyId' | 'flowI
   if (!flow) {
     const v = await ctx.store.getVersion(s.companyId, s.flowId, s.version);
     if (!v) throw new Error(`flow version ${key} is missing`);
-    flow = parseFlow(v.doc);
+    flow = runnable(key, v.doc);
     flows.set(key, flow, flowElements(flow));
   }
   return flow;
