@@ -3,7 +3,8 @@ import type { DateTime } from 'luxon';
 import { kindOf } from './nodes/index.js';
 import { clip, fillBounded, MAX_TEXT } from './template.js';
 import { Lru } from './lru.js';
-import type { Emit, NodeContext, NodeKind, Outcome } from './node-kind.js';
+import { graphOf, type FlowGraph } from './graph.js';
+import type { Emit, NodeContext, Outcome } from './node-kind.js';
 import type { Flow, FlowNode } from './schema.js';
 import type { CallContext, Cursors, EngineEvent, Env, Instruction, Mode, TraceEntry } from './types.js';
 import { EVENT_TYPES } from './types.js';
@@ -103,20 +104,12 @@ function ending(ctx: MachineContext, node: string | undefined, reason: Extract<T
 
 const apologyThenHangup: Emit[] = [{ verb: 'say', text: APOLOGY }, { verb: 'hangup', reason: 'error' }];
 
-/** Where leaving `node` by `port` goes: an edge target, a fallback's target, or nowhere. */
-function targetOf(flow: Flow, ids: Set<string>, node: FlowNode, kind: NodeKind, port: string): string | undefined {
-  const edge = flow.edges.find((e) => e.source === node.id && e.sourceHandle === port && ids.has(e.target));
-  if (edge) return edge.target;
-  const fb = kind.fallbacks?.[port];
-  return fb && fb !== port ? targetOf(flow, ids, node, kind, fb) : undefined;
-}
-
 type Args = { context: MachineContext };
 /** A node's scratch state on entry: empty (kinds never change what they are given). */
 const NO_LOCAL: Readonly<Record<string, unknown>> = Object.freeze({});
 const limitOf = (s: StepScratch) => s.env.stepLimit ?? DEFAULT_STEP_LIMIT;
 
-function nodeState(flow: Flow, ids: Set<string>, node: FlowNode): Record<string, unknown> {
+function nodeState(flow: Flow, wiring: FlowGraph, node: FlowNode): Record<string, unknown> {
   const kind = kindOf(node.type)!;
   const data = node.data as never;
   const tz = flow.timezone;
@@ -129,7 +122,8 @@ function nodeState(flow: Flow, ids: Set<string>, node: FlowNode): Record<string,
     },
   ];
   for (const port of ports) {
-    const target = targetOf(flow, ids, node, kind, port);
+    // Where leaving by this port goes: engine/graph.ts (first edge, fallbacks).
+    const target = wiring.next(node.id, port);
     const when = ({ context }: Args) => context.$.port === port;
     if (target) {
       always.push({
@@ -184,10 +178,10 @@ function nodeState(flow: Flow, ids: Set<string>, node: FlowNode): Record<string,
  * No invoke, no delays, no child actors; the persisted context is JSON.
  */
 export function compileFlow(flow: Flow): AnyStateMachine {
-  const ids = new Set(flow.nodes.map((n) => n.id));
+  const wiring = graphOf(flow);
   const states: Record<string, unknown> = {};
-  for (const node of flow.nodes) if (kindOf(node.type)) states[node.id] = nodeState(flow, ids, node);
-  const startOk = ids.has(flow.start);
+  for (const node of flow.nodes) if (kindOf(node.type)) states[node.id] = nodeState(flow, wiring, node);
+  const startOk = wiring.byId.has(flow.start);
   states[IDLE] = {
     on: {
       'call.started': startOk

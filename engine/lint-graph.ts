@@ -4,30 +4,30 @@ import { cycles } from './lint-loops.js';
 import { ownershipFindings } from './lint-numbers.js';
 import { nodeLabel, nodeName, portPhrase, sentence } from './lint-words.js';
 import type { Finding } from './lint.js';
+import { graphOf, type FlowGraph, type KindLookup } from './graph.js';
 import type { NodeKind } from './node-kind.js';
 import type { Flow, FlowEdge, FlowNode } from './schema.js';
+
+export type { KindLookup } from './graph.js';
 
 /** Calls a kind's function; a kind that throws on odd data must not take the linter down. */
 function safe<T>(fn: () => T, fallback: T): T {
   try { return fn(); } catch { return fallback; }
 }
 
-/** Finds the kind of a node type (the registry; tests may pass their own). */
-export type KindLookup = (type: string) => NodeKind | undefined;
-
 interface Graph {
   flow: Flow;
   kind: (n: FlowNode) => NodeKind;
   /** First node with each id (later duplicates are reported, then ignored). */
-  byId: Map<string, FlowNode>;
-  /** Edges whose source, port and target all exist (what a call can follow), by source id. */
-  wired: Map<string, FlowEdge[]>;
+  byId: ReadonlyMap<string, FlowNode>;
+  /** What a call can follow (engine/graph.ts: the first-edge rule, fallbacks, the kind's ports). */
+  wiring: FlowGraph<FlowNode, FlowEdge>;
 }
 
 // A type no kind knows (possible only with a hand-built Flow) has no ports, waits and checks nothing.
 const NO_KIND = { ports: () => [], waits: () => true } as unknown as NodeKind;
 
-function nodesFindings(flow: Flow, byId: Map<string, FlowNode>): Finding[] {
+function nodesFindings(flow: Flow, byId: ReadonlyMap<string, FlowNode>): Finding[] {
   const out: Finding[] = [];
   flow.nodes.forEach((n, i) => {
     if (byId.get(n.id) !== n) out.push({ code: 'duplicate-node-id', severity: 'error', node: n.id, path: ['nodes', i, 'id'], message: `Two steps share the id "${n.id}"; give each step its own id.` });
@@ -37,12 +37,10 @@ function nodesFindings(flow: Flow, byId: Map<string, FlowNode>): Finding[] {
   return out;
 }
 
-function edgeFindings(flow: Flow, byId: Map<string, FlowNode>, kind: Graph['kind']): { findings: Finding[]; wired: FlowEdge[] } {
+function edgeFindings(flow: Flow, byId: ReadonlyMap<string, FlowNode>, kind: Graph['kind']): Finding[] {
   const out: Finding[] = [];
-  const wired: FlowEdge[] = [];
   const seenIds = new Set<string>();
   const seenPorts = new Set<string>();
-  const followed = new Set<string>();
   flow.edges.forEach((e, i) => {
     const path = ['edges', i];
     if (seenIds.has(e.id)) out.push({ code: 'duplicate-edge-id', severity: 'error', edge: e.id, path: [...path, 'id'], message: `Two connections share the id "${e.id}"; give each its own id.` });
@@ -53,7 +51,7 @@ function edgeFindings(flow: Flow, byId: Map<string, FlowNode>, kind: Graph['kind
       out.push({ code: 'dangling-edge', severity: 'error', edge: e.id, path: [...path, 'source'], message: `A connection starts at "${e.source}", but there is no step with that id.` });
       return;
     }
-    const name = nodeName(source);
+    const name = nodeName(source, kind(source));
     if (!target) out.push({ code: 'dangling-edge', severity: 'error', edge: e.id, node: source.id, path: [...path, 'target'], message: `${sentence(name)} is connected to "${e.target}", but there is no step with that id.` });
     const ports = safe(() => kind(source).ports(source.data as never), [] as string[]);
     if (!ports.includes(e.sourceHandle)) {
@@ -64,10 +62,8 @@ function edgeFindings(flow: Flow, byId: Map<string, FlowNode>, kind: Graph['kind
     const key = `${e.source}\u0000${e.sourceHandle}`;
     if (seenPorts.has(key)) out.push({ code: 'duplicate-port', severity: 'error', edge: e.id, node: source.id, path, message: `The "${e.sourceHandle}" exit of ${name} is connected twice; a call can follow only one, so remove one connection.` });
     seenPorts.add(key);
-    // Like the engine, a call follows the first connection of a port whose target exists.
-    if (target && !followed.has(key)) { followed.add(key); wired.push(e); }
   });
-  return { findings: out, wired };
+  return out;
 }
 
 function reachable(g: Graph): Set<string> {
@@ -78,16 +74,9 @@ function reachable(g: Graph): Set<string> {
     const id = todo.pop()!;
     if (seen.has(id)) continue;
     seen.add(id);
-    for (const e of g.wired.get(id) ?? []) if (!seen.has(e.target)) todo.push(e.target);
+    for (const e of g.wiring.out(id)) if (!seen.has(e.target)) todo.push(e.target);
   }
   return seen;
-}
-
-/** Is `port` of `node` followed somewhere: its own edge, or its fallback's (holiday → closed)? */
-function isWired(g: Graph, node: FlowNode, port: string, depth = 0): boolean {
-  if ((g.wired.get(node.id) ?? []).some((e) => e.sourceHandle === port)) return true;
-  const fb = g.kind(node).fallbacks?.[port];
-  return !!fb && fb !== port && depth < 10 && isWired(g, node, fb, depth + 1);
 }
 
 function reachFindings(g: Graph): Finding[] {
@@ -96,10 +85,10 @@ function reachFindings(g: Graph): Finding[] {
   const startOk = g.byId.has(g.flow.start);
   for (const n of g.byId.values()) {
     // With no start every step is unreachable; the start-missing error already says so.
-    if (startOk && !seen.has(n.id)) out.push({ code: 'unreachable', severity: 'warning', node: n.id, message: `No call can reach ${nodeName(n)}; connect it to the flow or delete it.` });
+    if (startOk && !seen.has(n.id)) out.push({ code: 'unreachable', severity: 'warning', node: n.id, message: `No call can reach ${nodeName(n, g.kind(n))}; connect it to the flow or delete it.` });
     const wanted = safe(() => g.kind(n).reachablePorts?.(n.data as never) ?? [], [] as string[]);
     for (const port of wanted) {
-      if (!isWired(g, n, port)) out.push({ code: 'unwired-port', severity: 'warning', node: n.id, port, message: `${sentence(nodeName(n))} has no path ${portPhrase(port)}.` });
+      if (!g.wiring.taken(n.id, port)) out.push({ code: 'unwired-port', severity: 'warning', node: n.id, port, message: `${sentence(nodeName(n, g.kind(n)))} has no path ${portPhrase(g.kind(n), port)}.` });
     }
   }
   return out;
@@ -109,12 +98,12 @@ function loopFindings(g: Graph): Finding[] {
   // TeXML is the strict mode: say/play do not wait there, so a loop of them would spin.
   const idle = [...g.byId.values()].filter((n) => !safe(() => g.kind(n).waits(n.data as never, 'texml'), true));
   const idleIds = new Set(idle.map((n) => n.id));
-  const next = (id: string) => (g.wired.get(id) ?? []).filter((e) => idleIds.has(e.target)).map((e) => e.target);
+  const next = (id: string) => g.wiring.out(id).filter((e) => idleIds.has(e.target)).map((e) => e.target);
   return cycles(idle.map((n) => n.id), next).map((ids) => {
     const first = g.byId.get(ids[0]!)!;
     const via = ids.slice(1).map((id) => `"${nodeLabel(g.byId.get(id)!)}"`);
     const how = via.length ? `leads back to itself through ${via.join(', ')}` : 'leads straight back to itself';
-    return { code: 'endless-loop', severity: 'error', node: first.id, nodes: ids, message: `${sentence(nodeName(first))} ${how} and nothing on the way waits for the caller: this loop would repeat forever without waiting for the caller.` };
+    return { code: 'endless-loop', severity: 'error', node: first.id, nodes: ids, message: `${sentence(nodeName(first, g.kind(first)))} ${how} and nothing on the way waits for the caller: this loop would repeat forever without waiting for the caller.` };
   });
 }
 
@@ -123,7 +112,7 @@ function kindFindings(g: Graph): Finding[] {
   for (const n of g.byId.values()) {
     const lint = g.kind(n).lint;
     if (!lint) continue;
-    const found = safe(() => lint(n.data as never, { timezone: g.flow.timezone }), [{ code: 'lint-failed', severity: 'warning' as const, message: `We could not fully check ${nodeName(n)}; review its settings.` }]);
+    const found = safe(() => lint(n.data as never, { timezone: g.flow.timezone }), [{ code: 'lint-failed', severity: 'warning' as const, message: `We could not fully check ${nodeName(n, g.kind(n))}; review its settings.` }]);
     const at = g.flow.nodes.indexOf(n);
     for (const f of found) out.push({ code: f.code, severity: f.severity, node: n.id, ...(f.path ? { path: ['nodes', at, 'data', ...f.path] } : {}), message: f.message });
   }
@@ -135,13 +124,10 @@ export interface CompanyFacts { numbers?: readonly string[] }
 
 /** Graph and per-kind findings for a flow that passed the schema; with the company's numbers, the ownership check too. */
 export function graphFindings(flow: Flow, lookup: KindLookup = kindOf, company: CompanyFacts = {}): Finding[] {
-  const byId = new Map<string, FlowNode>();
-  for (const n of flow.nodes) if (!byId.has(n.id)) byId.set(n.id, n);
+  const wiring = graphOf<FlowNode, FlowEdge>(flow, lookup);
+  const byId = wiring.byId;
   const kind = (n: FlowNode) => lookup(n.type) ?? NO_KIND;
-  const edges = edgeFindings(flow, byId, kind);
-  const wired = new Map<string, FlowEdge[]>();
-  for (const e of edges.wired) wired.set(e.source, [...(wired.get(e.source) ?? []), e]);
-  const g: Graph = { flow, kind, byId, wired };
+  const g: Graph = { flow, kind, byId, wiring };
   const owned = company.numbers ? ownershipFindings(flow, kind, company.numbers) : [];
-  return [...nodesFindings(flow, byId), ...edges.findings, ...reachFindings(g), ...loopFindings(g), ...kindFindings(g), ...owned];
+  return [...nodesFindings(flow, byId), ...edgeFindings(flow, byId, kind), ...reachFindings(g), ...loopFindings(g), ...kindFindings(g), ...owned];
 }

@@ -28,7 +28,7 @@ export function ownershipFindings(flow: Flow, kind: (n: FlowNode) => NodeKind, n
       const words = FIELD_WORDS[field] ?? field;
       out.push({
         code: 'number-not-owned', severity: 'error', node: n.id, path: ['nodes', i, 'data', field],
-        message: `${sentence(nodeName(n))} uses ${value} as its ${words}, but that is not one of your company's numbers; pick a number you own.`,
+        message: `${sentence(nodeName(n, kind(n)))} uses ${value} as its ${words}, but that is not one of your company's numbers; pick a number you own.`,
       });
     }
   });

@@ -1,30 +1,11 @@
 /**
  * Words for lint messages: how to name a step and one of its exits so that
  * someone who never saw the JSON understands which box on the canvas is meant.
+ * The words themselves are each kind's (`noun`, `portPhrase` on the kind).
  */
-
-/** What each kind of step is called in a sentence ("The menu ..."). */
-const NOUNS: Record<string, string> = {
-  say: 'message', play: 'audio step', menu: 'menu', collect: 'digit collection', businessHours: 'business-hours check',
-  roundRobin: 'team ring', transfer: 'transfer', voicemail: 'voicemail', sms: 'text message', branch: 'branch',
-  setVariable: 'variable step', hangup: 'hang-up',
-};
-
-/** What leaving by a port means for the caller ("... has no path for when ..."). */
-const PORTS: Record<string, string> = {
-  next: 'for what happens next',
-  timeout: 'for when the caller presses nothing',
-  invalid: 'for when the caller presses a wrong key',
-  noAnswer: 'for when nobody answers',
-  busy: 'for when the line is busy',
-  failed: 'for when the call cannot go through',
-  connected: 'for after the call is connected',
-  noRecording: 'for when the caller leaves no message',
-  open: 'for when the business is open',
-  closed: 'for when the business is closed',
-  holiday: 'for holidays',
-  else: 'for when no rule matches',
-};
+import { kindOf } from './nodes/index.js';
+import { exitPhrase } from './nodes/words.js';
+import type { NodeKind } from './node-kind.js';
 
 const MAX_LABEL = 40;
 
@@ -53,9 +34,9 @@ export function nodeLabel(node: { id: string; data?: unknown }): string {
   return node.id;
 }
 
-/** `the menu "Main menu"`, lower-case, to begin or continue a sentence. */
-export function nodeName(node: { id: string; type: string; data?: unknown }): string {
-  return `the ${NOUNS[node.type] ?? 'step'} "${nodeLabel(node)}"`;
+/** `the menu "Main menu"`, lower-case, to begin or continue a sentence; `kind` defaults to the registry's. */
+export function nodeName(node: { id: string; type: string; data?: unknown }, kind: NodeKind | undefined = kindOf(node.type)): string {
+  return `the ${kind?.noun ?? 'step'} "${nodeLabel(node)}"`;
 }
 
 /** Capitalises the first letter (sentences start with "The menu ..."). */
@@ -63,9 +44,7 @@ export function sentence(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** "for when the caller presses 1", "for when the caller presses nothing", ... */
-export function portPhrase(port: string): string {
-  if (PORTS[port]) return PORTS[port];
-  if (/^[0-9*#]$/.test(port)) return `for when the caller presses ${port}`;
-  return `for the "${port}" exit`;
+/** What leaving `kind` by `port` means: "for when the caller presses 1", "for when nobody answers", ... */
+export function portPhrase(kind: NodeKind | undefined, port: string): string {
+  return kind?.portPhrase?.(port) ?? exitPhrase(port);
 }

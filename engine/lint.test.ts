@@ -7,6 +7,7 @@ import { cycles } from './lint-loops.js';
 import { kindOf } from './nodes/index.js';
 import type { NodeKind } from './node-kind.js';
 import type { Flow } from './schema.js';
+import { phrases, SHARED_PORT_PHRASES } from './nodes/words.js';
 
 const pos = { x: 0, y: 0 };
 const say = (id: string, text = `Text of ${id}`) => ({ id, type: 'say', position: pos, data: { text } });
@@ -102,6 +103,7 @@ const ask: NodeKind = {
   ports: () => ['yes', 'no', 'timeout'], reachablePorts: () => ['no', 'timeout'], fallbacks: { timeout: 'no' },
   waits: () => true, enter: () => ({}),
   lint: () => [{ code: 'ask.odd', severity: 'warning', message: 'Odd.' }],
+  noun: 'step', portPhrase: phrases({ timeout: SHARED_PORT_PHRASES.timeout }), accent: 'slate', summary: () => [], sets: () => [], cost: () => ({}),
 };
 const spin: NodeKind = { ...ask, type: 'spin', waits: () => false, lint: () => { throw new Error('boom'); } };
 const lookup = (t: string) => (t === 'ask' ? ask : t === 'spin' ? spin : kindOf(t));

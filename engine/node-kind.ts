@@ -56,7 +56,36 @@ export interface KindFinding {
  */
 export type KindMigration = (data: Record<string, unknown>) => Record<string, unknown>;
 
-/** One node kind, whole: schema, ports, entry and event handling. */
+/**
+ * A colour token for a kind's card and palette entry. The builder's CSS has one rule per token
+ * (`[data-accent="blue"]`, builder/src/styles.css; a test checks every token has one), never one per kind.
+ */
+export const ACCENTS = ['blue', 'violet', 'cyan', 'green', 'pink', 'orange', 'slate', 'red'] as const;
+export type Accent = (typeof ACCENTS)[number];
+
+/**
+ * A field the builder's inspector edits with a purpose-made widget instead of the schema-driven form:
+ * `menuKeys` (the keypad options), `members` (the team picker), `hours` (weekly hours, holidays and
+ * overrides in one editor), `hidden` (edited by another field's widget). builder/src/Inspector.tsx maps each.
+ */
+export type FieldWidget = 'menuKeys' | 'members' | 'hours' | 'hidden';
+
+/**
+ * What a call is assumed to use when it leaves a node by one port (engine/nodes/cost.ts states the
+ * assumptions). server/billing/estimate.ts prices it; absent fields are 0.
+ */
+export interface CostEstimate {
+  /** Seconds the caller's leg spends in the node. */
+  seconds?: number;
+  /** Seconds of an outbound leg (a transfer or a team member answering). */
+  outboundSeconds?: number;
+  recordedSeconds?: number;
+  transcribedSeconds?: number;
+  /** Texts sent (billing counts their segments). */
+  texts?: string[];
+}
+
+/** One node kind, whole: schema, ports, entry and event handling, and every fact the builder, lint and billing need. */
 export interface NodeKind<D = any> {
   type: string;
   /**
@@ -93,6 +122,23 @@ export interface NodeKind<D = any> {
   lint?(data: D, ctx: { timezone: string }): KindFinding[];
   /** An event while waiting here. `undefined` means the event is ignored. */
   on?(data: D, event: EngineEvent, ctx: NodeContext): Outcome | undefined;
+
+  // Facts for the builder, lint and billing. `summary` and `sets` get the data as the editor holds
+  // it (possibly incomplete, mid-edit) and must not assume the defaults are filled in.
+  /** What the kind is called in a sentence, lower-case: lint says `the ${noun} "Main menu"`. */
+  noun: string;
+  /** What leaving by `port` means for the caller, to end "... has no path ___" (e.g. "for when nobody answers"). */
+  portPhrase(port: string): string;
+  /** The colour token of its card and palette entry. */
+  accent: Accent;
+  /** Short lines for the canvas card (each at most ~70 characters). */
+  summary(data: Partial<D>): string[];
+  /** Names of the variables it sets (`{{vars.NAME}}`), for the builder's template hints. */
+  sets(data: Partial<D>): string[];
+  /** What a call is assumed to use in this node when it leaves by `port` (server/billing/estimate.ts). */
+  cost(data: D, port: string): CostEstimate;
+  /** Fields the inspector edits with a purpose-made widget. */
+  widgets?: Readonly<Record<string, FieldWidget>>;
 }
 
 /** Identity helper that keeps `D` inferred from the schema. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineNode, type KindFinding, type NodeContext } from '../node-kind.js';
 import { lookup } from '../template.js';
 import { flowPattern, matchesSome } from '../regex.js';
+import { cardLine, phrases } from './words.js';
 
 /** The comparisons a rule can make, in the order the builder lists them. */
 export const BRANCH_OPS = ['eq', 'neq', 'startsWith', 'in', 'matches', 'lt', 'gt'] as const;
@@ -75,6 +76,12 @@ export const branch = defineNode({
   example: { rules: [{ port: 'vip', when: { var: 'vars.account', op: 'startsWith', value: '9' } }] },
   ports: (d) => [...rulePorts(d), 'else'],
   waits: () => false,
+  noun: 'branch',
+  portPhrase: phrases({ else: 'for when no rule matches' }),
+  accent: 'slate',
+  summary: (d) => [cardLine((d.rules ?? []).map((r) => `${r.port}: ${r.when?.var ?? ''} ${r.when?.op ?? ''} ${r.when?.value ?? ''}`).join(' · '))],
+  sets: () => [],
+  cost: () => ({}),
   enter: (d, ctx) => ({ port: d.rules.find((r) => holds(r, ctx))?.port ?? 'else' }),
   lint: (d) => {
     const out: KindFinding[] = [];

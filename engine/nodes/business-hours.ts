@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { defineNode } from '../node-kind.js';
 import { DAYS, DAY_NAMES, hoursAt, hoursSchema, minutesOf, type HoursData, type Range } from './hours.js';
+import { cardLine, phrases } from './words.js';
 
 export { hoursAt, type HoursAnswer } from './hours.js';
 
@@ -84,6 +85,17 @@ export const businessHours = defineNode({
   // Open and closed are both reached every week: a missing one hangs up on callers silently.
   reachablePorts: () => ['open', 'closed'],
   waits: () => false,
+  noun: 'business-hours check',
+  portPhrase: phrases({ open: 'for when the business is open', closed: 'for when the business is closed', holiday: 'for holidays' }),
+  accent: 'cyan',
+  summary: (d) => {
+    const open = DAYS.filter((k) => (d.weekly?.[k] ?? []).length).map((k) => `${k} ${d.weekly![k]!.map((r) => `${r.open}–${r.close}`).join(',')}`);
+    const hol = (d.holidays ?? []).length;
+    return [cardLine(open.length ? open.slice(0, 2).join(' · ') + (open.length > 2 ? ` +${open.length - 2}` : '') : 'always closed'), hol ? `${hol} holiday${hol > 1 ? 's' : ''}` : ''].filter(Boolean);
+  },
+  sets: () => [],
+  cost: () => ({}),
+  widgets: { weekly: 'hours', holidays: 'hidden', overrides: 'hidden' },
   enter: (d, ctx) => ({ port: hoursAt(d, ctx.timezone, ctx.now.toISO() ?? ctx.env.now).port }),
   lint: (d) => {
     const out: Finding[] = [];

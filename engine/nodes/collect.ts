@@ -3,6 +3,8 @@ import { defineNode, type Emit, type KindFinding, type NodeContext } from '../no
 import { identifierSchema, promptSchema, secondsSchema, toPrompt, type PromptData } from './common.js';
 import { retryOrLeave } from './retry.js';
 import { flowPattern, matchesWhole } from '../regex.js';
+import { cardLine, phrases, promptLine, SHARED_PORT_PHRASES } from './words.js';
+import { gatherCost } from './cost.js';
 
 /** What a caller hears after a wrong entry when the node sets no invalidPrompt. */
 export const DEFAULT_INVALID_ENTRY = 'Sorry, that is not a valid entry.';
@@ -45,6 +47,12 @@ export const collect = defineNode({
   ports: () => ['next', 'timeout', 'invalid'],
   reachablePorts: (d) => (d.pattern !== undefined || d.numDigits !== undefined ? ['timeout', 'invalid'] : ['timeout']),
   waits: () => true,
+  noun: 'digit collection',
+  portPhrase: phrases({ next: SHARED_PORT_PHRASES.next, timeout: SHARED_PORT_PHRASES.timeout, invalid: SHARED_PORT_PHRASES.invalid }),
+  accent: 'violet',
+  summary: (d) => [cardLine(promptLine(d.prompt)), d.variable ? `→ vars.${d.variable}` : ''].filter(Boolean),
+  sets: (d) => (typeof d.variable === 'string' && d.variable ? [d.variable] : []),
+  cost: gatherCost,
   enter: (d, ctx) => ({ emit: [gather(d, ctx, [d.prompt])], local: { retries: 0 } }),
   on: (d, ev, ctx) => {
     const silence = () => retryOrLeave(ctx, d.maxRetries, 'timeout', () => [gather(d, ctx, [d.prompt])]);

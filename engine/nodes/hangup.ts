@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../node-kind.js';
+import { cardLine, exitPhrase } from './words.js';
 
 /** End the call. No ports: the step marks the call ended. */
 export const hangup = defineNode({
@@ -10,5 +11,11 @@ export const hangup = defineNode({
   example: {},
   ports: () => [],
   waits: () => true,
+  noun: 'hang-up',
+  portPhrase: exitPhrase, // no ports
+  accent: 'red',
+  summary: (d) => [d.reason ? cardLine(d.reason) : 'end the call'],
+  sets: () => [],
+  cost: () => ({}),
   enter: (d) => ({ emit: [{ verb: 'hangup', reason: d.reason }] }),
 });

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { defineNode, type Emit, type NodeContext } from '../node-kind.js';
 import { promptSchema, secondsSchema, toPrompt, type PromptData } from './common.js';
 import { retryOrLeave } from './retry.js';
+import { cardLine, keyPhrase, phrases, promptLine, SHARED_PORT_PHRASES } from './words.js';
+import { gatherCost } from './cost.js';
 
 /** Keys in the order ports are shown: the phone keypad, 1-9 then 0, * and #. */
 export const KEY_ORDER = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'] as const;
@@ -72,6 +74,8 @@ function silence(d: MenuData, ctx: NodeContext) {
   return retryOrLeave(ctx, d.maxRetries, 'timeout', () => [gather(d, ctx, [d.prompt])]);
 }
 
+const failurePhrase = phrases({ timeout: SHARED_PORT_PHRASES.timeout, invalid: SHARED_PORT_PHRASES.invalid });
+
 /** Ask the caller to press a key (or say a phrase); one port per key, with retries built in. */
 export const menu = defineNode({
   type: 'menu',
@@ -82,6 +86,13 @@ export const menu = defineNode({
   ports: (d) => [...menuKeys(d), 'timeout', 'invalid'],
   reachablePorts: () => ['timeout', 'invalid'],
   waits: () => true,
+  noun: 'menu',
+  portPhrase: (port) => keyPhrase(port) ?? failurePhrase(port),
+  accent: 'violet',
+  summary: (d) => [promptLine(d.prompt), Object.entries(d.options ?? {}).map(([k, v]) => `${k}: ${v}`).join(' · ')].filter(Boolean).map((s) => cardLine(s)),
+  sets: () => [],
+  cost: gatherCost,
+  widgets: { options: 'menuKeys' },
   enter: (d, ctx) => ({ emit: [gather(d, ctx, [d.prompt])], local: { retries: 0 } }),
   on: (d, ev, ctx) => {
     switch (ev.type) {

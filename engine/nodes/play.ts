@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineNode } from '../node-kind.js';
 import { loopSchema } from './common.js';
+import { cardLine, phrases, SHARED_PORT_PHRASES } from './words.js';
+import { COST_ASSUMPTIONS } from './cost.js';
 
 const FETCHABLE = /^(https?:\/\/|\{\{)/;
 
@@ -22,5 +24,11 @@ export const play = defineNode({
     port: ctx.mode === 'texml' ? 'next' : undefined,
   }),
   on: (_d, ev) => (ev.type === 'prompt.ended' ? { port: 'next' } : undefined),
+  noun: 'audio step',
+  portPhrase: phrases({ next: SHARED_PORT_PHRASES.next }),
+  accent: 'blue',
+  summary: (d) => [cardLine(`▶ ${d.url ?? ''}`)],
+  sets: () => [],
+  cost: (d) => ({ seconds: COST_ASSUMPTIONS.playSeconds * (d.loop || 1) }),
   lint: (d) => FETCHABLE.test(d.url) ? [] : [{ code: 'play.url', severity: 'warning', message: 'The audio address should start with https:// so Telnyx can fetch it.' }],
 });

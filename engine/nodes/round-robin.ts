@@ -3,6 +3,8 @@ import { DateTime } from 'luxon';
 import { defineNode, type Emit, type NodeContext, type Outcome } from '../node-kind.js';
 import type { Env } from '../types.js';
 import { destinationSchema, secondsSchema } from './common.js';
+import { phrases, SHARED_PORT_PHRASES } from './words.js';
+import { dialCost } from './cost.js';
 
 const memberSchema = z.object({
   id: z.string({ error: 'Give the member an id' }).min(1, 'Give the member an id'),
@@ -77,6 +79,14 @@ export const roundRobin = defineNode({
     if (d.strategy === 'simultaneous') return { emit: [dial(d, ctx, order.map((i) => d.members[i]!), 'simultaneous')], local: { order, at: -1 } };
     return { emit: [dial(d, ctx, [d.members[order[0]!]!], 'sequential')], local: { order, at: 0 }, ...withCursor };
   },
+  noun: 'team ring',
+  portPhrase: phrases({ connected: SHARED_PORT_PHRASES.connected, noAnswer: SHARED_PORT_PHRASES.noAnswer }),
+  accent: 'green',
+  summary: (d) => [`${(d.members ?? []).length} member(s) · ${d.strategy ?? 'round_robin'}`],
+  // The member who answered a sequential ring (server/calls reads it to mark them busy).
+  sets: () => ['agent'],
+  cost: dialCost,
+  widgets: { members: 'members' },
   on: (d, ev, ctx): Outcome | undefined => {
     if (ev.type !== 'dial.ended') return undefined;
     const order = Array.isArray(ctx.local.order) ? (ctx.local.order as number[]) : [];

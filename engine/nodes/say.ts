@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { defineNode } from '../node-kind.js';
+import { cardLine, phrases, SHARED_PORT_PHRASES } from './words.js';
+import { speechSeconds } from './cost.js';
 
 /** Speak text to the caller, then continue. */
 export const say = defineNode({
@@ -21,4 +23,10 @@ export const say = defineNode({
     port: ctx.mode === 'texml' ? 'next' : undefined,
   }),
   on: (_d, ev) => (ev.type === 'prompt.ended' ? { port: 'next' } : undefined),
+  noun: 'message',
+  portPhrase: phrases({ next: SHARED_PORT_PHRASES.next }),
+  accent: 'blue',
+  summary: (d) => [cardLine(`“${d.text ?? ''}”`)],
+  sets: () => [],
+  cost: (d) => ({ seconds: speechSeconds(d.text) * (d.loop || 1) }),
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineNode } from '../node-kind.js';
 import { MAX_TEXT, templatePaths } from '../template.js';
 import { identifierSchema } from './common.js';
+import { cardLine, phrases, SHARED_PORT_PHRASES } from './words.js';
 
 /** Remember a value as `{{vars.name}}` for later nodes. */
 export const setVariable = defineNode({
@@ -12,6 +13,12 @@ export const setVariable = defineNode({
   example: { name: 'department', value: 'sales' },
   ports: () => ['next'],
   waits: () => false,
+  noun: 'variable step',
+  portPhrase: phrases({ next: SHARED_PORT_PHRASES.next }),
+  accent: 'slate',
+  summary: (d) => [`${d.name ?? ''} = ${cardLine(String(d.value ?? ''), 40)}`],
+  sets: (d) => (typeof d.name === 'string' && d.name ? [d.name] : []),
+  cost: () => ({}),
   // The filled value is at most MAX_TEXT characters (ctx.fill cuts it), so no loop can grow it further.
   enter: (d, ctx) => ({ vars: { [d.name]: ctx.fill(d.value) }, port: 'next' }),
   lint: (d) => {

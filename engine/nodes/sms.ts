@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode, type Emit } from '../node-kind.js';
+import { cardLine, phrases, SHARED_PORT_PHRASES } from './words.js';
 
 /** Send a text message (SMS, or MMS with media) and carry on at once. */
 export const sms = defineNode({
@@ -17,6 +18,12 @@ export const sms = defineNode({
   ownNumberFields: ['from'],
   // TeXML has no SMS verb: the server sends it through the messaging API, so the call never waits.
   waits: () => false,
+  noun: 'text message',
+  portPhrase: phrases({ next: SHARED_PORT_PHRASES.next }),
+  accent: 'orange',
+  summary: (d) => [cardLine(`SMS: ${d.text ?? ''}`)],
+  sets: () => [],
+  cost: (d) => ({ texts: [String(d.text ?? '')] }),
   enter: (d, ctx) => {
     const e: Emit = { verb: 'sms', to: ctx.fill(d.to), from: ctx.fill(d.from), text: ctx.fill(d.text) };
     if (d.mediaUrls?.length) e.mediaUrls = d.mediaUrls.map((u) => ctx.fill(u));

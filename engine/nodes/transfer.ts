@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { defineNode, type Emit } from '../node-kind.js';
 import type { DialStatus } from '../types.js';
 import { destinationSchema, secondsSchema } from './common.js';
+import { phrases, SHARED_PORT_PHRASES } from './words.js';
+import { dialCost } from './cost.js';
 
 /** The port each dial outcome leaves by. */
 export const DIAL_PORTS: Record<DialStatus, string> = { connected: 'connected', 'no-answer': 'noAnswer', busy: 'busy', failed: 'failed' };
@@ -24,6 +26,12 @@ export const transfer = defineNode({
   reachablePorts: () => ['noAnswer', 'busy', 'failed'],
   ownNumberFields: ['callerId'],
   waits: () => true,
+  noun: 'transfer',
+  portPhrase: phrases({ connected: SHARED_PORT_PHRASES.connected, noAnswer: SHARED_PORT_PHRASES.noAnswer, busy: SHARED_PORT_PHRASES.busy, failed: SHARED_PORT_PHRASES.failed }),
+  accent: 'green',
+  summary: (d) => [`→ ${d.to ?? ''}`],
+  sets: () => [],
+  cost: dialCost,
   enter: (d, ctx) => {
     const to = ctx.fill(d.to).trim();
     // A template that fills to nothing dialable fails at once rather than sending a bad dial to Telnyx.

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineNode, type Emit } from '../node-kind.js';
 import { promptSchema, secondsSchema, toPrompt } from './common.js';
+import { cardLine, phrases, promptLine, SHARED_PORT_PHRASES } from './words.js';
+import { COST_ASSUMPTIONS, promptSeconds } from './cost.js';
 
 const schema = z.object({
   greeting: promptSchema.optional(),
@@ -27,6 +29,16 @@ export const voicemail = defineNode({
   ports: () => ['next', 'noRecording'],
   reachablePorts: () => ['noRecording'],
   waits: () => true,
+  noun: 'voicemail',
+  portPhrase: phrases({ next: SHARED_PORT_PHRASES.next, noRecording: 'for when the caller leaves no message' }),
+  accent: 'pink',
+  summary: (d) => [cardLine(promptLine(d.greeting) || 'voicemail')],
+  sets: () => ['recordingUrl'],
+  cost: (d, port) => {
+    // No message: the caller hangs up a few seconds after the beep.
+    const rec = port === 'noRecording' ? 0 : Math.min(d.maxSeconds ?? 120, COST_ASSUMPTIONS.voicemailSeconds);
+    return { seconds: promptSeconds(d.greeting) + rec + (port === 'noRecording' ? 5 : 0), recordedSeconds: rec, transcribedSeconds: d.transcribe ? rec : 0 };
+  },
   enter: (d, ctx) => {
     if (!d.greeting) return { emit: [record(d)], local: { phase: 'recording' } };
     const greeting = toPrompt(d.greeting, ctx.fill) as Emit;
