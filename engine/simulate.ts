@@ -1,4 +1,5 @@
 import { step } from './step.js';
+import { awaitedInstruction } from './verbs.js';
 import type { Flow } from './schema.js';
 import type { Cursors, DialStatus, EngineEvent, Env, Instruction, Mode, Snapshot, StepResult, TeamMember } from './types.js';
 
@@ -34,16 +35,9 @@ export interface SimStep extends StepResult {
   waitingIn?: string;
 }
 
-const WAITING = new Set(['gather', 'dial', 'record', 'say', 'play']);
-
-/** The instruction the engine waits on after a step: the last waiting one (say/play only in Call Control). */
+/** The instruction the engine waits on after a step: the last waiting one (say/play only in Call Control; engine/verbs.ts). */
 export function awaited(r: StepResult, mode: Mode): Instruction | undefined {
-  for (let i = r.instructions.length - 1; i >= 0; i--) {
-    const ins = r.instructions[i]!;
-    if (ins.verb === 'hangup') return undefined;
-    if (WAITING.has(ins.verb) && (mode === 'call-control' || (ins.verb !== 'say' && ins.verb !== 'play'))) return ins;
-  }
-  return undefined;
+  return awaitedInstruction(r.instructions, mode);
 }
 
 /** What a scripted caller / Telnyx does next, given the instruction the engine waits on. */

@@ -12,28 +12,48 @@ export interface TemplateScope {
 
 const TOKEN = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
 
-/** Looks a dotted path up in the scope; unknown names give ''. */
-export function lookup(scope: TemplateScope, path: string): string {
-  const [head, ...rest] = path.split('.');
-  const key = rest.join('.');
-  switch (head) {
-    case 'caller':
-      return key === 'from' ? scope.call.from : key === 'to' ? scope.call.to : '';
-    case 'call':
-      return key === 'id' ? scope.call.id : key === 'direction' ? scope.call.direction : '';
-    case 'vars':
-      return Object.prototype.hasOwnProperty.call(scope.vars, key) ? scope.vars[key]! : '';
-    case 'company':
-      return scope.company && Object.prototype.hasOwnProperty.call(scope.company, key) ? scope.company[key]! : '';
-    case 'now': {
-      const now = typeof scope.now === 'function' ? scope.now() : scope.now;
+type Root = {
+  /** The value of `root.key` (`key` is '' for the bare root, e.g. `{{now}}`). */
+  value(scope: TemplateScope, key: string): string;
+  /** Paths the builder offers as template hints (a flow's own `vars.*` come from its kinds' `sets`). */
+  hints: readonly string[];
+};
+
+const nowOf = (scope: TemplateScope) => (typeof scope.now === 'function' ? scope.now() : scope.now);
+
+/** Every root a template (and a branch rule's `var`) can name: the one list lookup, lint and the builder read. */
+const ROOTS = {
+  caller: { value: (s, key) => (key === 'from' ? s.call.from : key === 'to' ? s.call.to : ''), hints: ['caller.from', 'caller.to'] },
+  call: { value: (s, key) => (key === 'id' ? s.call.id : key === 'direction' ? s.call.direction : ''), hints: ['call.id', 'call.direction'] },
+  vars: { value: (s, key) => (Object.prototype.hasOwnProperty.call(s.vars, key) ? s.vars[key]! : ''), hints: [] },
+  company: { value: (s, key) => (s.company && Object.prototype.hasOwnProperty.call(s.company, key) ? s.company[key]! : ''), hints: ['company.name'] },
+  now: {
+    value: (s, key) => {
+      const now = nowOf(s);
       if (!now) return '';
       if (!key) return now.toFormat("cccc, LLLL d 'at' h:mm a");
       return key === 'iso' ? now.toISO() ?? '' : key === 'date' ? now.toISODate() ?? '' : key === 'time' ? now.toFormat('HH:mm') : key === 'weekday' ? now.toFormat('cccc') : '';
-    }
-    default:
-      return '';
-  }
+    },
+    hints: ['now', 'now.date', 'now.time', 'now.weekday'],
+  },
+} satisfies Record<string, Root>;
+
+export type TemplateRoot = keyof typeof ROOTS;
+/** The roots, in order: `caller`, `call`, `vars`, `company`, `now`. */
+export const TEMPLATE_ROOTS = Object.keys(ROOTS) as TemplateRoot[];
+/** The paths the builder suggests in a templated field, before the flow's own variables. */
+export const TEMPLATE_HINTS: readonly string[] = Object.values(ROOTS).flatMap((r) => r.hints);
+
+/** Is `root` (the part before the first dot) a root a template can name? */
+export function isTemplateRoot(root: string): root is TemplateRoot {
+  return Object.prototype.hasOwnProperty.call(ROOTS, root);
+}
+
+/** Looks a dotted path up in the scope; unknown names give ''. */
+export function lookup(scope: TemplateScope, path: string): string {
+  const dot = path.indexOf('.');
+  const head = dot < 0 ? path : path.slice(0, dot);
+  return isTemplateRoot(head) ? ROOTS[head].value(scope, dot < 0 ? '' : path.slice(dot + 1)) : '';
 }
 
 /**

@@ -1,11 +1,12 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import { DEFAULT_LANGUAGE, DEFAULT_VOICE } from './nodes/common.js';
-import type { Instruction, Prompt } from './types.js';
+import type { Instruction, InstructionVerb, Prompt } from './types.js';
+import { VERB_EFFECTS, type WaitingVerb } from './verbs.js';
 
 /** URLs the TeXML document points back to. */
 export interface TexmlUrls {
   /** Action URL of a waiting verb (gather, dial, record); the server routes it to the call's session. */
-  action(instruction: Extract<Instruction, { verb: 'gather' | 'dial' | 'record' }>): string;
+  action(instruction: Extract<Instruction, { verb: WaitingVerb<'texml'> }>): string;
   /** Recording status callback (Record, Dial record). */
   recordingStatus?: string;
   /** Transcription callback for Record with transcription. */
@@ -201,18 +202,21 @@ function recordEls(i: Extract<Instruction, { verb: 'record' }>, action: string, 
   return [record, el('Redirect', POST, withQuery(action, 'event', 'empty'))];
 }
 
+/** Whether the document stops after a verb: it waits or ends in TeXML (engine/verbs.ts). */
+const STOPS = Object.fromEntries(Object.entries(VERB_EFFECTS).map(([v, e]) => [v, e.texml !== 'continues'])) as Record<InstructionVerb, boolean>;
+
 /** Elements for one instruction, and whether the document must stop after them. */
 function render(i: Instruction, urls: TexmlUrls): { els: El[]; stop: boolean } {
   switch (i.verb) {
     case 'say':
-    case 'play': return { els: promptsEl([i]), stop: false };
-    case 'pause': return { els: [el('Pause', { length: clamp(i.seconds, 1, 180) })], stop: false };
-    case 'sms': return { els: [], stop: false }; // TeXML has no SMS verb: the server sends it.
-    case 'hangup': return { els: [el('Hangup')], stop: true };
-    case 'redirect': return { els: [el('Redirect', POST, i.url)], stop: true };
-    case 'gather': return { els: gatherEls(i, urls.action(i)), stop: true };
-    case 'dial': return { els: dialEls(i, urls.action(i), urls), stop: true };
-    case 'record': return { els: recordEls(i, urls.action(i), urls), stop: true };
+    case 'play': return { els: promptsEl([i]), stop: STOPS[i.verb] };
+    case 'pause': return { els: [el('Pause', { length: clamp(i.seconds, 1, 180) })], stop: STOPS.pause };
+    case 'sms': return { els: [], stop: STOPS.sms }; // TeXML has no SMS verb: the server sends it.
+    case 'hangup': return { els: [el('Hangup')], stop: STOPS.hangup };
+    case 'redirect': return { els: [el('Redirect', POST, i.url)], stop: STOPS.redirect };
+    case 'gather': return { els: gatherEls(i, urls.action(i)), stop: STOPS.gather };
+    case 'dial': return { els: dialEls(i, urls.action(i), urls), stop: STOPS.dial };
+    case 'record': return { els: recordEls(i, urls.action(i), urls), stop: STOPS.record };
   }
 }
 

@@ -2,7 +2,6 @@ import { memo } from 'react';
 import { initial, labelOf, optionLabel, unionIndex, type Field } from './form.js';
 
 /** Variables a template can use, for the `{{…}}` hint menus. */
-export const BASE_VARS = ['caller.from', 'caller.to', 'call.id', 'call.direction', 'company.name', 'now', 'now.date', 'now.time', 'now.weekday'];
 
 /** Fields that name things rather than say things get no template hint. */
 const NOT_TEMPLATED = /^(variable|name|port|mailbox|id|strategy|op|var|format|language|voice|date|open|close|timezone|pattern|finishOnKey)$/;

@@ -24,7 +24,7 @@ export const FlowNodeView = memo(function FlowNodeView({ id, type, data, selecte
     update(id);
   }, [id, portsKey, update]);
   return (
-    <div className={`cf-node cf-kind-${type}${selected ? ' is-selected' : ''}`} data-testid={`node-${id}`}>
+    <div className={`cf-node cf-kind-${type}${selected ? ' is-selected' : ''}`} data-accent={kind?.accent} data-testid={`node-${id}`}>
       <Handle type="target" position={Position.Top} className="cf-in" />
       <div className="cf-node-head">
         <span className="cf-node-kind">{kind?.label ?? type}</span>

@@ -4,9 +4,6 @@ import { DAYS, DAY_NAMES, hoursAt, hoursSchema, hoursZone, type Range } from '..
 import { Issue } from './FieldEditor.js';
 import type { NodeData } from './graph.js';
 
-/** The business-hours fields this editor owns (the rest go through the generic form). */
-export const HOURS_FIELDS = ['weekly', 'holidays', 'overrides'];
-
 type Override = { date: string; open?: string; close?: string; closed?: boolean };
 interface Props { data: NodeData; onChange: (d: NodeData) => void; nodeId: string; flowTimezone: string; issues: Map<string, string>; readOnly: boolean }
 

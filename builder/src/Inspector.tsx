@@ -1,11 +1,13 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { kindOf } from '../../engine/nodes/index.js';
+import type { FieldWidget } from '../../engine/node-kind.js';
+import { TEMPLATE_HINTS } from '../../engine/template.js';
 import { describe, issuesByPath, type Field } from './form.js';
 import { renameNode, setNodeData, type Doc, type NodeData } from './graph.js';
 import type { EditorAction } from './editor-state.js';
-import { BASE_VARS, FieldEditor } from './FieldEditor.js';
+import { FieldEditor } from './FieldEditor.js';
 import { MenuKeys } from './MenuKeys.js';
-import { HoursEditor, HOURS_FIELDS } from './HoursEditor.js';
+import { HoursEditor } from './HoursEditor.js';
 import { MembersPicker } from './MembersPicker.js';
 import type { NodeFinding } from './use-lint.js';
 
@@ -17,15 +19,26 @@ function formOf(type: string): Field | undefined {
   return formCache.get(type);
 }
 
-/** Variables set anywhere in the flow (collect.variable, setVariable.name), as `vars.x`. */
+/** Variables set anywhere in the flow (each kind's `sets`: collect.variable, setVariable.name, ...), as `vars.x`. */
 function flowVars(doc: Doc): string[] {
   const out = new Set<string>();
-  for (const n of doc.nodes) for (const k of ['variable', 'name'] as const) {
-    const v = (n.data as Record<string, unknown>)[k];
-    if ((n.type === 'collect' || n.type === 'setVariable') && typeof v === 'string' && v) out.add(`vars.${v}`);
+  for (const n of doc.nodes) {
+    let names: string[] = [];
+    try { names = kindOf(n.type ?? '')?.sets((n.data ?? {}) as never) ?? []; } catch { /* data mid-edit: no hint */ }
+    for (const v of names) if (typeof v === 'string' && v) out.add(`vars.${v}`);
   }
-  return [...BASE_VARS, ...out];
+  return [...TEMPLATE_HINTS, ...out];
 }
+
+interface WidgetProps { name: string; field: Field; data: NodeData; nodeId: string; doc: Doc; issues: Map<string, string>; readOnly: boolean; set: (k: string, v: unknown) => void; change: (next: NodeData, field?: string) => void }
+
+/** The inspector's purpose-made editors, by the token a kind names in `widgets` (engine/node-kind.ts FieldWidget). */
+const WIDGETS = {
+  menuKeys: ({ name, data, set, issues, readOnly }) => <MenuKeys key={name} value={data[name] as Record<string, string>} onChange={(v) => set(name, v)} issues={issues} readOnly={readOnly} />,
+  members: ({ name, data, field, set, issues, readOnly }) => <MembersPicker key={name} value={data[name] as never} field={field} onChange={(v) => set(name, v)} issues={issues} readOnly={readOnly} />,
+  hours: ({ name, data, change, nodeId, doc, issues, readOnly }) => <HoursEditor key={name} data={data} onChange={change} nodeId={nodeId} flowTimezone={doc.header.timezone ?? 'UTC'} issues={issues} readOnly={readOnly} />,
+  hidden: () => null,
+} satisfies Record<FieldWidget, (p: WidgetProps) => ReactNode>;
 
 interface Props { doc: Doc; dispatch: (a: EditorAction) => void; findings: NodeFinding[]; readOnly: boolean }
 
@@ -58,9 +71,8 @@ export function Inspector({ doc, dispatch, findings, readOnly }: Props) {
         <ul className="findings compact">{mine.map((f, i) => <li key={i} className={f.severity}>{f.message}</li>)}</ul>
       )}
       {fields.map(([k, f]) => {
-        if (node.type === 'menu' && k === 'options') return <MenuKeys key={k} value={data.options as Record<string, string>} onChange={(v) => set(k, v)} issues={issues} readOnly={readOnly} />;
-        if (node.type === 'roundRobin' && k === 'members') return <MembersPicker key={k} value={data.members as never} field={f} onChange={(v) => set(k, v)} issues={issues} readOnly={readOnly} />;
-        if (node.type === 'businessHours' && HOURS_FIELDS.includes(k)) return k === 'weekly' ? <HoursEditor key={k} data={data} onChange={change} nodeId={node.id} flowTimezone={doc.header.timezone ?? 'UTC'} issues={issues} readOnly={readOnly} /> : null;
+        const widget = kind?.widgets?.[k];
+        if (widget) return WIDGETS[widget]({ name: k, field: f, data, nodeId: node.id, doc, issues, readOnly, set, change });
         return <FieldEditor key={k} name={k} field={f} value={data[k]} onChange={(v) => set(k, v)} path={k} issues={issues} vars={vars} readOnly={readOnly} />;
       })}
     </div>

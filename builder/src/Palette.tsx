@@ -14,6 +14,7 @@ export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
           <div
             key={t}
             className={`palette-item cf-kind-${t}`}
+            data-accent={k.accent}
             draggable
             role="button"
             tabIndex={0}

@@ -33,10 +33,14 @@ export function SimulatorPanel({ doc, onHighlight, onFocus }: { doc: Doc; onHigh
   const waits = waitingFor(sim);
   const active = currentNode(sim.snapshot);
 
+  // Which node is of which kind (for the engine's fallbacks), changed only when that does: not on every drag.
+  const shape = doc.nodes.map((n) => `${n.id}\u0000${n.type}`).join('\n');
+  const kinds = useMemo(() => doc.nodes.map((n) => ({ id: n.id, type: n.type })), [shape]);
+
   useEffect(() => {
-    const p = pathOf(sim.steps, doc.edges);
+    const p = pathOf(sim.steps, { nodes: kinds, edges: doc.edges });
     onHighlight(sim.steps.length ? { active, path: p.nodes, edges: p.edges } : { path: [] });
-  }, [sim, active, doc.edges, onHighlight]);
+  }, [sim, active, kinds, doc.edges, onHighlight]);
 
   function send(event: EngineEvent) {
     if (!parsed.success) return;

@@ -35,13 +35,13 @@ describe('simulator', () => {
     expect(s1.steps[0]!.wire).toContain('https://example.invalid/webhooks/texml/gather-menu-1');
     const s2 = simulate(flow, s1, { type: 'input.digits', digits: '1' }, env);
     expect(s2.waiting).toBe(false);
-    expect(pathOf(s2.steps, flow.edges)).toEqual({ nodes: ['hours', 'menu', 'sales', 'bye'], edges: ['hours-open', 'menu-1', 'sales-next'] });
+    expect(pathOf(s2.steps, flow)).toEqual({ nodes: ['hours', 'menu', 'sales', 'bye'], edges: ['hours-open', 'menu-1', 'sales-next'] });
   });
 
   it('takes the closed path on a Sunday and shows Call Control commands', () => {
     const env: Env = { now: '2026-11-22T10:00:00-06:00', mode: 'call-control' };
     const s1 = simulate(flow, SIM_START, started, env);
-    expect(pathOf(s1.steps, flow.edges).nodes).toEqual(['hours', 'closed']);
+    expect(pathOf(s1.steps, flow).nodes).toEqual(['hours', 'closed']);
     expect(waitingFor(s1)).toBe('say');
     expect(JSON.parse(s1.steps[0]!.wire)[0].action).toBe('speak');
     const s2 = simulate(flow, s1, { type: 'prompt.ended' }, env);

@@ -1,8 +1,10 @@
 import { step } from '../../engine/step.js';
 import { renderTexml } from '../../engine/texml.js';
 import { toCommands } from '../../engine/call-control.js';
+import { graphOf, type GraphEdge, type GraphNode } from '../../engine/graph.js';
+import { awaitedInstruction } from '../../engine/verbs.js';
 import type { Flow } from '../../engine/schema.js';
-import type { EngineEvent, Env, Instruction, Snapshot, TraceEntry } from '../../engine/types.js';
+import type { EngineEvent, Env, Instruction, Mode, Snapshot, TraceEntry } from '../../engine/types.js';
 
 /** One simulated exchange: what the caller (or Telnyx) did, and what the engine answered. */
 export interface SimStep {
@@ -11,6 +13,8 @@ export interface SimStep {
   trace: TraceEntry[];
   /** The TeXML document or the Call Control commands, as text. */
   wire: string;
+  /** The mode the step ran in (what waits depends on it). */
+  mode: Mode;
 }
 
 /** The simulator's whole state: kept in React state, advanced by the engine's pure step. */
@@ -39,17 +43,21 @@ export function simulate(flow: Flow, s: SimState, event: EngineEvent, env: Env):
     snapshot: r.snapshot,
     cursors: r.cursors,
     waiting: r.waiting,
-    steps: [...s.steps, { event, instructions: r.instructions, trace: r.trace, wire: wireOf(r.instructions, env, flow.id, callId) }],
+    steps: [...s.steps, { event, instructions: r.instructions, trace: r.trace, wire: wireOf(r.instructions, env, flow.id, callId), mode: env.mode }],
   };
 }
 
-/** Nodes entered and edges taken so far, for highlighting the path on the canvas. */
-export function pathOf(steps: SimStep[], edges: Array<{ id: string; source: string; sourceHandle?: string | null }>): { nodes: string[]; edges: string[] } {
+/**
+ * Nodes entered and edges taken so far, for highlighting the path on the canvas. The edge taken for a
+ * port is the engine's (engine/graph.ts): the port's first edge, or its fallback's (holiday → closed).
+ */
+export function pathOf(steps: SimStep[], flow: { nodes: readonly GraphNode[]; edges: ReadonlyArray<GraphEdge & { id: string }> }): { nodes: string[]; edges: string[] } {
+  const wiring = graphOf(flow);
   const nodes: string[] = [];
   const taken: string[] = [];
   for (const s of steps) for (const t of s.trace) {
     if (t.kind === 'enter') nodes.push(t.node);
-    if (t.kind === 'port') { const e = edges.find((x) => x.source === t.node && x.sourceHandle === t.port); if (e) taken.push(e.id); }
+    if (t.kind === 'port') { const e = wiring.taken(t.node, t.port); if (e) taken.push(e.id); }
   }
   return { nodes: [...new Set(nodes)], edges: [...new Set(taken)] };
 }
@@ -85,9 +93,9 @@ export function describeInstruction(i: Instruction): string {
   }
 }
 
-/** What the engine waits for after the last step, so the panel offers the right buttons. */
+/** What the engine waits for after the last step (engine/verbs.ts, in the step's mode), so the panel offers the right buttons. */
 export function waitingFor(s: SimState): Instruction['verb'] | undefined {
-  if (!s.waiting) return undefined;
-  const last = s.steps.at(-1)?.instructions ?? [];
-  return [...last].reverse().find((i) => ['gather', 'dial', 'record', 'say', 'play'].includes(i.verb))?.verb;
+  const last = s.steps.at(-1);
+  if (!s.waiting || !last) return undefined;
+  return awaitedInstruction(last.instructions, last.mode)?.verb;
 }

@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { defineNode, type KindFinding, type NodeContext } from '../node-kind.js';
-import { lookup } from '../template.js';
+import { isTemplateRoot, lookup } from '../template.js';
 import { flowPattern, matchesSome } from '../regex.js';
 import { cardLine, phrases } from './words.js';
 
 /** The comparisons a rule can make, in the order the builder lists them. */
 export const BRANCH_OPS = ['eq', 'neq', 'startsWith', 'in', 'matches', 'lt', 'gt'] as const;
 export type BranchOp = (typeof BRANCH_OPS)[number];
-const ROOTS = ['caller', 'call', 'vars', 'company', 'now'];
 
 const ruleSchema = z.object({
   port: z
@@ -91,7 +90,7 @@ export const branch = defineNode({
       if (seen.has(r.port)) out.push({ code: 'branch.duplicate-port', severity: 'error', message: `${n} uses the way out "${r.port}" again; give each rule its own name.` });
       seen.add(r.port);
       const root = varPath(r.when.var).split('.')[0]!;
-      if (!ROOTS.includes(root)) out.push({ code: 'branch.var', severity: 'warning', message: `${n} looks at "${r.when.var}", which is never set. Use vars.NAME, caller.from, caller.to, call.direction, company.NAME or now.` });
+      if (!isTemplateRoot(root)) out.push({ code: 'branch.var', severity: 'warning', message: `${n} looks at "${r.when.var}", which is never set. Use vars.NAME, caller.from, caller.to, call.direction, company.NAME or now.` });
       const v = r.when.value;
       const source = Array.isArray(v) ? v.join(',') : String(v);
       // A templated pattern is only known during the call; a bad one never matches then.

@@ -1,0 +1,50 @@
+import type { Instruction, InstructionVerb, Mode } from './types.js';
+
+/**
+ * What an instruction does to the call, per mode:
+ * - `waits`: the step ends on it and the next event answers it (a gather's digits, a dial's end,
+ *   a recording; say/play in Call Control, where speech is asynchronous and ends in an event);
+ * - `ends`: nothing after it runs (a hang-up; a TeXML redirect ends the document);
+ * - `continues`: the next instruction follows at once.
+ */
+export type VerbEffect = 'waits' | 'ends' | 'continues';
+
+/**
+ * The one table of which verbs wait (the TeXML renderer stops its document at the first verb that
+ * waits or ends; the simulators answer the last one that waits). A new verb fails the typecheck here.
+ */
+export const VERB_EFFECTS = {
+  say: { texml: 'continues', 'call-control': 'waits' },
+  play: { texml: 'continues', 'call-control': 'waits' },
+  gather: { texml: 'waits', 'call-control': 'waits' },
+  dial: { texml: 'waits', 'call-control': 'waits' },
+  record: { texml: 'waits', 'call-control': 'waits' },
+  // The server sends it through the messaging API; the call carries on.
+  sms: { texml: 'continues', 'call-control': 'continues' },
+  hangup: { texml: 'ends', 'call-control': 'ends' },
+  // TeXML only (Call Control skips it). No kind emits it today.
+  redirect: { texml: 'ends', 'call-control': 'continues' },
+  pause: { texml: 'continues', 'call-control': 'continues' },
+} as const satisfies Record<InstructionVerb, Record<Mode, VerbEffect>>;
+
+/** The verbs that wait in `mode` (TeXML: gather, dial, record), as a type. */
+export type WaitingVerb<M extends Mode> = { [V in InstructionVerb]: (typeof VERB_EFFECTS)[V][M] extends 'waits' ? V : never }[InstructionVerb];
+
+/** What `verb` does in `mode`. */
+export function effectOf(verb: InstructionVerb, mode: Mode): VerbEffect {
+  return VERB_EFFECTS[verb][mode];
+}
+
+/**
+ * The instruction a step's output waits on in `mode`: the last one that waits, unless a verb that
+ * ends comes after it (then nothing is awaited).
+ */
+export function awaitedInstruction(instructions: readonly Instruction[], mode: Mode): Instruction | undefined {
+  for (let i = instructions.length - 1; i >= 0; i--) {
+    const ins = instructions[i]!;
+    const effect = effectOf(ins.verb, mode);
+    if (effect === 'ends') return undefined;
+    if (effect === 'waits') return ins;
+  }
+  return undefined;
+}
