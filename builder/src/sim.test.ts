@@ -47,4 +47,16 @@ describe('simulator', () => {
     const s2 = simulate(flow, s1, { type: 'prompt.ended' }, env);
     expect(JSON.parse(s2.steps[1]!.wire).map((c: { action: string }) => c.action)).toEqual(['hangup']);
   });
+
+  it('highlights the edge the engine took for a port that fell back (holiday → closed), and waits on what the mode waits on', () => {
+    /*  hours(businessHours, Christmas a holiday) --closed--> closed(say) --next--> bye
+     *  holiday is unwired: the engine takes the closed edge, so that edge is lit.
+     */
+    const holiday = parseFlow({ ...flow, nodes: flow.nodes.map((n) => (n.id === 'hours' ? { ...n, data: { ...n.data, holidays: [{ date: '2026-12-25', name: 'Christmas' }] } } : n)) });
+    const tx = simulate(holiday, SIM_START, started, { now: '2026-12-25T10:00:00-06:00', mode: 'texml' });
+    expect(tx.steps[0]!.trace).toContainEqual({ kind: 'port', node: 'hours', port: 'holiday', target: 'closed' });
+    expect(pathOf(tx.steps, holiday)).toEqual({ nodes: ['hours', 'closed', 'bye'], edges: ['hours-closed', 'closed-next'] });
+    const cc = simulate(holiday, SIM_START, started, { now: '2026-12-25T10:00:00-06:00', mode: 'call-control' });
+    expect(waitingFor(cc)).toBe('say');
+  });
 });

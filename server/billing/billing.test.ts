@@ -52,6 +52,29 @@ describe('estimatePaths', () => {
     expect(p!.breakdown.call_out_minute).toBe(30_000);
     expect(p!.micros).toBe(p!.breakdown.call_in_minute! + 30_000);
   });
+
+  it('follows only the edges the engine follows: the first edge of a port, never a port the kind lacks', () => {
+    /*  a(say) ─next→  b(say) ─next→ end(hangup)
+     *         ─next→  t(transfer)     second edge on next: the engine never takes it
+     *         ─bogus→ t               say has no "bogus" port
+     */
+    const odd = parseFlow({
+      format: 'callflow/1', id: 'f', name: 'f', timezone: 'UTC', start: 'a',
+      nodes: [
+        { id: 'a', type: 'say', position: { x: 0, y: 0 }, data: { text: 'hello' } },
+        { id: 'b', type: 'say', position: { x: 0, y: 0 }, data: { text: 'bye now' } },
+        { id: 't', type: 'transfer', position: { x: 0, y: 0 }, data: { to: '+13125550111' } },
+        { id: 'end', type: 'hangup', position: { x: 0, y: 0 }, data: {} },
+      ],
+      edges: [
+        { id: 'e1', source: 'a', sourceHandle: 'next', target: 'b' },
+        { id: 'e2', source: 'a', sourceHandle: 'next', target: 't' },
+        { id: 'e3', source: 'a', sourceHandle: 'bogus', target: 't' },
+        { id: 'e4', source: 'b', sourceHandle: 'next', target: 'end' },
+      ],
+    });
+    expect(estimatePaths(odd, effectiveRates({}), 6).map((p) => `${p.nodes.join('>')} via ${p.ports.join(',')}`)).toEqual(['a>b>end via next,next']);
+  });
 });
 
 describe('statement', () => {
