@@ -6,11 +6,14 @@ import type { Instruction } from './types.js';
 
 const opts = { callId: 'v3:abc', flowId: 'main-line' };
 const at = { node: 'menu', seq: 4 };
-const one = (i: Instruction): Command => {
+/** A command's body as plain data, for field-by-field checks. */
+type Fields = Record<string, unknown>;
+const one = (i: Instruction): { action: Command['action']; body: Fields } => {
   const cmds = toCommands([i], opts);
   expect(cmds).toHaveLength(1);
-  return cmds[0]!;
+  return { action: cmds[0]!.action, body: { ...cmds[0]!.body } };
 };
+const all = (i: Instruction) => toCommands([i], opts).map((c) => ({ action: c.action, body: { ...c.body } as Fields }));
 const reference = JSON.parse(readFileSync(new URL('../test/telnyx-reference/inbound_ivr.commands.json', import.meta.url), 'utf8')) as Array<{ path: string; body: Record<string, unknown> }>;
 const refBody = (action: string) => reference.find((c) => c.path.endsWith(`/actions/${action}`))!.body;
 
@@ -40,16 +43,46 @@ describe('toCommands', () => {
       payload: 'Press 1 for sales, 2 for support.', voice: 'Polly.Amy', language: 'en-US', minimum_digits: 1, maximum_digits: 1, valid_digits: '12',
       terminating_digit: '#', timeout_millis: 10000, inter_digit_timeout_millis: 10000, maximum_tries: 1,
     });
+    // maximum_tries is a gather_using_* field; plain gather (no prompt) has none, and Telnyx refuses unknown fields.
+    expect(one({ ...at, verb: 'gather', input: 'dtmf', timeoutSeconds: 5, prompts: [] }).body).not.toHaveProperty('maximum_tries');
     for (const key of Object.keys(refBody('gather_using_speak'))) expect(c.body).toHaveProperty(key);
   });
 
-  it('defaults maximum_digits to 128 and uses gather_using_audio when the first prompt is a recording', () => {
-    const c = one({ ...at, verb: 'gather', input: 'dtmf', timeoutSeconds: 5, prompts: [{ verb: 'play', url: 'https://a.example/menu.mp3' }, { verb: 'say', text: 'ignored' }] });
+  it('defaults maximum_digits to 128 and uses gather_using_audio when the (last) prompt is a recording', () => {
+    const c = one({ ...at, verb: 'gather', input: 'dtmf', timeoutSeconds: 5, prompts: [{ verb: 'play', url: 'https://a.example/menu.mp3' }] });
     expect(c.action).toBe('gather_using_audio');
     expect(c.body).toMatchObject({ audio_url: 'https://a.example/menu.mp3', maximum_digits: 128, timeout_millis: 5000 });
     expect(c.body).not.toHaveProperty('payload');
     expect(c.body).not.toHaveProperty('valid_digits');
     expect(one({ ...at, verb: 'gather', input: 'dtmf', timeoutSeconds: 5, prompts: [] }).action).toBe('gather');
+  });
+
+  it('keeps every prompt of a re-prompt: the leading ones are queued just before the gather, which plays the last', () => {
+    // A menu re-prompt after a wrong key: "not a valid choice" (text), then the menu's own recording.
+    const invalid = all({ ...at, verb: 'gather', input: 'dtmf', timeoutSeconds: 5, prompts: [{ verb: 'say', text: 'Sorry, that is not a valid choice.' }, { verb: 'play', url: 'https://a.example/menu.mp3' }] });
+    expect(invalid.map((c) => c.action)).toEqual(['speak', 'gather_using_audio']);
+    expect(invalid[0]!.body).toMatchObject({ payload: 'Sorry, that is not a valid choice.' });
+    expect(invalid[1]!.body).toMatchObject({ audio_url: 'https://a.example/menu.mp3', maximum_tries: 1 });
+    const back = all({ ...at, verb: 'gather', input: 'dtmf', timeoutSeconds: 5, prompts: [{ verb: 'play', url: 'https://a.example/sorry.mp3' }, { verb: 'say', text: 'Press 1.' }] });
+    expect(back.map((c) => [c.action, c.body.audio_url ?? c.body.payload])).toEqual([['playback_start', 'https://a.example/sorry.mp3'], ['gather_using_speak', 'Press 1.']]);
+    for (const cmds of [invalid, back]) expect(new Set(cmds.map((c) => c.body.command_id)).size).toBe(2);
+    for (const c of [...invalid, ...back]) expect(decodeClientState(c.body.client_state as string)).toEqual({ flow: 'main-line', node: 'menu', seq: 4 });
+  });
+
+  it('makes # a key when the finish key is empty, and sends Telnyx\'s # otherwise', () => {
+    expect(one({ ...at, verb: 'gather', input: 'dtmf', validDigits: '1#', numDigits: 1, finishOnKey: '', timeoutSeconds: 5, prompts: [{ verb: 'say', text: 'Press # to repeat.' }] }).body.terminating_digit).toBe('');
+    expect(one({ ...at, verb: 'gather', input: 'dtmf', timeoutSeconds: 5, prompts: [] }).body.terminating_digit).toBe('#');
+  });
+
+  it('starts a Google transcription (the phrases as hints) before a speech menu\'s gather, flagged in client_state', () => {
+    const cmds = all({ ...at, verb: 'gather', input: 'dtmf speech', numDigits: 1, validDigits: '12', hints: ['sales', 'support'], timeoutSeconds: 5, prompts: [{ verb: 'say', text: 'Say sales or support.' }] });
+    expect(cmds.map((c) => c.action)).toEqual(['transcription_start', 'gather_using_speak']);
+    expect(cmds[0]!.body).toMatchObject({ transcription_engine: 'Google', transcription_tracks: 'inbound', transcription_engine_config: { transcription_engine: 'Google', hints: ['sales', 'support'] } });
+    for (const c of cmds) expect(decodeClientState(c.body.client_state as string)).toEqual({ flow: 'main-line', node: 'menu', seq: 4, speech: true });
+  });
+
+  it('leaves out a language Telnyx\'s speak does not know (it would answer 422)', () => {
+    expect(one({ ...at, verb: 'say', text: 'Hi', language: 'en-ZZ' }).body).not.toHaveProperty('language');
   });
 
   it('maps a one-target dial to a transfer that parks the caller after unbridge, with the same client_state on the new leg', () => {
@@ -63,13 +96,13 @@ describe('toCommands', () => {
   });
 
   it('maps a simultaneous ring to one dial per target, each rung for the ring time and marked with how many rang', () => {
-    const cmds = toCommands([{ ...at, verb: 'dial', targets: ['+13125550100', '+13125550101', 'sip:carol@pbx.example.com'], ring: 'simultaneous', timeoutSeconds: 20 }], opts);
+    const cmds = all({ ...at, verb: 'dial', targets: ['+13125550100', '+13125550101', 'sip:carol@pbx.example.com'], ring: 'simultaneous', timeoutSeconds: 20 });
     expect(cmds.map((c) => [c.action, c.body.to, c.body.timeout_secs, c.body.bridge_intent])).toEqual([
       ['dial', '+13125550100', 20, true], ['dial', '+13125550101', 20, true], ['dial', 'sip:carol@pbx.example.com', 20, true]]);
     expect(new Set(cmds.map((c) => c.body.command_id)).size).toBe(3);
     for (const c of cmds) expect(decodeClientState(c.body.client_state as string)).toEqual({ flow: opts.flowId, node: at.node, seq: at.seq, ring: 3 });
     // With a callerId the members see it (no bridge_intent, which would show the caller's number).
-    const shown = toCommands([{ ...at, verb: 'dial', targets: ['+13125550100', '+13125550101'], ring: 'simultaneous', timeoutSeconds: 20, callerId: '+13125550199' }], opts);
+    const shown = all({ ...at, verb: 'dial', targets: ['+13125550100', '+13125550101'], ring: 'simultaneous', timeoutSeconds: 20, callerId: '+13125550199' });
     expect(shown.map((c) => [c.body.from, c.body.bridge_intent])).toEqual([['+13125550199', undefined], ['+13125550199', undefined]]);
   });
 
@@ -158,7 +191,7 @@ describe('engine step → commands, against the reference IVR sequence', () => {
       const ref = reference[n]!.body;
       for (const [key, value] of Object.entries(ref)) {
         expect(c.body, `${c.action}.${key}`).toHaveProperty(key);
-        if (key !== 'client_state' && key !== 'command_id') expect(c.body[key], `${c.action}.${key}`).toEqual(value);
+        if (key !== 'client_state' && key !== 'command_id') expect((c.body as Fields)[key], `${c.action}.${key}`).toEqual(value);
       }
       // The reference's client_state has no seq (so it is not ours to decode) but names the same node.
       const refNode = ref.client_state ? JSON.parse(Buffer.from(ref.client_state as string, 'base64').toString()).node : 'bye';
@@ -174,7 +207,7 @@ describe('toCommands over arbitrary steps (property)', () => {
   const body = fc.oneof(
     fc.record({ verb: fc.constant('say' as const), text: s }),
     fc.record({ verb: fc.constant('play' as const), url: s }),
-    fc.record({ verb: fc.constant('gather' as const), prompts: fc.array(prompt, { maxLength: 3 }), input: fc.constant('dtmf' as const), timeoutSeconds: fc.integer({ min: 0, max: 999 }) }),
+    fc.record({ verb: fc.constant('gather' as const), prompts: fc.array(prompt, { maxLength: 1 }), input: fc.constant('dtmf' as const), timeoutSeconds: fc.integer({ min: 0, max: 999 }) }),
     fc.record({ verb: fc.constant('dial' as const), targets: fc.array(s, { minLength: 1, maxLength: 3 }), ring: fc.constant('simultaneous' as const), timeoutSeconds: fc.integer({ min: 0, max: 999 }) }),
     fc.record({ verb: fc.constant('record' as const), maxSeconds: fc.integer({ min: -1, max: 99999 }), playBeep: fc.boolean(), transcribe: fc.boolean() }),
     fc.record({ verb: fc.constant('hangup' as const) }),

@@ -1,26 +1,16 @@
 import { DEFAULT_LANGUAGE, DEFAULT_VOICE } from './nodes/common.js';
+import { isCcLanguage, type CcLanguage, type Command, type DigitFields } from './cc-command.js';
 import type { Instruction, Prompt } from './types.js';
 
-/** A Call Control action: POST /v2/calls/{call_control_id}/actions/{action} with `body`. */
-export interface Command {
-  /**
-   * `gather` (digits with no prompt) is only used for a gather that has no
-   * prompt at all, since gather_using_speak requires a payload.
-   */
-  action: 'answer' | 'speak' | 'playback_start' | 'gather_using_speak' | 'gather_using_audio' | 'gather' | 'transfer' | 'record_start' | 'record_stop' | 'hangup'
-    /** `POST /v2/calls` (a new leg, linked to this call): the server adds `connection_id` and `link_to`. */
-    | 'dial'
-    /** Bridges this call with `call_control_id` (sent by the server when a rung leg answers). */
-    | 'bridge';
-  /** Telnyx's own field names; always has `client_state` (base64) and a deterministic `command_id`. */
-  body: Record<string, unknown>;
-}
+export type { BodyOf, Command, CommandAction } from './cc-command.js';
 
 /**
  * What travels in `client_state` (base64 of this JSON). `ring`: on a leg
  * dialled for a simultaneous ring, how many legs the step dialled.
+ * `speech`: the step started a transcription for a speech menu, so the
+ * server stops it (and the gather) when the answer comes.
  */
-export interface ClientState { flow: string; node: string; seq: number; ring?: number }
+export interface ClientState { flow: string; node: string; seq: number; ring?: number; speech?: true }
 
 /**
  * Seconds of silence that end a Call Control recording (`record_start.timeout_secs`).
@@ -47,7 +37,10 @@ function fromBase64(b64: string): string {
 
 /** base64 of the JSON `{flow, node, seq}`: Telnyx echoes it on every later webhook of the call. */
 export function encodeClientState(s: ClientState): string {
-  return toBase64(JSON.stringify(s.ring === undefined ? { flow: s.flow, node: s.node, seq: s.seq } : { flow: s.flow, node: s.node, seq: s.seq, ring: s.ring }));
+  const o: ClientState = { flow: s.flow, node: s.node, seq: s.seq };
+  if (s.ring !== undefined) o.ring = s.ring;
+  if (s.speech) o.speech = true;
+  return toBase64(JSON.stringify(o));
 }
 
 /** Decodes `client_state`; undefined when it is empty or not ours. Never throws. */
@@ -56,11 +49,14 @@ export function decodeClientState(b64: string | null | undefined): ClientState |
   try {
     const v: unknown = JSON.parse(fromBase64(b64));
     if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
-    const { flow, node, seq, ring } = v as Record<string, unknown>;
+    const { flow, node, seq, ring, speech } = v as Record<string, unknown>;
     if (typeof flow !== 'string' || !flow || typeof node !== 'string' || !node) return undefined;
     if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0) return undefined;
     if (ring !== undefined && (typeof ring !== 'number' || !Number.isInteger(ring) || ring < 1)) return undefined;
-    return ring === undefined ? { flow, node, seq } : { flow, node, seq, ring };
+    const out: ClientState = { flow, node, seq };
+    if (ring !== undefined) out.ring = ring;
+    if (speech === true) out.speech = true;
+    return out;
   } catch {
     return undefined;
   }
@@ -69,76 +65,113 @@ export function decodeClientState(b64: string | null | undefined): ClientState |
 /**
  * Same call, step, node and position → same id, so a retried webhook that
  * re-sends a command is ignored by Telnyx (duplicates within 60 s are dropped).
+ * `part` numbers the extra commands of one instruction (a gather's leading prompts).
  */
-export function commandId(callId: string, seq: number, node: string, index: number): string {
-  return `${node}-${seq}-${index}-${callId}`;
+export function commandId(callId: string, seq: number, node: string, index: number, part = 0): string {
+  return `${node}-${seq}-${index}${part ? `.${part}` : ''}-${callId}`;
 }
 
-/** Drops undefined fields so bodies compare and serialise cleanly. */
-function compact(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+/** Drops undefined fields (in place) so bodies compare and serialise cleanly; they are all optional. */
+function compact(c: Command): Command {
+  for (const [k, v] of Object.entries(c.body)) if (v === undefined) Reflect.deleteProperty(c.body, k);
+  return c;
 }
 
 const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(n)));
 const cut = (text: string) => [...text].slice(0, MAX_PAYLOAD).join('');
+const language = (l: string | undefined): CcLanguage | undefined => {
+  const lang = l ?? DEFAULT_LANGUAGE;
+  return isCcLanguage(lang) ? lang : undefined;
+};
 
-function gatherBody(i: Extract<Instruction, { verb: 'gather' }>): { action: Command['action']; body: Record<string, unknown> } {
-  const digits = {
+type Say = Extract<Prompt, { verb: 'say' }>;
+/** A run of prompts one command plays: consecutive says (spoken as one payload), or one recording. */
+type Run = { says: Say[] } | { play: Extract<Prompt, { verb: 'play' }> };
+
+function runs(prompts: Prompt[]): Run[] {
+  const out: Run[] = [];
+  for (const p of prompts) {
+    const last = out[out.length - 1];
+    if (p.verb === 'play') out.push({ play: p });
+    else if (last && 'says' in last) last.says.push(p);
+    else out.push({ says: [p] });
+  }
+  return out;
+}
+
+const speech = (says: Say[]) => ({
+  payload: cut(says.map((p) => p.text).join(' ')),
+  voice: says.find((p) => p.voice)?.voice ?? DEFAULT_VOICE,
+  language: language(says.find((p) => p.language)?.language),
+});
+
+/** Ids for the n-th command of an instruction. */
+type Ids = (part: number) => { client_state: string; command_id: string };
+
+/**
+ * A gather: its last run of prompts goes in the gather command itself; the
+ * runs before it (a re-prompt's "not a valid choice" before the menu's own
+ * recording) are speak / playback_start commands just before it, which
+ * Telnyx queues and plays in order. So a re-prompt keeps every prompt, as
+ * TeXML's `<Gather>` does. A speech menu starts a transcription first.
+ */
+function gatherCommands(i: Extract<Instruction, { verb: 'gather' }>, ids: Ids): Command[] {
+  const all = runs(i.prompts);
+  const own = all.pop();
+  const out: Command[] = all.map((r, k): Command => ('play' in r
+    ? { action: 'playback_start', body: { ...ids(k + 1), audio_url: r.play.url, loop: r.play.loop } }
+    : { action: 'speak', body: { ...ids(k + 1), ...speech(r.says) } }));
+  if (i.input === 'dtmf speech') {
+    const hints = i.hints?.length ? i.hints : undefined;
+    out.push({ action: 'transcription_start', body: { ...ids(all.length + 1), transcription_engine: 'Google', transcription_tracks: 'inbound', transcription_engine_config: { transcription_engine: 'Google', hints } } });
+  }
+  const digits: DigitFields = {
+    ...ids(0),
     minimum_digits: 1,
     maximum_digits: i.numDigits ?? 128,
     valid_digits: i.validDigits,
-    terminating_digit: i.finishOnKey,
+    // Always sent: Telnyx's default is `#`, so an empty finishOnKey must say '' to make `#` a key.
+    terminating_digit: i.finishOnKey ?? '#',
     timeout_millis: clamp(i.timeoutSeconds, 1, 600) * 1000,
     inter_digit_timeout_millis: clamp(i.timeoutSeconds, 1, 600) * 1000,
-    // The engine counts retries itself (menu maxRetries): one try per command.
-    maximum_tries: 1,
   };
-  const first = i.prompts[0];
-  if (first?.verb === 'play') return { action: 'gather_using_audio', body: { audio_url: first.url, ...digits } };
-  const says = i.prompts.filter((p): p is Extract<Prompt, { verb: 'say' }> => p.verb === 'say');
-  if (!says.length) return { action: 'gather', body: digits };
-  return {
-    action: 'gather_using_speak',
-    body: {
-      payload: cut(says.map((p) => p.text).join(' ')),
-      voice: says.find((p) => p.voice)?.voice ?? DEFAULT_VOICE,
-      language: says.find((p) => p.language)?.language ?? DEFAULT_LANGUAGE,
-      ...digits,
-    },
-  };
+  // One try per command: the engine counts retries itself (menu maxRetries). Plain `gather` has no such field.
+  if (!own) out.push({ action: 'gather', body: digits });
+  else if ('play' in own) out.push({ action: 'gather_using_audio', body: { ...digits, audio_url: own.play.url, maximum_tries: 1 } });
+  else out.push({ action: 'gather_using_speak', body: { ...digits, ...speech(own.says), maximum_tries: 1 } });
+  return out;
 }
 
-/** The command for one instruction, without client_state / command_id; undefined when skipped. */
-function commandFor(i: Instruction, clientState: string): Command | undefined {
+/** The commands for one instruction (none when skipped). */
+function commandsFor(i: Instruction, ids: Ids): Command[] {
   switch (i.verb) {
     case 'say':
-      return { action: 'speak', body: { payload: cut(i.text), voice: i.voice ?? DEFAULT_VOICE, language: i.language ?? DEFAULT_LANGUAGE, loop: i.loop && i.loop > 1 ? i.loop : undefined } };
+      return [{ action: 'speak', body: { ...ids(0), payload: cut(i.text), voice: i.voice ?? DEFAULT_VOICE, language: language(i.language), loop: i.loop && i.loop > 1 ? i.loop : undefined } }];
     case 'play':
-      return { action: 'playback_start', body: { audio_url: i.url, loop: i.loop } };
+      return [{ action: 'playback_start', body: { ...ids(0), audio_url: i.url, loop: i.loop } }];
     case 'gather':
-      return gatherBody(i);
-    case 'dial':
+      return gatherCommands(i, ids);
+    case 'dial': {
       // One target (a transfer, a sequential ring's turn): Telnyx's transfer. `park_after_unbridge:
       // 'self'` keeps the caller's leg when the far end hangs up, so the flow carries on from
       // `connected` as TeXML's Dial action does (the default would hang the caller up too).
-      return {
+      const clientState = ids(0).client_state;
+      return [{
         action: 'transfer',
         body: {
-          to: i.targets[0], from: i.callerId, timeout_secs: clamp(i.timeoutSeconds, 5, 600), record: i.record ? 'record-from-answer' : undefined,
+          ...ids(0), to: i.targets[0]!, from: i.callerId, timeout_secs: clamp(i.timeoutSeconds, 5, 600), record: i.record ? 'record-from-answer' : undefined,
           park_after_unbridge: 'self', target_leg_client_state: clientState,
         },
-      };
+      }];
+    }
     case 'record':
-      return {
-        action: 'record_start',
-        body: { format: 'mp3', channels: 'single', max_length: clamp(i.maxSeconds, 0, 14400), play_beep: i.playBeep, timeout_secs: RECORD_SILENCE_SECONDS, transcription: i.transcribe ? true : undefined },
-      };
+      return [{ action: 'record_start', body: { ...ids(0), format: 'mp3', channels: 'single', max_length: clamp(i.maxSeconds, 0, 14400), play_beep: i.playBeep, timeout_secs: RECORD_SILENCE_SECONDS, transcription: i.transcribe ? true : undefined } }];
     case 'hangup':
-      return { action: 'hangup', body: {} };
+      return [{ action: 'hangup', body: ids(0) }];
     case 'sms': // sent by the server through the messaging API
     case 'pause': // no Call Control equivalent; the next command follows at once
     case 'redirect': // TeXML only
-      return undefined;
+      return [];
   }
 }
 
@@ -150,12 +183,12 @@ function commandFor(i: Instruction, clientState: string): Command | undefined {
  */
 function ringCommands(i: Extract<Instruction, { verb: 'dial' }>, flowId: string, callId: string, index: number): Command[] {
   const clientState = encodeClientState({ flow: flowId, node: i.node, seq: i.seq, ring: i.targets.length });
-  return i.targets.map((to, leg) => ({
-    action: 'dial' as const,
-    body: compact({
+  return i.targets.map((to, leg): Command => compact({
+    action: 'dial',
+    body: {
       to, from: i.callerId, bridge_intent: i.callerId ? undefined : true, timeout_secs: clamp(i.timeoutSeconds, 5, 600),
       record: i.record ? 'record-from-answer' : undefined, client_state: clientState, command_id: `${commandId(callId, i.seq, i.node, index)}-${leg}`,
-    }),
+    },
   }));
 }
 
@@ -164,18 +197,17 @@ function ringCommands(i: Extract<Instruction, { verb: 'dial' }>, flowId: string,
  * `redirect` are skipped). Every command carries `client_state` =
  * base64 `{flow, node, seq}` and a deterministic `command_id`.
  * A dial of one target (or a sequential ring's turn) becomes a `transfer`; a
- * simultaneous ring of several becomes one `dial` per target ({@link ringCommands}).
+ * simultaneous ring of several becomes one `dial` per target ({@link ringCommands});
+ * a gather may be preceded by its leading prompts (see {@link gatherCommands}).
  */
 export function toCommands(instructions: Instruction[], opts: { callId: string; flowId: string }): Command[] {
-  const out: Command[] = [];
-  instructions.forEach((i, index) => {
-    if (i.verb === 'dial' && i.ring === 'simultaneous' && i.targets.length > 1) { out.push(...ringCommands(i, opts.flowId, opts.callId, index)); return; }
-    const clientState = encodeClientState({ flow: opts.flowId, node: i.node, seq: i.seq });
-    const c = commandFor(i, clientState);
-    if (!c) return;
-    out.push({ action: c.action, body: compact({ ...c.body, client_state: clientState, command_id: commandId(opts.callId, i.seq, i.node, index) }) });
+  return instructions.flatMap((i, index) => {
+    if (i.verb === 'dial' && i.ring === 'simultaneous' && i.targets.length > 1) return ringCommands(i, opts.flowId, opts.callId, index);
+    const speech = i.verb === 'gather' && i.input === 'dtmf speech' ? true : undefined;
+    const client_state = encodeClientState({ flow: opts.flowId, node: i.node, seq: i.seq, speech });
+    const ids: Ids = (part) => ({ client_state, command_id: commandId(opts.callId, i.seq, i.node, index, part) });
+    return commandsFor(i, ids).map(compact);
   });
-  return out;
 }
 
 /** The `answer` command sent on `call.initiated`; its id is `answer-<callId>` so a repeated webhook answers once. */

@@ -1,35 +1,78 @@
 import { APIConnectionError, APIError } from 'telnyx';
 import type Telnyx from 'telnyx';
 import type { Logger } from 'pino';
-import type { Command } from '../../engine/call-control.js';
+import type {
+  ActionAnswerParams, ActionGatherParams, ActionGatherUsingAudioParams, ActionGatherUsingSpeakParams, ActionHangupParams, ActionSpeakParams,
+  ActionStartPlaybackParams, ActionStartRecordingParams, ActionStartTranscriptionParams, ActionStopGatherParams, ActionStopRecordingParams,
+  ActionStopTranscriptionParams, ActionTransferParams, ActionBridgeParams,
+} from 'telnyx/resources/calls/actions';
+import type { CallDialParams } from 'telnyx/resources/calls/calls';
+import type { BodyOf, Command } from '../../engine/call-control.js';
 import { APOLOGY } from '../../engine/compile.js';
 
-type Actions = Telnyx['calls']['actions'];
-type Body = Record<string, unknown>;
 
-/** Engine command name → SDK method (STACK.md gotcha 7: camelCase under `calls.actions`). */
-const ACTIONS: Record<Exclude<Command['action'], 'dial' | 'bridge'>, (a: Actions, id: string, body: Body) => Promise<unknown>> = {
-  answer: (a, id, b) => a.answer(id, b as never),
-  speak: (a, id, b) => a.speak(id, b as never),
-  playback_start: (a, id, b) => a.startPlayback(id, b as never),
-  gather_using_speak: (a, id, b) => a.gatherUsingSpeak(id, b as never),
-  gather_using_audio: (a, id, b) => a.gatherUsingAudio(id, b as never),
-  gather: (a, id, b) => a.gather(id, b as never),
-  transfer: (a, id, b) => a.transfer(id, b as never),
-  record_start: (a, id, b) => a.startRecording(id, b as never),
-  record_stop: (a, id, b) => a.stopRecording(id, b as never),
-  hangup: (a, id, b) => a.hangup(id, b as never),
+/** The SDK's own body type of each action the engine emits. */
+interface SdkBodies {
+  answer: ActionAnswerParams; speak: ActionSpeakParams; playback_start: ActionStartPlaybackParams;
+  gather_using_speak: ActionGatherUsingSpeakParams; gather_using_audio: ActionGatherUsingAudioParams; gather: ActionGatherParams;
+  gather_stop: ActionStopGatherParams; transcription_start: ActionStartTranscriptionParams; transcription_stop: ActionStopTranscriptionParams;
+  transfer: ActionTransferParams; record_start: ActionStartRecordingParams; record_stop: ActionStopRecordingParams; hangup: ActionHangupParams;
+  /** Partial: the server fills connection_id and from before sending (checked in {@link send}). */
+  dial: Partial<CallDialParams>;
+  /** The wire shape (TELNYX.md §4): `call_control_id`, which the SDK takes as `call_control_id_to_bridge_with`. */
+  bridge: Omit<ActionBridgeParams, 'call_control_id_to_bridge_with'> & { call_control_id: string };
+}
+
+/**
+ * True when every field of our body E is a field the SDK declares for the
+ * action (S), with a type S accepts. Plain assignability would let an
+ * unknown field through (TypeScript checks excess fields only on literals).
+ */
+type Fits<E, S> = [Exclude<keyof E, keyof S>] extends [never] ? (E extends S ? true : false) : false;
+
+/**
+ * Compile-time proof that each engine command body fits the SDK's param
+ * type: a field Telnyx does not document (the old `maximum_tries` on plain
+ * `gather`) makes its entry `false` and this does not compile. Every
+ * action of {@link Command} must be listed (the mapped type requires it).
+ */
+export const BODIES_FIT: { [A in Command['action']]: Fits<BodyOf<A>, SdkBodies[A]> } = {
+  answer: true, speak: true, playback_start: true, gather_using_speak: true, gather_using_audio: true, gather: true,
+  gather_stop: true, transcription_start: true, transcription_stop: true, transfer: true, record_start: true, record_stop: true, hangup: true,
+  dial: true, bridge: true,
 };
 
-/** One command through the SDK: a new leg for `dial`, a call action otherwise. */
-function call(client: Telnyx, ccid: string, cmd: Command): Promise<unknown> {
-  // The wire field of bridge is `call_control_id` (TELNYX.md §4); the SDK takes it as `call_control_id_to_bridge_with`.
-  if (cmd.action === 'bridge') {
-    const { call_control_id, ...rest } = cmd.body;
-    return client.calls.actions.bridge(ccid, { ...rest, call_control_id_to_bridge_with: String(call_control_id) } as never);
+/**
+ * Sends one command through its SDK method (STACK.md gotcha 7: camelCase
+ * under `calls.actions`): a new leg for `dial`, a call action otherwise.
+ */
+function send(client: Telnyx, id: string, c: Command): Promise<unknown> {
+  const a = client.calls.actions;
+  switch (c.action) {
+    case 'answer': return a.answer(id, c.body);
+    case 'speak': return a.speak(id, c.body);
+    case 'playback_start': return a.startPlayback(id, c.body);
+    case 'gather_using_speak': return a.gatherUsingSpeak(id, c.body);
+    case 'gather_using_audio': return a.gatherUsingAudio(id, c.body);
+    case 'gather': return a.gather(id, c.body);
+    case 'gather_stop': return a.stopGather(id, c.body);
+    case 'transcription_start': return a.startTranscription(id, c.body);
+    case 'transcription_stop': return a.stopTranscription(id, c.body);
+    case 'transfer': return a.transfer(id, c.body);
+    case 'record_start': return a.startRecording(id, c.body);
+    case 'record_stop': return a.stopRecording(id, c.body);
+    case 'hangup': return a.hangup(id, c.body);
+    case 'bridge': {
+      const { call_control_id, ...rest } = c.body;
+      return a.bridge(id, { ...rest, call_control_id_to_bridge_with: call_control_id });
+    }
+    case 'dial': {
+      const { connection_id, from, ...rest } = c.body;
+      // The engine leaves these to the server (linkDials); a dial without them is our bug, not Telnyx's 422.
+      if (!connection_id || !from) return Promise.reject(new Error('dial command without connection_id or from'));
+      return client.calls.dial({ ...rest, connection_id, from });
+    }
   }
-  if (cmd.action === 'dial') return client.calls.dial(cmd.body as never);
-  return ACTIONS[cmd.action](client.calls.actions, ccid, cmd.body);
 }
 
 /** Worth retrying with the same command_id: 5xx, 408, 429, timeouts and connection failures. */
@@ -45,7 +88,7 @@ export interface ExecOptions { attempts: number; delayMs: number; log: Logger }
 export async function sendCommand(client: Telnyx, ccid: string, cmd: Command, o: ExecOptions): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await call(client, ccid, cmd);
+      await send(client, ccid, cmd);
       return;
     } catch (err) {
       if (!transient(err) || attempt >= o.attempts) throw err;
