@@ -38,6 +38,12 @@ describe('renderTexml', () => {
     expect(textOf(v[0]!.body)).toBe('Hello');
   });
 
+  it('renders an empty finish key as finishOnKey="" so # is a key (Telnyx defaults it to #)', () => {
+    const xml = renderTexml([{ ...at, verb: 'gather', input: 'dtmf', numDigits: 1, finishOnKey: '', validDigits: '1#', timeoutSeconds: 5, prompts: [] }], urls);
+    expect(xml).toContain('finishOnKey=""');
+    expect(verbs(xml)[0]!.attrs.finishOnKey).toBe('');
+  });
+
   it('renders a menu gather with nested prompts and a timeout redirect to the same action', () => {
     const g: Instruction = {
       ...at, verb: 'gather', input: 'dtmf speech', numDigits: 1, finishOnKey: '#', validDigits: '12', timeoutSeconds: 7, hints: ['sales', 'support'],

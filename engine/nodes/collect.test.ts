@@ -58,9 +58,9 @@ describe('collect', () => {
     expect(portsOf(rs[2]!)).toEqual(['acct:timeout', 'quiet:next']);
   });
 
-  it('with an empty finish key keeps every key and sends no finishOnKey', () => {
+  it('with an empty finish key keeps every key and says finishOnKey "" (left out, Telnyx would finish on #)', () => {
     const rs = runCall(collectFlow({ finishOnKey: '', numDigits: 3 }), texml, [{ type: 'input.digits', digits: '12#' }]);
-    expect(first(rs[0]!, 'gather').finishOnKey).toBeUndefined();
+    expect(first(rs[0]!, 'gather').finishOnKey).toBe('');
     expect(rs[1]!.snapshot.context.vars.account).toBe('12#');
   });
 });

@@ -33,7 +33,8 @@ export function validEntry(d: Pick<CollectData, 'numDigits' | 'pattern'>, digits
 function gather(d: CollectData, ctx: NodeContext, prompts: PromptData[]): Emit {
   const g: Emit = { verb: 'gather', prompts: prompts.map((p) => toPrompt(p, ctx.fill)), input: 'dtmf', timeoutSeconds: d.timeoutSeconds };
   if (d.numDigits !== undefined) g.numDigits = d.numDigits;
-  if (d.finishOnKey) g.finishOnKey = d.finishOnKey;
+  // Always said, '' included: left out, Telnyx would finish on its default `#`.
+  g.finishOnKey = d.finishOnKey;
   return g;
 }
 

@@ -99,6 +99,17 @@ describe('menu', () => {
     expect(portsOf(rs[1]!)).toEqual(['main:invalid', 'wrong:next']);
   });
 
+  it('makes # a key when a menu option is on # (finishOnKey ""), and leaves the finish key alone otherwise', () => {
+    const flow = flowOf(
+      [{ id: 'main', type: 'menu', data: { prompt: { text: 'Press 1, or # to repeat.' }, options: { '1': 'Sales', '#': 'Repeat' } } }, { id: 'again', type: 'say', data: { text: 'Again' } }],
+      [['main', '#', 'again']],
+    );
+    const rs = runCall(flow, texml, [{ type: 'input.digits', digits: '#' }]);
+    expect(first(rs[0]!, 'gather')).toMatchObject({ validDigits: '1#', finishOnKey: '' });
+    expect(portsOf(rs[1]!)).toEqual(['main:#', 'again:next']);
+    expect(first(runCall(menuFlow(), texml, [])[0]!, 'gather').finishOnKey).toBeUndefined();
+  });
+
   it('ignores events it does not answer (prompt.ended in Call Control)', () => {
     const rs = runCall(menuFlow(), { ...texml, mode: 'call-control' }, [{ type: 'prompt.ended' }]);
     expect(rs[1]!.instructions).toEqual([]);

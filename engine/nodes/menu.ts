@@ -48,6 +48,8 @@ export function keyForSpeech(d: Pick<MenuData, 'speech'>, text: string): string 
   return best?.key;
 }
 
+const hasKey = (d: MenuData, key: string): boolean => key.length === 1 && Object.prototype.hasOwnProperty.call(d.options, key);
+
 function gather(d: MenuData, ctx: NodeContext, prompts: PromptData[]): Emit {
   const hasSpeech = Object.keys(d.speech ?? {}).length > 0;
   const g: Emit = {
@@ -55,14 +57,14 @@ function gather(d: MenuData, ctx: NodeContext, prompts: PromptData[]): Emit {
     numDigits: 1, validDigits: menuKeys(d).join(''), timeoutSeconds: d.timeoutSeconds,
   };
   if (hasSpeech) g.hints = Object.keys(d.speech!);
+  // A `#` option must reach us as a key: Telnyx's default finish key (TeXML finishOnKey, Call Control terminating_digit) is `#`.
+  if (hasKey(d, '#')) g.finishOnKey = '';
   return g;
 }
 
 function invalidPrompt(d: MenuData): PromptData {
   return d.invalidPrompt ?? { text: DEFAULT_INVALID_CHOICE };
 }
-
-const hasKey = (d: MenuData, key: string): boolean => key.length === 1 && Object.prototype.hasOwnProperty.call(d.options, key);
 
 /** A wrong key: re-prompt with the invalid prompt first, or leave by `invalid`. */
 function wrong(d: MenuData, ctx: NodeContext) {
