@@ -13,6 +13,22 @@ export type Body = Record<string, unknown>;
 /** The SIP response Telnyx reports beside a hangup_cause. */
 const SIP: Record<string, string> = { call_rejected: '603', user_busy: '486', timeout: '408', originator_cancel: '487' };
 
+/**
+ * Audio the sandbox cannot fetch, so Telnyx could not either: not an
+ * http(s) URL, or a host under `.invalid` (RFC 2606: never resolves). The
+ * sandbox fetches nothing; this is its rule for a file that is not there,
+ * answered as Telnyx answers one (`call.playback.ended`, `file_not_found`).
+ */
+export function unfetchable(url: unknown): boolean {
+  if (typeof url !== 'string') return true;
+  try {
+    const u = new URL(url);
+    return (u.protocol !== 'https:' && u.protocol !== 'http:') || /(^|\.)invalid\.?$/i.test(u.hostname);
+  } catch {
+    return true;
+  }
+}
+
 export class CcLeg {
   state: 'parked' | 'answered' | 'ended' = 'parked';
   clientState = '';
@@ -22,6 +38,9 @@ export class CcLeg {
   lastAction = '';
   /** An outbound leg the app hung up while it still rang (its hangup is `originator_cancel`). */
   cancelled = false;
+  /** A transcription_start is running: the caller's speech during a gather is reported as call.transcription. */
+  transcribing = false;
+  private gatherStopped?: () => void;
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
   private idleTimer?: NodeJS.Timeout;
@@ -126,10 +145,41 @@ export class CcLeg {
     await this.emit('call.hangup', { hangup_cause: cause, hangup_source: 'callee', sip_hangup_cause: SIP[cause], state: 'hangup' }, target);
   }
 
+  /** A prompt whose audio cannot be fetched: the caller hears nothing, Telnyx reports `file_not_found`. */
+  async playbackFailed(url: unknown): Promise<void> {
+    this.call.add('error', `audio ${String(url)} could not be fetched: the caller hears nothing (file_not_found)`);
+    await this.emit('call.playback.ended', { media_url: url, overlay: false, status: 'file_not_found', status_detail: 'The audio file could not be retrieved.' });
+  }
+
+  /** gather_stop: ends the running gather (it reports `cancelled`). */
+  stopGather(): void { this.gatherStopped?.(); }
+
   /**
-   * Plays a prompt and takes the caller's next keypad entry; an invalid or
+   * A speech answer while a transcription runs: the final transcript, then
+   * the gather waits for the app's gather_stop (`cancelled`), or for its own
+   * timeout when none comes (`timeout`, no digits), as Telnyx's would.
+   */
+  private async spoken(said: string, b: Body): Promise<void> {
+    this.call.add('said', said, Math.max(1, said.split(/\s+/).length / 2.5));
+    const stopped = new Promise<boolean>((resolve) => {
+      const t = setTimeout(() => { this.ctx.timers.delete(t); resolve(false); }, this.ctx.idleMs);
+      this.ctx.timers.add(t);
+      this.gatherStopped = () => { clearTimeout(t); this.ctx.timers.delete(t); resolve(true); };
+    });
+    await this.emit('call.transcription', { transcription_data: { transcript: said, confidence: 0.92, is_final: true, transcription_track: 'inbound' } });
+    const byApp = await stopped;
+    this.gatherStopped = undefined;
+    if (this.call.ended) return;
+    if (!byApp) this.call.add('silence', `no keys (${Number(b.timeout_millis ?? 60000) / 1000}s timeout)`, 5);
+    await this.emit('call.gather.ended', { digits: '', status: byApp ? 'cancelled' : 'timeout' });
+  }
+
+  /**
+   * Plays a prompt and takes the caller's next keypad entry (or, while a
+   * transcription runs and no keys come, a scripted phrase); an invalid or
    * missing entry replays the prompt (`invalid_payload` when given) up to
-   * `maximum_tries` times [3], as Telnyx does.
+   * `maximum_tries` times [3], as Telnyx does. Audio it cannot fetch
+   * plays nothing: the caller, who heard no question, stays silent.
    */
   async gather(action: string, b: Body): Promise<void> {
     const audio = (u: unknown) => `[audio ${String(u)}]`;
@@ -142,11 +192,19 @@ export class CcLeg {
     let digits = '', status = 'timeout';
     for (let attempt = 1; attempt <= tries; attempt++) {
       const prompt = attempt === 1 ? first : retry;
+      const url = attempt === 1 ? b.audio_url : b.invalid_audio_url ?? b.audio_url;
+      if (action === 'gather_using_audio' && url !== undefined && unfetchable(url)) {
+        await this.playbackFailed(url);
+        this.call.add('silence', `no prompt, no input (${Number(b.timeout_millis ?? 60000) / 1000}s timeout)`, 5);
+        digits = ''; status = 'timeout';
+        continue;
+      }
       if (prompt) this.call.hear(prompt);
       if (await this.callerLeft()) return;
       await this.call.think(); // real time: the caller listens, then thinks, before keying
       if (this.call.ended) return;
-      const entry = this.call.nextDigits();
+      const { digits: entry, said } = this.call.answer(true, this.transcribing);
+      if (said) { await this.spoken(said, b); return; }
       if (entry === undefined) {
         await this.emit('call.gather.ended', { digits: '', status: 'call_hangup' });
         await this.hangupBy('caller', 'normal_clearing', 'caller', 'caller gave up after unanswered prompts');

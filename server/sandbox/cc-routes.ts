@@ -4,8 +4,9 @@
  */
 import { Router } from 'express';
 import type { SandboxContext } from './context.js';
-import { CcLeg, type Body } from './cc-leg.js';
+import { CcLeg, unfetchable, type Body } from './cc-leg.js';
 import { playDialledLeg } from './cc-dial.js';
+import { unknownField } from './cc-fields.js';
 import { SimCall, TALK_SECONDS } from './sim-call.js';
 import { body, errors, isE164, requireE164, requireField } from './util.js';
 
@@ -17,17 +18,22 @@ const ACTIONS: Record<string, { required?: string[]; oneOf?: string[] }> = {
   playback_start: { oneOf: ['audio_url', 'media_name', 'playback_content'] },
   transfer: { required: ['to'] }, bridge: { required: ['call_control_id'] },
   record_start: { required: ['format', 'channels'] }, send_dtmf: { required: ['digits'] },
+  gather_stop: {}, transcription_start: {}, transcription_stop: {},
 };
 const BEFORE_ANSWER = new Set(['answer', 'reject', 'hangup']);
 const ENUMS: Record<string, Record<string, string[]>> = {
   reject: { cause: ['CALL_REJECTED', 'USER_BUSY'] }, record_start: { format: ['wav', 'mp3'], channels: ['single', 'dual'] },
+  transcription_start: { transcription_tracks: ['inbound', 'outbound', 'both'] },
 };
 
 function validate(action: string, b: Body): void {
   const spec = ACTIONS[action]!;
+  // A field Telnyx does not document for the action is refused, as a real account refuses it.
+  const unknown = unknownField(action, b);
+  if (unknown !== undefined) throw errors.invalid(unknown, `'${unknown}' is not a parameter of ${action}.`);
   for (const f of spec.required ?? []) requireField(b, f);
   if (spec.oneOf && !spec.oneOf.some((f) => b[f])) throw errors.missing(spec.oneOf[0]!);
-  for (const [f, allowed] of Object.entries(ENUMS[action] ?? {})) if (!allowed.includes(String(b[f]))) throw errors.invalid(f, `${f} must be one of ${allowed.join(', ')}.`);
+  for (const [f, allowed] of Object.entries(ENUMS[action] ?? {})) if ((b[f] !== undefined || spec.required?.includes(f)) && !allowed.includes(String(b[f]))) throw errors.invalid(f, `${f} must be one of ${allowed.join(', ')}.`);
   if (b.client_state !== undefined && (typeof b.client_state !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(b.client_state))) throw errors.invalid('client_state', 'client_state must be a valid Base-64 encoded string.');
   if (action === 'transfer' && !isE164(b.to) && !/^sips?:/.test(String(b.to))) throw errors.e164('to');
   if (typeof b.payload === 'string' && b.payload.length > 3000) throw errors.invalid('payload', 'payload must be at most 3000 characters.');
@@ -54,6 +60,8 @@ export function callControlRouter(ctx: SandboxContext, legs: Map<string, CcLeg>)
     leg.received.push({ action, body: b });
     if (action === 'answer') { leg.state = 'answered'; if (typeof b.webhook_url === 'string' && /^https?:\/\//.test(b.webhook_url)) leg.webhookUrl = b.webhook_url; }
     if (action === 'hangup' || action === 'reject') { leg.cancelled = leg.state === 'parked' && leg.call.direction === 'outgoing'; leg.state = 'ended'; }
+    // Stopping a gather acts now: the gather is the effect running, not one queued behind it.
+    if (action === 'gather_stop' && !leg.passive) leg.stopGather();
     res.json({ data: { result: 'ok' } });
     if (!leg.passive) leg.enqueue(() => effect(leg, action, b, other));
   });
@@ -110,6 +118,7 @@ async function effect(leg: CcLeg, action: string, b: Body, other?: CcLeg): Promi
       return;
     case 'playback_start': {
       const media = b.audio_url ? { media_url: b.audio_url } : { media_name: b.media_name ?? 'inline audio' };
+      if (b.audio_url !== undefined && unfetchable(b.audio_url)) { await leg.playbackFailed(b.audio_url); return; }
       await leg.emit('call.playback.started', { ...media, overlay: false });
       call.hear(`[audio ${String(b.audio_url ?? b.media_name ?? 'inline audio')}]`);
       await leg.emit('call.playback.ended', { ...media, overlay: false, status: (await leg.callerLeft()) ? 'call_hangup' : 'completed' });
@@ -119,6 +128,8 @@ async function effect(leg: CcLeg, action: string, b: Body, other?: CcLeg): Promi
     case 'transfer': await leg.transfer(b); return;
     case 'record_start': await leg.record(b); return;
     case 'send_dtmf': call.add('heard', `[tones ${String(b.digits)}]`); return;
+    case 'transcription_start': leg.transcribing = true; return;
+    case 'transcription_stop': leg.transcribing = false; return;
     case 'bridge': {
       await leg.emit('call.bridged', { to: other!.call.to });
       await other!.emit('call.bridged', { to: call.to });
@@ -130,6 +141,6 @@ async function effect(leg: CcLeg, action: string, b: Body, other?: CcLeg): Promi
       await leg.hangupBy('caller', 'normal_clearing', 'transfer', `bridged with ${other!.call.to}`);
       return;
     }
-    default: return; // record_stop: the recording was already saved when the message ended
+    default: return; // record_stop: the recording was already saved when the message ended; gather_stop acted at once
   }
 }

@@ -94,6 +94,18 @@ export class SimCall {
   nextCallee(): CalleeOutcome { return this.callee.shift() ?? 'answer'; }
   hasSpeech(): boolean { return this.speech.length > 0; }
 
+  /**
+   * The caller's answer to one prompt that listens for keys and/or speech:
+   * the next keys, or, when speech is heard and no keys come, the next
+   * scripted phrase (the same rule in TeXML's Gather and Call Control's
+   * gather with a transcription). `digits` undefined: the caller gives up.
+   */
+  answer(dtmf: boolean, speech: boolean): { digits: string | undefined; said: string } {
+    const digits = dtmf ? this.nextDigits() : '';
+    const said = speech && (!dtmf || digits === '') && this.hasSpeech() ? this.nextSpeech() ?? '' : '';
+    return { digits, said };
+  }
+
   private next(q: string[]): string | undefined {
     if (q.length) return q.shift();
     this.silentAfterScript++;

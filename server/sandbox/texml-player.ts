@@ -115,9 +115,9 @@ async function gather(call: SimCall, v: XmlNode, base: Fields, abs: (u: string) 
   if (call.ended) return 'gone';
   const input = (v.attrs.input ?? 'dtmf').toLowerCase();
   const dtmf = input.includes('dtmf'), speech = input.includes('speech');
-  let digits = dtmf ? call.nextDigits() : '';
-  let said = '';
-  if (speech && (!dtmf || digits === '') && call.hasSpeech()) said = call.nextSpeech() ?? '';
+  const heard = call.answer(dtmf, speech);
+  let digits = heard.digits;
+  const said = heard.said;
   if (digits === undefined) { call.end({ by: 'caller', reason: 'caller gave up after unanswered prompts' }, { kind: 'hangup', text: 'caller hung up (no more input)' }); return 'gone'; }
   const action = abs(v.attrs.action ?? docUrl);
   if (digits) {

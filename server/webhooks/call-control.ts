@@ -68,13 +68,13 @@ interface Mine { key: string; stepped: boolean }
  * (`{commands}`) is stored with the snapshot, in one transaction, before any
  * command is sent; losing the snapshot write to a racing attempt is LOST.
  */
-async function stepAndRun(ctx: Ctx, mine: Mine, session: SessionRow, event: EngineEvent, o: ExecOptions, connectionId?: string): Promise<Record<string, unknown> | typeof LOST> {
+async function stepAndRun(ctx: Ctx, mine: Mine, session: SessionRow, event: EngineEvent, o: ExecOptions, connectionId?: string, before: Command[] = []): Promise<Record<string, unknown> | typeof LOST> {
   const live = session.mode === 'call-control' && event.type !== 'call.ended';
   let commands: Command[] = [];
   const adv = await advance(ctx, session, event, {
     key: mine.key,
     render: (r) => {
-      commands = live ? toCommands(r.instructions, { callId: session.callId, flowId: session.flowId }) : [];
+      commands = live ? [...before, ...toCommands(r.instructions, { callId: session.callId, flowId: session.flowId })] : [];
       return JSON.stringify({ commands });
     },
     // Committed with this turn's other webhook writes; resolved only after that commit, so no command leaves before it.
@@ -85,6 +85,18 @@ async function stepAndRun(ctx: Ctx, mine: Mine, session: SessionRow, event: Engi
   mine.stepped = true;
   if (!live) return { commands: [] };
   return run(ctx, session.callId, session.flowId, await linkDials(ctx, session.callId, commands, connectionId), o);
+}
+
+/**
+ * A speech menu answered (by a final transcript or by keys): stop its
+ * transcription, and, when speech won, the gather still waiting for keys
+ * (it ends `cancelled`, which moves nothing). Sent before the next step's
+ * commands, with ids of this step so a retried webhook sends them once.
+ */
+function stopSpeech(type: string, cs: ClientState, ccid: string): Command[] {
+  const ids = (what: string) => ({ client_state: encodeClientState(cs), command_id: `${what}-${cs.seq}-${ccid}` });
+  const stop: Command[] = [{ action: 'transcription_stop', body: ids('transcription-stop') }];
+  return type === 'call.transcription' ? [{ action: 'gather_stop', body: ids('gather-stop') }, ...stop] : stop;
 }
 
 /** Marks that the dial of the session's current step was bridged. */
@@ -161,7 +173,10 @@ async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecO
   if (event?.type === 'recording.saved') await ctx.store.patchCallLog(session.callId, { recordingUrl: event.url, recordingSeconds: event.seconds });
   if (!event) return { body: { ignored: type }, session };
   if (type !== 'call.hangup' && isStale(cs, session)) return { body: { ignored: 'stale', seq: cs?.seq, current: session.seq }, session };
-  return { body: await stepAndRun(ctx, mine, session, event, o, p.connection_id), session };
+  // A transcript counts only while a speech menu listens (a late one after its stop carries the next step's state).
+  if (type === 'call.transcription' && !cs?.speech) return { body: { ignored: 'not listening for speech' }, session };
+  const before = cs?.speech && (type === 'call.transcription' || type === 'call.gather.ended') ? stopSpeech(type, cs, session.callId) : [];
+  return { body: await stepAndRun(ctx, mine, session, event, o, p.connection_id, before), session };
 }
 
 async function callControl(ctx: Ctx, inc: Incoming): Promise<Answer> {

@@ -8,7 +8,17 @@ export interface CcPayload {
   hangup_cause?: string; hangup_source?: string; result?: string;
   recording_urls?: { mp3?: string; wav?: string }; public_recording_urls?: { mp3?: string; wav?: string };
   recording_started_at?: string; recording_ended_at?: string;
+  media_url?: string; status_detail?: string;
+  transcription_data?: { transcript?: string; confidence?: number; is_final?: boolean };
 }
+
+/**
+ * Prompt endings that are not the prompt being heard out: the caller hung up
+ * (call.hangup follows) or the app or AMD stopped it. Every other status,
+ * the failures included (playback `file_not_found`, `failed`, `unknown`),
+ * moves the flow on: waiting for a prompt that never plays is dead air.
+ */
+const CUT_SHORT = new Set(['call_hangup', 'cancelled', 'cancelled_amd']);
 
 /** Telnyx hangup_cause of a transfer target leg → how the dial ended. */
 export function dialStatusOf(cause: string | undefined): DialStatus {
@@ -48,7 +58,13 @@ export function ccEvent(type: string, p: CcPayload): EngineEvent | undefined {
   switch (type) {
     case 'call.speak.ended':
     case 'call.playback.ended':
-      return p.status === undefined || p.status === 'completed' ? { type: 'prompt.ended' } : undefined;
+      return p.status !== undefined && CUT_SHORT.has(p.status) ? undefined : { type: 'prompt.ended' };
+    case 'call.transcription': {
+      // A speech menu's answer: the final transcript only (interim results are partial guesses).
+      const t = p.transcription_data;
+      const text = t?.is_final ? t.transcript?.trim() : undefined;
+      return text ? { type: 'input.speech', text, ...(typeof t?.confidence === 'number' ? { confidence: t.confidence } : {}) } : undefined;
+    }
     case 'call.gather.ended':
       if (p.status === 'call_hangup' || p.status === 'cancelled' || p.status === 'cancelled_amd') return undefined;
       if (p.status === 'timeout' || !p.digits) return { type: 'input.timeout' };
