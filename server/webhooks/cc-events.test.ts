@@ -33,3 +33,37 @@ describe('a flow recording that holds only its silence timeout', () => {
     expect(silentRecording({ client_state: flowState })).toBe(false);
   });
 });
+
+/** Payloads as Telnyx's published examples carry them (TELNYX.md fixtures/callcontrol). */
+const SPEAK_ENDED = { call_control_id: 'v3:MdI9', client_state: 'aGF2ZSBhIG5pY2UgZGF5ID1d', connection_id: '7267', status: 'completed' };
+const TRANSCRIPTION = { call_control_id: 'v2:7sub', connection_id: '1240', transcription_data: { confidence: 0.977219, is_final: true, transcript: 'hello this is a test speech' } };
+
+describe('ccEvent: prompt endings', () => {
+  it('moves on after a prompt that played, and after one that failed (no dead air)', () => {
+    for (const status of [undefined, 'completed', 'file_not_found', 'failed', 'unknown']) {
+      expect(ccEvent('call.playback.ended', { status }), `playback ${status}`).toEqual({ type: 'prompt.ended' });
+    }
+    // Telnyx documents completed|call_hangup|cancelled_amd for speak; any other status must not leave the caller waiting either.
+    expect(ccEvent('call.speak.ended', { status: 'failed' })).toEqual({ type: 'prompt.ended' });
+    expect(ccEvent('call.speak.ended', SPEAK_ENDED)).toEqual({ type: 'prompt.ended' });
+  });
+
+  it('does nothing for a prompt cut short by a hangup, the app or AMD', () => {
+    for (const status of ['call_hangup', 'cancelled', 'cancelled_amd']) {
+      expect(ccEvent('call.playback.ended', { status })).toBeUndefined();
+      expect(ccEvent('call.speak.ended', { status })).toBeUndefined();
+    }
+  });
+});
+
+describe('ccEvent: speech', () => {
+  it('turns a final transcript into input.speech, and ignores interim and empty ones', () => {
+    expect(ccEvent('call.transcription', TRANSCRIPTION)).toEqual({ type: 'input.speech', text: 'hello this is a test speech', confidence: 0.977219 });
+    expect(ccEvent('call.transcription', { transcription_data: { transcript: 'hello th', is_final: false } })).toBeUndefined();
+    expect(ccEvent('call.transcription', { transcription_data: { transcript: '  ', is_final: true } })).toBeUndefined();
+  });
+
+  it('ignores the cancelled gather a speech answer stops', () => {
+    expect(ccEvent('call.gather.ended', { status: 'cancelled', digits: '' })).toBeUndefined();
+  });
+});
