@@ -88,6 +88,10 @@ describe('Call Control prompts route as TeXML does', () => {
     await bothModes('speech', { speech: ['Uh, tech support please'] }, ['heard: Say sales or tech support, or press 1 or 2.', 'said: Uh, tech support please', 'heard: Support.']);
   });
 
+  it('a phrase the speech menu does not know is a wrong answer', async () => {
+    await bothModes('speech', { speech: ['wholesale prices'] }, ['said: wholesale prices', 'heard: Not understood.']);
+  });
+
   it('a speech menu still takes keys', async () => {
     await bothModes('speech', { digits: ['1'] }, ['pressed: 1', 'heard: Sales.']);
   });
