@@ -48,7 +48,7 @@ export interface RecordStopBody extends Common { recording_id?: string }
 export interface TranscriptionStartBody extends Common {
   transcription_engine: 'Google';
   transcription_tracks: 'inbound';
-  transcription_engine_config?: { transcription_engine: 'Google'; hints?: string[]; interim_results?: boolean };
+  transcription_engine_config?: { transcription_engine: 'Google'; hints?: string[] };
 }
 
 /** A Call Control action: POST /v2/calls/{call_control_id}/actions/{action} with `body`. */
