@@ -207,7 +207,7 @@ describe('toCommands over arbitrary steps (property)', () => {
   const body = fc.oneof(
     fc.record({ verb: fc.constant('say' as const), text: s }),
     fc.record({ verb: fc.constant('play' as const), url: s }),
-    fc.record({ verb: fc.constant('gather' as const), prompts: fc.array(prompt, { maxLength: 1 }), input: fc.constant('dtmf' as const), timeoutSeconds: fc.integer({ min: 0, max: 999 }) }),
+    fc.record({ verb: fc.constant('gather' as const), prompts: fc.array(prompt, { maxLength: 3 }), input: fc.constant('dtmf' as const), timeoutSeconds: fc.integer({ min: 0, max: 999 }) }),
     fc.record({ verb: fc.constant('dial' as const), targets: fc.array(s, { minLength: 1, maxLength: 3 }), ring: fc.constant('simultaneous' as const), timeoutSeconds: fc.integer({ min: 0, max: 999 }) }),
     fc.record({ verb: fc.constant('record' as const), maxSeconds: fc.integer({ min: -1, max: 99999 }), playBeep: fc.boolean(), transcribe: fc.boolean() }),
     fc.record({ verb: fc.constant('hangup' as const) }),
@@ -222,14 +222,20 @@ describe('toCommands over arbitrary steps (property)', () => {
   it('gives every command its required Telnyx fields, its own id and a client_state naming its node and step', () => {
     fc.assert(fc.property(list, (instructions) => {
       const cmds = toCommands(instructions, opts);
-      // A simultaneous ring of n > 1 targets is n dials (each marked ring: n); everything else but pause is one command.
-      const legs = (i: Instruction) => (i.verb === 'dial' && i.ring === 'simultaneous' && i.targets.length > 1 ? i.targets.length : 1);
-      const kept = instructions.filter((i) => i.verb !== 'pause').flatMap((i) => Array.from({ length: legs(i) }, () => i));
+      // A simultaneous ring of n > 1 targets is n dials (each marked ring: n); a gather one command per run of
+      // prompts (a recording, or consecutive texts), at least one; everything else but pause is one command.
+      const count = (i: Instruction) => {
+        if (i.verb === 'pause') return 0;
+        if (i.verb === 'dial' && i.ring === 'simultaneous' && i.targets.length > 1) return i.targets.length;
+        if (i.verb === 'gather') return Math.max(1, i.prompts.filter((p, k) => p.verb === 'play' || i.prompts[k - 1]?.verb !== 'say').length);
+        return 1;
+      };
+      const kept = instructions.flatMap((i) => Array.from({ length: count(i) }, () => i));
       expect(cmds.length).toBe(kept.length);
       expect(new Set(cmds.map((c) => c.body.command_id)).size).toBe(cmds.length);
       cmds.forEach((c, k) => {
         for (const field of REQUIRED[c.action]!) expect(c.body, `${c.action}.${field}`).toHaveProperty(field);
-        const i = kept[k]!, ring = legs(i) > 1 ? { ring: legs(i) } : {};
+        const i = kept[k]!, ring = i.verb === 'dial' && count(i) > 1 ? { ring: count(i) } : {};
         expect(decodeClientState(c.body.client_state as string)).toEqual({ flow: opts.flowId, node: i.node, seq: i.seq, ...ring });
         expect(Object.values(c.body)).not.toContain(undefined);
       });

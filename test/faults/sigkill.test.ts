@@ -166,7 +166,7 @@ describe(`SIGKILL at random moments during ${CALLS} calls`, () => {
     // The recorded support call (transfer, conversation, hangup), routed to our Call Control number.
     const recorded = fixtureEvents(CC_FIXTURE).map((e) => ({ ...e, body: e.body.split('+18445550199').join(CC_NUMBER) }));
     // What Telnyx must have been told, per call: command names and ids (the id ends with the call id).
-    const expectedFor = (ccid: string) => ['answer answer-', 'speak welcome-1-0-', 'gather_using_speak menu-2-0-', 'transfer support-3-0-', 'hangup end-4-0-'].map((x) => `${x}${ccid}`);
+    const expectedFor = (ccid: string) => ['answer answer-', 'speak welcome-1-0-', 'transcription_start menu-2-0.1-', 'gather_using_speak menu-2-0-', 'transcription_stop transcription-stop-2-', 'transfer support-3-0-', 'hangup end-4-0-'].map((x) => `${x}${ccid}`);
     let next = 0, finished = 0, kills = 0, retried = 0;
     const cutCalls = new Set<string>();
     const ids: string[] = [];

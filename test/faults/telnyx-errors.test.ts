@@ -87,7 +87,8 @@ describe('Telnyx failing on call commands', () => {
       const ccid = `v3:first-${failure}`;
       await toMenu(ccid);
       const cmds = perCommand(ccid);
-      expect([...cmds.values()].map((c) => c.action)).toEqual(['answer', 'speak', 'gather_using_speak']);
+      // The menu has phrases: its transcription starts before its gather.
+      expect([...cmds.values()].map((c) => c.action)).toEqual(['answer', 'speak', 'transcription_start', 'gather_using_speak']);
       for (const [id, c] of cmds) {
         expect(id).toMatch(/\S/);
         expect(c.answers).toEqual([failure === 'stall' ? 'stalled' : 500, 200]);
