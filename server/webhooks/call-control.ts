@@ -74,7 +74,7 @@ async function stepAndRun(ctx: Ctx, mine: Mine, session: SessionRow, event: Engi
   const adv = await advance(ctx, session, event, {
     key: mine.key,
     render: (r) => {
-      commands = live ? [...before, ...toCommands(r.instructions, { callId: session.callId, flowId: session.flowId })] : [];
+      commands = live ? joinSpeech(before, toCommands(r.instructions, { callId: session.callId, flowId: session.flowId })) : [];
       return JSON.stringify({ commands });
     },
     // Committed with this turn's other webhook writes; resolved only after that commit, so no command leaves before it.
@@ -97,6 +97,19 @@ function stopSpeech(type: string, cs: ClientState, ccid: string): Command[] {
   const ids = (what: string) => ({ client_state: encodeClientState(cs), command_id: `${what}-${cs.seq}-${ccid}` });
   const stop: Command[] = [{ action: 'transcription_stop', body: ids('transcription-stop') }];
   return type === 'call.transcription' ? [{ action: 'gather_stop', body: ids('gather-stop') }, ...stop] : stop;
+}
+
+/**
+ * `before` then `next`, except that a speech menu asking again (its own
+ * re-prompt) keeps its transcription running: the stop and the new start
+ * are both left out (two commands fewer per re-prompt, same hints).
+ */
+function joinSpeech(before: Command[], next: Command[]): Command[] {
+  const stop = before.find((c) => c.action === 'transcription_stop');
+  const node = decodeClientState(stop?.body.client_state)?.node;
+  const start = next.find((c) => c.action === 'transcription_start' && decodeClientState(c.body.client_state)?.node === node);
+  if (!stop || !start) return [...before, ...next];
+  return [...before.filter((c) => c !== stop), ...next.filter((c) => c !== start)];
 }
 
 /** Marks that the dial of the session's current step was bridged. */
