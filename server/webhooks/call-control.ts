@@ -7,6 +7,7 @@ import type { SessionRow } from '../store/types.js';
 import { APOLOGY_NODE, endSafely, executeCommands, sendCommand, type ExecOptions } from '../telnyx/executor.js';
 import { rawBody, webhook, type Answer, type Incoming } from './capture.js';
 import { ccEvent, dialStatusOf, type CcPayload } from './cc-events.js';
+import { joinSpeech, stopSpeech } from './cc-speech.js';
 import { NOT_IN_SERVICE } from './texml.js';
 import { waitFor } from './dedupe.js';
 import { onCallControlEvent } from '../calls/lifecycle.js';
@@ -85,31 +86,6 @@ async function stepAndRun(ctx: Ctx, mine: Mine, session: SessionRow, event: Engi
   mine.stepped = true;
   if (!live) return { commands: [] };
   return run(ctx, session.callId, session.flowId, await linkDials(ctx, session.callId, commands, connectionId), o);
-}
-
-/**
- * A speech menu answered (by a final transcript or by keys): stop its
- * transcription, and, when speech won, the gather still waiting for keys
- * (it ends `cancelled`, which moves nothing). Sent before the next step's
- * commands, with ids of this step so a retried webhook sends them once.
- */
-function stopSpeech(type: string, cs: ClientState, ccid: string): Command[] {
-  const ids = (what: string) => ({ client_state: encodeClientState(cs), command_id: `${what}-${cs.seq}-${ccid}` });
-  const stop: Command[] = [{ action: 'transcription_stop', body: ids('transcription-stop') }];
-  return type === 'call.transcription' ? [{ action: 'gather_stop', body: ids('gather-stop') }, ...stop] : stop;
-}
-
-/**
- * `before` then `next`, except that a speech menu asking again (its own
- * re-prompt) keeps its transcription running: the stop and the new start
- * are both left out (two commands fewer per re-prompt, same hints).
- */
-function joinSpeech(before: Command[], next: Command[]): Command[] {
-  const stop = before.find((c) => c.action === 'transcription_stop');
-  const node = decodeClientState(stop?.body.client_state)?.node;
-  const start = next.find((c) => c.action === 'transcription_start' && decodeClientState(c.body.client_state)?.node === node);
-  if (!stop || !start) return [...before, ...next];
-  return [...before.filter((c) => c !== stop), ...next.filter((c) => c !== start)];
 }
 
 /** Marks that the dial of the session's current step was bridged. */
