@@ -16,7 +16,7 @@ import { pathOf } from '../../server/calls/runner.js';
 export interface Scenario {
   name: string; at: string;
   script: { digits?: string[]; speech?: string[]; callee?: string[] };
-  /** Says something to a menu (speech input): Call Control's speech menus are the ccprompt slice's. */
+  /** Says something to a menu (speech input: TeXML's SpeechResult, Call Control's transcription). */
   speech?: boolean;
 }
 
