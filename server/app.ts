@@ -9,14 +9,13 @@ import { flowsRouter, schemaRouter } from './api/flows.js';
 import { numbersRouter } from './api/numbers.js';
 import { callsRouter } from './api/calls.js';
 import { signatureChecker } from './webhooks/verify.js';
-import { directTexmlStep, texmlRouter, texmlStepHandler } from './webhooks/texml.js';
+import { mountTexml } from './webhooks/texml-routes.js';
 import { callControlRouter } from './webhooks/call-control.js';
 import { messagingRouter } from './webhooks/messaging.js';
 import { numbersWebhookRouter } from './webhooks/numbers.js';
 import { numbersMarketRouter } from './api/numbers-market.js';
 import { messagesRouter } from './api/messages.js';
 import { usageRouter } from './api/usage.js';
-import { texmlTranscriptionRouter } from './webhooks/texml-transcription.js';
 import { callActionsRouter } from './api/calls-actions.js';
 import { voicemailsRouter } from './api/voicemails.js';
 import { teamRouter } from './api/team.js';
@@ -71,18 +70,10 @@ export function createApp(deps: AppDeps): CallflowApp {
     authFailuresPerMinute: deps.rateLimits?.authFailuresPerMinute ?? fromEnv.authFailuresPerMinute,
   };
   const webhookLimit = webhookRateLimit(limits.webhooksPerMinute);
-  // A TeXML action callback goes straight to its handler, behind the same limiter: no detour through the
-  // routers of the other webhooks (each a regex per route) or the limiter's `/webhooks` mount (a URL rewrite).
-  const texmlStep = texmlStepHandler(ctx, check);
-  app.use((req, res, next) => {
-    const step = directTexmlStep(req.method, req.url);
-    if (step === undefined) return next();
-    req.params = { step };
-    webhookLimit(req, res, (err?: unknown) => (err ? next(err) : texmlStep(req, res, next)));
-  });
+  // TeXML first, as routes of the app itself, each behind the limiter: a TeXML action callback (nearly every
+  // webhook a call sends) crosses no sub-router and no `/webhooks` mount (a URL rewrite) on its way.
+  mountTexml(app, ctx, check, webhookLimit);
   app.use('/webhooks', webhookLimit);
-  app.use(texmlTranscriptionRouter(ctx, check));
-  app.use(texmlRouter(ctx, check));
   app.use(callControlRouter(ctx, check));
   app.use(messagingRouter(ctx, check));
   app.use(numbersWebhookRouter(ctx, check));

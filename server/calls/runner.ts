@@ -5,7 +5,7 @@ import { flowElements, MACHINE_CACHE_LIMITS } from '../../engine/compile.js';
 import { Lru } from '../../engine/lru.js';
 import type { Cursors, EngineEvent, Instruction, StepResult, TraceEntry } from '../../engine/types.js';
 import type { Ctx } from '../deps.js';
-import type { SessionRow } from '../store/types.js';
+import type { SessionRow, UnitOfWork } from '../store/types.js';
 import { afterStep, afterStepActs } from './lifecycle.js';
 import { teamEnv } from './team.js';
 import { flowSmsBlocked } from '../messaging/send.js';
@@ -60,14 +60,12 @@ export type Advance =
 export interface AnswerWith {
   key: string;
   render: (result: StepResult) => string;
-  /** Commit with this turn's other webhook writes (store group commit; see StepWrites.grouped). */
-  grouped?: boolean;
   /**
-   * With `grouped`: `advance` returns once the step is written and hands the promise of its commit here; the
-   * caller awaits it before it answers (StepWrites.committed). A step with side effects of its own (an SMS, a
-   * voicemail or agent hook) still waits for its commit inside `advance`, before them.
+   * The webhook's unit of work (store/unit-of-work.ts): the step is written in it and `advance` returns once it is
+   * written, not committed; the caller awaits `unit.durable()` before it answers or sends anything. A step with side
+   * effects of its own (an SMS, a voicemail or agent hook) still waits for that inside `advance`, before them.
    */
-  committed?: (commit: Promise<unknown>) => void;
+  unit?: UnitOfWork;
 }
 
 /**
@@ -96,22 +94,16 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
   const changed = Object.fromEntries(Object.entries(result.cursors).filter(([k, v]) => cursors[k] !== v));
   const ended = event.type === 'call.ended' || result.snapshot.status === 'done';
   const body = answer?.render(result);
-  let commit: Promise<unknown> | undefined;
   const saved = await ctx.store.saveSnapshot(session.callId, session.seq, result.snapshot, {
     ...(answer ? { answer: { eventId: answer.key, body: body! } } : {}),
     ...(Object.keys(read).length ? { sessionCursors: read } : {}),
     ...(Object.keys(changed).length ? { cursors: { companyId: session.companyId, flowId: session.flowId, next: changed, previous: cursors } } : {}),
     ...(result.trace.length ? { path: pathOf(result.trace) } : {}),
     ...(ended ? { callLog: { endedAt: ctx.now().toISOString(), ...(event.type === 'call.ended' ? { hangupCause: event.cause } : {}) } } : {}),
-    ...(answer?.grouped ? { grouped: true } : {}),
-    ...(answer?.grouped && answer.committed ? { committed: (p: Promise<unknown>) => { commit = p; } } : {}),
-  });
+  }, answer?.unit);
   if (!saved) return { kind: 'stale' };
-  if (commit) {
-    // Side effects (an SMS, a voicemail or agent hook) only once the step that caused them is stored.
-    if (result.instructions.some((i) => i.verb === 'sms') || afterStepActs(event)) await commit;
-    answer!.committed!(commit);
-  }
+  // Side effects (an SMS, a voicemail or agent hook) only once the step that caused them is stored.
+  if (answer?.unit && (result.instructions.some((i) => i.verb === 'sms') || afterStepActs(event))) await answer.unit.durable();
   await sendSms(ctx, session, result.instructions);
   await afterStep(ctx, session, flow, event, result.snapshot).catch((err) => ctx.log.error({ err, callId: session.callId }, 'voicemail hook failed'));
   return { kind: 'stepped', result, flow, answer: body };

@@ -12,7 +12,7 @@
  * Values are frozen: a caller that tried to change a cached row would throw
  * instead of corrupting what the next caller reads.
  */
-import type Database from 'better-sqlite3';
+import type { Connection } from './connection.js';
 
 /** One named cache of this store; `get` reads through on a miss. */
 export interface Cached<V> {
@@ -34,7 +34,7 @@ const deepFreeze = <V>(v: V): V => {
   return v;
 };
 
-export function readCache(db: Database.Database): ReadCache {
+export function readCache(db: Connection): ReadCache {
   const version = db.prepare('PRAGMA data_version');
   const tables: Map<string, unknown>[] = [];
   let seen: number | undefined;

@@ -1,7 +1,7 @@
-import type Database from 'better-sqlite3';
 import type { CallLogPatch, CallLogRow, SessionRow, Store, WebhookRow } from './types.js';
 import type { Cursors, Mode } from '../../engine/types.js';
-import type { GroupCommit } from './group-commit.js';
+import type { Connection } from './connection.js';
+import type { Batcher } from './unit-of-work.js';
 import type { ReadCache } from './read-cache.js';
 import { withoutSignature } from '../webhooks/signature-headers.js';
 
@@ -40,9 +40,11 @@ const KEEP_FIRST = new Set(['answered_at', 'ended_at', 'hangup_cause', 'hangup_s
  * Sessions, cursors, the call log, webhooks and processed event ids on SQLite.
  * The writes are plain functions first so that several can share one
  * transaction (a call's start; a step's snapshot with its answer, cursors and log).
+ * The webhook's own writes (a step, the done flag, the log row) take part in its unit of work when given one
+ * (`batch.join`: written now, committed with the unit; see store/unit-of-work.ts).
  * `wrote` is told of every hot-path commit (the checkpointer starts after enough).
  */
-export function callRepo(db: Database.Database, iso: () => string, cache: ReadCache, group: GroupCommit, wrote: () => void = () => {}): CallRepo {
+export function callRepo(db: Connection, iso: () => string, cache: ReadCache, batch: Batcher, wrote: () => void = () => {}): CallRepo {
   // A flow's round-robin cursors, read by every engine step; saveCursors drops them.
   const flowCursors = cache.table<Cursors>();
   const cursorKey = (companyId: string, flowId: string) => `${companyId}\n${flowId}`;
@@ -117,18 +119,10 @@ export function callRepo(db: Database.Database, iso: () => string, cache: ReadCa
       const r = db.prepare('SELECT * FROM call_sessions WHERE call_session_id = ? ORDER BY created_at LIMIT 1').get(id) as Row | undefined;
       return r && sessionRow(r);
     },
-    async saveSnapshot(callId, expectedSeq, snapshot, also) {
+    async saveSnapshot(callId, expectedSeq, snapshot, also, unit) {
       wrote();
-      // Grouped: written now (a racing attempt sees it at once), resolved once this turn's transaction committed.
-      if (!also?.grouped) return saveSnapshot(callId, expectedSeq, snapshot, also);
-      if (!also.committed) return group.run(() => saveSnapshot(callId, expectedSeq, snapshot, also));
-      // Written now, committed at the end of the turn: the caller awaits `commit` before it answers (see StepWrites).
-      let written: boolean | undefined;
-      const commit = group.run(() => (written = saveSnapshot(callId, expectedSeq, snapshot, also)));
-      if (written === undefined) return commit; // refused or threw: the caller gets the rejection
-      commit.catch(() => {}); // handled by whoever awaits it; never an unhandled rejection in between
-      if (written) also.committed(commit);
-      return written;
+      // In a unit: written now (a racing attempt sees it at once), committed with the unit (the caller awaits durable()).
+      return unit ? batch.join(unit, () => saveSnapshot(callId, expectedSeq, snapshot, also)) : saveSnapshot(callId, expectedSeq, snapshot, also);
     },
     async recordSessionCursors(callId, read) { recordSessionCursors(callId, read); },
     async cursors(companyId, flowId) {
@@ -147,10 +141,9 @@ export function callRepo(db: Database.Database, iso: () => string, cache: ReadCa
       const r = db.prepare('SELECT * FROM call_log WHERE company_id = ? AND call_id = ?').get(companyId, callId) as Row | undefined;
       return r && callRow(r);
     },
-    async recordWebhook(w) {
-      // Group commit: the rows of every webhook answered in this turn of the event loop go in one transaction.
+    async recordWebhook(w, unit) {
       wrote();
-      return group.run(() => insertLog(w));
+      return unit ? batch.join(unit, () => insertLog(w)) : insertLog(w);
     },
     async finishWebhook(id, p) {
       db.prepare('UPDATE webhooks SET status = ?, answer = ?, call_id = COALESCE(?, call_id), company_id = COALESCE(?, company_id) WHERE id = ?')
@@ -178,15 +171,10 @@ export function callRepo(db: Database.Database, iso: () => string, cache: ReadCa
         ON CONFLICT (event_id) DO UPDATE SET answer = excluded.answer, done = excluded.done, answered_ms = excluded.answered_ms WHERE answer IS NULL`)
         .run(eventId, answer, iso(), done ? 1 : 0, Date.now()).changes > 0;
     },
-    async finishEvent(eventId, answer, committed) {
-      // With this turn's other webhook writes (group commit): resolved once committed, or, given `committed`, once
-      // written, handing over the commit for the caller to await (the webhook wrapper: with the log row, one commit).
+    async finishEvent(eventId, answer, unit) {
       wrote();
-      let written = false;
-      const commit = group.run(() => { db.prepare('UPDATE processed_events SET done = 1, answer = COALESCE(?, answer) WHERE event_id = ?').run(answer ?? null, eventId); written = true; });
-      if (!committed || !written) return void (await commit);
-      commit.catch(() => {}); // handled by whoever awaits it
-      committed(commit);
+      const done = () => void db.prepare('UPDATE processed_events SET done = 1, answer = COALESCE(?, answer) WHERE event_id = ?').run(answer ?? null, eventId);
+      if (unit) batch.join(unit, done); else done();
     },
   };
 }

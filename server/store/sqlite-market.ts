@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { Connection } from './connection.js';
 import type { BizNumber, BusinessStore } from './business-types.js';
 import type { CallLogRow } from './types.js';
 
@@ -20,7 +20,7 @@ const callRow = (r: Row): CallLogRow => ({
 });
 
 /** Company settings, the number lifecycle, the filtered call log, the usage ledger and server keys on SQLite. */
-export function marketRepo(db: Database.Database, iso: () => string): Repo {
+export function marketRepo(db: Connection, iso: () => string): Repo {
   const get = (companyId: string, e164: string) => db.prepare('SELECT * FROM numbers WHERE company_id = ? AND e164 = ?').get(companyId, e164) as Row | undefined;
   return {
     async settings(companyId) {

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { Connection } from './connection.js';
 import type { BusinessStore, MessageRow, MessageStatus } from './business-types.js';
 
 type Row = Record<string, any>;
@@ -14,7 +14,7 @@ const msgRow = (r: Row): MessageRow => ({
 const RANK: Record<MessageStatus, number> = { queued: 0, sent: 1, delivered: 2, failed: 2, received: 2 };
 
 /** Messages, conversations and opt-outs on SQLite. */
-export function messageRepo(db: Database.Database, iso: () => string): Repo {
+export function messageRepo(db: Connection, iso: () => string): Repo {
   return {
     async insertMessage(m) {
       return db.prepare(`INSERT INTO messages (id, company_id, telnyx_id, direction, our_number, customer, text, media, segments, encoding, status, error, created_at, updated_at)

@@ -9,7 +9,7 @@
  * frames the WAL still holds go at its next checkpoint's reset. Telnyx's own copy of
  * the recording is not touched here.
  */
-import type Database from 'better-sqlite3';
+import type { Connection } from './connection.js';
 
 type Row = Record<string, any>;
 
@@ -30,14 +30,14 @@ export function redact(body: string, text: string): string {
 }
 
 /** Removes one stored recording and any call-log link to it (ours, `/api/calls/…/recordings/ID`, or Telnyx's URL). */
-function dropRecording(db: Database.Database, companyId: string, callId: string, audioId: string | null, sourceUrl: string | null): void {
+function dropRecording(db: Connection, companyId: string, callId: string, audioId: string | null, sourceUrl: string | null): void {
   if (audioId) db.prepare('DELETE FROM recordings WHERE company_id = ? AND id = ?').run(companyId, audioId);
   db.prepare(`UPDATE call_log SET recording_url = NULL, recording_seconds = NULL WHERE call_id = ? AND company_id = ?
     AND (recording_url = ? OR recording_url LIKE '%/recordings/' || ?)`).run(callId, companyId, sourceUrl ?? '', audioId ?? '\u0000');
 }
 
 /** The voicemail purge on SQLite; see the file comment. */
-export function voicemailDeleteRepo(db: Database.Database, iso: () => string) {
+export function voicemailDeleteRepo(db: Connection, iso: () => string) {
   const purge = db.transaction((companyId: string, id: string): boolean => {
     const vm = db.prepare('SELECT * FROM voicemails WHERE company_id = ? AND id = ? AND mailbox IS NOT NULL AND deleted_at IS NULL').get(companyId, id) as Row | undefined;
     if (!vm) return false;
@@ -76,7 +76,7 @@ export function voicemailDeleteRepo(db: Database.Database, iso: () => string) {
  * A recording downloaded after its voicemail was deleted (Telnyx's recording callback came late, or again):
  * dropped at once, with the call-log link the download wrote.
  */
-export function dropLateAudio(db: Database.Database, vm: Row, audioId: string): void {
+export function dropLateAudio(db: Connection, vm: Row, audioId: string): void {
   const sourceUrl = (vm.recording_key as string).slice((vm.recording_key as string).indexOf('|') + 1) || null;
   dropRecording(db, vm.company_id, vm.call_id, audioId, sourceUrl);
 }

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { Connection } from './connection.js';
 import { randomUUID } from 'node:crypto';
 import type { BusinessStore, MailboxRow, MemberRow, RecordingRow, VoicemailRow } from './business-types.js';
 import type { ReadCache } from './read-cache.js';
@@ -23,7 +23,7 @@ const memberRow = (r: Row): MemberRow => ({
 const COLS: Record<string, string> = { mailbox: 'mailbox', number: 'number', caller: 'caller', seconds: 'seconds', transcription: 'transcription', audioId: 'audio_id', audioError: 'audio_error', transcribe: 'transcribe' };
 
 /** Voicemails, mailboxes, stored recordings and the team on SQLite. */
-export function voicemailRepo(db: Database.Database, iso: () => string, cache: ReadCache): Repo {
+export function voicemailRepo(db: Connection, iso: () => string, cache: ReadCache): Repo {
   // A company's team, read by every engine step (Env.team); every write to team_members below drops it.
   const teams = cache.table<MemberRow[]>();
   return {

@@ -3,7 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { checkpointer } from './checkpoint.js';
-import { groupCommit } from './group-commit.js';
+import { Connection } from './connection.js';
 import { migrate } from './migrate.js';
 import { readCache } from './read-cache.js';
 import { callRepo } from './sqlite-calls.js';
@@ -11,6 +11,7 @@ import { marketRepo } from './sqlite-market.js';
 import { messageRepo } from './sqlite-messages.js';
 import { voicemailRepo } from './sqlite-voicemail.js';
 import type { Company, FlowRow, FlowVersionRow, NumberRow, Store } from './types.js';
+import { Batcher } from './unit-of-work.js';
 import type { Mode } from '../../engine/types.js';
 
 /** sha256 hex of an API key: what the database keeps instead of the key. */
@@ -25,21 +26,6 @@ const flowRow = (r: Row): FlowRow => ({
   updatedAt: r.updated_at, publishedVersion: r.published_version ?? null,
 });
 const numberRow = (r: Row): NumberRow => ({ e164: r.e164, companyId: r.company_id, flowId: r.flow_id, mode: r.mode as Mode, updatedAt: r.updated_at });
-
-/**
- * Makes `db.prepare(sql)` return one prepared statement per SQL text for the
- * life of this connection (preparing costs more than most of our queries
- * run). Safe here: no statement is iterated or switched to pluck/raw mode.
- */
-function cacheStatements(db: Database.Database): void {
-  const prepare = db.prepare.bind(db);
-  const cache = new Map<string, Database.Statement>();
-  db.prepare = ((sql: string) => {
-    let st = cache.get(sql);
-    if (!st) { st = prepare(sql); cache.set(sql, st); }
-    return st;
-  }) as typeof db.prepare;
-}
 
 /**
  * Creates the database file (and its folder) readable by this user only, before SQLite opens it:
@@ -60,16 +46,17 @@ function createPrivate(file: string): void {
  */
 export function openSqliteStore(file: string, now: () => Date = () => new Date()): Store {
   if (file !== ':memory:') createPrivate(file);
-  const db = new Database(file);
-  cacheStatements(db);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  migrate(sqlite);
   const iso = () => now().toISOString();
-  const group = groupCommit(db);
-  const checkpoints = file === ':memory:' ? undefined : checkpointer(db, file);
+  // From here on every write goes through `db` (store/connection.ts): the batcher's units, or outside them.
+  const batch = new Batcher(sqlite);
+  const db = new Connection(sqlite, batch);
+  const checkpoints = file === ':memory:' ? undefined : checkpointer(sqlite, file);
   const cache = readCache(db);
   // Company rows never change once created (no rename); the cache still drops them when another connection writes.
   const companies = cache.table<Company | undefined>();
@@ -90,10 +77,11 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
 
   const store: Store = {
     async close() {
-      group.flush();
+      batch.flush();
       await checkpoints?.close();
-      db.close();
+      sqlite.close();
     },
+    unit: () => batch.unit(),
     async createCompany(name) {
       const company: Company = { id: randomUUID(), name, createdAt: iso() };
       const apiKey = newApiKey();
@@ -184,7 +172,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
       const r = db.prepare("SELECT * FROM numbers WHERE e164 = ? AND status = 'active'").get(e164) as Row | undefined;
       return r && numberRow(r);
     },
-    ...callRepo(db, iso, cache, group, () => checkpoints?.wrote()),
+    ...callRepo(db, iso, cache, batch, () => checkpoints?.wrote()),
     ...marketRepo(db, iso), ...messageRepo(db, iso), ...voicemailRepo(db, iso, cache),
   };
   return store;

@@ -1,5 +1,8 @@
 import type { Mode, Snapshot, Cursors } from '../../engine/types.js';
 import type { BusinessStore } from './business-types.js';
+import type { UnitOfWork } from './unit-of-work.js';
+
+export type { UnitOfWork } from './unit-of-work.js';
 
 export interface Company { id: string; name: string; createdAt: string }
 
@@ -56,19 +59,6 @@ export interface StepWrites {
   callLog?: CallLogPatch;
   /** This step's entries of the call's path, appended to the call log's. */
   path?: string[];
-  /**
-   * Written at once but committed with the other webhook writes of this event-loop turn (store group commit):
-   * the promise resolves only after that commit, so whatever the caller does next (answer, send an SMS) still
-   * follows a durable step. It costs the caller up to one turn of latency.
-   */
-  grouped?: boolean;
-  /**
-   * With `grouped`: resolve as soon as the step is written, and hand the promise of its commit here instead. The
-   * caller then owns the rule above: it awaits that promise before anything leaves the process (the webhook
-   * wrapper awaits it with the webhook's own log row, which lands in the same transaction, so a TeXML step costs
-   * one commit instead of two). A rejection means the step was rolled back.
-   */
-  committed?: (commit: Promise<unknown>) => void;
 }
 
 /** Fields of the call log that later webhooks fill in (undefined = leave as is). */
@@ -80,6 +70,12 @@ export type CallLogPatch = Partial<Pick<CallLogRow, 'answeredAt' | 'endedAt' | '
  */
 export interface Store extends BusinessStore {
   close(): Promise<void>;
+  /**
+   * A new unit of work: the webhook wrapper makes one per webhook and passes it to the writes that take part
+   * (saveSnapshot, finishEvent, recordWebhook), which this store commits together with the other units of this
+   * event-loop turn. Writes given no unit never join it. See store/unit-of-work.ts.
+   */
+  unit(): UnitOfWork;
   // companies and keys
   createCompany(name: string): Promise<{ company: Company; apiKey: string }>;
   countCompanies(): Promise<number>;
@@ -121,7 +117,13 @@ export interface Store extends BusinessStore {
    * conditional write) and, only then and in the same transaction, `also`:
    * the step's answer, its cursors and its call log patch. False (nothing written) when stale.
    */
-  saveSnapshot(callId: string, expectedSeq: number, snapshot: Snapshot, also?: StepWrites): Promise<boolean>;
+  /**
+   * The conditional snapshot write (false when the session is no longer at `expectedSeq`), with `also` in the same
+   * transaction. With `unit`: written now (a racing attempt sees it), committed with the unit; resolved once
+   * written, so the caller awaits `unit.durable()` before anything leaves the process. A rejection of that means
+   * the step was rolled back.
+   */
+  saveSnapshot(callId: string, expectedSeq: number, snapshot: Snapshot, also?: StepWrites, unit?: UnitOfWork): Promise<boolean>;
   /** Records the cursors a call read, merged in one write: a node already recorded keeps its first value. */
   recordSessionCursors(callId: string, read: Cursors): Promise<void>;
   // round-robin cursors
@@ -137,7 +139,8 @@ export interface Store extends BusinessStore {
   listCalls(companyId: string, limit?: number): Promise<CallLogRow[]>;
   getCall(companyId: string, callId: string): Promise<CallLogRow | undefined>;
   // webhooks and dedupe
-  recordWebhook(row: Omit<WebhookRow, 'id'>): Promise<number>;
+  /** Stores a webhook as received, with our answer; with `unit`, committed with it (see saveSnapshot). */
+  recordWebhook(row: Omit<WebhookRow, 'id'>, unit?: UnitOfWork): Promise<number>;
   finishWebhook(id: number, patch: { status: number; answer: string | null; callId?: string | null; companyId?: string | null }): Promise<void>;
   webhooksForCall(callId: string): Promise<WebhookRow[]>;
   /** INSERT … ON CONFLICT DO NOTHING: true the first time an id is claimed (a marker; webhooks with side effects use the answers below). */
@@ -149,5 +152,5 @@ export interface Store extends BusinessStore {
   /** Stores an answer unless one is stored already (one conditional write); false when another attempt's answer is there. */
   storeEventAnswer(eventId: string, answer: string, done: boolean): Promise<boolean>;
   /** Marks an event done, with `answer` as its final answer when given. */
-  finishEvent(eventId: string, answer?: string, committed?: (commit: Promise<unknown>) => void): Promise<void>;
+  finishEvent(eventId: string, answer?: string, unit?: UnitOfWork): Promise<void>;
 }

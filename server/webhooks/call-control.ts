@@ -3,7 +3,7 @@ import { answerCommand, decodeClientState, encodeClientState, toCommands, type C
 import type { DialStatus, EngineEvent } from '../../engine/types.js';
 import { advance } from '../calls/runner.js';
 import type { Ctx } from '../deps.js';
-import type { SessionRow } from '../store/types.js';
+import type { SessionRow, UnitOfWork } from '../store/types.js';
 import { APOLOGY_NODE, endSafely, executeCommands, sendCommand, type ExecOptions } from '../telnyx/executor.js';
 import { rawBody, webhook, type Answer, type Incoming } from './capture.js';
 import { ccEvent, dialStatusOf, type CcPayload } from './cc-events.js';
@@ -61,8 +61,8 @@ async function initiated(ctx: Ctx, ccid: string, p: CcPayload, o: ExecOptions): 
 /** What `handle` answers when a racing attempt won the step: its stored answer is what counts. */
 const LOST = Symbol('lost the step to a racing attempt');
 
-/** The event being handled: its dedupe key, and whether this attempt stepped the session with it. */
-interface Mine { key: string; stepped: boolean }
+/** The event being handled: its dedupe key, the webhook's unit of work, and whether this attempt stepped the session with it. */
+interface Mine { key: string; stepped: boolean; unit: UnitOfWork }
 
 /**
  * Steps the session with `event` and carries out the commands. The answer
@@ -78,10 +78,12 @@ async function stepAndRun(ctx: Ctx, mine: Mine, session: SessionRow, event: Engi
       commands = live ? joinSpeech(before, toCommands(r.instructions, { callId: session.callId, flowId: session.flowId })) : [];
       return JSON.stringify({ commands });
     },
-    // Committed with this turn's other webhook writes; resolved only after that commit, so no command leaves before it.
-    grouped: true,
+    // Written in the webhook's unit, committed with the turn's other units.
+    unit: mine.unit,
   });
   if (adv.kind === 'stale') return LOST;
+  // No command leaves before the step is durable.
+  if (adv.kind === 'stepped') await mine.unit.durable();
   if (adv.kind !== 'stepped') return { ignored: adv.kind };
   mine.stepped = true;
   if (!live) return { commands: [] };
@@ -188,7 +190,7 @@ async function callControl(ctx: Ctx, inc: Incoming): Promise<Answer> {
   if (stored?.done) return reply(stored.answer ?? JSON.stringify({ duplicate: true }));
   if (stored?.answer != null) return reply(await complete(ctx, key, type, p, o));
   // Never answered: first delivery, or a retry of one that died before its step was stored. Process it.
-  const mine: Mine = { key, stepped: false };
+  const mine: Mine = { key, stepped: false, unit: inc.unit };
   let out: Awaited<ReturnType<typeof handle>>;
   try {
     out = await handle(ctx, mine, type, p, o);
@@ -208,8 +210,8 @@ async function callControl(ctx: Ctx, inc: Incoming): Promise<Answer> {
   const answer = JSON.stringify(body);
   const done = json(body, { eventId: id, callId: session?.callId ?? null, companyId: session?.companyId ?? null });
   // Stepped: the answer went in with the snapshot; the commands are sent, so it is done now.
-  // The done flag commits with the webhook's log row, before the answer (Incoming.durable).
-  if (mine.stepped) { await ctx.store.finishEvent(key, answer, (p) => inc.durable.push(p)); return done; }
+  // The done flag commits with the webhook's log row (its unit), before the answer.
+  if (mine.stepped) { await ctx.store.finishEvent(key, answer, inc.unit); return done; }
   // Not stepped: store the answer, unless another attempt stored one meanwhile (then that one counts).
   if (await ctx.store.storeEventAnswer(key, answer, true)) return done;
   return reply(await complete(ctx, key, type, p, o), session);

@@ -1,6 +1,6 @@
-import express, { type RequestHandler, type Router } from 'express';
+import express, { type RequestHandler } from 'express';
 import type { Ctx } from '../deps.js';
-import type { WebhookRow } from '../store/types.js';
+import type { UnitOfWork, WebhookRow } from '../store/types.js';
 import { withoutSignature } from './signature-headers.js';
 
 /** A verified webhook as received. */
@@ -13,10 +13,11 @@ export interface Incoming {
   params: Record<string, string>;
   query: Record<string, string>;
   /**
-   * Commits the handler's writes still wait for (a grouped step: StepWrites.committed). The wrapper awaits them
-   * with the webhook's log row, in the same transaction when nothing in between waited for I/O, before answering.
+   * This webhook's unit of work (store/unit-of-work.ts): the handler passes it to the writes that take part (its
+   * step, its done flag). The wrapper adds the webhook's log row and awaits `unit.durable()` before answering, so
+   * they commit together (one commit when nothing in between waited for I/O) and nothing is answered before.
    */
-  durable: Promise<unknown>[];
+  unit: UnitOfWork;
 }
 
 /** What a webhook handler answers, plus what the webhook log should know. */
@@ -55,7 +56,7 @@ export function webhook(
     const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     const headers = requestHeaders(req.headers);
     const query = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-    const inc: Incoming = { raw, headers, method: req.method, path: req.originalUrl, params: req.params as Record<string, string>, query, durable: [] };
+    const inc: Incoming = { raw, headers, method: req.method, path: req.originalUrl, params: req.params as Record<string, string>, query, unit: ctx.store.unit() };
     const bad = await check(raw, headers);
     let answer: Answer;
     if (bad) {
@@ -70,14 +71,14 @@ export function webhook(
       }
     }
     try {
-      const logged = ctx.store.recordWebhook({
+      await ctx.store.recordWebhook({
         receivedAt: ctx.now().toISOString(), kind, method: req.method, path: req.originalUrl, headers: withoutSignature(headers), rawBody: raw,
         eventId: answer.eventId ?? null, callId: answer.callId ?? null, companyId: answer.companyId ?? null, status: answer.status, answer: answer.body,
-      });
-      // Nothing is answered before the step it describes is durable: its commit, usually this very one.
-      if (inc.durable.length) await Promise.all([logged, ...inc.durable]); else await logged;
+      }, inc.unit);
+      // Nothing is answered before the step it describes is durable: the unit's commit, usually this very one.
+      await inc.unit.durable();
     } catch (err) {
-      // The log row shares its transaction with this turn's steps (store group commit): when it failed, so did they,
+      // The log row shares its commit with this webhook's step (its unit) and the turn's other units: when it failed, so did they,
       // and the answer may describe a step that is not stored. The safe answer instead; Telnyx's retry steps again.
       ctx.log.error({ err }, 'could not store webhook');
       if (answer.status < 400) answer = onError(err, inc);
@@ -87,10 +88,4 @@ export function webhook(
     res.writeHead(answer.status, { 'content-type': `${answer.contentType}; charset=utf-8`, 'content-length': Buffer.byteLength(answer.body) });
     res.end(answer.body);
   };
-}
-
-/** Mounts a handler on GET and POST (a TeXML application may be set to GET: it gets the apology, not a 404). */
-export function getAndPost(router: Router, path: string, ...h: RequestHandler[]): void {
-  router.get(path, ...h);
-  router.post(path, ...h);
 }

@@ -1,6 +1,6 @@
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import type { Ctx } from '../deps.js';
-import { getAndPost, rawBody, webhook, type Answer, type Incoming } from './capture.js';
+import { webhook, type Answer, type Incoming } from './capture.js';
 import { refusedTexml, signedFields } from './texml.js';
 import { numberOfAnotherCompany } from './company-check.js';
 import { onTexmlTranscription } from '../calls/lifecycle.js';
@@ -19,9 +19,7 @@ async function transcription(ctx: Ctx, inc: Incoming): Promise<Answer> {
   return { status: 200, contentType: 'text/xml', body: EMPTY, callId: f.CallSid ?? null, companyId: companyId ?? null };
 }
 
-/** POST /webhooks/texml/transcription (a GET gets the apology) (mounted before the `/webhooks/texml/:step` action route). */
-export function texmlTranscriptionRouter(ctx: Ctx, check: (raw: string, h: Record<string, string>) => Promise<string | undefined>): Router {
-  const r = Router();
-  getAndPost(r, '/webhooks/texml/transcription', rawBody, webhook(ctx, 'texml', check, (i) => transcription(ctx, i), () => ({ status: 200, contentType: 'text/xml', body: EMPTY })));
-  return r;
+/** The webhook handler of `/webhooks/texml/transcription` (routed by webhooks/texml-routes.ts, before the action route). */
+export function texmlTranscriptionHandler(ctx: Ctx, check: (raw: string, h: Record<string, string>) => Promise<string | undefined>): RequestHandler {
+  return webhook(ctx, 'texml', check, (i) => transcription(ctx, i), () => ({ status: 200, contentType: 'text/xml', body: EMPTY }));
 }

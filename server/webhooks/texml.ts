@@ -1,9 +1,9 @@
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { renderApology, renderTexml, type TexmlUrls } from '../../engine/texml.js';
 import type { Instruction } from '../../engine/types.js';
 import { advance } from '../calls/runner.js';
 import type { Ctx } from '../deps.js';
-import { getAndPost, rawBody, webhook, type Answer, type Incoming } from './capture.js';
+import { webhook, type Answer, type Incoming } from './capture.js';
 import { actionEvent, parseStep, texmlFields, urlMarker, TERMINAL_STATUSES } from './texml-events.js';
 import { numberOfAnotherCompany } from './company-check.js';
 import { onTexmlStatus } from '../calls/lifecycle.js';
@@ -83,7 +83,7 @@ async function voiceUrl(ctx: Ctx, inc: Incoming): Promise<Answer> {
     const session = (await ctx.store.getSession(callId))!;
     if (session.snapshot) return undefined; // started by a racing attempt: its answer
     const urls = texmlUrls(ctx);
-    const adv = await advance(ctx, session, { type: 'call.started', from: f.From ?? '', to: f.To ?? '', callId, direction: 'inbound' }, { key, render: (r) => renderTexml(r.instructions, urls), grouped: true, committed: (p) => inc.durable.push(p) });
+    const adv = await advance(ctx, session, { type: 'call.started', from: f.From ?? '', to: f.To ?? '', callId, direction: 'inbound' }, { key, render: (r) => renderTexml(r.instructions, urls), unit: inc.unit });
     if (adv.kind === 'stepped') return adv.answer!;
     return adv.kind === 'stale' ? undefined : keep(ctx, key, renderApology());
   });
@@ -107,7 +107,7 @@ async function action(ctx: Ctx, inc: Incoming): Promise<Answer> {
     // (A racing attempt that stepped since the read above makes the write below stale: its answer is read back.)
     if (!session || session.seq !== ref.seq) return undefined;
     const urls = texmlUrls(ctx);
-    const adv = await advance(ctx, session, actionEvent(ref, f, urlMarker(inc.query)), { key, render: (r) => renderTexml(r.instructions, urls), grouped: true, committed: (p) => inc.durable.push(p) });
+    const adv = await advance(ctx, session, actionEvent(ref, f, urlMarker(inc.query)), { key, render: (r) => renderTexml(r.instructions, urls), unit: inc.unit });
     if (adv.kind === 'stepped') return adv.answer!;
     return adv.kind === 'stale' ? undefined : keep(ctx, key, renderApology());
   });
@@ -135,36 +135,12 @@ async function status(ctx: Ctx, inc: Incoming): Promise<Answer> {
   return xml('<?xml version="1.0" encoding="UTF-8"?><Response/>', callId, session?.companyId);
 }
 
-/**
- * The action callback (`/webhooks/texml/<verb>-<node>-<seq>`, nearly every TeXML webhook a call sends) as one
- * plain handler: raw body, then the webhook. server/app.ts calls it straight from its webhook dispatch, behind the
- * same rate limiter, so a step does not cross the routers of the other webhooks first; `req.params.step` must be set.
- */
-export function texmlStepHandler(ctx: Ctx, check: (raw: string, h: Record<string, string>) => Promise<string | undefined>): RequestHandler {
-  const handle = webhook(ctx, 'texml', check, (i) => action(ctx, i), () => xml(renderApology()));
-  return (req, res, next) => rawBody(req, res, (err?: unknown) => {
-    if (err) return next(err);
-    (handle(req, res, next) as unknown as Promise<void>).catch(next);
-  });
-}
-
-/** `/webhooks/texml/<step>` → the step, when `texmlStepHandler` can take the request as is (anything else goes through the routers; a GET is taken to be refused). */
-export function directTexmlStep(method: string, url: string): string | undefined {
-  if ((method !== 'POST' && method !== 'GET') || !url.startsWith('/webhooks/texml/')) return undefined;
-  const m = STEP_URL.exec(url);
-  return m && m[1] !== 'status' && m[1] !== 'transcription' ? m[1] : undefined;
-}
-const STEP_URL = /^\/webhooks\/texml\/([A-Za-z0-9_-]+)(?:\?|$)/;
-
-/**
- * The TeXML routes: voice URL, status callbacks and action callbacks. Mounted on GET too, so that a TeXML
- * application left on GET gets the apology (and the log says to switch it to POST) rather than a 404.
- */
-export function texmlRouter(ctx: Ctx, check: (raw: string, h: Record<string, string>) => Promise<string | undefined>): Router {
-  const r = Router();
+/** The TeXML webhooks (voice URL, status and action callbacks), each a whole webhook handler; routed by webhooks/texml-routes.ts. */
+export function texmlHandlers(ctx: Ctx, check: (raw: string, h: Record<string, string>) => Promise<string | undefined>): Record<'voice' | 'status' | 'step', RequestHandler> {
   const apology = (): Answer => xml(renderApology());
-  getAndPost(r, '/webhooks/texml', rawBody, webhook(ctx, 'texml', check, (i) => voiceUrl(ctx, i), apology));
-  getAndPost(r, '/webhooks/texml/status', rawBody, webhook(ctx, 'texml', check, (i) => status(ctx, i), apology));
-  getAndPost(r, '/webhooks/texml/:step', rawBody, webhook(ctx, 'texml', check, (i) => action(ctx, i), apology));
-  return r;
+  return {
+    voice: webhook(ctx, 'texml', check, (i) => voiceUrl(ctx, i), apology),
+    status: webhook(ctx, 'texml', check, (i) => status(ctx, i), apology),
+    step: webhook(ctx, 'texml', check, (i) => action(ctx, i), apology),
+  };
 }

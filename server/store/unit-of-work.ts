@@ -1,0 +1,132 @@
+/**
+ * Units of work: the writes one webhook makes on the hot path (a TeXML step's snapshot and answer, Call Control's
+ * done flag, the webhook's log row), named explicitly. The webhook wrapper asks the store for a unit
+ * (`store.unit()`), hands it down to the store methods that take part, and awaits `unit.durable()` before it
+ * answers.
+ *
+ * The store's batcher commits the units of one event-loop turn together: one transaction (BEGIN at the first unit
+ * write of the turn, COMMIT at the end of the turn, setImmediate) instead of one commit each. A commit (its WAL
+ * pages, its lock) costs more than the statements in it; neighbours share pages.
+ *
+ * What holds, and why:
+ * - Nothing is answered before it is on disk: `durable()` resolves only after the COMMIT of every batch the unit
+ *   wrote in. A crash before the COMMIT loses the whole batch, and nobody was told anything about it; Telnyx
+ *   retries and the step runs again.
+ * - Each piece of work stays atomic: it is one statement or a transaction, which inside the batch runs as a
+ *   savepoint, so a piece that throws is undone alone (a statement undoes itself).
+ * - No write that is not a unit's joins the batch: every write of the store goes through its one write path
+ *   (store/connection.ts), which commits the open batch before running a write that is not unit work. Reads do not
+ *   commit it: they see what this process wrote a moment before it is committed (the answer of a racing duplicate,
+ *   read back and sent only after its own unit is durable).
+ * - A failed COMMIT rejects every unit in the batch; for the rest of that turn new unit work is refused too, since
+ *   it may have read what was rolled back.
+ * - The batcher belongs to one store (one connection). Two stores on the same file in one process do not know of
+ *   each other's batch: a write on one while the other holds its batch open waits for the lock on this very thread
+ *   (busy_timeout). One store per database file per process (as server/main.ts opens it).
+ */
+import type Database from 'better-sqlite3';
+
+/** One webhook's writes (from `store.unit()`), passed explicitly to the store methods that take part. */
+export interface UnitOfWork {
+  /**
+   * Resolves once every write made in this unit so far is committed; rejects when a commit of any of them failed
+   * (those writes were rolled back). Await it before anything leaves the process (an answer, a command, an SMS).
+   */
+  durable(): Promise<void>;
+}
+
+class Unit implements UnitOfWork {
+  /** The commits of the batches this unit wrote in (one per turn it wrote in). */
+  readonly batches: Promise<void>[] = [];
+  constructor(readonly owner: Batcher) {}
+  durable(): Promise<void> {
+    if (!this.batches.length) return Promise.resolve();
+    if (this.batches.length === 1) return this.batches[0]!;
+    return Promise.all(this.batches).then(() => undefined);
+  }
+}
+
+/** The batch open in this turn: its commit, settled by `flush`. */
+interface Batch { committed: Promise<void>; resolve: () => void; reject: (err: unknown) => void }
+
+/** A store's batcher: the open batch of this turn, and whether unit work is running right now. */
+export class Batcher {
+  readonly #db: Database.Database;
+  readonly #begin: Database.Statement;
+  readonly #commit: Database.Statement;
+  readonly #rollback: Database.Statement;
+  #batch: Batch | undefined;
+  #working = false;
+  #refuse = false;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    this.#begin = db.prepare('BEGIN');
+    this.#commit = db.prepare('COMMIT');
+    this.#rollback = db.prepare('ROLLBACK');
+  }
+
+  /** A new unit of work on this store. */
+  unit(): UnitOfWork {
+    return new Unit(this);
+  }
+
+  /**
+   * Runs `work` now, inside this turn's batch, as part of `unit`, and returns its result (the write is visible to
+   * this connection at once). Its commit is the unit's: `unit.durable()`. Throws what `work` throws (the piece is
+   * undone alone), or when the batch of this turn failed already. `work` must be atomic by itself: one statement,
+   * or a transaction (nested: a savepoint).
+   */
+  join<T>(unit: UnitOfWork, work: () => T): T {
+    if (!(unit instanceof Unit) || unit.owner !== this) throw new Error('a unit of work of another store');
+    if (this.#refuse) throw new Error('the previous batch commit failed in this turn');
+    if (!this.#db.open) throw new Error('the database is closed');
+    // SQLite rolled the batch back by itself (an I/O error mid-batch): its units cannot commit.
+    if (this.#batch && !this.#db.inTransaction) this.flush();
+    let batch = this.#batch;
+    if (!batch) {
+      this.#begin.run();
+      let resolve!: () => void, reject!: (err: unknown) => void;
+      const committed = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
+      committed.catch(() => {}); // handled by whoever awaits durable(); never an unhandled rejection in between
+      batch = this.#batch = { committed, resolve, reject };
+      setImmediate(() => this.flush());
+    }
+    this.#working = true;
+    try {
+      const value = work();
+      if (unit.batches.at(-1) !== batch.committed) unit.batches.push(batch.committed);
+      return value;
+    } finally {
+      this.#working = false;
+    }
+  }
+
+  /**
+   * Runs a write that is not unit work: the open batch commits first, so the write never lands in it (and never
+   * waits on a lock its own batch holds). Inside unit work (a statement of a transaction joined to a unit) it just
+   * runs. Every write of the store comes through here (store/connection.ts).
+   */
+  outside<T>(write: () => T): T {
+    if (!this.#working) this.flush();
+    return write();
+  }
+
+  /** Commits the open batch now (end of turn, a write outside it, close). */
+  flush(): void {
+    const batch = this.#batch;
+    if (!batch) return;
+    this.#batch = undefined;
+    try {
+      if (!this.#db.open) throw new Error('the database was closed before the batch committed');
+      this.#commit.run();
+    } catch (err) {
+      try { if (this.#db.open && this.#db.inTransaction) this.#rollback.run(); } catch { /* already rolled back */ }
+      this.#refuse = true;
+      setImmediate(() => { this.#refuse = false; });
+      batch.reject(err);
+      return;
+    }
+    batch.resolve();
+  }
+}
