@@ -3,7 +3,8 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { groupCommit } from './group-commit.js';
+import { Batcher } from './unit-of-work.js';
+import { Connection } from './connection.js';
 import { openSqliteStore } from './sqlite.js';
 
 const dirs: string[] = [];
@@ -13,7 +14,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 function files() {
-  const dir = mkdtempSync(join(tmpdir(), 'cf-group-'));
+  const dir = mkdtempSync(join(tmpdir(), 'cf-unit-'));
   dirs.push(dir);
   return join(dir, 'x.db');
 }
@@ -25,89 +26,139 @@ function conn(file: string) {
   db.pragma('foreign_keys = ON');
   return db;
 }
+const turn = () => new Promise((r) => setImmediate(r));
+
+/** A batcher and the connection every write goes through, as the store has them; `other` reads what is committed. */
 function setup() {
   const file = files();
-  const db = conn(file);
-  db.exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE);
+  const raw = conn(file);
+  raw.exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE);
     CREATE TABLE parent (id INTEGER PRIMARY KEY);
     CREATE TABLE child (id INTEGER PRIMARY KEY, p INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)`);
-  const g = groupCommit(db);
+  const batch = new Batcher(raw);
+  const db = new Connection(raw, batch);
   const other = conn(file);
-  const count = (d: Database.Database = other) => (d.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n;
-  return { db, g, other, count };
+  const count = (d: { prepare: (s: string) => { get: () => unknown } } = other) => (d.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n;
+  const insert = (v: string) => () => Number(db.prepare('INSERT INTO t (v) VALUES (?)').run(v).lastInsertRowid);
+  // A piece whose statement is fine but whose COMMIT fails (deferred foreign key).
+  const breaksCommit = () => db.prepare('INSERT INTO child (id, p) VALUES (1, 42)').run();
+  return { raw, batch, db, other, count, insert, breaksCommit };
 }
 
-describe('group commit', () => {
-  it('commits the work of one turn together, and only then resolves', async () => {
-    const { db, g, count } = setup();
-    const insert = (v: string) => () => Number(db.prepare('INSERT INTO t (v) VALUES (?)').run(v).lastInsertRowid);
-    const a = g.run(insert('a')), b = g.run(insert('b'));
-    expect(count(db)).toBe(2); // this connection sees its own work at once
+describe('unit of work', () => {
+  it('commits the units of one turn together, and durable() resolves only after that commit', async () => {
+    const { batch, raw, count, insert } = setup();
+    const u1 = batch.unit(), u2 = batch.unit();
+    expect(batch.join(u1, insert('a'))).toBe(1);
+    expect(batch.join(u2, insert('b'))).toBe(2);
+    expect(count(raw)).toBe(2); // this connection sees its own work at once
     expect(count()).toBe(0); // nobody else before the commit
     let resolved = false;
-    void a.then(() => { resolved = true; });
+    const d1 = u1.durable().then(() => { resolved = true; });
     await Promise.resolve();
     expect(resolved).toBe(false);
-    expect(await Promise.all([a, b])).toEqual([1, 2]);
+    await Promise.all([d1, u2.durable()]);
     expect(count()).toBe(2);
   });
 
-  it('undoes a piece (a db.transaction: a savepoint in the group) that throws alone', async () => {
-    const { db, g, count } = setup();
-    const ok = g.run(() => db.prepare('INSERT INTO t (v) VALUES (?)').run('a'));
-    const bad = g.run(db.transaction(() => {
+  it('undoes a piece (a transaction: a savepoint in the batch) that throws alone', async () => {
+    const { batch, db, count, insert } = setup();
+    const ok = batch.unit(), bad = batch.unit();
+    batch.join(ok, insert('a'));
+    expect(() => batch.join(bad, db.transaction(() => {
       db.prepare('INSERT INTO t (v) VALUES (?)').run('b');
       db.prepare('INSERT INTO t (v) VALUES (?)').run('a'); // UNIQUE: the piece fails, its 'b' goes too
-    }));
-    await expect(bad).rejects.toThrow(/UNIQUE/);
-    await ok;
+    }))).toThrow(/UNIQUE/);
+    await ok.durable();
     expect(count()).toBe(1);
   });
 
-  it('commits an open group before any other write, so no other write waits in it', async () => {
-    const { db, g, count } = setup();
-    const grouped = g.run(() => db.prepare('INSERT INTO t (v) VALUES (?)').run('a'));
-    db.prepare('INSERT INTO t (v) VALUES (?)').run('outside'); // a plain write: the group commits first
-    expect(count()).toBe(2); // both durable now, before the turn ended
-    await grouped;
-    g.run(() => db.prepare('INSERT INTO t (v) VALUES (?)').run('b'));
-    db.transaction(() => db.prepare('INSERT INTO t (v) VALUES (?)').run('c'))();
-    expect(count()).toBe(4);
-    g.run(() => db.prepare('INSERT INTO t (v) VALUES (?)').run('d'));
-    db.exec("INSERT INTO t (v) VALUES ('e')");
-    expect(count()).toBe(6);
-    // A read does not: it sees the group's work, others do not yet.
-    const f = g.run(() => db.prepare('INSERT INTO t (v) VALUES (?)').run('f'));
-    expect(count(db)).toBe(7);
-    expect(count()).toBe(6);
-    await f;
-    expect(count()).toBe(7);
+  it('a write outside any unit never joins the open batch: the batch commits first, the write commits alone', async () => {
+    const { batch, db, count, insert, breaksCommit } = setup();
+    const doomed = batch.unit();
+    batch.join(doomed, breaksCommit); // this batch will fail at COMMIT
+    batch.join(doomed, insert('in-unit'));
+    db.prepare('INSERT INTO t (v) VALUES (?)').run('statement'); // outside: had it joined, the failed COMMIT would take it too
+    await expect(doomed.durable()).rejects.toThrow(/FOREIGN KEY/);
+    expect(count()).toBe(1); // the outside write is there, the unit's is not
+
+    const u = batch.unit();
+    await turn(); // a new turn: the failed one refused work for its rest
+    batch.join(u, breaksCommit);
+    db.transaction(() => db.prepare('INSERT INTO t (v) VALUES (?)').run('transaction'))();
+    await expect(u.durable()).rejects.toThrow(/FOREIGN KEY/);
+    await turn();
+    batch.join(batch.unit(), breaksCommit);
+    db.pragma('user_version = 7'); // a pragma too
+    expect(other().pragma('user_version', { simple: true })).toBe(7);
+    expect(count()).toBe(2);
+
+    function other() { return conn((db.prepare('PRAGMA database_list').all() as { file: string }[])[0]!.file); }
   });
 
-  it('rejects every member when the commit fails, and the rest of that turn', async () => {
-    const { db, g, count } = setup();
-    const a = g.run(() => db.prepare('INSERT INTO t (v) VALUES (?)').run('a'));
-    const b = g.run(() => db.prepare('INSERT INTO child (id, p) VALUES (1, 42)').run()); // deferred FK: fails at COMMIT
-    await expect(a).rejects.toThrow(/FOREIGN KEY/);
-    await expect(b).rejects.toThrow(/FOREIGN KEY/);
-    await expect(g.run(() => 1)).rejects.toThrow(/failed in this turn/);
+  it('a read does not commit the batch: it sees the unit\'s write, other connections do not yet', async () => {
+    const { batch, raw, db, count, insert } = setup();
+    const u = batch.unit();
+    batch.join(u, insert('a'));
+    expect(count(db)).toBe(1);
     expect(count()).toBe(0);
-    await new Promise((r) => setImmediate(r));
-    await g.run(() => db.prepare('INSERT INTO t (v) VALUES (?)').run('later'));
+    await u.durable();
+    expect(count()).toBe(1);
+    expect(count(raw)).toBe(1);
+  });
+
+  it('rejects every unit of the batch when its commit fails, and unit work for the rest of that turn', async () => {
+    const { batch, count, insert, breaksCommit } = setup();
+    const a = batch.unit(), b = batch.unit();
+    batch.join(a, insert('a'));
+    batch.join(b, breaksCommit);
+    await expect(a.durable()).rejects.toThrow(/FOREIGN KEY/);
+    await expect(b.durable()).rejects.toThrow(/FOREIGN KEY/);
+    expect(() => batch.join(batch.unit(), () => 1)).toThrow(/failed in this turn/);
+    expect(count()).toBe(0);
+    await turn();
+    const later = batch.unit();
+    batch.join(later, insert('later'));
+    await later.durable();
     expect(count()).toBe(1);
   });
 
-  it('two stores on one file in one process: a write on one while the other has an open group does not wait', async () => {
+  it('a unit that wrote in two turns is durable once both committed, and not when the first failed', async () => {
+    const { batch, count, insert, breaksCommit } = setup();
+    const u = batch.unit();
+    batch.join(u, breaksCommit);
+    await turn();
+    await turn();
+    batch.join(u, insert('second'));
+    await expect(u.durable()).rejects.toThrow(/FOREIGN KEY/);
+    expect(count()).toBe(1); // the second batch committed; the unit still reports the first one's loss
+    const v = batch.unit();
+    batch.join(v, insert('x'));
+    await turn();
+    batch.join(v, insert('y'));
+    await v.durable();
+    expect(count()).toBe(3);
+    expect(await batch.unit().durable()).toBeUndefined(); // nothing written: nothing to wait for
+  });
+
+  it('refuses a unit of another store', () => {
+    const a = setup(), b = setup();
+    expect(() => a.batch.join(b.batch.unit(), a.insert('x'))).toThrow(/another store/);
+  });
+
+  it('store methods join the unit they are given, and only then', async () => {
     const file = files();
-    const s1 = openSqliteStore(file), s2 = openSqliteStore(file);
-    const { company } = await s1.createCompany('A');
-    const pending = s1.recordWebhook({ receivedAt: 't', kind: 'texml', method: 'POST', path: '/x', headers: {}, rawBody: '', eventId: null, callId: null, companyId: null, status: 200, answer: '' });
-    const t0 = performance.now();
-    await s2.putMember({ companyId: company.id, id: '1', name: 'm', to: '+13125550001', status: 'available', workingHours: null });
-    expect(performance.now() - t0).toBeLessThan(1000); // would sit out busy_timeout (5 s) on this thread otherwise
-    expect(await pending).toBeGreaterThan(0);
-    expect((await s1.listMembers(company.id)).length).toBe(1);
-    await s1.close();
-    await s2.close();
+    const s = openSqliteStore(file);
+    const other = conn(file);
+    const logged = () => (other.prepare('SELECT COUNT(*) AS n FROM webhooks').get() as { n: number }).n;
+    const row = { receivedAt: 't', kind: 'texml' as const, method: 'POST', path: '/x', headers: {}, rawBody: '', eventId: null, callId: null, companyId: null, status: 200, answer: '' };
+    const u = s.unit();
+    await s.recordWebhook(row, u);
+    expect(logged()).toBe(0); // written, not committed
+    await u.durable();
+    expect(logged()).toBe(1);
+    await s.recordWebhook(row);
+    expect(logged()).toBe(2); // no unit: committed by itself, at once
+    await s.close();
   });
 });

@@ -29,8 +29,8 @@ import type Database from 'better-sqlite3';
 /** One webhook's writes (from `store.unit()`), passed explicitly to the store methods that take part. */
 export interface UnitOfWork {
   /**
-   * Resolves once every write made in this unit so far is committed; rejects when a commit of any of them failed
-   * (those writes were rolled back). Await it before anything leaves the process (an answer, a command, an SMS).
+   * Resolves once every write made in this unit so far is committed; rejects (once all their commits are decided)
+   * when a commit of any of them failed (those writes were rolled back). Await it before anything leaves the process (an answer, a command, an SMS).
    */
   durable(): Promise<void>;
 }
@@ -42,7 +42,11 @@ class Unit implements UnitOfWork {
   durable(): Promise<void> {
     if (!this.batches.length) return Promise.resolve();
     if (this.batches.length === 1) return this.batches[0]!;
-    return Promise.all(this.batches).then(() => undefined);
+    // Settled once every batch is: a rejection says which writes were lost only after the others are decided.
+    return Promise.allSettled(this.batches).then((rs) => {
+      const lost = rs.find((r) => r.status === 'rejected');
+      if (lost) throw lost.reason;
+    });
   }
 }
 
