@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { checkpointer } from './checkpoint.js';
 import { Connection } from './connection.js';
 import { migrate } from './migrate.js';
@@ -54,7 +54,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
   migrate(sqlite);
   const iso = () => now().toISOString();
   // From here on every write goes through `db` (store/connection.ts): the batcher's units, or outside them.
-  const batch = new Batcher(sqlite);
+  const batch = new Batcher(sqlite, file === ':memory:' ? file : resolve(file));
   const db = new Connection(sqlite, batch);
   const checkpoints = file === ':memory:' ? undefined : checkpointer(sqlite, file);
   const cache = readCache(db);
@@ -77,7 +77,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
 
   const store: Store = {
     async close() {
-      batch.flush();
+      batch.close();
       await checkpoints?.close();
       sqlite.close();
     },

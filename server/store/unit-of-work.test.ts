@@ -35,7 +35,7 @@ function setup() {
   raw.exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE);
     CREATE TABLE parent (id INTEGER PRIMARY KEY);
     CREATE TABLE child (id INTEGER PRIMARY KEY, p INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)`);
-  const batch = new Batcher(raw);
+  const batch = new Batcher(raw, file);
   const db = new Connection(raw, batch);
   const other = conn(file);
   const count = (d: { prepare: (s: string) => { get: () => unknown } } = other) => (d.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n;
@@ -160,5 +160,20 @@ describe('unit of work', () => {
     await s.recordWebhook(row);
     expect(logged()).toBe(2); // no unit: committed by itself, at once
     await s.close();
+  });
+
+  it('two stores on one file in one process: a write on one while the other has an open batch does not wait', async () => {
+    const file = files();
+    const s1 = openSqliteStore(file), s2 = openSqliteStore(file);
+    const { company } = await s1.createCompany('A');
+    const u = s1.unit();
+    await s1.recordWebhook({ receivedAt: 't', kind: 'texml', method: 'POST', path: '/x', headers: {}, rawBody: '', eventId: null, callId: null, companyId: null, status: 200, answer: '' }, u);
+    const t0 = performance.now();
+    await s2.putMember({ companyId: company.id, id: '1', name: 'm', to: '+13125550001', status: 'available', workingHours: null });
+    expect(performance.now() - t0).toBeLessThan(1000); // would sit out busy_timeout (5 s) on this thread otherwise
+    await u.durable();
+    expect((await s1.listMembers(company.id)).length).toBe(1);
+    await s1.close();
+    await s2.close();
   });
 });

@@ -20,9 +20,11 @@
  *   read back and sent only after its own unit is durable).
  * - A failed COMMIT rejects every unit in the batch; for the rest of that turn new unit work is refused too, since
  *   it may have read what was rolled back.
- * - The batcher belongs to one store (one connection). Two stores on the same file in one process do not know of
- *   each other's batch: a write on one while the other holds its batch open waits for the lock on this very thread
- *   (busy_timeout). One store per database file per process (as server/main.ts opens it).
+ * - The batcher belongs to one store (one connection). SQLite's write lock is the file's, though: when two stores
+ *   of one process share a file (two server instances in one test process), a write on one while the other holds
+ *   its batch open would wait for the lock on this very thread until busy_timeout. So the batchers of one file in
+ *   one process know each other (`peers`, by file path: the one table of this module, kept to that purpose), and
+ *   a write outside unit work, or a new batch, commits the peers' open batches first.
  */
 import type Database from 'better-sqlite3';
 
@@ -50,6 +52,9 @@ class Unit implements UnitOfWork {
   }
 }
 
+/** The batchers of each database file open in this process (see above); ':memory:' databases share nothing. */
+const peers = new Map<string, Set<Batcher>>();
+
 /** The batch open in this turn: its commit, settled by `flush`. */
 interface Batch { committed: Promise<void>; resolve: () => void; reject: (err: unknown) => void }
 
@@ -62,12 +67,32 @@ export class Batcher {
   #batch: Batch | undefined;
   #working = false;
   #refuse = false;
+  readonly #file: string;
+  readonly #peers: Set<Batcher> | undefined;
 
-  constructor(db: Database.Database) {
+  /** `file`: the database file (its absolute path), or ':memory:'. */
+  constructor(db: Database.Database, file: string) {
     this.#db = db;
     this.#begin = db.prepare('BEGIN');
     this.#commit = db.prepare('COMMIT');
     this.#rollback = db.prepare('ROLLBACK');
+    this.#file = file;
+    if (file !== ':memory:') {
+      this.#peers = peers.get(file) ?? new Set();
+      peers.set(file, this.#peers.add(this));
+    }
+  }
+
+  /** Commits the open batch and forgets this batcher (the store is closing). */
+  close(): void {
+    this.flush();
+    this.#peers?.delete(this);
+    if (this.#peers && !this.#peers.size) peers.delete(this.#file);
+  }
+
+  /** Commits the other stores' open batches on this file: their write lock would make this thread wait for itself. */
+  #flushPeers(): void {
+    if (this.#peers && this.#peers.size > 1) for (const p of this.#peers) if (p !== this) p.flush();
   }
 
   /** A new unit of work on this store. */
@@ -89,6 +114,7 @@ export class Batcher {
     if (this.#batch && !this.#db.inTransaction) this.flush();
     let batch = this.#batch;
     if (!batch) {
+      this.#flushPeers();
       this.#begin.run();
       let resolve!: () => void, reject!: (err: unknown) => void;
       const committed = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
@@ -107,12 +133,15 @@ export class Batcher {
   }
 
   /**
-   * Runs a write that is not unit work: the open batch commits first, so the write never lands in it (and never
-   * waits on a lock its own batch holds). Inside unit work (a statement of a transaction joined to a unit) it just
+   * Runs a write that is not unit work: the open batch commits first (and the open batches of the peers), so the
+   * write never lands in it (and never waits on a lock its own process holds). Inside unit work (a statement of a transaction joined to a unit) it just
    * runs. Every write of the store comes through here (store/connection.ts).
    */
   outside<T>(write: () => T): T {
-    if (!this.#working) this.flush();
+    if (!this.#working) {
+      this.flush();
+      this.#flushPeers();
+    }
     return write();
   }
 
