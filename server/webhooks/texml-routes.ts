@@ -19,5 +19,6 @@ export function mountTexml(app: Router, ctx: Ctx, check: (raw: string, h: Record
     ['/webhooks/texml/:step', t.step],
     ['/webhooks/texml', t.voice],
   ];
-  for (const [path, handle] of routes) app.route(path).get(limit, rawBody, handle).post(limit, rawBody, handle);
+  // POST first: what Telnyx sends (a route tries its methods in order).
+  for (const [path, handle] of routes) app.route(path).post(limit, rawBody, handle).get(limit, rawBody, handle);
 }
