@@ -34,9 +34,9 @@ export class Connection {
     const raw = this.#db.prepare(sql) as Database.Statement<unknown[]>;
     const batch = this.#batch;
     st = raw.readonly ? raw : {
-      run: (...p) => batch.outside(() => raw.run(...p)),
-      get: (...p) => batch.outside(() => raw.get(...p)),
-      all: (...p) => batch.outside(() => raw.all(...p)),
+      run: (...p) => { batch.beforeWrite(); return raw.run(...p); },
+      get: (...p) => { batch.beforeWrite(); return raw.get(...p); },
+      all: (...p) => { batch.beforeWrite(); return raw.all(...p); },
     };
     this.#statements.set(sql, st);
     return st;
@@ -44,12 +44,13 @@ export class Connection {
 
   /** better-sqlite3's transaction function (nested in one: a savepoint); outside unit work it commits the open batch first. */
   transaction<A extends unknown[], R>(fn: (...a: A) => R): (...a: A) => R {
-    const tx = this.#db.transaction(fn);
-    return (...a: A) => this.#batch.outside(() => tx(...a));
+    const tx = this.#db.transaction(fn), batch = this.#batch;
+    return (...a: A) => { batch.beforeWrite(); return tx(...a); };
   }
 
   /** A pragma (it may write: secure_delete, …), outside any batch. */
   pragma(source: string): unknown {
-    return this.#batch.outside(() => this.#db.pragma(source));
+    this.#batch.beforeWrite();
+    return this.#db.pragma(source);
   }
 }

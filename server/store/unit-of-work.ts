@@ -133,16 +133,14 @@ export class Batcher {
   }
 
   /**
-   * Runs a write that is not unit work: the open batch commits first (and the open batches of the peers), so the
-   * write never lands in it (and never waits on a lock its own process holds). Inside unit work (a statement of a transaction joined to a unit) it just
-   * runs. Every write of the store comes through here (store/connection.ts).
+   * Called before every write of the store (store/connection.ts): outside unit work, the open batch commits first
+   * (and the open batches of the peers), so a write that is not a unit's never lands in it (and never waits on a
+   * lock its own process holds). Inside unit work (a statement of a piece joined to a unit) it does nothing.
    */
-  outside<T>(write: () => T): T {
-    if (!this.#working) {
-      this.flush();
-      this.#flushPeers();
-    }
-    return write();
+  beforeWrite(): void {
+    if (this.#working) return;
+    this.flush();
+    this.#flushPeers();
   }
 
   /** Commits the open batch now (end of turn, a write outside it, close). */
