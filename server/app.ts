@@ -41,6 +41,7 @@ export function createApp(deps: AppDeps): CallflowApp {
     store, log: deps.log, telnyx: deps.telnyx, publicUrl: () => deps.publicUrl().replace(/\/+$/, ''), now,
     commandAttempts: deps.commandAttempts ?? 3, retryDelayMs: deps.retryDelayMs ?? 200, connections: deps.connections ?? {},
     outbound: outboundPolicy(deps.outbound, process.env, !!deps.sandbox),
+    ...(deps.recordedEnv ? { recordedEnv: deps.recordedEnv } : {}),
   };
   const app = express() as CallflowApp;
   app.locals.ctx = ctx;

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type Telnyx from 'telnyx';
-import type { Store } from './store/types.js';
+import type { StepEnv, Store } from './store/types.js';
 import type { RateLimits, TrustProxy } from './rate-limit.js';
 import type { OutboundOptions, OutboundPolicy } from './net/outbound-settings.js';
 
@@ -42,6 +42,11 @@ export interface AppDeps {
    * CALLFLOW_RECORDING_HOSTS, CALLFLOW_RECORDING_MAX_MB; by default only public addresses and Telnyx's recording storage.
    */
   outbound?: OutboundOptions;
+  /**
+   * Fixture replays only: the environment a step recorded (by its dedupe key, SessionRow.steps). A step that has
+   * one is fed exactly that team and those cursors instead of the live ones; one without reads the live ones.
+   */
+  recordedEnv?: (key: string) => StepEnv | undefined;
 }
 
 /** Resolved deps shared by routes and services. */
@@ -56,4 +61,6 @@ export interface Ctx {
   connections: { texml?: string; callControl?: string };
   /** Where the server's own requests may go (see AppDeps.outbound). */
   outbound: OutboundPolicy;
+  /** See AppDeps.recordedEnv (fixture replays). */
+  recordedEnv?: (key: string) => StepEnv | undefined;
 }

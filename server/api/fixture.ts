@@ -1,5 +1,5 @@
 import type { Ctx } from '../deps.js';
-import type { CallLogRow } from '../store/types.js';
+import type { CallLogRow, StepEnv } from '../store/types.js';
 
 /** The fixture folder of a handled call, as `{files: {name: content}}`. */
 export interface FixtureExport { files: { 'flow.json': unknown; 'events.jsonl': string; 'expected.jsonl': string; 'call.json': FixtureCall } }
@@ -9,6 +9,12 @@ export interface FixtureCall {
   company: string; number: string | null; mode: string | null; publicUrl: string;
   /** The round-robin cursor each node had when this call first read it; the replay seeds them. */
   cursors: Record<string, number>;
+  /**
+   * What each step read from outside the engine (team members as the engine saw them, the cursors its nodes
+   * read), by the step's dedupe key (`texml:CALLSID:start`, `texml:CALLSID:dial-sales-1`, `cc:EVENT_ID`); a step
+   * that read nothing is not listed. The replay feeds each listed step exactly this instead of its own team.
+   */
+  steps: Record<string, StepEnv>;
 }
 
 /** Our stored answer in the fixture's `expected.jsonl` shape: `{texml}` or `{commands}`. */
@@ -25,7 +31,8 @@ function expectedLine(kind: string, answer: string | null): unknown {
 /**
  * Exports a call as `fixtures/NAME/`: the flow version it ran on, every
  * accepted webhook as received (headers, raw body, path, method, `at`) and what
- * we answered, plus `call.json` (company name, number, mode, public URL, round-robin cursors), so `callflow simulate --fixture` can replay it.
+ * we answered, plus `call.json` (company name, number, mode, public URL, round-robin cursors, each step's
+ * recorded environment: FixtureCall.steps), so `callflow simulate --fixture` can replay it.
  */
 export async function fixtureFor(ctx: Ctx, call: CallLogRow): Promise<FixtureExport> {
   const session = await ctx.store.getSession(call.callId);
@@ -36,7 +43,7 @@ export async function fixtureFor(ctx: Ctx, call: CallLogRow): Promise<FixtureExp
   const company = await ctx.store.company(call.companyId);
   return {
     files: {
-      'call.json': { company: company?.name ?? '', number: call.to, mode: call.mode, publicUrl: ctx.publicUrl(), cursors: session?.cursors ?? {} },
+      'call.json': { company: company?.name ?? '', number: call.to, mode: call.mode, publicUrl: ctx.publicUrl(), cursors: session?.cursors ?? {}, steps: session?.steps ?? {} },
       'flow.json': version?.doc ?? null,
       'events.jsonl': events.length ? `${events.join('\n')}\n` : '',
       'expected.jsonl': expected.length ? `${expected.join('\n')}\n` : '',

@@ -8,6 +8,7 @@ import type { Ctx } from '../deps.js';
 import type { SessionRow, UnitOfWork } from '../store/types.js';
 import { afterStep, afterStepActs } from './lifecycle.js';
 import { teamEnv } from './team.js';
+import { stepEnvOf, watchTeam } from './step-env.js';
 import { flowSmsBlocked } from '../messaging/send.js';
 import { ownNumbersOnly } from './own-numbers.js';
 
@@ -71,19 +72,24 @@ export interface AnswerWith {
 /**
  * Runs one engine step for a stored session and persists it with a single
  * conditional write on the session's seq — in the same transaction, the
- * webhook's answer (`answer`), the round-robin cursors and the call log's end,
- * so a crash leaves all of them or none. Events the engine ignores (no
+ * webhook's answer (`answer`), the round-robin cursors, what the step read
+ * from outside (StepEnv, for fixtures) and the call log's end, so a crash
+ * leaves all of them or none. Events the engine ignores (no
  * trace, no instructions, same node) are not persisted, so a harmless stray
  * event does not make the next real one look stale. Side effects outside the
  * database (SMS, voicemail hooks) run only in the attempt that won the write.
  */
 export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent, answer?: AnswerWith): Promise<Advance> {
   const flow = await flowFor(ctx, session);
+  // A fixture replay feeds the step what it read when recorded (ctx.recordedEnv); otherwise the live team and cursors.
+  const recorded = answer && ctx.recordedEnv?.(answer.key);
   // Started together (one synchronous run): the store checks once that no other connection wrote since it cached them.
-  const [company, cursors, team] = await Promise.all([
-    ctx.store.company(session.companyId), ctx.store.cursors(session.companyId, session.flowId), teamEnv(ctx, session.companyId),
+  const [company, live, team] = await Promise.all([
+    ctx.store.company(session.companyId), ctx.store.cursors(session.companyId, session.flowId), recorded ? recorded.team ?? {} : teamEnv(ctx, session.companyId),
   ]);
-  const env = { now: ctx.now().toISOString(), mode: session.mode, cursors, team, company: { name: company?.name ?? '', id: session.companyId } };
+  const cursors = recorded?.cursors ? { ...live, ...recorded.cursors } : live;
+  const watched = watchTeam(team);
+  const env = { now: ctx.now().toISOString(), mode: session.mode, cursors, team: watched.team, company: { name: company?.name ?? '', id: session.companyId } };
   const stepped = step(flow, session.snapshot, event, env, { version: versionKey(session.companyId, session.flowId, session.version) });
   // Before anything is rendered or sent: the numbers the step uses as the company's must be the company's.
   const own = await ownNumbersOnly(ctx, session, stepped.instructions);
@@ -91,12 +97,15 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
   const untouched = session.snapshot && !result.trace.length && !result.instructions.length && result.snapshot.value === session.snapshot.value;
   if (untouched) return { kind: 'ignored' };
   const read = cursorsRead(flow, result.trace, cursors);
+  // What this step read from outside, stored with it under its dedupe key (a step without one only ends the call).
+  const stepEnv = answer && stepEnvOf(watched.read(), read);
   const changed = Object.fromEntries(Object.entries(result.cursors).filter(([k, v]) => cursors[k] !== v));
   const ended = event.type === 'call.ended' || result.snapshot.status === 'done';
   const body = answer?.render(result);
   const saved = await ctx.store.saveSnapshot(session.callId, session.seq, result.snapshot, {
     ...(answer ? { answer: { eventId: answer.key, body: body! } } : {}),
     ...(Object.keys(read).length ? { sessionCursors: read } : {}),
+    ...(stepEnv ? { stepEnv: { key: answer!.key, env: stepEnv } } : {}),
     ...(Object.keys(changed).length ? { cursors: { companyId: session.companyId, flowId: session.flowId, next: changed, previous: cursors } } : {}),
     ...(result.trace.length ? { path: pathOf(result.trace) } : {}),
     ...(ended ? { callLog: { endedAt: ctx.now().toISOString(), ...(event.type === 'call.ended' ? { hangupCause: event.cause } : {}) } } : {}),

@@ -14,6 +14,7 @@ const sessionRow = (r: Row): SessionRow => ({
   callId: r.call_id, companyId: r.company_id, flowId: r.flow_id, version: r.version, mode: r.mode as Mode,
   callSessionId: r.call_session_id, snapshot: r.snapshot ? JSON.parse(r.snapshot) : null, seq: r.seq,
   status: r.status, createdAt: r.created_at, updatedAt: r.updated_at, cursors: r.cursors ? JSON.parse(r.cursors) : {},
+  steps: r.steps ? JSON.parse(r.steps) : {},
 });
 
 const callRow = (r: Row): CallLogRow => ({
@@ -100,6 +101,11 @@ export function callRepo(db: Connection, iso: () => string, cache: ReadCache, ba
         .run(also.answer.eventId, also.answer.body, iso(), Date.now());
     }
     if (also?.sessionCursors) recordSessionCursors(callId, also.sessionCursors);
+    // A dedupe key steps once (a racing attempt lost the seq write above), so this adds a key, never replaces one.
+    if (also?.stepEnv) {
+      db.prepare("UPDATE call_sessions SET steps = json_patch(COALESCE(steps, '{}'), json_object(?, json(?))) WHERE call_id = ?")
+        .run(also.stepEnv.key, JSON.stringify(also.stepEnv.env), callId);
+    }
     if (also?.cursors) saveCursors(also.cursors.companyId, also.cursors.flowId, also.cursors.next, also.cursors.previous);
     if (also?.callLog) patchCallLog(callId, also.callLog);
     if (also?.path?.length) db.prepare("UPDATE call_log SET path = COALESCE(path || char(10), '') || ? WHERE call_id = ?").run(also.path.join('\n'), callId);

@@ -66,6 +66,23 @@ describe('sqlite store', () => {
     await s.close();
   });
 
+  it('keeps what a step read (StepEnv) with its snapshot, in its transaction: a stale or failed write keeps none', async () => {
+    const s = openSqliteStore(tempDb());
+    const { company } = await s.createCompany('Acme');
+    await s.createSession({ callId: 'c', companyId: company.id, flowId: 'f', version: 1, mode: 'texml', callSessionId: null });
+    const odd = 'texml:c:"dial".x';
+    expect(await s.saveSnapshot('c', 0, snap(1), { stepEnv: { key: 'texml:c:start', env: { team: { alice: { status: 'offline' } }, cursors: { rr: 2 } } } })).toBe(true);
+    expect(await s.saveSnapshot('c', 0, snap(1), { stepEnv: { key: 'stale', env: { cursors: { rr: 5 } } } })).toBe(false);
+    // The transaction fails after the step env was written (a cursor value SQLite cannot bind): rolled back with it.
+    await expect(s.saveSnapshot('c', 1, snap(2), { stepEnv: { key: 'rolled-back', env: { cursors: { rr: 3 } } }, cursors: { companyId: company.id, flowId: 'f', next: { rr: {} as never }, previous: {} } })).rejects.toThrow();
+    expect(await s.saveSnapshot('c', 1, snap(2), { stepEnv: { key: odd, env: { team: { bob: { status: 'busy', lastCallEndedAt: '2026-11-23T15:00:00Z' } } } } })).toBe(true);
+    expect((await s.getSession('c'))?.steps).toEqual({
+      'texml:c:start': { team: { alice: { status: 'offline' } }, cursors: { rr: 2 } },
+      [odd]: { team: { bob: { status: 'busy', lastCallEndedAt: '2026-11-23T15:00:00Z' } } },
+    });
+    await s.close();
+  });
+
   it('keeps a number with the company that owns it', async () => {
     const s = openSqliteStore(tempDb());
     const a = (await s.createCompany('A')).company;

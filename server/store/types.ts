@@ -1,4 +1,4 @@
-import type { Mode, Snapshot, Cursors } from '../../engine/types.js';
+import type { Mode, Snapshot, Cursors, TeamMember } from '../../engine/types.js';
 import type { BusinessStore } from './business-types.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
@@ -20,6 +20,21 @@ export interface SessionRow {
   callSessionId: string | null; snapshot: Snapshot | null; seq: number;
   status: 'created' | 'active' | 'done'; createdAt: string; updatedAt: string;
   /** The round-robin cursors this call read, each as it was the first time (for fixtures). */
+  cursors?: Cursors;
+  /** What each stored step read from outside the engine, by the step's dedupe key (for fixtures; see StepEnv). */
+  steps?: Record<string, StepEnv>;
+}
+
+/**
+ * The part of a step's environment that came from outside the engine and is not in the webhook itself, as the
+ * step read it: what a fixture replay must feed the step again to get the same answer. (The clock is the
+ * webhook's recorded instant; the company name and mode are in call.json.) Each part is named and optional,
+ * so a new source of outside facts is one more field (issue #13's HTTP results: `http`).
+ */
+export interface StepEnv {
+  /** The team members the step looked up, as the engine saw them (one not on the team: `{status: 'available'}`). */
+  team?: Record<string, TeamMember>;
+  /** The round-robin cursor each node the step entered read (0 when it had none yet). */
   cursors?: Cursors;
 }
 
@@ -56,6 +71,8 @@ export interface StepWrites {
   cursors?: { companyId: string; flowId: string; next: Cursors; previous: Cursors };
   /** The cursors this call read (see `recordSessionCursors`). */
   sessionCursors?: Cursors;
+  /** What this step read from outside the engine, kept on the session under the step's dedupe key (SessionRow.steps). */
+  stepEnv?: { key: string; env: StepEnv };
   callLog?: CallLogPatch;
   /** This step's entries of the call's path, appended to the call log's. */
   path?: string[];

@@ -1,0 +1,35 @@
+/**
+ * The environment a step reads from outside the engine (team availability, round-robin cursors; later HTTP
+ * results), recorded with the step so a fixture replay can feed it back exactly (StepEnv, SessionRow.steps).
+ */
+import type { Cursors, TeamMember } from '../../engine/types.js';
+import type { StepEnv } from '../store/types.js';
+
+/** A member the engine looked up who is not on the team: the engine counts them available, never called. */
+const NOT_LISTED: TeamMember = { status: 'available' };
+
+/**
+ * Wraps Env.team so the members the engine looks up are noted, whichever node kind looks: `team` is what the
+ * step is given, `read()` the members it read (each as first seen; one not on the team as NOT_LISTED, which is
+ * how the engine treats them). Watching the reads keeps the server out of any kind's data.
+ */
+export function watchTeam(team: Record<string, TeamMember>): { team: Record<string, TeamMember>; read: () => Record<string, TeamMember> } {
+  const seen = new Map<string, TeamMember>();
+  const view = new Proxy(team, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof key === 'string' && !seen.has(key)) seen.set(key, Object.hasOwn(target, key) ? { ...(value as TeamMember) } : NOT_LISTED);
+      return value;
+    },
+  });
+  return { team: view, read: () => Object.fromEntries(seen) };
+}
+
+/** The StepEnv to store for a step, or undefined when it read nothing from outside (nothing is stored then). */
+export function stepEnvOf(team: Record<string, TeamMember>, cursors: Cursors): StepEnv | undefined {
+  const env: StepEnv = {
+    ...(Object.keys(team).length ? { team } : {}),
+    ...(Object.keys(cursors).length ? { cursors } : {}),
+  };
+  return Object.keys(env).length ? env : undefined;
+}
