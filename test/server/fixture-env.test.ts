@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { recordedSteps, replayFixture, type FixtureFiles } from '../../server/fixtures/replay.js';
+import type { Store } from '../../server/store/types.js';
 import { FakeTelnyx, ccEvent, company, makeApp, tempDb, texml } from './harness.js';
 
 const fake = new FakeTelnyx();
@@ -40,7 +41,7 @@ async function exported(callId: string): Promise<FixtureFiles> {
 /** The same fixture as one exported before steps were recorded. */
 const withoutSteps = (f: FixtureFiles): FixtureFiles => { const { steps: _s, ...call } = f.call!; return { ...f, call }; };
 /** The team at replay time: Alice back, Bob and Carol away. */
-const teamNow = async (store: Parameters<NonNullable<Parameters<typeof replayFixture>[1]>['prepare']>[0], companyId: string) => {
+const teamNow = async (store: Store, companyId: string) => {
   await store.putMember({ companyId, id: 'alice', name: 'Alice', to: ALICE, status: 'available', workingHours: null });
   await store.putMember({ companyId, id: 'bob', name: 'Bob', to: BOB, status: 'offline', workingHours: null });
   await store.putMember({ companyId, id: 'carol', name: 'Carol', to: CAROL, status: 'offline', workingHours: null });
