@@ -197,8 +197,9 @@ describe('a live call through a round robin exports a fixture that replays', () 
     const lines = await replayFixture(files);
     expect(lines.length).toBe(3);
     expect(lines.map((l) => l.diff)).toEqual([[], [], []]);
-    // Without the cursors the replay rings Ann first: the difference the fix removes.
-    const { cursors: _dropped, ...call } = files.call!;
+    expect(files.call!.steps!['texml:rrfx-3:start']?.cursors).toEqual({ team: 2 });
+    // Without the cursors (call.json's and the step's own record) the replay rings Ann first: the difference the fix removes.
+    const { cursors: _dropped, steps: _steps, ...call } = files.call!;
     const unseeded = await replayFixture({ ...files, call });
     expect(unseeded[0]!.diff.join('\n')).toContain('+13125550001');
   });
