@@ -15,12 +15,14 @@ const NOT_LISTED: TeamMember = { status: 'available' };
  */
 export function watchTeam(team: Record<string, TeamMember>): { team: Record<string, TeamMember>; read: () => Record<string, TeamMember> } {
   const seen = new Map<string, TeamMember>();
+  const note = (key: string | symbol) => {
+    if (typeof key === 'string' && !seen.has(key)) seen.set(key, Object.hasOwn(team, key) ? { ...team[key]! } : NOT_LISTED);
+  };
   const view = new Proxy(team, {
-    get(target, key, receiver) {
-      const value: unknown = Reflect.get(target, key, receiver);
-      if (typeof key === 'string' && !seen.has(key)) seen.set(key, Object.hasOwn(target, key) ? { ...(value as TeamMember) } : NOT_LISTED);
-      return value;
-    },
+    get(target, key, receiver) { note(key); return Reflect.get(target, key, receiver); },
+    has(target, key) { note(key); return Reflect.has(target, key); },
+    // Listing the team (Object.keys, a spread) reads who is on it: the whole team is then what the step saw.
+    ownKeys(target) { for (const id of Object.keys(target)) note(id); return Reflect.ownKeys(target); },
   });
   return { team: view, read: () => Object.fromEntries(seen) };
 }
