@@ -24,14 +24,12 @@ export function watchTeam(team: Record<string, TeamMember>): { team: Record<stri
     // Listing the team (Object.keys, a spread) reads who is on it: the whole team is then what the step saw.
     ownKeys(target) { for (const id of Object.keys(target)) note(id); return Reflect.ownKeys(target); },
   });
-  return { team: view, read: () => Object.fromEntries(seen) };
+  return { team: view, read: () => (seen.size ? Object.fromEntries(seen) : {}) };
 }
 
 /** The StepEnv to store for a step, or undefined when it read nothing from outside (nothing is stored then). */
 export function stepEnvOf(team: Record<string, TeamMember>, cursors: Cursors): StepEnv | undefined {
-  const env: StepEnv = {
-    ...(Object.keys(team).length ? { team } : {}),
-    ...(Object.keys(cursors).length ? { cursors } : {}),
-  };
-  return Object.keys(env).length ? env : undefined;
+  const readTeam = Object.keys(team).length > 0, readCursors = Object.keys(cursors).length > 0;
+  if (!readTeam && !readCursors) return undefined; // most steps (a prompt, a key press): nothing to build or write
+  return { ...(readTeam ? { team } : {}), ...(readCursors ? { cursors } : {}) };
 }
