@@ -29,7 +29,8 @@ export interface SessionRow {
  * The part of a step's environment that came from outside the engine and is not in the webhook itself, as the
  * step read it: what a fixture replay must feed the step again to get the same answer. (The clock is the
  * webhook's recorded instant; the company name and mode are in call.json.) Each part is named and optional,
- * so a new source of outside facts is one more field (issue #13's HTTP results: `http`).
+ * so a new source of outside facts is one more field (issue #13's HTTP results: `http`): its type here, the
+ * runner recording and feeding it (calls/runner.ts, calls/step-env.ts), its schema in fixtures/replay.ts.
  */
 export interface StepEnv {
   /** The team members the step looked up, as the engine saw them (one not on the team: `{status: 'available'}`). */
