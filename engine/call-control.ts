@@ -1,6 +1,6 @@
 import { DEFAULT_LANGUAGE, DEFAULT_VOICE } from './nodes/common.js';
 import { isCcLanguage, type CcLanguage, type Command, type DigitFields } from './cc-command.js';
-import type { Instruction, Prompt } from './types.js';
+import { assertNever, type Instruction, type Prompt } from './types.js';
 
 export type { BodyOf, Command, CommandAction } from './cc-command.js';
 
@@ -168,10 +168,15 @@ function commandsFor(i: Instruction, ids: Ids): Command[] {
       return [{ action: 'record_start', body: { ...ids(0), format: 'mp3', channels: 'single', max_length: clamp(i.maxSeconds, 0, 14400), play_beep: i.playBeep, timeout_secs: RECORD_SILENCE_SECONDS, transcription: i.transcribe ? true : undefined } }];
     case 'hangup':
       return [{ action: 'hangup', body: ids(0) }];
-    case 'sms': // sent by the server through the messaging API
+    case 'sms': // effects (types.ts Effect): the server runs them, no command does
+    case 'voicemail.save':
+    case 'member.release':
     case 'pause': // no Call Control equivalent; the next command follows at once
     case 'redirect': // TeXML only
       return [];
+    // A new instruction is a compile error here until it maps to a command (or is listed as skipped above).
+    default:
+      return assertNever(i, 'instruction');
   }
 }
 

@@ -41,6 +41,9 @@ describe('roundRobin', () => {
     const rs = runCall(teamFlow(), env({ cursors: { team: 0 } }), [{ type: 'dial.ended', status: 'no-answer' }, { type: 'dial.ended', status: 'connected', seconds: 42 }]);
     expect(portsOf(rs[2]!)).toEqual(['team:connected']);
     expect(rs[2]!.snapshot.context.vars).toEqual({ agent: 'bob' });
+    // The conversation is over: the member who answered is released, by id (the server reads no vars).
+    expect(rs[2]!.instructions[0]).toEqual({ verb: 'member.release', member: 'bob', node: 'team', seq: 3 });
+    expect(rs[1]!.instructions.some((i) => i.verb === 'member.release')).toBe(false);
   });
 
   it('wraps a cursor beyond the list and skips unavailable members (absent members count as available)', () => {
@@ -86,8 +89,10 @@ describe('roundRobin', () => {
   it('simultaneous: vars.agent is the member whose destination answered, when the transport says which', () => {
     const said = runCall(teamFlow({ strategy: 'simultaneous' }), env(), [{ type: 'dial.ended', status: 'connected', to: 'sip:carol@acme.sip.telnyx.com' }]);
     expect(said[1]!.snapshot.context.vars).toEqual({ agent: 'carol' });
+    expect(said[1]!.instructions[0]).toMatchObject({ verb: 'member.release', member: 'carol' });
     const unsaid = runCall(teamFlow({ strategy: 'simultaneous' }), env(), [{ type: 'dial.ended', status: 'connected' }]);
     expect(unsaid[1]!.snapshot.context.vars.agent).toBeUndefined();
+    expect(unsaid[1]!.instructions.some((i) => i.verb === 'member.release')).toBe(false); // nobody known to release
   });
 });
 
