@@ -20,7 +20,7 @@ import type { NodeKind } from './node-kind.js';
 import { flowOf, started } from './nodes/test-kit.js';
 import { step } from './step.js';
 import { renderTexml } from './texml.js';
-import { toCommands, type Command } from './call-control.js';
+import { toCommands, type Command, type CommandAction } from './call-control.js';
 import { waitingVerbs, type WaitingVerb } from './verbs.js';
 import type { EngineEvent, Env, Mode, Snapshot, StepResult } from './types.js';
 
@@ -29,13 +29,18 @@ import type { EngineEvent, Env, Mode, Snapshot, StepResult } from './types.js';
  * (server/webhooks/cc-events.ts, call-control.ts); null: nothing comes back to the flow. A new command
  * is a compile error here until it says which.
  */
-const CC_PRODUCES: Record<Command['action'], { webhook: string; event: EngineEvent } | null> = {
+const CC_PRODUCES: Record<CommandAction, { webhook: string; event: EngineEvent } | null> = {
   answer: null, // call.answered: the server starts the flow itself (toCommands never sends it)
   speak: { webhook: 'call.speak.ended', event: { type: 'prompt.ended' } },
   playback_start: { webhook: 'call.playback.ended', event: { type: 'prompt.ended' } },
   gather_using_speak: { webhook: 'call.gather.ended', event: { type: 'input.timeout' } },
   gather_using_audio: { webhook: 'call.gather.ended', event: { type: 'input.timeout' } },
   gather: { webhook: 'call.gather.ended', event: { type: 'input.timeout' } },
+  // Its gather ends `cancelled`, which moves nothing (server/webhooks/cc-events.ts).
+  gather_stop: null,
+  // A speech menu's: call.transcription comes only while the caller speaks; the gather sent after it is what the step waits on.
+  transcription_start: null,
+  transcription_stop: null,
   // The caller stays (park_after_unbridge); the target leg's hang-up ends the dial.
   transfer: { webhook: 'call.hangup (target leg)', event: { type: 'dial.ended', status: 'no-answer' } },
   dial: { webhook: 'call.hangup (rung leg)', event: { type: 'dial.ended', status: 'no-answer' } },
