@@ -139,3 +139,12 @@ describe('roundRobin kind', () => {
     expect(roundRobin.lint!(d, { timezone: 'UTC' }).map((f) => f.code)).toEqual(['roundRobin.duplicate-id']);
   });
 });
+
+describe('roundRobin readsCursor', () => {
+  const members = [{ id: 'a', name: 'A', to: '+13125550101' }, { id: 'b', name: 'B', to: '+13125550102' }, { id: 'c', name: 'C', to: '+13125550103' }];
+  it.each(['round_robin', 'sequential', 'simultaneous', 'longest_idle'] as const)('%s: says it reads the cursor exactly when the cursor changes who is rung', (strategy) => {
+    const d = roundRobin.schema.parse({ members, strategy });
+    const orders = [0, 1, 2].map((c) => JSON.stringify(ringOrder(d, env({ cursors: { team: c } }), 'team').order));
+    expect(roundRobin.readsCursor!(d)).toBe(new Set(orders).size > 1);
+  });
+});

@@ -71,6 +71,8 @@ export const roundRobin = defineNode({
   ports: () => ['connected', 'noAnswer'],
   reachablePorts: () => ['noAnswer'],
   ownNumberFields: ['callerId'],
+  // Only the rotation reads the cursor (ringOrder); the other strategies start from the list or the idle times.
+  readsCursor: (d) => d.strategy === 'round_robin',
   waits: () => true,
   enter: (d, ctx) => {
     const { order, cursor } = ringOrder(d, ctx.env, ctx.id);

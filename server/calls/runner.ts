@@ -3,6 +3,7 @@ import { parseFlow, type Flow } from '../../engine/schema.js';
 import { step } from '../../engine/step.js';
 import { flowElements, MACHINE_CACHE_LIMITS } from '../../engine/compile.js';
 import { Lru } from '../../engine/lru.js';
+import { kindOf } from '../../engine/nodes/index.js';
 import type { Cursors, EngineEvent, StepResult, TraceEntry } from '../../engine/types.js';
 import type { Ctx } from '../deps.js';
 import type { SessionRow, UnitOfWork } from '../store/types.js';
@@ -126,9 +127,11 @@ export const pathOf = (trace: TraceEntry[]): string[] => trace.flatMap((t) => pa
 export function cursorsRead(flow: Flow, trace: TraceEntry[], cursors: Cursors): Cursors {
   const read: Cursors = {};
   for (const t of trace) {
-    if (t.kind !== 'enter' || t.type !== 'roundRobin' || t.node in read) continue;
-    const node = flow.nodes.find((n) => n.id === t.node);
-    if ((node?.data as { strategy?: string } | undefined)?.strategy !== 'round_robin') continue;
+    if (t.kind !== 'enter' || t.node in read) continue;
+    // The kind says whether it read its cursor (NodeKind.readsCursor): the server does not interpret a node's data.
+    const readsCursor = kindOf(t.type)?.readsCursor;
+    const node = readsCursor && flow.nodes.find((n) => n.id === t.node);
+    if (!node || !readsCursor!(node.data as never)) continue;
     read[t.node] = cursors[t.node] ?? 0;
   }
   return read;
