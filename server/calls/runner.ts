@@ -129,9 +129,9 @@ export function cursorsRead(flow: Flow, trace: TraceEntry[], cursors: Cursors): 
   for (const t of trace) {
     if (t.kind !== 'enter' || t.node in read) continue;
     // The kind says whether it read its cursor (NodeKind.readsCursor): the server does not interpret a node's data.
-    const readsCursor = kindOf(t.type)?.readsCursor;
-    const node = readsCursor && flow.nodes.find((n) => n.id === t.node);
-    if (!node || !readsCursor!(node.data as never)) continue;
+    const kind = kindOf(t.type);
+    const node = kind?.readsCursor && flow.nodes.find((n) => n.id === t.node);
+    if (!node || !kind!.readsCursor!(node.data as never)) continue;
     read[t.node] = cursors[t.node] ?? 0;
   }
   return read;
