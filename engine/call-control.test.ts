@@ -135,6 +135,21 @@ describe('toCommands', () => {
   });
 });
 
+describe('toCommands and effects', () => {
+  const say: Instruction = { node: 'bye', seq: 4, verb: 'say', text: 'Goodbye.' };
+  const sms: Instruction = { node: 'text', seq: 4, verb: 'sms', to: '+13125550147', from: '+18445550199', text: 'Thanks' };
+  const save: Instruction = { node: 'vm', seq: 4, verb: 'voicemail.save', url: 'https://rec.example/1.mp3', seconds: 9, transcribe: false };
+  const release: Instruction = { node: 'team', seq: 4, verb: 'member.release', member: 'alice' };
+  const ids = (list: Instruction[]) => toCommands(list, { callId: 'c', flowId: 'f' }).map((c) => `${c.action} ${String(c.body.command_id)}`);
+
+  it('sends no command for an effect, and the effects added after sms do not move the step\'s command ids', () => {
+    expect(ids([save, release])).toEqual([]);
+    // Ids are stored with answers and in golden fixtures: sms keeps the place it always had, the newer effects take none.
+    expect(ids([save, sms, release, say])).toEqual(ids([sms, say]));
+    expect(ids([sms, say])).toEqual(['speak bye-4-1-c']);
+  });
+});
+
 describe('answerCommand', () => {
   it('answers with command_id answer-<callId>, like the reference sequence', () => {
     const c = answerCommand('6f3e2c1a', 'main-line');

@@ -1,6 +1,6 @@
 import { DEFAULT_LANGUAGE, DEFAULT_VOICE } from './nodes/common.js';
 import { isCcLanguage, type CcLanguage, type Command, type DigitFields } from './cc-command.js';
-import type { Instruction, Prompt } from './types.js';
+import { assertNever, isEffect, type EffectVerb, type Instruction, type Prompt } from './types.js';
 
 export type { BodyOf, Command, CommandAction } from './cc-command.js';
 
@@ -168,12 +168,25 @@ function commandsFor(i: Instruction, ids: Ids): Command[] {
       return [{ action: 'record_start', body: { ...ids(0), format: 'mp3', channels: 'single', max_length: clamp(i.maxSeconds, 0, 14400), play_beep: i.playBeep, timeout_secs: RECORD_SILENCE_SECONDS, transcription: i.transcribe ? true : undefined } }];
     case 'hangup':
       return [{ action: 'hangup', body: ids(0) }];
-    case 'sms': // sent by the server through the messaging API
+    case 'sms': // effects (types.ts Effect): the server runs them, no command does
+    case 'voicemail.save':
+    case 'member.release':
     case 'pause': // no Call Control equivalent; the next command follows at once
     case 'redirect': // TeXML only
       return [];
+    // A new instruction is a compile error here until it maps to a command (or is listed as skipped above).
+    default:
+      return assertNever(i, 'instruction');
   }
 }
+
+/**
+ * Whether an effect takes a place in the step's command ids (`node-seq-INDEX-call`). `sms` always has: ids
+ * are stored with each answer and in golden fixtures, and Telnyx drops a repeated id, so they must not move
+ * under a call in progress. Effects added since take none. A new effect must say (compile error here).
+ */
+const EFFECT_IN_IDS = { sms: true, 'voicemail.save': false, 'member.release': false } satisfies Record<EffectVerb, boolean>;
+const takesAPlace = (i: Instruction): boolean => !isEffect(i) || EFFECT_IN_IDS[i.verb];
 
 /**
  * A simultaneous ring of several targets: one `dial` per target (a new leg each,
@@ -201,7 +214,7 @@ function ringCommands(i: Extract<Instruction, { verb: 'dial' }>, flowId: string,
  * a gather may be preceded by its leading prompts (see {@link gatherCommands}).
  */
 export function toCommands(instructions: Instruction[], opts: { callId: string; flowId: string }): Command[] {
-  return instructions.flatMap((i, index) => {
+  return instructions.filter(takesAPlace).flatMap((i, index) => {
     if (i.verb === 'dial' && i.ring === 'simultaneous' && i.targets.length > 1) return ringCommands(i, opts.flowId, opts.callId, index);
     const speech = i.verb === 'gather' && i.input === 'dtmf speech' ? true : undefined;
     const client_state = encodeClientState({ flow: opts.flowId, node: i.node, seq: i.seq, speech });

@@ -118,6 +118,11 @@ export interface NodeKind<D = any> {
    * (engine/lint-numbers.ts); templated ones are the server's to check on each call.
    */
   ownNumberFields?: readonly string[];
+  /**
+   * Does entering read this node's round-robin cursor (`env.cursors[id]`)? The server records the cursors a step
+   * read so a fixture can seed them (server/calls/runner.ts `cursorsRead`) without reading the kind's data itself.
+   */
+  readsCursor?(data: D): boolean;
   /** Problems only this kind knows about (bad hours, a regex that does not compile, ...). */
   lint?(data: D, ctx: { timezone: string }): KindFinding[];
   /** An event while waiting here. `undefined` means the event is ignored. */

@@ -1,6 +1,6 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import { DEFAULT_LANGUAGE, DEFAULT_VOICE } from './nodes/common.js';
-import type { Instruction, InstructionVerb, Prompt } from './types.js';
+import { assertNever, type Instruction, type InstructionVerb, type Prompt } from './types.js';
 import { VERB_EFFECTS, type WaitingVerb } from './verbs.js';
 
 /** URLs the TeXML document points back to. */
@@ -211,12 +211,17 @@ function render(i: Instruction, urls: TexmlUrls): { els: El[]; stop: boolean } {
     case 'say':
     case 'play': return { els: promptsEl([i]), stop: STOPS[i.verb] };
     case 'pause': return { els: [el('Pause', { length: clamp(i.seconds, 1, 180) })], stop: STOPS.pause };
-    case 'sms': return { els: [], stop: STOPS.sms }; // TeXML has no SMS verb: the server sends it.
+    // Effects (types.ts Effect): the server runs them; TeXML has no verb for them (no SMS verb either).
+    case 'sms':
+    case 'voicemail.save':
+    case 'member.release': return { els: [], stop: STOPS[i.verb] };
     case 'hangup': return { els: [el('Hangup')], stop: STOPS.hangup };
     case 'redirect': return { els: [el('Redirect', POST, i.url)], stop: STOPS.redirect };
     case 'gather': return { els: gatherEls(i, urls.action(i)), stop: STOPS.gather };
     case 'dial': return { els: dialEls(i, urls.action(i), urls), stop: STOPS.dial };
     case 'record': return { els: recordEls(i, urls.action(i), urls), stop: STOPS.record };
+    // A new instruction is a compile error here until it is rendered (or listed as an effect above).
+    default: return assertNever(i, 'instruction');
   }
 }
 
@@ -225,8 +230,8 @@ function documentOf(children: El[]): string {
 }
 
 /**
- * One `<Response>` document for the instructions of one step. `sms` is skipped
- * (the server sends it). Rendering stops at the first verb that waits or ends
+ * One `<Response>` document for the instructions of one step. Effects (`sms`,
+ * `voicemail.save`, `member.release`) are skipped (the server runs them). Rendering stops at the first verb that waits or ends
  * the call (Gather, Dial, Record, Redirect, Hangup): Telnyx never reaches what
  * follows. A document that neither waits nor hangs up ends with `<Hangup/>`,
  * so a caller never sits in silence. All text and attributes are escaped and

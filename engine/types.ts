@@ -29,11 +29,18 @@ export type EngineEvent =
 
 export type EngineEventType = EngineEvent['type'];
 
-/** Every event type, in a stable order (used by the compiler, the fuzzer and the builder). */
-export const EVENT_TYPES: readonly EngineEventType[] = [
-  'call.started', 'input.digits', 'input.speech', 'input.timeout', 'prompt.ended',
-  'dial.ended', 'recording.saved', 'recording.empty', 'amd.ended', 'call.ended',
-] as const;
+/**
+ * Every event type, once: a key missing here, or one the union does not have, fails the typecheck
+ * (a mapped type over the union, written as an object literal). So a kind's new event cannot be
+ * dropped by the compiler's list of events a node listens to.
+ */
+const EVENT_TYPE_SET: { readonly [T in EngineEventType]: true } = {
+  'call.started': true, 'input.digits': true, 'input.speech': true, 'input.timeout': true, 'prompt.ended': true,
+  'dial.ended': true, 'recording.saved': true, 'recording.empty': true, 'amd.ended': true, 'call.ended': true,
+};
+
+/** Every event type, in a stable order (used by the compiler, the fuzzer and the builder); derived from the union. */
+export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as readonly EngineEventType[];
 
 /** Something the caller hears before or during a gather / record. */
 export type Prompt =
@@ -41,11 +48,33 @@ export type Prompt =
   | { verb: 'play'; url: string; loop?: number };
 
 /**
+ * Domain effects: what the engine decided should happen outside the call. Neither transport renders
+ * them (TeXML has no verb for them, Call Control no command); the server runs each from one table
+ * (server/calls/effects.ts), once the step that caused it is stored. Named like every instruction,
+ * as imperatives (events are past tense): `sms` as DESIGN.md has it, and the newer ones namespaced
+ * by what they act on (`voicemail.save`, `member.release`), so the dotted verbs read as the
+ * server's business, not the call's.
+ */
+export type Effect =
+  | { verb: 'sms'; to: string; from: string; text: string; mediaUrls?: string[] }
+  /** A voicemail node's message: keep it in `mailbox` (the server's default when unset), transcribed when asked. */
+  | { verb: 'voicemail.save'; url: string; seconds: number; transcribe: boolean; mailbox?: string }
+  /**
+   * A dial that connected is over (both modes report a connected dial once the conversation ends): the team
+   * member it reached, by `member` id (round robin) or by the number dialled (`to`, a transfer), has just
+   * finished a call (their lastCallEndedAt, which longest_idle reads).
+   */
+  | { verb: 'member.release'; member?: string; to?: string };
+
+/** The verbs of the domain effects. */
+export type EffectVerb = Effect['verb'];
+
+/**
  * Neutral instructions. `node` names the flow node that produced it and `seq`
  * the step counter of the call when it was produced: renderers use both to
  * build action URLs, `client_state` and deterministic `command_id`s.
  * Waiting instructions (gather, dial, record, and say/play in Call Control
- * mode) end a step: the next event answers them.
+ * mode) end a step: the next event answers them. {@link Effect}s are for the server.
  */
 export type Instruction = { node: string; seq: number } & (
   | { verb: 'say'; text: string; voice?: string; language?: string; loop?: number }
@@ -70,13 +99,31 @@ export type Instruction = { node: string; seq: number } & (
       record?: boolean;
     }
   | { verb: 'record'; maxSeconds: number; playBeep: boolean; transcribe: boolean; mailbox?: string }
-  | { verb: 'sms'; to: string; from: string; text: string; mediaUrls?: string[] }
   | { verb: 'hangup'; reason?: string }
   | { verb: 'redirect'; url: string }
   | { verb: 'pause'; seconds: number }
+  | Effect
 );
 
 export type InstructionVerb = Instruction['verb'];
+
+/** An effect as the server receives it: stamped with its node and step. */
+export type EffectInstruction = Extract<Instruction, { verb: EffectVerb }>;
+
+const EFFECT_VERB_SET: { readonly [V in EffectVerb]: true } = { sms: true, 'voicemail.save': true, 'member.release': true };
+
+/** Every effect verb, derived from the union (a missing or extra one fails the typecheck). */
+export const EFFECT_VERBS = Object.keys(EFFECT_VERB_SET) as readonly EffectVerb[];
+
+/** Is this instruction an effect (for the server), not something a transport renders? */
+export function isEffect(i: Instruction): i is EffectInstruction {
+  return Object.prototype.hasOwnProperty.call(EFFECT_VERB_SET, i.verb);
+}
+
+/** For the default of an exhaustive switch: a value left over is a compile error there, and a thrown bug at run time. */
+export function assertNever(x: never, what = 'value'): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(x)}`);
+}
 
 /** Availability of one team member, as the server knows it. */
 export interface TeamMember {

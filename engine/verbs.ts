@@ -19,8 +19,10 @@ export const VERB_EFFECTS = {
   gather: { texml: 'waits', 'call-control': 'waits' },
   dial: { texml: 'waits', 'call-control': 'waits' },
   record: { texml: 'waits', 'call-control': 'waits' },
-  // The server sends it through the messaging API; the call carries on.
+  // Effects (types.ts Effect): the server runs them; the call carries on.
   sms: { texml: 'continues', 'call-control': 'continues' },
+  'voicemail.save': { texml: 'continues', 'call-control': 'continues' },
+  'member.release': { texml: 'continues', 'call-control': 'continues' },
   hangup: { texml: 'ends', 'call-control': 'ends' },
   // TeXML only (Call Control skips it). No kind emits it today.
   redirect: { texml: 'ends', 'call-control': 'continues' },
@@ -29,6 +31,14 @@ export const VERB_EFFECTS = {
 
 /** The verbs that wait in `mode` (TeXML: gather, dial, record), as a type. */
 export type WaitingVerb<M extends Mode> = { [V in InstructionVerb]: (typeof VERB_EFFECTS)[V][M] extends 'waits' ? V : never }[InstructionVerb];
+
+/** Every instruction verb, derived from the union through the table above (which `satisfies` it). */
+export const INSTRUCTION_VERBS = Object.keys(VERB_EFFECTS) as readonly InstructionVerb[];
+
+/** The verbs that wait in `mode`, in the table's order (TeXML: gather, dial, record). */
+export function waitingVerbs<M extends Mode>(mode: M): WaitingVerb<M>[] {
+  return INSTRUCTION_VERBS.filter((v) => VERB_EFFECTS[v][mode] === 'waits') as WaitingVerb<M>[];
+}
 
 /** What `verb` does in `mode`. */
 export function effectOf(verb: InstructionVerb, mode: Mode): VerbEffect {

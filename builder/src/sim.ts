@@ -87,6 +87,8 @@ export function describeInstruction(i: Instruction): string {
     case 'dial': return `rings ${i.targets.join(i.ring === 'simultaneous' ? ' + ' : ' then ')} for ${i.timeoutSeconds}s`;
     case 'record': return `records a message (up to ${i.maxSeconds}s)`;
     case 'sms': return `texts ${i.to}: “${i.text}”`;
+    case 'voicemail.save': return `keeps the ${i.seconds}s message${i.mailbox ? ` in ${i.mailbox}` : ''}`;
+    case 'member.release': return `frees ${i.member ?? i.to ?? 'the person reached'} for the next call`;
     case 'hangup': return `hangs up${i.reason ? ` (${i.reason})` : ''}`;
     case 'redirect': return `redirects to ${i.url}`;
     case 'pause': return `pauses ${i.seconds}s`;

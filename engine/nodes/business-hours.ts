@@ -1,9 +1,9 @@
 import { IANAZone } from 'luxon';
 import { defineNode } from '../node-kind.js';
-import { DAYS, DAY_NAMES, hoursAt, hoursSchema, minutesOf, type HoursData, type Range } from './hours.js';
+import { DAYS, DAY_NAMES, hoursPortAt, hoursSchema, minutesOf, type HoursData, type Range } from './hours.js';
 import { cardLine, phrases } from './words.js';
 
-export { hoursAt, type HoursAnswer } from './hours.js';
+export { hoursAt, hoursPortAt, type HoursAnswer } from './hours.js';
 
 type Finding = { code: string; severity: 'error' | 'warning'; message: string };
 const WEEK = 7 * 1440;
@@ -96,7 +96,8 @@ export const businessHours = defineNode({
   sets: () => [],
   cost: () => ({}),
   widgets: { weekly: 'hours', holidays: 'hidden', overrides: 'hidden' },
-  enter: (d, ctx) => ({ port: hoursAt(d, ctx.timezone, ctx.now.toISO() ?? ctx.env.now).port }),
+  // Only the port: the reason's wording is for the builder's preview (hoursAt).
+  enter: (d, ctx) => ({ port: hoursPortAt(d, ctx.timezone, ctx.now.toISO() ?? ctx.env.now) }),
   lint: (d) => {
     const out: Finding[] = [];
     if (d.timezone !== undefined && !IANAZone.isValidZone(d.timezone)) {

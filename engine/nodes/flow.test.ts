@@ -33,7 +33,7 @@ describe('a small call centre, Call Control mode', () => {
       { type: 'prompt.ended' },
       { type: 'recording.saved', url: 'https://rec.example/9.mp3', seconds: 20 },
     ]);
-    expect(rs.map(verbsOf)).toEqual([['gather'], ['dial'], ['dial'], ['say'], ['record'], ['hangup']]);
+    expect(rs.map(verbsOf)).toEqual([['gather'], ['dial'], ['dial'], ['say'], ['record'], ['voicemail.save', 'hangup']]);
     expect(portsOf(rs[0]!)).toEqual(['hours:open']);
     expect(portsOf(rs[3]!)).toEqual(['team:noAnswer']);
     expect(rs[5]!.snapshot.context.vars.recordingUrl).toBe('https://rec.example/9.mp3');

@@ -10,7 +10,8 @@ export const hangup = defineNode({
   schema: z.object({ reason: z.string().optional() }),
   example: {},
   ports: () => [],
-  waits: () => true,
+  // It ends the call: nothing is awaited (and with no ports it can never be part of a loop).
+  waits: () => false,
   noun: 'hang-up',
   portPhrase: exitPhrase, // no ports
   accent: 'red',

@@ -75,6 +75,11 @@ export function hoursZone(d: Pick<HoursData, 'timezone'>, flowZone: string): str
 /** Where a call goes at an instant, and why, in words for the builder's preview. */
 export interface HoursAnswer { port: 'open' | 'closed' | 'holiday'; reason: string }
 
+/** Where the hours put an instant, with what decided it (the reason is worded from this only when asked for). */
+type Verdict =
+  | { port: 'closed'; invalid: string }
+  | { port: HoursAnswer['port']; local: DateTime; zone: string; day: DateTime; today: DayPlan; range?: Range; overnightFrom?: DateTime };
+
 /**
  * Pure evaluation of business hours at an instant, on wall-clock time in the
  * zone (so DST changes need no special case). A range belongs to the day it
@@ -82,26 +87,44 @@ export interface HoursAnswer { port: 'open' | 'closed' | 'holiday'; reason: stri
  * a holiday or closed override cancels the ranges that start that day.
  * Close is exclusive.
  */
-export function hoursAt(d: HoursData, timezone: string, isoInstant: string): HoursAnswer {
+function verdictAt(d: HoursData, timezone: string, isoInstant: string): Verdict {
   const zone = hoursZone(d, timezone);
   const t = DateTime.fromISO(isoInstant, { setZone: true });
-  if (!t.isValid) return { port: 'closed', reason: `Closed: "${isoInstant}" is not a date and time` };
+  if (!t.isValid) return { port: 'closed', invalid: isoInstant };
   const local = t.setZone(zone);
   const m = local.hour * 60 + local.minute;
-  const at = `it is ${local.toFormat('cccc yyyy-MM-dd HH:mm')} in ${zone}`;
   const day = local.startOf('day');
   const today = planFor(d, day);
-  const label = today.source === 'override' ? `the special hours of ${day.toISODate()}` : `${local.toFormat('cccc')}'s hours`;
   for (const r of today.ranges) {
     const o = minutesOf(r.open), c = minutesOf(r.close);
-    if (c < o ? m >= o : m >= o && m < c) return { port: 'open', reason: `Open: ${label} ${r.open}–${r.close} (${at})` };
+    if (c < o ? m >= o : m >= o && m < c) return { port: 'open', local, zone, day, today, range: r };
   }
   const prevDay = day.minus({ days: 1 });
   for (const r of planFor(d, prevDay).ranges) {
-    if (overnight(r) && m < minutesOf(r.close)) return { port: 'open', reason: `Open: ${prevDay.toFormat('cccc')}'s ${r.open}–${r.close} hours run past midnight (${at})` };
+    if (overnight(r) && m < minutesOf(r.close)) return { port: 'open', local, zone, day, today, range: r, overnightFrom: prevDay };
   }
+  return { port: today.source === 'holiday' ? 'holiday' : 'closed', local, zone, day, today };
+}
+
+/**
+ * The port business hours `d` give at an instant (open, closed or holiday): {@link hoursAt} without the
+ * words, for whoever only needs the answer (the node on every call, the server's team working hours).
+ */
+export function hoursPortAt(d: HoursData, timezone: string, isoInstant: string): HoursAnswer['port'] {
+  return verdictAt(d, timezone, isoInstant).port;
+}
+
+/** Where a call goes at an instant (see {@link verdictAt} for the rules), and why, in words. */
+export function hoursAt(d: HoursData, timezone: string, isoInstant: string): HoursAnswer {
+  const v = verdictAt(d, timezone, isoInstant);
+  if ('invalid' in v) return { port: 'closed', reason: `Closed: "${v.invalid}" is not a date and time` };
+  const { local, zone, day, today, range: r } = v;
+  const at = `it is ${local.toFormat('cccc yyyy-MM-dd HH:mm')} in ${zone}`;
+  const label = today.source === 'override' ? `the special hours of ${day.toISODate()}` : `${local.toFormat('cccc')}'s hours`;
+  if (r && v.overnightFrom) return { port: 'open', reason: `Open: ${v.overnightFrom.toFormat('cccc')}'s ${r.open}–${r.close} hours run past midnight (${at})` };
+  if (r) return { port: 'open', reason: `Open: ${label} ${r.open}–${r.close} (${at})` };
   if (today.source === 'holiday') return { port: 'holiday', reason: `Holiday: ${today.holiday} (${at})` };
   if (today.source === 'closed-override') return { port: 'closed', reason: `Closed: ${day.toISODate()} is marked closed (${at})` };
-  const listed = today.ranges.map((r) => `${r.open}–${r.close}`).join(', ');
+  const listed = today.ranges.map((x) => `${x.open}–${x.close}`).join(', ');
   return { port: 'closed', reason: listed ? `Closed: outside ${label} ${listed} (${at})` : `Closed: no hours on ${today.source === 'override' ? day.toISODate() : local.toFormat('cccc')} (${at})` };
 }

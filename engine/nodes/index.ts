@@ -36,4 +36,4 @@ export function kindOf(type: string): NodeKind | undefined {
   return Object.prototype.hasOwnProperty.call(NODE_KINDS, type) ? (NODE_KINDS as Record<string, NodeKind>)[type] : undefined;
 }
 
-export { hoursAt, type HoursAnswer } from './business-hours.js';
+export { hoursAt, hoursPortAt, type HoursAnswer } from './business-hours.js';

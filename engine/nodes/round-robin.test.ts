@@ -41,6 +41,9 @@ describe('roundRobin', () => {
     const rs = runCall(teamFlow(), env({ cursors: { team: 0 } }), [{ type: 'dial.ended', status: 'no-answer' }, { type: 'dial.ended', status: 'connected', seconds: 42 }]);
     expect(portsOf(rs[2]!)).toEqual(['team:connected']);
     expect(rs[2]!.snapshot.context.vars).toEqual({ agent: 'bob' });
+    // The conversation is over: the member who answered is released, by id (the server reads no vars).
+    expect(rs[2]!.instructions[0]).toEqual({ verb: 'member.release', member: 'bob', node: 'team', seq: 3 });
+    expect(rs[1]!.instructions.some((i) => i.verb === 'member.release')).toBe(false);
   });
 
   it('wraps a cursor beyond the list and skips unavailable members (absent members count as available)', () => {
@@ -86,8 +89,10 @@ describe('roundRobin', () => {
   it('simultaneous: vars.agent is the member whose destination answered, when the transport says which', () => {
     const said = runCall(teamFlow({ strategy: 'simultaneous' }), env(), [{ type: 'dial.ended', status: 'connected', to: 'sip:carol@acme.sip.telnyx.com' }]);
     expect(said[1]!.snapshot.context.vars).toEqual({ agent: 'carol' });
+    expect(said[1]!.instructions[0]).toMatchObject({ verb: 'member.release', member: 'carol' });
     const unsaid = runCall(teamFlow({ strategy: 'simultaneous' }), env(), [{ type: 'dial.ended', status: 'connected' }]);
     expect(unsaid[1]!.snapshot.context.vars.agent).toBeUndefined();
+    expect(unsaid[1]!.instructions.some((i) => i.verb === 'member.release')).toBe(false); // nobody known to release
   });
 });
 
@@ -132,5 +137,14 @@ describe('roundRobin kind', () => {
   it('lints duplicate member ids', () => {
     const d = roundRobin.schema.parse({ members: [members[0], { ...members[1], id: 'alice' }] });
     expect(roundRobin.lint!(d, { timezone: 'UTC' }).map((f) => f.code)).toEqual(['roundRobin.duplicate-id']);
+  });
+});
+
+describe('roundRobin readsCursor', () => {
+  const members = [{ id: 'a', name: 'A', to: '+13125550101' }, { id: 'b', name: 'B', to: '+13125550102' }, { id: 'c', name: 'C', to: '+13125550103' }];
+  it.each(['round_robin', 'sequential', 'simultaneous', 'longest_idle'] as const)('%s: says it reads the cursor exactly when the cursor changes who is rung', (strategy) => {
+    const d = roundRobin.schema.parse({ members, strategy });
+    const orders = [0, 1, 2].map((c) => JSON.stringify(ringOrder(d, env({ cursors: { team: c } }), 'team').order));
+    expect(roundRobin.readsCursor!(d)).toBe(new Set(orders).size > 1);
   });
 });

@@ -71,6 +71,8 @@ export const roundRobin = defineNode({
   ports: () => ['connected', 'noAnswer'],
   reachablePorts: () => ['noAnswer'],
   ownNumberFields: ['callerId'],
+  // Only the rotation reads the cursor (ringOrder); the other strategies start from the list or the idle times.
+  readsCursor: (d) => d.strategy === 'round_robin',
   waits: () => true,
   enter: (d, ctx) => {
     const { order, cursor } = ringOrder(d, ctx.env, ctx.id);
@@ -83,7 +85,7 @@ export const roundRobin = defineNode({
   portPhrase: phrases({ connected: SHARED_PORT_PHRASES.connected, noAnswer: SHARED_PORT_PHRASES.noAnswer }),
   accent: 'green',
   summary: (d) => [`${(d.members ?? []).length} member(s) · ${d.strategy ?? 'round_robin'}`],
-  // The member who answered a sequential ring (server/calls reads it to mark them busy).
+  // The member who answered, for the flow's own templates ("You spoke with {{vars.agent}}").
   sets: () => ['agent'],
   cost: dialCost,
   widgets: { members: 'members' },
@@ -94,7 +96,8 @@ export const roundRobin = defineNode({
     if (ev.status === 'connected') {
       // Simultaneous: the member is whoever's number answered, when the transport says so.
       const m = at >= 0 ? d.members[order[at]!] : ev.to ? order.map((i) => d.members[i]!).find((x) => x && ctx.fill(x.to) === ev.to) : undefined;
-      return m ? { port: 'connected', vars: { agent: m.id } } : { port: 'connected' };
+      // The conversation is over when a connected dial ends: the member is released (the server stamps their idle time).
+      return m ? { emit: [{ verb: 'member.release', member: m.id }], port: 'connected', vars: { agent: m.id } } : { port: 'connected' };
     }
     const next = at >= 0 ? at + 1 : order.length; // simultaneous: everyone was already rung
     if (next >= order.length || !d.members[order[next]!]) return { port: 'noAnswer' };

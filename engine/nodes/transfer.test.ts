@@ -36,6 +36,23 @@ describe('transfer', () => {
   ] as Array<[DialStatus, string]>)('dial.ended %s leaves by %s', (status, port) => {
     const rs = runCall(transferFlow(), texml, [{ type: 'dial.ended', status, seconds: 3 }]);
     expect(portsOf(rs[1]!)[0]).toBe(`xfer:${port}`);
+    // Only a connected dial reached someone, and it is over: the number dialled is released (a team member's, maybe).
+    expect(rs[1]!.instructions.filter((i) => i.verb === 'member.release')).toEqual(
+      status === 'connected' ? [{ verb: 'member.release', to: '+13125550110', node: 'xfer', seq: 2 }] : [],
+    );
+  });
+
+  it('releases the number the template filled to, not the template', () => {
+    /*  set(setVariable dest) --next--> xfer(transfer to {{vars.dest}}) */
+    const flow = flowOf(
+      [
+        { id: 'set', type: 'setVariable', data: { name: 'dest', value: '+13125550177' } },
+        { id: 'xfer', type: 'transfer', data: { to: '{{vars.dest}}' } },
+      ],
+      [['set', 'next', 'xfer']],
+    );
+    const rs = runCall(flow, texml, [{ type: 'dial.ended', status: 'connected', seconds: 30 }]);
+    expect(rs[1]!.instructions[0]).toMatchObject({ verb: 'member.release', to: '+13125550177' });
   });
 
   it('fills a template destination and caller id', () => {

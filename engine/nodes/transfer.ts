@@ -40,5 +40,10 @@ export const transfer = defineNode({
     if (d.callerId) e.callerId = ctx.fill(d.callerId);
     return { emit: [e] };
   },
-  on: (_d, ev) => (ev.type === 'dial.ended' ? { port: DIAL_PORTS[ev.status] ?? 'failed' } : undefined),
+  on: (d, ev, ctx) => {
+    if (ev.type !== 'dial.ended') return undefined;
+    // A connected dial ends with the conversation: whoever was reached there (a team member's number) is free again.
+    if (ev.status === 'connected') return { emit: [{ verb: 'member.release', to: ctx.fill(d.to).trim() }], port: 'connected' };
+    return { port: DIAL_PORTS[ev.status] ?? 'failed' };
+  },
 });

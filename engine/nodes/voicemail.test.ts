@@ -30,7 +30,9 @@ describe('voicemail', () => {
       { verb: 'record', maxSeconds: 120, playBeep: true, transcribe: false, node: 'vm', seq: 1 },
     ]);
     expect(portsOf(rs[1]!)).toEqual(['vm:next', 'thanks:next']);
-    expect(rs[1]!.instructions[0]).toMatchObject({ verb: 'say', text: 'Saved https://rec.example/1.mp3' });
+    // The message is an effect for the server, with what it needs (it reads no node data).
+    expect(rs[1]!.instructions[0]).toEqual({ verb: 'voicemail.save', url: 'https://rec.example/1.mp3', seconds: 12, transcribe: false, node: 'vm', seq: 2 });
+    expect(rs[1]!.instructions[1]).toMatchObject({ verb: 'say', text: 'Saved https://rec.example/1.mp3' });
   });
 
   it('Call Control: greeting first, record only after prompt.ended', () => {
@@ -38,6 +40,7 @@ describe('voicemail', () => {
     expect(rs[0]!.instructions).toEqual([{ verb: 'play', url: 'https://cdn.example/greet.mp3', node: 'vm', seq: 1 }]);
     expect(rs[1]!.instructions).toEqual([{ verb: 'record', maxSeconds: 120, playBeep: true, transcribe: true, mailbox: 'sales', node: 'vm', seq: 2 }]);
     expect(portsOf(rs[2]!)).toEqual(['vm:next']);
+    expect(rs[2]!.instructions[0]).toEqual({ verb: 'voicemail.save', url: 'https://rec.example/1.mp3', seconds: 12, transcribe: true, mailbox: 'sales', node: 'vm', seq: 3 });
   });
 
   it('Call Control without a greeting records at once; a second prompt.ended does not record again', () => {
@@ -55,6 +58,7 @@ describe('voicemail', () => {
     const rs = runCall(vmFlow(), texml, [ev]);
     expect(portsOf(rs[1]!)[0]).toBe('vm:noRecording');
     expect(rs[1]!.snapshot.context.vars.recordingUrl).toBeUndefined();
+    expect(verbsOf(rs[1]!)).not.toContain('voicemail.save'); // no message: nothing for the inbox
   });
 
   it('has the documented defaults and asks for noRecording to be wired', () => {

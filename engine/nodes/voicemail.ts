@@ -50,8 +50,13 @@ export const voicemail = defineNode({
     switch (ev.type) {
       case 'prompt.ended':
         return ctx.local.phase === 'greeting' ? { emit: [record(d)], local: { phase: 'recording' } } : undefined;
-      case 'recording.saved':
-        return ev.seconds >= 1 && ev.url ? { port: 'next', vars: { recordingUrl: ev.url } } : { port: 'noRecording' };
+      case 'recording.saved': {
+        if (!(ev.seconds >= 1 && ev.url)) return { port: 'noRecording' };
+        // The message is the server's to keep (types.ts Effect): it never reads this node's data.
+        const save: Emit = { verb: 'voicemail.save', url: ev.url, seconds: ev.seconds, transcribe: d.transcribe };
+        if (d.mailbox) save.mailbox = d.mailbox;
+        return { emit: [save], port: 'next', vars: { recordingUrl: ev.url } };
+      }
       case 'recording.empty':
         return { port: 'noRecording' };
       default:

@@ -3,14 +3,14 @@ import { parseFlow, type Flow } from '../../engine/schema.js';
 import { step } from '../../engine/step.js';
 import { flowElements, MACHINE_CACHE_LIMITS } from '../../engine/compile.js';
 import { Lru } from '../../engine/lru.js';
-import type { Cursors, EngineEvent, Instruction, StepResult, TraceEntry } from '../../engine/types.js';
+import { kindOf } from '../../engine/nodes/index.js';
+import type { Cursors, EngineEvent, StepResult, TraceEntry } from '../../engine/types.js';
 import type { Ctx } from '../deps.js';
 import type { SessionRow, UnitOfWork } from '../store/types.js';
-import { afterStep, afterStepActs } from './lifecycle.js';
 import { teamEnv } from './team.js';
 import { stepEnvOf, watchTeam } from './step-env.js';
-import { flowSmsBlocked } from '../messaging/send.js';
 import { ownNumbersOnly } from './own-numbers.js';
+import { hasEffects, runEffects } from './effects.js';
 
 // Flow versions are immutable, so a parsed version never goes stale; it is only forgotten when the cache is full
 // (a bounded LRU, by count and by size: ~200 bytes per node or edge parsed), then read from the store again.
@@ -63,8 +63,9 @@ export interface AnswerWith {
   render: (result: StepResult) => string;
   /**
    * The webhook's unit of work (store/unit-of-work.ts): the step is written in it and `advance` returns once it is
-   * written, not committed; the caller awaits `unit.durable()` before it answers or sends anything. A step with side
-   * effects of its own (an SMS, a voicemail or agent hook) still waits for that inside `advance`, before them.
+   * written, not committed; the caller awaits `unit.durable()` before it answers or sends anything. A step with
+   * effects of its own (an SMS, a voicemail, a member released: server/calls/effects.ts) still waits for that
+   * inside `advance`, before them.
    */
   unit?: UnitOfWork;
 }
@@ -76,8 +77,8 @@ export interface AnswerWith {
  * from outside (StepEnv, for fixtures) and the call log's end, so a crash
  * leaves all of them or none. Events the engine ignores (no
  * trace, no instructions, same node) are not persisted, so a harmless stray
- * event does not make the next real one look stale. Side effects outside the
- * database (SMS, voicemail hooks) run only in the attempt that won the write.
+ * event does not make the next real one look stale. The step's effects
+ * (server/calls/effects.ts) run only in the attempt that won the write.
  */
 export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent, answer?: AnswerWith): Promise<Advance> {
   const flow = await flowFor(ctx, session);
@@ -111,10 +112,9 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
     ...(ended ? { callLog: { endedAt: ctx.now().toISOString(), ...(event.type === 'call.ended' ? { hangupCause: event.cause } : {}) } } : {}),
   }, answer?.unit);
   if (!saved) return { kind: 'stale' };
-  // Side effects (an SMS, a voicemail or agent hook) only once the step that caused them is stored.
-  if (answer?.unit && (result.instructions.some((i) => i.verb === 'sms') || afterStepActs(event))) await answer.unit.durable();
-  await sendSms(ctx, session, result.instructions);
-  await afterStep(ctx, session, flow, event, result.snapshot).catch((err) => ctx.log.error({ err, callId: session.callId }, 'voicemail hook failed'));
+  // Effects (an SMS, a voicemail, a member released) only once the step that caused them is stored.
+  if (answer?.unit && hasEffects(result.instructions)) await answer.unit.durable();
+  await runEffects(ctx, session, result.instructions);
   return { kind: 'stepped', result, flow, answer: body };
 }
 
@@ -136,24 +136,12 @@ export const pathOf = (trace: TraceEntry[]): string[] => trace.flatMap((t) => pa
 export function cursorsRead(flow: Flow, trace: TraceEntry[], cursors: Cursors): Cursors {
   const read: Cursors = {};
   for (const t of trace) {
-    if (t.kind !== 'enter' || t.type !== 'roundRobin' || t.node in read) continue;
-    const node = flow.nodes.find((n) => n.id === t.node);
-    if ((node?.data as { strategy?: string } | undefined)?.strategy !== 'round_robin') continue;
+    if (t.kind !== 'enter' || t.node in read) continue;
+    // The kind says whether it read its cursor (NodeKind.readsCursor): the server does not interpret a node's data.
+    const kind = kindOf(t.type);
+    const node = kind?.readsCursor && flow.nodes.find((n) => n.id === t.node);
+    if (!node || !kind!.readsCursor!(node.data as never)) continue;
     read[t.node] = cursors[t.node] ?? 0;
   }
   return read;
-}
-
-/** TeXML has no SMS verb and Call Control has no SMS command: `sms` goes through the messaging API in both modes. */
-async function sendSms(ctx: Ctx, session: SessionRow, instructions: Instruction[]): Promise<void> {
-  for (const i of instructions) {
-    if (i.verb !== 'sms') continue;
-    const blocked = await flowSmsBlocked(ctx, session.companyId, i.to, i.text, i.mediaUrls?.length ?? 0);
-    if (blocked) { ctx.log.info({ callId: session.callId, node: i.node, reason: blocked }, 'sms from flow not sent'); continue; }
-    try {
-      await ctx.telnyx.messages.send({ from: i.from, to: i.to, text: i.text, ...(i.mediaUrls?.length ? { media_urls: i.mediaUrls } : {}) });
-    } catch (err) {
-      ctx.log.warn({ err, callId: session.callId, node: i.node }, 'sms from flow failed');
-    }
-  }
 }

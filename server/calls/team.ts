@@ -1,22 +1,20 @@
 /**
  * Team availability as the engine's roundRobin reads it (Env.team): the
  * member's status, except that outside their working hours they count as
- * offline.
+ * offline. Working hours are read by the engine's own rules (engine/nodes/hours.ts,
+ * what a businessHours node uses): ranges past midnight, 24:00, and the
+ * member's time zone on wall-clock time, so the two can never disagree.
  */
-import { DateTime } from 'luxon';
+import { hoursPortAt, type HoursData } from '../../engine/nodes/hours.js';
 import type { TeamMember } from '../../engine/types.js';
 import type { Ctx } from '../deps.js';
 import type { MemberRow, WorkingHours } from '../store/business-types.js';
 
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-
-/** True when `now` falls in one of the member's intervals (no hours set: always working). */
+/** True when `now` falls in one of the member's weekly ranges (no hours set: always working). */
 export function atWork(hours: WorkingHours | null, now: Date): boolean {
   if (!hours) return true;
-  const t = DateTime.fromJSDate(now).setZone(hours.timezone);
-  if (!t.isValid) return true;
-  const hm = t.toFormat('HH:mm');
-  return (hours.weekly[DAYS[t.weekday - 1]!] ?? []).some((i) => hm >= i.open && hm < i.close);
+  const d: HoursData = { timezone: hours.timezone, weekly: hours.weekly as HoursData['weekly'], holidays: [], overrides: [] };
+  return hoursPortAt(d, hours.timezone, now.toISOString()) === 'open';
 }
 
 /** The status the engine should see now. */

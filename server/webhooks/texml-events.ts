@@ -1,11 +1,15 @@
 import type { DialStatus, EngineEvent } from '../../engine/types.js';
+import { waitingVerbs, type WaitingVerb } from '../../engine/verbs.js';
 
-/** The `:step` of an action URL: `<verb>-<node>-<seq>`. */
-export interface StepRef { verb: 'gather' | 'dial' | 'record'; node: string; seq: number }
+/** The `:step` of an action URL: `<verb>-<node>-<seq>`, `verb` one that waits in TeXML (engine/verbs.ts). */
+export interface StepRef { verb: WaitingVerb<'texml'>; node: string; seq: number }
+
+// From the engine's one table of verbs that wait: a verb that starts waiting in TeXML gets its action URLs routed.
+const STEP = new RegExp(`^(${waitingVerbs('texml').map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})-([A-Za-z0-9][A-Za-z0-9_-]*)-(\\d+)$`);
 
 /** Parses `gather-menu-3`; undefined when it is not one of ours. */
 export function parseStep(step: string): StepRef | undefined {
-  const m = /^(gather|dial|record)-([A-Za-z0-9][A-Za-z0-9_-]*)-(\d+)$/.exec(step);
+  const m = STEP.exec(step);
   return m ? { verb: m[1] as StepRef['verb'], node: m[2]!, seq: Number(m[3]) } : undefined;
 }
 
