@@ -79,12 +79,14 @@ export function createApp(deps: AppDeps): CallflowApp {
   app.use(messagingRouter(ctx, check));
   app.use(numbersWebhookRouter(ctx, check));
   // The sandbox's reads (transcripts, texts) are scoped to the reader's company: api/sandbox-scope.ts.
-  if (deps.sandbox) app.use('/sandbox', sandboxReadScope(ctx), deps.sandbox);
+  // One wrong-key bucket per IP for every route that takes a key (the API and the sandbox's reads).
+  const keyFailures = authFailureLimit(limits.authFailuresPerMinute);
+  if (deps.sandbox) app.use('/sandbox', sandboxReadScope(ctx, keyFailures), deps.sandbox);
 
   app.use('/api', noSniff, apiRateLimit(limits.apiPerMinute));
   app.use('/api', express.json({ limit: '256kb' }));
   app.use(schemaRouter());
-  app.use('/api', requireKey(ctx, authFailureLimit(limits.authFailuresPerMinute)));
+  app.use('/api', requireKey(ctx, keyFailures));
   // A body in another type (text/plain, a form) would reach the routes as "no body": say what to send instead.
   app.use('/api', (req, _res, next) => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;

@@ -9,6 +9,7 @@ import type { RequestHandler } from 'express';
 import type { Ctx } from '../deps.js';
 import { READ_SCOPE, type ReadScope } from '../sandbox/read-scope.js';
 import { companyOf, requireKey } from './auth.js';
+import type { AuthFailures } from '../rate-limit.js';
 
 const READS = /^\/(calls|messages)(\/|$)/;
 
@@ -17,9 +18,12 @@ async function ownedNumbers(ctx: Ctx, companyId: string): Promise<Set<string>> {
   return new Set((await ctx.store.listBizNumbers(companyId)).filter((n) => n.status !== 'released').map((n) => n.e164));
 }
 
-/** Mount at `/sandbox` before the sandbox router: a read without a valid key → 401 in the API's error shape. */
-export function sandboxReadScope(ctx: Ctx): RequestHandler {
-  const auth = requireKey(ctx);
+/**
+ * Mount at `/sandbox` before the sandbox router: a read without a valid key → 401 in the API's error shape;
+ * `failures` is the API's per-IP wrong-key limit (the same bucket, so guessing here counts there too).
+ */
+export function sandboxReadScope(ctx: Ctx, failures?: AuthFailures): RequestHandler {
+  const auth = requireKey(ctx, failures);
   return (req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !READS.test(req.path)) return next();
     Promise.resolve(auth(req, res, (err?: unknown) => {

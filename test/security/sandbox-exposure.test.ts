@@ -65,6 +65,19 @@ describe('/sandbox reads are scoped to the caller\'s company key', () => {
   });
 });
 
+describe('guessing keys at the sandbox\'s reads', () => {
+  it('counts against the same per-IP wrong-key limit as /api: the 21st wrong key is a 429 there and at /api', async () => {
+    // The tests above already spent a few wrong keys from this address: past the 20th in all, 429.
+    const statuses: number[] = [];
+    for (let i = 0; i < 21 && !statuses.includes(429); i++) statuses.push((await read('/sandbox/calls', `cf_guess${i}`)).status);
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.slice(0, -1).every((st) => st === 401)).toBe(true);
+    const api = await fetch(`${s.url}/api/me`, { headers: { authorization: 'Bearer cf_another_guess' } });
+    expect(api.status).toBe(429);
+    expect((await read('/sandbox/calls', s.apiKey)).status).toBe(200); // the right key is never refused by it
+  });
+});
+
 describe('npm start with the sandbox: where it listens', () => {
   it('HOST decides; else 127.0.0.1 with the sandbox and every interface with a Telnyx key', () => {
     expect(listenHost({}, true)).toBe('127.0.0.1');
