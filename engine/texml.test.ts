@@ -8,6 +8,7 @@ import type { Instruction } from './types.js';
 const urls: TexmlUrls = {
   action: (i) => `https://cf.example.com/webhooks/texml/${i.seq}?node=${i.node}`,
   recordingStatus: 'https://cf.example.com/webhooks/texml/status',
+  status: 'https://cf.example.com/webhooks/texml/status',
   transcription: 'https://cf.example.com/webhooks/texml/status?kind=transcription',
 };
 const at = { node: 'n1', seq: 3 };
@@ -78,6 +79,17 @@ describe('renderTexml', () => {
     const sim = verbs(renderTexml([{ ...at, verb: 'dial', targets: ['+1312555010', '+13125550101'], ring: 'simultaneous', timeoutSeconds: 30 }], urls));
     expect(sim[0]!.attrs).not.toHaveProperty('sequential');
     expect(sim[0]!.body).toHaveLength(2);
+  });
+
+  it('asks each leg of a simultaneous ring to report when it answers (which member picked up: vars.agent)', () => {
+    const legs = { statusCallback: urls.status, statusCallbackEvent: 'answered', statusCallbackMethod: 'POST' };
+    const sim = verbs(renderTexml([{ ...at, verb: 'dial', targets: ['+13125550100', 'sip:desk@example.com'], ring: 'simultaneous', timeoutSeconds: 30 }], urls));
+    expect(sim[0]!.body.map((n: any) => [Object.keys(n)[0], n[':@']])).toEqual([['Number', legs], ['Sip', legs]]);
+    // One target, or targets rung in turn: the Dial action says who answered (there is only one at a time).
+    for (const d of [{ targets: ['+13125550100'], ring: 'simultaneous' as const }, { targets: ['+13125550100', '+13125550101'], ring: 'sequential' as const }]) {
+      const v = verbs(renderTexml([{ ...at, verb: 'dial', ...d, timeoutSeconds: 30 }], urls));
+      for (const n of v[0]!.body) expect(n[':@']).toBeUndefined();
+    }
   });
 
   it('renders record with Telnyx names (transcription, not transcribe) and an empty-recording redirect', () => {

@@ -11,6 +11,12 @@ export interface TexmlUrls {
   recordingStatus?: string;
   /** Transcription callback for Record with transcription. */
   transcription?: string;
+  /**
+   * Call status callback for the legs of a simultaneous Dial: each `<Number>` / `<Sip>` reports here when it
+   * answers (its own CallSid, `To` = that target, `ParentCallSid` = the caller's call), the one way TeXML says
+   * which target picked up (the Dial action callback does not).
+   */
+  status?: string;
 }
 
 /** The XML declaration every document starts with (Telnyx expects exactly this). */
@@ -154,8 +160,18 @@ function promptsEl(prompts: Prompt[]): El[] {
 /** A prompt that would render empty (a template that filled to nothing): Telnyx gains nothing from `<Say/>`. */
 const audible = (p: Prompt): boolean => xmlSafe(p.verb === 'say' ? p.text : p.url).trim() !== '';
 
-/** SIP URIs dial as `<Sip>`, everything else as `<Number>`. */
-const targetEl = (t: string): El => (/^sips?:/i.test(t) ? el('Sip', {}, t) : el('Number', {}, t));
+/** SIP URIs dial as `<Sip>`, everything else as `<Number>`; `attrs` go on the noun. */
+const targetEl = (t: string, attrs: Record<string, string | undefined> = {}): El => (/^sips?:/i.test(t) ? el('Sip', attrs, t) : el('Number', attrs, t));
+
+/**
+ * The status callback on each target of a simultaneous ring (several targets): only `answered`
+ * (statusCallbackEvent is space-separated, Telnyx's default is `completed`), so the server learns
+ * which target picked up and the flow's `vars.agent` is set as in Call Control.
+ */
+function legStatus(i: Extract<Instruction, { verb: 'dial' }>, urls: TexmlUrls): Record<string, string | undefined> {
+  if (i.ring !== 'simultaneous' || i.targets.length < 2 || !urls.status) return {};
+  return { statusCallback: urls.status, statusCallbackEvent: 'answered', statusCallbackMethod: 'POST' };
+}
 
 
 function gatherEls(i: Extract<Instruction, { verb: 'gather' }>, action: string): El[] {
@@ -182,7 +198,7 @@ function dialEls(i: Extract<Instruction, { verb: 'dial' }>, action: string, urls
     record: i.record ? 'record-from-answer' : undefined,
     recordingStatusCallback: i.record ? urls.recordingStatus : undefined,
     recordingStatusCallbackMethod: i.record && urls.recordingStatus ? 'POST' : undefined,
-  }, i.targets.map(targetEl))];
+  }, i.targets.map((t) => targetEl(t, legStatus(i, urls))))];
 }
 
 function recordEls(i: Extract<Instruction, { verb: 'record' }>, action: string, urls: TexmlUrls): El[] {

@@ -15,7 +15,7 @@ const xml = (body: string, callId?: string | null, companyId?: string | null): A
 /** Action URLs point back at `/webhooks/texml/<verb>-<node>-<seq>`. */
 export function texmlUrls(ctx: Ctx): TexmlUrls {
   const base = `${ctx.publicUrl()}/webhooks/texml`;
-  return { action: (i) => `${base}/${i.verb}-${i.node}-${i.seq}`, recordingStatus: `${base}/status`, transcription: `${base}/transcription` };
+  return { action: (i) => `${base}/${i.verb}-${i.node}-${i.seq}`, recordingStatus: `${base}/status`, status: `${base}/status`, transcription: `${base}/transcription` };
 }
 
 function notInService(ctx: Ctx): string {
