@@ -8,7 +8,8 @@ import { withoutSignature } from '../webhooks/signature-headers.js';
 type Row = Record<string, any>;
 type CallRepo = Pick<Store, 'createSession' | 'getSession' | 'sessionByCallSessionId' | 'saveSnapshot' | 'recordSessionCursors' | 'cursors' | 'saveCursors'
   | 'startCallLog' | 'patchCallLog' | 'listCalls' | 'getCall' | 'recordWebhook' | 'finishWebhook' | 'webhooksForCall'
-  | 'claimEvent' | 'setEventAnswer' | 'eventAnswer' | 'eventState' | 'storeEventAnswer' | 'finishEvent' | 'startCall'>;
+  | 'claimEvent' | 'setEventAnswer' | 'eventAnswer' | 'eventState' | 'storeEventAnswer' | 'finishEvent' | 'startCall'
+  | 'recordDialAnswer' | 'dialAnswer'>;
 
 const sessionRow = (r: Row): SessionRow => ({
   callId: r.call_id, companyId: r.company_id, flowId: r.flow_id, version: r.version, mode: r.mode as Mode,
@@ -181,6 +182,14 @@ export function callRepo(db: Connection, iso: () => string, cache: ReadCache, ba
       wrote();
       const done = () => void db.prepare('UPDATE processed_events SET done = 1, answer = COALESCE(?, answer) WHERE event_id = ?').run(answer ?? null, eventId);
       if (unit) batch.join(unit, done); else done();
+    },
+    async recordDialAnswer(callId, seq, to, legCallId) {
+      return db.prepare('INSERT INTO dial_answers (call_id, seq, answered_to, leg_call_id, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
+        .run(callId, seq, to, legCallId, iso()).changes > 0;
+    },
+    async dialAnswer(callId, seq) {
+      const r = db.prepare('SELECT answered_to FROM dial_answers WHERE call_id = ? AND seq = ?').get(callId, seq) as Row | undefined;
+      return r?.answered_to as string | undefined;
     },
   };
 }

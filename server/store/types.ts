@@ -171,4 +171,12 @@ export interface Store extends BusinessStore {
   storeEventAnswer(eventId: string, answer: string, done: boolean): Promise<boolean>;
   /** Marks an event done, with `answer` as its final answer when given. */
   finishEvent(eventId: string, answer?: string, unit?: UnitOfWork): Promise<void>;
+  // TeXML simultaneous ring
+  /**
+   * Records that `to` answered the dial call `callId` waits on at step `seq` (a child leg's `answered` status
+   * callback), one conditional write: the first leg recorded wins; false when one was recorded already.
+   */
+  recordDialAnswer(callId: string, seq: number, to: string, legCallId: string): Promise<boolean>;
+  /** The number recorded by {@link Store.recordDialAnswer} for that call and step; undefined when none answered. */
+  dialAnswer(callId: string, seq: number): Promise<string | undefined>;
 }

@@ -58,13 +58,16 @@ const num = (s: string | undefined) => {
 
 /**
  * Maps an action callback to the engine event it means: `marker` ({@link urlMarker}) from the Redirect the
- * renderer puts after Gather / Record, else the signed fields.
+ * renderer puts after Gather / Record, else the signed fields. `answered` is the target a leg of this step's
+ * simultaneous ring reported answering ({@link isLegAnswered}); a connected dial carries it as `to`, as
+ * Call Control's does, so the engine knows the member (`vars.agent`). Without it `to` stays unset.
  */
-export function actionEvent(ref: StepRef, f: Record<string, string>, marker?: 'timeout' | 'empty'): EngineEvent {
+export function actionEvent(ref: StepRef, f: Record<string, string>, marker?: 'timeout' | 'empty', answered?: string): EngineEvent {
   if (marker === 'timeout') return { type: 'input.timeout' };
   if (marker === 'empty') return { type: 'recording.empty' };
   if (ref.verb === 'dial' || f.DialCallStatus) {
-    return { type: 'dial.ended', status: dialStatus(f.DialCallStatus), seconds: num(f.DialCallDuration) };
+    const status = dialStatus(f.DialCallStatus);
+    return { type: 'dial.ended', status, seconds: num(f.DialCallDuration), ...(status === 'connected' && answered ? { to: answered } : {}) };
   }
   if (ref.verb === 'record' || f.RecordingUrl) {
     return f.RecordingUrl ? { type: 'recording.saved', url: f.RecordingUrl, seconds: num(f.RecordingDuration) } : { type: 'recording.empty' };
@@ -76,3 +79,12 @@ export function actionEvent(ref: StepRef, f: Record<string, string>, marker?: 't
 
 /** Call statuses after which the call is over. */
 export const TERMINAL_STATUSES = new Set(['completed', 'no-answer', 'busy', 'failed', 'canceled']);
+
+/**
+ * A status callback of a child leg of our Dial (a `<Number>` / `<Sip>` with `statusCallbackEvent="answered"`)
+ * saying it answered: it names its parent call (`ParentCallSid`, not its own `CallSid`) and the target (`To`).
+ */
+export function isLegAnswered(f: Record<string, string>): boolean {
+  return !!f.CallSid && !!f.ParentCallSid && f.ParentCallSid !== f.CallSid && !!f.To
+    && (f.CallStatus === 'in-progress' || f.CallStatus === 'answered');
+}

@@ -4,7 +4,7 @@ import type { Instruction } from '../../engine/types.js';
 import { advance } from '../calls/runner.js';
 import type { Ctx } from '../deps.js';
 import { webhook, type Answer, type Incoming } from './capture.js';
-import { actionEvent, parseStep, texmlFields, urlMarker, TERMINAL_STATUSES } from './texml-events.js';
+import { actionEvent, isLegAnswered, parseStep, texmlFields, urlMarker, TERMINAL_STATUSES } from './texml-events.js';
 import { numberOfAnotherCompany } from './company-check.js';
 import { onTexmlStatus } from '../calls/lifecycle.js';
 
@@ -107,7 +107,8 @@ async function action(ctx: Ctx, inc: Incoming): Promise<Answer> {
     // (A racing attempt that stepped since the read above makes the write below stale: its answer is read back.)
     if (!session || session.seq !== ref.seq) return undefined;
     const urls = texmlUrls(ctx);
-    const adv = await advance(ctx, session, actionEvent(ref, f, urlMarker(inc.query)), { key, render: (r) => renderTexml(r.instructions, urls), unit: inc.unit });
+    const answered = ref.verb === 'dial' ? await ctx.store.dialAnswer(callId, ref.seq) : undefined;
+    const adv = await advance(ctx, session, actionEvent(ref, f, urlMarker(inc.query), answered), { key, render: (r) => renderTexml(r.instructions, urls), unit: inc.unit });
     if (adv.kind === 'stepped') return adv.answer!;
     return adv.kind === 'stale' ? undefined : keep(ctx, key, renderApology());
   });
@@ -121,6 +122,7 @@ async function status(ctx: Ctx, inc: Incoming): Promise<Answer> {
   const f = t.fields;
   const callId = f.CallSid;
   const session = callId ? await ctx.store.getSession(callId) : undefined;
+  if (!session && isLegAnswered(f)) return legAnswered(ctx, inc, f);
   if (session && await numberOfAnotherCompany(ctx, session.companyId, f.To)) return refusedTexml(ctx, inc, foreignCall(callId!, f.To));
   if (callId && f.RecordingStatus === 'completed' && f.RecordingUrl) {
     await ctx.store.patchCallLog(callId, { recordingUrl: f.RecordingUrl, recordingSeconds: Number(f.RecordingDuration) || null });
@@ -133,6 +135,22 @@ async function status(ctx: Ctx, inc: Incoming): Promise<Answer> {
   }
   await onTexmlStatus(ctx, f).catch((err) => ctx.log.error({ err, callId }, 'call lifecycle hook failed')); // keep the audio; charge and close a finished call
   return xml('<?xml version="1.0" encoding="UTF-8"?><Response/>', callId, session?.companyId);
+}
+
+/**
+ * A leg of a simultaneous ring answered ({@link isLegAnswered}): recorded for its parent call at the step the
+ * parent waits at, so that step's Dial action callback can say which member answered. The parent must be a
+ * live TeXML call, and the number that answered must not be another company's (the company check: a call of
+ * ours is never told another company's number was its agent). First answered wins (a conditional write); the
+ * callback is logged against the parent call, so its fixture export replays it.
+ */
+async function legAnswered(ctx: Ctx, inc: Incoming, f: Record<string, string>): Promise<Answer> {
+  const parent = await ctx.store.getSession(f.ParentCallSid!);
+  const empty = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+  if (!parent || parent.mode !== 'texml' || parent.status === 'done' || !parent.snapshot) return xml(empty);
+  if (await numberOfAnotherCompany(ctx, parent.companyId, f.To)) return refusedTexml(ctx, inc, `the leg's number ${f.To} belongs to another company than call ${parent.callId}`);
+  await ctx.store.recordDialAnswer(parent.callId, parent.seq, f.To!, f.CallSid!);
+  return xml(empty, parent.callId, parent.companyId);
 }
 
 /** The TeXML webhooks (voice URL, status and action callbacks), each a whole webhook handler; routed by webhooks/texml-routes.ts. */
