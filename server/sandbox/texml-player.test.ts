@@ -171,6 +171,28 @@ describe('Dial and Redirect details', () => {
     expect(b.hooks.find((h) => h.path === '/webhooks/texml/dialed')?.form?.DialCallStatus).toBe('no-answer');
   });
 
+  it('posts the answered leg\'s signed status callback (its own CallSid, To, ParentCallSid) before the Dial action', async () => {
+    const cb = `statusCallback="${b.url}/webhooks/texml/status" statusCallbackEvent="initiated answered" statusCallbackMethod="POST"`;
+    b.on('/webhooks/texml', xml(`<Dial callerId="+13125550100" action="${b.url}/webhooks/texml/dialed"><Number ${cb}>+13125550101</Number><Sip ${cb}>sip:bob@acme.sip.telnyx.com</Sip></Dial>`));
+    b.on('/webhooks/texml/dialed', xml('<Hangup/>'));
+    const r = await placeCall(b, { to: '+13125550100', callee: ['busy', 'answer'] });
+    const order = b.hooks.map((h) => h.path);
+    const leg = b.hooks.find((h) => h.path === '/webhooks/texml/status' && h.form?.ParentCallSid)!;
+    expect(order.indexOf('/webhooks/texml/status')).toBeLessThan(order.indexOf('/webhooks/texml/dialed'));
+    expect(await verified(b, leg)).toMatchObject({ CallStatus: 'in-progress', CallbackSource: 'call-progress-events', To: 'sip:bob@acme.sip.telnyx.com', From: '+13125550100', ParentCallSid: r.callId });
+    expect(leg.form!.CallSid).not.toBe(r.callId);
+    expect(b.hooks.find((h) => h.path === '/webhooks/texml/dialed')!.form!.DialCallSid).toBe(leg.form!.CallSid);
+    // Only for a noun that asks, and only for `answered`: none here, and none when nobody answers.
+    for (const [doc, callee] of [[`<Dial action="${b.url}/webhooks/texml/dialed"><Number>+13125550101</Number></Dial>`, ['answer']],
+      [`<Dial action="${b.url}/webhooks/texml/dialed"><Number statusCallback="${b.url}/webhooks/texml/status" statusCallbackEvent="completed">+13125550101</Number></Dial>`, ['answer']],
+      [`<Dial action="${b.url}/webhooks/texml/dialed"><Number ${cb}>+13125550101</Number></Dial>`, ['busy']]] as const) {
+      b.hooks.length = 0;
+      b.on('/webhooks/texml', xml(doc));
+      await placeCall(b, { to: '+13125550100', callee: [...callee] });
+      expect(b.hooks.filter((h) => h.form?.ParentCallSid)).toEqual([]);
+    }
+  });
+
   it('follows a GET Redirect with the fields in the query string, still signed', async () => {
     b.on('/webhooks/texml', xml(`<Redirect method="GET">${b.url}/webhooks/texml/next?x=1</Redirect>`));
     b.on('/webhooks/texml/next', xml('<Say>Redirected.</Say>'));

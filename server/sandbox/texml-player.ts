@@ -136,7 +136,8 @@ async function gather(call: SimCall, v: XmlNode, base: Fields, abs: (u: string) 
 }
 
 async function dial(ctx: SandboxContext, call: SimCall, v: XmlNode, base: Fields, abs: (u: string) => string): Promise<Next | undefined> {
-  const targets = v.text ? [v.text] : v.children.map((c) => c.text).filter(Boolean);
+  const nouns = v.text ? [{ ...v, name: 'Number', attrs: {} }] : v.children.filter((c) => c.text);
+  const targets = nouns.map((c) => c.text);
   if (!targets.length) { call.add('error', '<Dial> without a number'); return undefined; }
   const timeout = Number(v.attrs.timeout ?? 30);
   // Sequential dials ring one target after another (one scripted outcome each); otherwise all ring at once,
@@ -153,8 +154,10 @@ async function dial(ctx: SandboxContext, call: SimCall, v: XmlNode, base: Fields
     call.add('silence', `${round.join(', ')}: ${outcome === 'no-answer' ? 'no answer' : outcome}`);
   }
   const answered = outcome === 'answer' || outcome === 'voicemail';
-  const fields: Fields = { ...base, CallStatus: 'in-progress', DialCallStatus: answered ? 'completed' : outcome, DialCallSid: `v3:${uuid()}`, DialCallDuration: answered ? TALK_SECONDS : 0 };
+  const leg = `v3:${uuid()}`;
+  const fields: Fields = { ...base, CallStatus: 'in-progress', DialCallStatus: answered ? 'completed' : outcome, DialCallSid: leg, DialCallDuration: answered ? TALK_SECONDS : 0 };
   if (!answered) return v.attrs.action ? request(abs(v.attrs.action), v.attrs.method, fields) : undefined;
+  await legAnswered(ctx, call, nouns[targets.indexOf(target)]!, v, leg, abs);
   call.add('connected', outcome === 'voicemail' ? `${target} (voicemail)` : target, TALK_SECONDS);
   if (v.attrs.record?.startsWith('record-from') && v.attrs.recordingStatusCallback) {
     const sid = uuid();
@@ -164,6 +167,25 @@ async function dial(ctx: SandboxContext, call: SimCall, v: XmlNode, base: Fields
   // as after any Dial: with the action URL's document, else with the next verb (none: the call ends).
   call.add('hangup', `${target} hung up`);
   return v.attrs.action ? request(abs(v.attrs.action), v.attrs.method, fields) : undefined;
+}
+
+/**
+ * The answered status callback of the leg that picked up, when its `<Number>` / `<Sip>` asks for one
+ * (`statusCallback`, `answered` among the space-separated `statusCallbackEvent`): Telnyx's call-progress
+ * fields for the child leg, its own CallSid and `ParentCallSid` = the caller's call, before the Dial's action.
+ */
+async function legAnswered(ctx: SandboxContext, call: SimCall, noun: XmlNode, v: XmlNode, leg: string, abs: (u: string) => string): Promise<void> {
+  const events = (noun.attrs.statusCallbackEvent ?? 'completed').split(/\s+/);
+  if (!noun.attrs.statusCallback || !events.includes('answered')) return;
+  const at = new Date(call.startedAt.getTime() + call.t * 1000).toISOString();
+  const fields: Fields = {
+    AccountSid: ctx.accountSid, CallSid: leg, CallSidLegacy: leg, CallbackSource: 'call-progress-events', CallStatus: 'in-progress',
+    ConnectionId: call.connectionId, From: v.attrs.callerId ?? call.from, To: noun.text, ParentCallSid: call.id, ParentCallSidLegacy: call.id,
+    SequenceNumber: 2, Timestamp: at, CallInitiatedAt: at,
+  };
+  const url = abs(noun.attrs.statusCallback);
+  if (noun.attrs.statusCallbackMethod?.toUpperCase() === 'GET') await getDoc(ctx, call, url, fields);
+  else await post(ctx, call, url, fields, true);
 }
 
 /** Outcomes of targets rung together, none answered: no answer if any rang out, else busy if any was, else failed. */
