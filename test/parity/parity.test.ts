@@ -24,6 +24,29 @@ const DOCS = FLOWS.flatMap((doc) => {
   return [{ doc, scenarios: scenariosFor(doc) }, ...variants.map((v) => ({ doc: v, scenarios: scenariosFor(v).filter((s) => team.some((n) => s.name.includes(`${n.id}:`))) }))];
 });
 
+/*  team(roundRobin simultaneous: alice, bob, carol) ─connected→ thanks(say "You spoke with {{vars.agent}}") → bye
+ *                                                  └noAnswer→ sorry(say) → bye
+ * What the caller hears after a simultaneous ring names the member who answered: in Call Control the answered
+ * leg says so, in TeXML the leg's answered status callback does (the Dial action does not). */
+const n_ = (id: string, type: string, data: Record<string, unknown>) => ({ id, type, position: { x: 0, y: 0 }, data });
+const e_ = (source: string, sourceHandle: string, target: string) => ({ id: `${source}-${sourceHandle}`, source, sourceHandle, target });
+const AGENT_FLOW = {
+  format: 'callflow/1', id: 'parity-agent', name: 'Who answered', timezone: 'America/Chicago', start: 'team',
+  nodes: [
+    n_('team', 'roundRobin', { strategy: 'simultaneous', ringSeconds: 20, members: [{ id: 'alice', name: 'Alice', to: '+13125550181' }, { id: 'bob', name: 'Bob', to: '+13125550182' }, { id: 'carol', name: 'Carol', to: 'sip:carol@pbx.example.com' }] }),
+    n_('thanks', 'say', { text: 'You spoke with {{vars.agent}}. Goodbye.' }),
+    n_('sorry', 'say', { text: 'Nobody could take your call.' }),
+    n_('bye', 'hangup', {}),
+  ],
+  edges: [e_('team', 'connected', 'thanks'), e_('team', 'noAnswer', 'sorry'), e_('thanks', 'next', 'bye'), e_('sorry', 'next', 'bye')],
+};
+const AGENT_SCRIPTS: Array<{ callee: string[]; hears: string }> = [
+  { callee: ['answer', 'no-answer', 'no-answer'], hears: 'You spoke with alice. Goodbye.' },
+  { callee: ['busy', 'answer', 'answer'], hears: 'You spoke with bob. Goodbye.' },
+  { callee: ['no-answer', 'failed', 'answer'], hears: 'You spoke with carol. Goodbye.' },
+  { callee: ['no-answer', 'busy', 'no-answer'], hears: 'Nobody could take your call.' },
+];
+
 let live: Live;
 const numberOf: Record<string, string> = {};
 
@@ -36,6 +59,10 @@ beforeAll(async () => {
     numberOf[doc.id] = `+131255501${10 + i}`;
     await live.hold(numberOf[doc.id]!);
   }
+  await live.api('POST', '/api/flows', AGENT_FLOW);
+  await live.api('POST', `/api/flows/${AGENT_FLOW.id}/publish`);
+  numberOf[AGENT_FLOW.id] = '+13125550199';
+  await live.hold(numberOf[AGENT_FLOW.id]!);
 });
 afterAll(async () => { await live.close(); });
 
@@ -72,6 +99,24 @@ describe('TeXML and Call Control take the same path and end the same way', () =>
           expect({ ended: cc.ended, cause: cc.cause }, why).toEqual({ ended: texml.ended, cause: texml.cause });
         });
       }
+    });
+  }
+});
+
+describe('after a simultaneous ring both modes say who answered ({{vars.agent}})', () => {
+  for (const { callee, hears } of AGENT_SCRIPTS) {
+    it(`callee ${callee.join(',')}`, async () => {
+      const s: Scenario = { name: callee.join(','), at: '2026-11-25T18:00:00Z', script: { callee } };
+      const texml = await call(AGENT_FLOW.id, 'texml', s);
+      const cc = await call(AGENT_FLOW.id, 'call-control', s);
+      const why = `TeXML:\n${texml.transcript.join('\n')}\n\nCall Control:\n${cc.transcript.join('\n')}`;
+      const heard = (o: Outcome) => o.transcript.filter((l) => l.startsWith('heard: '));
+      expect(texml.errors, why).toEqual([]);
+      expect(cc.errors, why).toEqual([]);
+      expect(heard(cc), why).toEqual([`heard: ${hears}`]);
+      expect(heard(texml), why).toEqual(heard(cc));
+      expect(cc.path, why).toEqual(texml.path);
+      expect({ ended: cc.ended, cause: cc.cause }, why).toEqual({ ended: texml.ended, cause: texml.cause });
     });
   }
 });
