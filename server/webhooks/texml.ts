@@ -10,6 +10,9 @@ import { onTexmlStatus } from '../calls/lifecycle.js';
 
 export const NOT_IN_SERVICE = 'The number you have called is not in service. Please check the number and try again. Goodbye.';
 
+/** What a status callback is answered with: nothing to do. */
+const EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
 const xml = (body: string, callId?: string | null, companyId?: string | null): Answer => ({ status: 200, contentType: 'text/xml', body, callId, companyId });
 
 /** Action URLs point back at `/webhooks/texml/<verb>-<node>-<seq>`. */
@@ -134,7 +137,7 @@ async function status(ctx: Ctx, inc: Incoming): Promise<Answer> {
     if (session) await advance(ctx, session, { type: 'call.ended', cause: f.HangupCause ?? f.CallStatus });
   }
   await onTexmlStatus(ctx, f).catch((err) => ctx.log.error({ err, callId }, 'call lifecycle hook failed')); // keep the audio; charge and close a finished call
-  return xml('<?xml version="1.0" encoding="UTF-8"?><Response/>', callId, session?.companyId);
+  return xml(EMPTY, callId, session?.companyId);
 }
 
 /**
@@ -146,11 +149,10 @@ async function status(ctx: Ctx, inc: Incoming): Promise<Answer> {
  */
 async function legAnswered(ctx: Ctx, inc: Incoming, f: Record<string, string>): Promise<Answer> {
   const parent = await ctx.store.getSession(f.ParentCallSid!);
-  const empty = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
-  if (!parent || parent.mode !== 'texml' || parent.status === 'done' || !parent.snapshot) return xml(empty);
+  if (!parent || parent.mode !== 'texml' || parent.status === 'done' || !parent.snapshot) return xml(EMPTY);
   if (await numberOfAnotherCompany(ctx, parent.companyId, f.To)) return refusedTexml(ctx, inc, `the leg's number ${f.To} belongs to another company than call ${parent.callId}`);
   await ctx.store.recordDialAnswer(parent.callId, parent.seq, f.To!, f.CallSid!);
-  return xml(empty, parent.callId, parent.companyId);
+  return xml(EMPTY, parent.callId, parent.companyId);
 }
 
 /** The TeXML webhooks (voice URL, status and action callbacks), each a whole webhook handler; routed by webhooks/texml-routes.ts. */
