@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
+import { replayFixture } from '../../server/fixtures/replay.js';
 import { FakeTelnyx, PUBLIC_URL, company, makeApp, signed, tempDb, texml } from './harness.js';
 
 const fake = new FakeTelnyx();
@@ -116,5 +117,18 @@ describe('TeXML simultaneous ring: vars.agent from the leg that answered', () =>
     const body = JSON.stringify(answered('tx-ring-7', 'v3:leg-j', '+13125550101'));
     await request(h.app).post(STATUS).set(signed(body)).set('content-type', 'application/json').send(body);
     expect(await h.app.locals.ctx.store.dialAnswer('tx-ring-7', Number(action.split('-').pop()))).toBeUndefined();
+  });
+
+  it('an exported call replays the leg callback too: the replay says the same name', async () => {
+    const { action } = await ringing('tx-ring-8');
+    await texml(h.app, STATUS, answered('tx-ring-8', 'v3:leg-bob-8', '+13125550102')).expect(200);
+    expect((await texml(h.app, action, dialEnded('tx-ring-8')).expect(200)).text).toContain('You spoke with bob.');
+    const res = await request(h.app).get('/api/calls/tx-ring-8/fixture').set(acme.auth).expect(200);
+    const parse = (t: string) => t.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const files = { flow: res.body.files['flow.json'], events: parse(res.body.files['events.jsonl']), expected: parse(res.body.files['expected.jsonl']), call: res.body.files['call.json'] };
+    expect(files.events.map((ev: { path: string }) => ev.path)).toEqual(['/webhooks/texml', STATUS, action]);
+    const lines = await replayFixture(files);
+    expect(lines.map((l) => l.diff)).toEqual([[], [], []]);
+    expect(JSON.stringify(lines[2]!.got)).toContain('You spoke with bob.');
   });
 });
