@@ -1,5 +1,6 @@
 import { DEFAULT_LANGUAGE, DEFAULT_VOICE } from './nodes/common.js';
 import { isCcLanguage, type CcLanguage, type Command, type DigitFields } from './cc-command.js';
+import { isOwn, ownVerb } from './own-verbs.js';
 import { assertNever, isEffect, type EffectVerb, type Instruction, type Prompt } from './types.js';
 
 export type { BodyOf, Command, CommandAction } from './cc-command.js';
@@ -144,6 +145,9 @@ function gatherCommands(i: Extract<Instruction, { verb: 'gather' }>, ids: Ids): 
 
 /** The commands for one instruction (none when skipped). */
 function commandsFor(i: Instruction, ids: Ids): Command[] {
+  // A kind's own instruction: its spec says the commands (engine/own-verbs.ts).
+  const own = ownVerb(i.verb);
+  if (own && isOwn(i)) return own.callControl(i, ids);
   switch (i.verb) {
     case 'say':
       return [{ action: 'speak', body: { ...ids(0), payload: cut(i.text), voice: i.voice ?? DEFAULT_VOICE, language: language(i.language), loop: i.loop && i.loop > 1 ? i.loop : undefined } }];

@@ -156,7 +156,7 @@ function nodeState(flow: Flow, wiring: FlowGraph, node: FlowNode): Record<string
       const o = kind.on!(data, event, new NodeView(node, context, context.local, tz));
       return o ? apply(context, node, o, false) : {};
     });
-    for (const type of EVENT_TYPES) if (type !== 'call.started' && type !== 'call.ended') on[type] = { actions: handle };
+    for (const type of [...EVENT_TYPES, ...(kind.events ?? [])]) if (type !== 'call.started' && type !== 'call.ended') on[type] = { actions: handle };
   }
   return {
     entry: assign(({ context }: Args) => {

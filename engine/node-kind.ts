@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { DateTime } from 'luxon';
-import type { CallContext, EngineEvent, Env, Instruction, Mode } from './types.js';
+import type { OwnVerbs } from './own-verbs.js';
+import type { CallContext, EngineEvent, Env, Instruction, KindEvents, Mode } from './types.js';
 
 /** An instruction as a node emits it; the step adds `node` and `seq`. */
 export type Emit = Instruction extends infer I ? (I extends unknown ? Omit<I, 'node' | 'seq'> : never) : never;
@@ -125,6 +126,17 @@ export interface NodeKind<D = any> {
   readsCursor?(data: D): boolean;
   /** Problems only this kind knows about (bad hours, a regex that does not compile, ...). */
   lint?(data: D, ctx: { timezone: string }): KindFinding[];
+  /**
+   * Events of its own (declared in types.ts `KindEvents` by the kind's file): the compiled node listens for them.
+   * The transports learn what brings each from `instructions` (`texmlEvent`, `ccEvents`).
+   */
+  events?: readonly (keyof KindEvents)[];
+  /**
+   * Instructions of its own (declared in types.ts `KindInstructions` by the kind's file), each with what it does
+   * per mode and how TeXML and Call Control carry and answer it (engine/own-verbs.ts `OwnVerbSpec`, every part
+   * required). The renderers and the server's webhook mapping look them up; nothing else lists them.
+   */
+  instructions?: OwnVerbs;
   /** An event while waiting here. `undefined` means the event is ignored. */
   on?(data: D, event: EngineEvent, ctx: NodeContext): Outcome | undefined;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NODE_KINDS, NODE_TYPES } from './nodes/index.js';
+import { NODE_KINDS, NODE_TYPES, onKindsChanged } from './nodes/index.js';
 import type { NodeKind } from './node-kind.js';
 import { KIND_VERSION_CODE, migrateFlow } from './migrate.js';
 
@@ -19,14 +19,22 @@ function nodeSchemaFor(type: string, kind: NodeKind) {
   });
 }
 
-/** One node of any kind, discriminated by `type`. */
-export const flowNodeSchema = z.discriminatedUnion(
-  'type',
-  NODE_TYPES.map((t) => nodeSchemaFor(t, NODE_KINDS[t] as NodeKind)) as unknown as [
-    ReturnType<typeof nodeSchemaFor>,
-    ...ReturnType<typeof nodeSchemaFor>[],
-  ],
-);
+function nodeUnion() {
+  return z.discriminatedUnion(
+    'type',
+    NODE_TYPES.map((t) => nodeSchemaFor(t, NODE_KINDS[t] as NodeKind)) as unknown as [
+      ReturnType<typeof nodeSchemaFor>,
+      ...ReturnType<typeof nodeSchemaFor>[],
+    ],
+  );
+}
+
+// Rebuilt when a kind is registered at run time (nodes/index.ts registerKind), so the schema always has every kind.
+let nodes = nodeUnion();
+onKindsChanged(() => { nodes = nodeUnion(); });
+
+/** One node of any registered kind, discriminated by `type`. */
+export const flowNodeSchema = z.lazy(() => nodes);
 
 /** An edge leaves `source` by its output port `sourceHandle`. */
 export const flowEdgeSchema = z.object({

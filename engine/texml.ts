@@ -1,12 +1,13 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import { DEFAULT_LANGUAGE, DEFAULT_VOICE } from './nodes/common.js';
-import { assertNever, type Instruction, type InstructionVerb, type Prompt } from './types.js';
+import { isOwn, ownVerb, type TexmlVerb } from './own-verbs.js';
+import { assertNever, type CoreVerb, type Instruction, type OwnInstruction, type Prompt } from './types.js';
 import { VERB_EFFECTS, type WaitingVerb } from './verbs.js';
 
 /** URLs the TeXML document points back to. */
 export interface TexmlUrls {
   /** Action URL of a waiting verb (gather, dial, record); the server routes it to the call's session. */
-  action(instruction: Extract<Instruction, { verb: WaitingVerb<'texml'> }>): string;
+  action(instruction: Extract<Instruction, { verb: WaitingVerb<'texml'> }> | OwnInstruction): string;
   /** Recording status callback (Record, Dial record). */
   recordingStatus?: string;
   /** Transcription callback for Record with transcription. */
@@ -218,11 +219,22 @@ function recordEls(i: Extract<Instruction, { verb: 'record' }>, action: string, 
   return [record, el('Redirect', POST, withQuery(action, 'event', 'empty'))];
 }
 
+/** A kind's verb element, built (and escaped) like the core ones. */
+function ownEl(v: TexmlVerb): El {
+  return el(v.tag, v.attrs ?? NO_ATTRS, v.text !== undefined ? v.text : (v.children ?? []).map(ownEl));
+}
+
 /** Whether the document stops after a verb: it waits or ends in TeXML (engine/verbs.ts). */
-const STOPS = Object.fromEntries(Object.entries(VERB_EFFECTS).map(([v, e]) => [v, e.texml !== 'continues'])) as Record<InstructionVerb, boolean>;
+const STOPS = Object.fromEntries(Object.entries(VERB_EFFECTS).map(([v, e]) => [v, e.texml !== 'continues'])) as Record<CoreVerb, boolean>;
 
 /** Elements for one instruction, and whether the document must stop after them. */
 function render(i: Instruction, urls: TexmlUrls): { els: El[]; stop: boolean } {
+  // A kind's own instruction: its spec writes the verbs (engine/own-verbs.ts); the core ones are the switch below.
+  const spec = ownVerb(i.verb);
+  if (spec && isOwn(i)) {
+    const waits = spec.effect.texml === 'waits';
+    return { els: spec.texml(i, waits ? urls.action(i) : '').map(ownEl), stop: spec.effect.texml !== 'continues' };
+  }
   switch (i.verb) {
     case 'say':
     case 'play': return { els: promptsEl([i]), stop: STOPS[i.verb] };

@@ -14,7 +14,7 @@ export type DialStatus = 'connected' | 'no-answer' | 'busy' | 'failed';
  * Events the engine understands. Both Telnyx modes are translated into these
  * before the engine sees them (see DESIGN.md "Engine events and instructions").
  */
-export type EngineEvent =
+export type CoreEvent =
   | { type: 'call.started'; from: string; to: string; callId: string; direction: 'inbound' | 'outbound' }
   | { type: 'input.digits'; digits: string }
   | { type: 'input.speech'; text: string; confidence?: number }
@@ -27,20 +27,40 @@ export type EngineEvent =
   | { type: 'amd.ended'; result: 'human' | 'machine' | 'not_sure' | string }
   | { type: 'call.ended'; cause?: string };
 
+/**
+ * Events a node kind brings of its own, by type, merged in by the kind's file (TypeScript declaration merging):
+ * `declare module '../types.js' { interface KindEvents { 'probe.ended': { result: string } } }`. The kind lists
+ * them in `NodeKind.events` too (the compiler listens for them) and says which transport callback means each
+ * (`NodeKind.instructions`). Empty here: the built-in kinds use the core events.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface KindEvents {}
+
+/** A kind's own event, as the engine receives it. */
+export type OwnEvent = { [T in keyof KindEvents]: { type: T } & KindEvents[T] }[keyof KindEvents];
+
+/** Every event: the core ones and those kinds bring ({@link KindEvents}). */
+export type EngineEvent = CoreEvent | OwnEvent;
+
 export type EngineEventType = EngineEvent['type'];
+/** The core event types (what the transports translate without asking a kind). */
+export type CoreEventType = CoreEvent['type'];
 
 /**
  * Every event type, once: a key missing here, or one the union does not have, fails the typecheck
  * (a mapped type over the union, written as an object literal). So a kind's new event cannot be
  * dropped by the compiler's list of events a node listens to.
  */
-const EVENT_TYPE_SET: { readonly [T in EngineEventType]: true } = {
+const EVENT_TYPE_SET: { readonly [T in CoreEventType]: true } = {
   'call.started': true, 'input.digits': true, 'input.speech': true, 'input.timeout': true, 'prompt.ended': true,
   'dial.ended': true, 'recording.saved': true, 'recording.empty': true, 'amd.ended': true, 'call.ended': true,
 };
 
-/** Every event type, in a stable order (used by the compiler, the fuzzer and the builder); derived from the union. */
-export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as readonly EngineEventType[];
+/**
+ * Every core event type, in a stable order (used by the fuzzer and the builder); derived from the union. The
+ * compiler also listens for the registered kinds' own events (engine/nodes/index.ts `eventTypes()`).
+ */
+export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as readonly CoreEventType[];
 
 /** Something the caller hears before or during a gather / record. */
 export type Prompt =
@@ -76,7 +96,7 @@ export type EffectVerb = Effect['verb'];
  * Waiting instructions (gather, dial, record, and say/play in Call Control
  * mode) end a step: the next event answers them. {@link Effect}s are for the server.
  */
-export type Instruction = { node: string; seq: number } & (
+export type CoreInstruction = { node: string; seq: number } & (
   | { verb: 'say'; text: string; voice?: string; language?: string; loop?: number }
   | { verb: 'play'; url: string; loop?: number }
   | {
@@ -105,7 +125,24 @@ export type Instruction = { node: string; seq: number } & (
   | Effect
 );
 
+/**
+ * Instructions a node kind brings of its own, by verb, merged in by the kind's file like {@link KindEvents}:
+ * `interface KindInstructions { probe: { seconds: number } }`. The kind says, in `NodeKind.instructions`, what
+ * each does in both modes and how each transport carries it (engine/own-verbs.ts); the renderers look it up
+ * there. Empty here.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface KindInstructions {}
+
+/** A kind's own instruction, stamped with its node and step. */
+export type OwnInstruction = { node: string; seq: number } & { [V in keyof KindInstructions]: { verb: V } & KindInstructions[V] }[keyof KindInstructions];
+
+/** Every instruction: the core ones and those kinds bring. */
+export type Instruction = CoreInstruction | OwnInstruction;
+
 export type InstructionVerb = Instruction['verb'];
+/** The core verbs: the renderers' exhaustive switches and the verbs table are over these. */
+export type CoreVerb = CoreInstruction['verb'];
 
 /** An effect as the server receives it: stamped with its node and step. */
 export type EffectInstruction = Extract<Instruction, { verb: EffectVerb }>;

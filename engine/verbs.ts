@@ -1,4 +1,5 @@
-import type { Instruction, InstructionVerb, Mode } from './types.js';
+import { ownVerb, ownVerbNames } from './own-verbs.js';
+import type { CoreVerb, Instruction, InstructionVerb, KindInstructions, Mode } from './types.js';
 
 /**
  * What an instruction does to the call, per mode:
@@ -27,22 +28,29 @@ export const VERB_EFFECTS = {
   // TeXML only (Call Control skips it). No kind emits it today.
   redirect: { texml: 'ends', 'call-control': 'continues' },
   pause: { texml: 'continues', 'call-control': 'continues' },
-} as const satisfies Record<InstructionVerb, Record<Mode, VerbEffect>>;
+} as const satisfies Record<CoreVerb, Record<Mode, VerbEffect>>;
 
 /** The verbs that wait in `mode` (TeXML: gather, dial, record), as a type. */
-export type WaitingVerb<M extends Mode> = { [V in InstructionVerb]: (typeof VERB_EFFECTS)[V][M] extends 'waits' ? V : never }[InstructionVerb];
+export type WaitingVerb<M extends Mode> = { [V in CoreVerb]: (typeof VERB_EFFECTS)[V][M] extends 'waits' ? V : never }[CoreVerb];
 
-/** Every instruction verb, derived from the union through the table above (which `satisfies` it). */
-export const INSTRUCTION_VERBS = Object.keys(VERB_EFFECTS) as readonly InstructionVerb[];
+/** Every core instruction verb, derived from the union through the table above (which `satisfies` it). */
+export const INSTRUCTION_VERBS = Object.keys(VERB_EFFECTS) as readonly CoreVerb[];
 
-/** The verbs that wait in `mode`, in the table's order (TeXML: gather, dial, record). */
-export function waitingVerbs<M extends Mode>(mode: M): WaitingVerb<M>[] {
-  return INSTRUCTION_VERBS.filter((v) => VERB_EFFECTS[v][mode] === 'waits') as WaitingVerb<M>[];
+/**
+ * The verbs that wait in `mode`, in the table's order (TeXML: gather, dial, record), then the registered kinds'
+ * own verbs that wait there (engine/own-verbs.ts). Read at call time, so a kind registered later is included.
+ */
+export function waitingVerbs<M extends Mode>(mode: M): (WaitingVerb<M> | keyof KindInstructions)[] {
+  const core = INSTRUCTION_VERBS.filter((v) => VERB_EFFECTS[v][mode] === 'waits') as WaitingVerb<M>[];
+  const own = ownVerbNames().filter((v) => ownVerb(v)!.effect[mode] === 'waits') as (keyof KindInstructions)[];
+  return [...core, ...own];
 }
 
-/** What `verb` does in `mode`. */
+/** What `verb` does in `mode` (a kind's own verb: what its spec says). */
 export function effectOf(verb: InstructionVerb, mode: Mode): VerbEffect {
-  return VERB_EFFECTS[verb][mode];
+  const own = ownVerb(verb);
+  if (own) return own.effect[mode];
+  return VERB_EFFECTS[verb as CoreVerb][mode];
 }
 
 /**

@@ -1,0 +1,67 @@
+import type { Command } from './cc-command.js';
+import type { EngineEvent, KindInstructions, Mode, OwnInstruction } from './types.js';
+import type { VerbEffect } from './verbs.js';
+
+/** One TeXML verb element a kind writes for its own instruction (escaped by the renderer like every other). */
+export interface TexmlVerb {
+  tag: string;
+  attrs?: Readonly<Record<string, string | number | boolean | undefined>>;
+  text?: string;
+  children?: readonly TexmlVerb[];
+}
+
+/** The `client_state` and `command_id` of a step's command number `part` (engine/call-control.ts). */
+export type CommandIds = (part: number) => { client_state: string; command_id: string };
+
+/**
+ * What a kind's own instruction (types.ts `KindInstructions`) is, for everything outside the kind: what it does
+ * in each mode, and how each transport carries it and answers it. Every field is required, so a kind that
+ * forgets a transport does not typecheck (write it with {@link defineVerb}).
+ */
+export interface OwnVerbSpec<V extends PropertyKey = keyof KindInstructions> {
+  /** Waits, ends or continues, per mode (engine/verbs.ts). */
+  effect: Readonly<Record<Mode, VerbEffect>>;
+  /** TeXML: the verbs of the document for it; `action` is the URL its callback must POST to (when it waits). */
+  texml(i: Extract<OwnInstruction, { verb: V }>, action: string): TexmlVerb[];
+  /** TeXML: the event the action callback's signed fields mean. */
+  texmlEvent(fields: Readonly<Record<string, string>>): EngineEvent;
+  /** Call Control: its commands (any of the typed Telnyx commands), with the step's ids. */
+  callControl(i: Extract<OwnInstruction, { verb: V }>, ids: CommandIds): Command[];
+  /** Call Control: the Telnyx webhook types that answer it, and the event each means (undefined: ignore it). */
+  ccEvents: Readonly<Record<string, (payload: Readonly<Record<string, unknown>>) => EngineEvent | undefined>>;
+}
+
+/** A kind's own instructions, by verb: one spec for each verb the kind declared. */
+export type OwnVerbs = { [V in keyof KindInstructions]?: OwnVerbSpec<V> };
+
+/** Identity helper that types a spec by its verb. */
+export function defineVerb<V extends keyof KindInstructions>(_verb: V, spec: OwnVerbSpec<V>): OwnVerbSpec<V> {
+  return spec;
+}
+
+// Filled by the registry (engine/nodes/index.ts) from the registered kinds; read by the renderers.
+const SPECS = new Map<string, OwnVerbSpec<any>>();
+
+/** Adds a kind's own verbs (the registry calls this); a verb another kind or the core already has is refused. */
+export function addOwnVerbs(kind: string, verbs: Readonly<Record<string, OwnVerbSpec<any> | undefined>>, taken: (verb: string) => boolean): void {
+  for (const [verb, spec] of Object.entries(verbs)) {
+    if (!spec) continue;
+    if (SPECS.has(verb) || taken(verb)) throw new Error(`kind ${kind}: the instruction verb ${verb} is already taken`);
+    SPECS.set(verb, spec);
+  }
+}
+
+/** The spec of a kind's own verb, or undefined for a core verb (or one no registered kind has). */
+export function ownVerb(verb: string): OwnVerbSpec<any> | undefined {
+  return SPECS.get(verb);
+}
+
+/** Every registered own verb. */
+export function ownVerbNames(): string[] {
+  return [...SPECS.keys()];
+}
+
+/** Is this one of a kind's own instructions (rendered from its spec, not by the core switches)? */
+export function isOwn(i: { verb: string }): i is OwnInstruction {
+  return SPECS.has(i.verb);
+}
