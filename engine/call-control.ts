@@ -9,9 +9,11 @@ export type { BodyOf, Command, CommandAction } from './cc-command.js';
  * What travels in `client_state` (base64 of this JSON). `ring`: on a leg
  * dialled for a simultaneous ring, how many legs the step dialled.
  * `speech`: the step started a transcription for a speech menu, so the
- * server stops it (and the gather) when the answer comes.
+ * server stops it (and the gather) when the answer comes. `own`: the command
+ * carries a kind's own instruction (engine/own-verbs.ts) of that verb, so the
+ * server maps its webhooks with the kind's `ccEvents`.
  */
-export interface ClientState { flow: string; node: string; seq: number; ring?: number; speech?: true }
+export interface ClientState { flow: string; node: string; seq: number; ring?: number; speech?: true; own?: string }
 
 /**
  * Seconds of silence that end a Call Control recording (`record_start.timeout_secs`).
@@ -41,6 +43,7 @@ export function encodeClientState(s: ClientState): string {
   const o: ClientState = { flow: s.flow, node: s.node, seq: s.seq };
   if (s.ring !== undefined) o.ring = s.ring;
   if (s.speech) o.speech = true;
+  if (s.own) o.own = s.own;
   return toBase64(JSON.stringify(o));
 }
 
@@ -50,13 +53,14 @@ export function decodeClientState(b64: string | null | undefined): ClientState |
   try {
     const v: unknown = JSON.parse(fromBase64(b64));
     if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
-    const { flow, node, seq, ring, speech } = v as Record<string, unknown>;
+    const { flow, node, seq, ring, speech, own } = v as Record<string, unknown>;
     if (typeof flow !== 'string' || !flow || typeof node !== 'string' || !node) return undefined;
     if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0) return undefined;
     if (ring !== undefined && (typeof ring !== 'number' || !Number.isInteger(ring) || ring < 1)) return undefined;
     const out: ClientState = { flow, node, seq };
     if (ring !== undefined) out.ring = ring;
     if (speech === true) out.speech = true;
+    if (typeof own === 'string' && own) out.own = own;
     return out;
   } catch {
     return undefined;
@@ -221,7 +225,8 @@ export function toCommands(instructions: Instruction[], opts: { callId: string; 
   return instructions.filter(takesAPlace).flatMap((i, index) => {
     if (i.verb === 'dial' && i.ring === 'simultaneous' && i.targets.length > 1) return ringCommands(i, opts.flowId, opts.callId, index);
     const speech = i.verb === 'gather' && i.input === 'dtmf speech' ? true : undefined;
-    const client_state = encodeClientState({ flow: opts.flowId, node: i.node, seq: i.seq, speech });
+    const own = ownVerb(i.verb) ? i.verb : undefined;
+    const client_state = encodeClientState({ flow: opts.flowId, node: i.node, seq: i.seq, speech, own });
     const ids: Ids = (part) => ({ client_state, command_id: commandId(opts.callId, i.seq, i.node, index, part) });
     return commandsFor(i, ids).map(compact);
   });

@@ -1,4 +1,5 @@
 import { decodeClientState, RECORD_SILENCE_SECONDS } from '../../engine/call-control.js';
+import { ownVerb } from '../../engine/own-verbs.js';
 import type { DialStatus, EngineEvent } from '../../engine/types.js';
 
 /** The fields of a Call Control payload the server reads (TELNYX.md §3). */
@@ -55,6 +56,10 @@ export function silentRecording(p: Pick<CcPayload, 'recording_started_at' | 'rec
  * target leg's hangup are handled by the route itself).
  */
 export function ccEvent(type: string, p: CcPayload): EngineEvent | undefined {
+  // A kind's own instruction (its command's client_state names the verb): the kind says what its webhooks mean.
+  const own = decodeClientState(p.client_state)?.own;
+  const mapOwn = own ? ownVerb(own)?.ccEvents[type] : undefined;
+  if (mapOwn) return mapOwn(p as Readonly<Record<string, unknown>>);
   switch (type) {
     case 'call.speak.ended':
     case 'call.playback.ended':

@@ -1,15 +1,25 @@
-import type { DialStatus, EngineEvent } from '../../engine/types.js';
+import { ownVerb } from '../../engine/own-verbs.js';
+import type { DialStatus, EngineEvent, KindInstructions } from '../../engine/types.js';
 import { waitingVerbs, type WaitingVerb } from '../../engine/verbs.js';
 
 /** The `:step` of an action URL: `<verb>-<node>-<seq>`, `verb` one that waits in TeXML (engine/verbs.ts). */
-export interface StepRef { verb: WaitingVerb<'texml'>; node: string; seq: number }
+export interface StepRef { verb: WaitingVerb<'texml'> | keyof KindInstructions; node: string; seq: number }
 
-// From the engine's one table of verbs that wait: a verb that starts waiting in TeXML gets its action URLs routed.
-const STEP = new RegExp(`^(${waitingVerbs('texml').map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})-([A-Za-z0-9][A-Za-z0-9_-]*)-(\\d+)$`);
+// From the engine's one table of verbs that wait (and the registered kinds' own ones): a verb that starts waiting
+// in TeXML gets its action URLs routed. Built again when a kind registered since adds a verb.
+let step: { verbs: string; re: RegExp } | undefined;
+function stepPattern(): RegExp {
+  const list = waitingVerbs('texml');
+  const verbs = list.join('|');
+  if (step?.verbs !== verbs) {
+    step = { verbs, re: new RegExp(`^(${list.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})-([A-Za-z0-9][A-Za-z0-9_-]*)-(\\d+)$`) };
+  }
+  return step.re;
+}
 
 /** Parses `gather-menu-3`; undefined when it is not one of ours. */
 export function parseStep(step: string): StepRef | undefined {
-  const m = STEP.exec(step);
+  const m = stepPattern().exec(step);
   return m ? { verb: m[1] as StepRef['verb'], node: m[2]!, seq: Number(m[3]) } : undefined;
 }
 
@@ -65,6 +75,9 @@ const num = (s: string | undefined) => {
 export function actionEvent(ref: StepRef, f: Record<string, string>, marker?: 'timeout' | 'empty', answered?: string): EngineEvent {
   if (marker === 'timeout') return { type: 'input.timeout' };
   if (marker === 'empty') return { type: 'recording.empty' };
+  // A kind's own waiting verb: the kind says what its action callback means.
+  const own = ownVerb(ref.verb);
+  if (own) return own.texmlEvent(f);
   if (ref.verb === 'dial' || f.DialCallStatus) {
     const status = dialStatus(f.DialCallStatus);
     return { type: 'dial.ended', status, seconds: num(f.DialCallDuration), ...(status === 'connected' && answered ? { to: answered } : {}) };
