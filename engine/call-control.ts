@@ -150,8 +150,7 @@ function gatherCommands(i: Extract<Instruction, { verb: 'gather' }>, ids: Ids): 
 /** The commands for one instruction (none when skipped). */
 function commandsFor(i: Instruction, ids: Ids): Command[] {
   // A kind's own instruction: its spec says the commands (engine/own-verbs.ts).
-  const own = ownVerb(i.verb);
-  if (own && isOwn(i)) return own.callControl(i, ids);
+  if (isOwn(i)) return ownVerb((i as { verb: string }).verb)!.callControl(i, ids);
   switch (i.verb) {
     case 'say':
       return [{ action: 'speak', body: { ...ids(0), payload: cut(i.text), voice: i.voice ?? DEFAULT_VOICE, language: language(i.language), loop: i.loop && i.loop > 1 ? i.loop : undefined } }];

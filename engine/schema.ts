@@ -29,12 +29,12 @@ function nodeUnion() {
   );
 }
 
-// Rebuilt when a kind is registered at run time (nodes/index.ts registerKind), so the schema always has every kind.
-let nodes = nodeUnion();
-onKindsChanged(() => { nodes = nodeUnion(); });
-
-/** One node of any registered kind, discriminated by `type`. */
-export const flowNodeSchema = z.lazy(() => nodes);
+/**
+ * One node of any registered kind, discriminated by `type`. Rebuilt, with the flow schemas below, when a kind is
+ * registered at run time (nodes/index.ts registerKind): importers read the live binding, so every check has every
+ * kind. (zod's `z.lazy` keeps the first schema it built, so it would not see a kind registered after a first parse.)
+ */
+export let flowNodeSchema = nodeUnion();
 
 /** An edge leaves `source` by its output port `sourceHandle`. */
 export const flowEdgeSchema = z.object({
@@ -46,18 +46,21 @@ export const flowEdgeSchema = z.object({
 });
 
 /** The `callflow/1` document with every node's data at its kind's current version (see {@link flowSchema}). */
-const currentFlowSchema = z.object({
-  format: z.literal('callflow/1'),
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Use lowercase letters, digits and -'),
-  name: z.string().min(1).max(200),
-  description: z.string().max(2000).optional(),
-  timezone: z.string().min(1).default('UTC'),
-  start: z.string().min(1),
-  kinds: z.record(z.string(), z.number().int().min(1)).optional()
-    .describe('The version of each kind of step\'s data, for kinds past version 1 (e.g. {"menu": 2}); a kind not listed is at version 1. Written by the builder; older data is upgraded when the flow is read.'),
-  nodes: z.array(flowNodeSchema).max(5000),
-  edges: z.array(flowEdgeSchema).max(20000),
-});
+function currentOf(nodeSchema: typeof flowNodeSchema) {
+  return z.object({
+    format: z.literal('callflow/1'),
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Use lowercase letters, digits and -'),
+    name: z.string().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    timezone: z.string().min(1).default('UTC'),
+    start: z.string().min(1),
+    kinds: z.record(z.string(), z.number().int().min(1)).optional()
+      .describe('The version of each kind of step\'s data, for kinds past version 1 (e.g. {"menu": 2}); a kind not listed is at version 1. Written by the builder; older data is upgraded when the flow is read.'),
+    nodes: z.array(nodeSchema).max(5000),
+    edges: z.array(flowEdgeSchema).max(20000),
+  });
+}
+let currentFlowSchema = currentOf(flowNodeSchema);
 
 /**
  * The `callflow/1` document, read at any kind version this engine knows: each node's data is first brought up to
@@ -66,11 +69,20 @@ const currentFlowSchema = z.object({
  * `params.code` {@link KIND_VERSION_CODE}) at the path it concerns. Graph problems (dangling edges, loops, ...) are
  * the linter's job.
  */
-export const flowSchema = z.preprocess((input, ctx) => {
-  const { doc, issues } = migrateFlow(input);
-  for (const i of issues) ctx.addIssue({ code: 'custom', message: i.message, path: i.path, input, params: { code: KIND_VERSION_CODE } });
-  return doc;
-}, currentFlowSchema);
+function migratingOf(current: typeof currentFlowSchema) {
+  return z.preprocess((input, ctx) => {
+    const { doc, issues } = migrateFlow(input);
+    for (const i of issues) ctx.addIssue({ code: 'custom', message: i.message, path: i.path, input, params: { code: KIND_VERSION_CODE } });
+    return doc;
+  }, current);
+}
+export let flowSchema = migratingOf(currentFlowSchema);
+
+onKindsChanged(() => {
+  flowNodeSchema = nodeUnion();
+  currentFlowSchema = currentOf(flowNodeSchema);
+  flowSchema = migratingOf(currentFlowSchema);
+});
 
 export type Flow = z.output<typeof flowSchema>;
 /** A flow as written, at the current kind versions (what the builder edits and saves). */

@@ -230,8 +230,8 @@ const STOPS = Object.fromEntries(Object.entries(VERB_EFFECTS).map(([v, e]) => [v
 /** Elements for one instruction, and whether the document must stop after them. */
 function render(i: Instruction, urls: TexmlUrls): { els: El[]; stop: boolean } {
   // A kind's own instruction: its spec writes the verbs (engine/own-verbs.ts); the core ones are the switch below.
-  const spec = ownVerb(i.verb);
-  if (spec && isOwn(i)) {
+  if (isOwn(i)) {
+    const spec = ownVerb((i as { verb: string }).verb)!;
     const waits = spec.effect.texml === 'waits';
     return { els: spec.texml(i, waits ? urls.action(i) : '').map(ownEl), stop: spec.effect.texml !== 'continues' };
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { awaitedInstruction, effectOf, VERB_EFFECTS } from './verbs.js';
 import { renderTexml } from './texml.js';
 import { awaited } from './simulate.js';
-import type { Instruction, InstructionVerb, Mode } from './types.js';
+import type { CoreVerb as InstructionVerb, Instruction, Mode } from './types.js';
 
 /** One instruction of each verb, as a node would emit it. */
 const SAMPLE: { [V in InstructionVerb]: Extract<Instruction, { verb: V }> } = {

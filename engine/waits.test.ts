@@ -69,7 +69,8 @@ function texmlAwaits(xml: string): EngineEvent | undefined {
   const last = els.at(-1);
   const marker = last && tags.at(-1) === 'Redirect' && /[?&]event=(timeout|empty)$/.test(String((last.Redirect as Array<{ '#text': string }>)[0]?.['#text']));
   const tag = tags.at(marker ? -2 : -1);
-  const verb = waitingVerbs('texml').find((v) => TEXML_WAITS[v].tag === tag);
+  // Core verbs only: this test covers the registered kinds, which bring no verbs of their own.
+  const verb = waitingVerbs('texml').find((v): v is keyof typeof TEXML_WAITS => v in TEXML_WAITS && TEXML_WAITS[v as keyof typeof TEXML_WAITS].tag === tag);
   return verb ? TEXML_WAITS[verb].event : undefined;
 }
 

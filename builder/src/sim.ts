@@ -3,6 +3,7 @@ import { renderTexml } from '../../engine/texml.js';
 import { toCommands } from '../../engine/call-control.js';
 import { graphOf, type GraphEdge, type GraphNode } from '../../engine/graph.js';
 import { awaitedInstruction } from '../../engine/verbs.js';
+import { isOwn } from '../../engine/own-verbs.js';
 import type { Flow } from '../../engine/schema.js';
 import type { EngineEvent, Env, Instruction, Mode, Snapshot, TraceEntry } from '../../engine/types.js';
 
@@ -80,6 +81,8 @@ export function describeEvent(e: EngineEvent): string {
 
 /** How an instruction reads in the transcript. */
 export function describeInstruction(i: Instruction): string {
+  // A kind's own instruction (engine/own-verbs.ts): named by its verb; the core ones read as below.
+  if (isOwn(i)) return `${(i as { verb: string }).verb}s`;
   switch (i.verb) {
     case 'say': return `says “${i.text}”`;
     case 'play': return `plays ${i.url}`;
