@@ -14,6 +14,7 @@ import { lintFlow } from '../../engine/lint.js';
 import { decodeClientState } from '../../engine/call-control.js';
 import { summarize } from '../../builder/src/summary.js';
 import { replayFixture, type FixtureFiles } from '../../server/fixtures/replay.js';
+import type { OwnVerbSpec } from '../../engine/own-verbs.js';
 import { probe } from '../kinds/probe.js';
 import { FakeTelnyx, ccEvent, company, makeApp, tempDb, texml } from './harness.js';
 
@@ -53,6 +54,15 @@ async function exported(callId: string): Promise<FixtureFiles> {
   const lines = (k: string) => text(k).split('\n').filter(Boolean).map((l) => JSON.parse(l));
   return { flow: JSON.parse(text('flow.json')), events: lines('events.jsonl'), expected: lines('expected.jsonl'), call: JSON.parse(text('call.json')) } as FixtureFiles;
 }
+
+it('a kind that leaves a transport out of its own instruction does not typecheck (npm run typecheck)', () => {
+  const spec = probe.instructions!.probe!;
+  // @ts-expect-error no `callControl`: Call Control would not know what to send
+  const noCommands: OwnVerbSpec<'probe'> = { effect: spec.effect, texml: spec.texml, texmlEvent: spec.texmlEvent, ccEvents: spec.ccEvents };
+  // @ts-expect-error no `texmlEvent`: TeXML's action callback would mean nothing
+  const noCallback: OwnVerbSpec<'probe'> = { effect: spec.effect, texml: spec.texml, callControl: spec.callControl, ccEvents: spec.ccEvents };
+  expect([noCommands, noCallback].every((s) => typeof s.effect === 'object')).toBe(true);
+});
 
 describe('a kind registered by one line, from one file', () => {
   beforeAll(async () => {
