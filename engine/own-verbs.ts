@@ -41,6 +41,7 @@ export function defineVerb<V extends keyof KindInstructions>(_verb: V, spec: Own
 
 // Filled by the registry (engine/nodes/index.ts) from the registered kinds; read by the renderers.
 const SPECS = new Map<string, OwnVerbSpec<any>>();
+let version = 0;
 
 /** Adds a kind's own verbs (the registry calls this); a verb another kind or the core already has is refused. */
 export function addOwnVerbs(kind: string, verbs: Readonly<Record<string, OwnVerbSpec<any> | undefined>>, taken: (verb: string) => boolean): void {
@@ -48,7 +49,13 @@ export function addOwnVerbs(kind: string, verbs: Readonly<Record<string, OwnVerb
     if (!spec) continue;
     if (SPECS.has(verb) || taken(verb)) throw new Error(`kind ${kind}: the instruction verb ${verb} is already taken`);
     SPECS.set(verb, spec);
+    version++;
   }
+}
+
+/** Changes whenever a verb is added: what is derived from the own verbs (the TeXML action routes' pattern) is kept until then. */
+export function ownVerbsVersion(): number {
+  return version;
 }
 
 /** The spec of a kind's own verb, or undefined for a core verb (or one no registered kind has). */

@@ -1,4 +1,4 @@
-import { ownVerb } from '../../engine/own-verbs.js';
+import { ownVerb, ownVerbsVersion } from '../../engine/own-verbs.js';
 import type { DialStatus, EngineEvent, KindInstructions } from '../../engine/types.js';
 import { waitingVerbs, type WaitingVerb } from '../../engine/verbs.js';
 
@@ -7,12 +7,11 @@ export interface StepRef { verb: WaitingVerb<'texml'> | keyof KindInstructions; 
 
 // From the engine's one table of verbs that wait (and the registered kinds' own ones): a verb that starts waiting
 // in TeXML gets its action URLs routed. Built again when a kind registered since adds a verb.
-let step: { verbs: string; re: RegExp } | undefined;
+let step: { version: number; re: RegExp } | undefined;
 function stepPattern(): RegExp {
-  const list = waitingVerbs('texml');
-  const verbs = list.join('|');
-  if (step?.verbs !== verbs) {
-    step = { verbs, re: new RegExp(`^(${list.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})-([A-Za-z0-9][A-Za-z0-9_-]*)-(\\d+)$`) };
+  const version = ownVerbsVersion();
+  if (step?.version !== version) {
+    step = { version, re: new RegExp(`^(${waitingVerbs('texml').map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})-([A-Za-z0-9][A-Za-z0-9_-]*)-(\\d+)$`) };
   }
   return step.re;
 }
