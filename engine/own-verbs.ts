@@ -29,6 +29,11 @@ export interface OwnVerbSpec<V extends PropertyKey = keyof KindInstructions> {
   callControl(i: Extract<OwnInstruction, { verb: V }>, ids: CommandIds): Command[];
   /** Call Control: the Telnyx webhook types that answer it, and the event each means (undefined: ignore it). */
   ccEvents: Readonly<Record<string, (payload: Readonly<Record<string, unknown>>) => EngineEvent | undefined>>;
+  /**
+   * The offline simulators (engine/simulate.ts: the CLI, `/api/flows/simulate`, the builder): the event a scripted
+   * caller brings, given the script's next keys (`''` silence; undefined when the script has none left).
+   */
+  simulate(i: Extract<OwnInstruction, { verb: V }>, keys: string | undefined): EngineEvent;
 }
 
 /** A kind's own instructions, by verb: one spec for each verb the kind declared. */

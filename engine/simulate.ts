@@ -1,5 +1,6 @@
 import { step } from './step.js';
 import { awaitedInstruction } from './verbs.js';
+import { isOwn, ownVerb } from './own-verbs.js';
 import type { Flow } from './schema.js';
 import type { Cursors, DialStatus, EngineEvent, Env, Instruction, Mode, Snapshot, StepResult, TeamMember } from './types.js';
 
@@ -43,6 +44,11 @@ export function awaited(r: StepResult, mode: Mode): Instruction | undefined {
 /** What a scripted caller / Telnyx does next, given the instruction the engine waits on. */
 export function nextEvent(waitOn: Instruction | undefined, s: Required<Pick<CallScript, 'digits' | 'speech' | 'dial' | 'recordSeconds'>> & CallScript): EngineEvent | undefined {
   if (!waitOn) return s.hangupWhenDone === false ? undefined : { type: 'call.ended', cause: 'normal_clearing' };
+  // A kind's own instruction: the kind says what the caller's next keys bring (engine/own-verbs.ts).
+  if (isOwn(waitOn)) {
+    if (!s.digits.length && s.hangupWhenDone) return { type: 'call.ended', cause: 'normal_clearing' };
+    return ownVerb((waitOn as { verb: string }).verb)!.simulate(waitOn, s.digits.shift());
+  }
   switch (waitOn.verb) {
     case 'gather': {
       if (s.digits.length) {

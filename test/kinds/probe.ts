@@ -46,6 +46,7 @@ export const probe = defineNode({
       ccEvents: {
         'call.gather.ended': (p) => (p.status === 'call_hangup' || p.status === 'cancelled' ? undefined : { type: 'probe.ended', answer: answerOf(p.digits) }),
       },
+      simulate: (_i, keys) => ({ type: 'probe.ended', answer: answerOf(keys) }),
     }),
   },
   noun: 'probe',

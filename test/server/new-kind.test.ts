@@ -11,6 +11,7 @@ import request from 'supertest';
 import { registerKind, kindOf, NODE_KINDS, NODE_TYPES } from '../../engine/nodes/index.js';
 import { flowJsonSchema, parseFlow } from '../../engine/schema.js';
 import { lintFlow } from '../../engine/lint.js';
+import { simulate } from '../../engine/simulate.js';
 import { decodeClientState } from '../../engine/call-control.js';
 import { summarize } from '../../builder/src/summary.js';
 import { replayFixture, type FixtureFiles } from '../../server/fixtures/replay.js';
@@ -58,9 +59,9 @@ async function exported(callId: string): Promise<FixtureFiles> {
 it('a kind that leaves a transport out of its own instruction does not typecheck (npm run typecheck)', () => {
   const spec = probe.instructions!.probe!;
   // @ts-expect-error no `callControl`: Call Control would not know what to send
-  const noCommands: OwnVerbSpec<'probe'> = { effect: spec.effect, texml: spec.texml, texmlEvent: spec.texmlEvent, ccEvents: spec.ccEvents };
+  const noCommands: OwnVerbSpec<'probe'> = { effect: spec.effect, texml: spec.texml, texmlEvent: spec.texmlEvent, ccEvents: spec.ccEvents, simulate: spec.simulate };
   // @ts-expect-error no `texmlEvent`: TeXML's action callback would mean nothing
-  const noCallback: OwnVerbSpec<'probe'> = { effect: spec.effect, texml: spec.texml, callControl: spec.callControl, ccEvents: spec.ccEvents };
+  const noCallback: OwnVerbSpec<'probe'> = { effect: spec.effect, texml: spec.texml, callControl: spec.callControl, ccEvents: spec.ccEvents, simulate: spec.simulate };
   expect([noCommands, noCallback].every((s) => typeof s.effect === 'object')).toBe(true);
 });
 
@@ -91,6 +92,15 @@ describe('a kind registered by one line, from one file', () => {
     const bad = { ...flow('consent'), nodes: flow('consent').nodes.map((n) => (n.id === 'ask' ? { ...n, data: { question: '' } } : n)) };
     expect(() => parseFlow(bad)).toThrow(/Write the question/);
     expect(JSON.stringify(flowJsonSchema())).toContain('"const":"probe"');
+  });
+
+  it('is simulated offline in both modes (the CLI, /api/flows/simulate, the builder): the script\'s keys answer it', () => {
+    const f = parseFlow(flow('consent'));
+    const path = (mode: 'texml' | 'call-control', digits: string[]) =>
+      simulate(f, { at: '2026-11-23T16:00:00Z', mode, digits }).steps.flatMap((st) => st.trace).filter((t) => t.kind === 'port').map((t) => `${t.node}.${(t as { port: string }).port}`);
+    expect(path('texml', ['1'])).toEqual(['ask.yes', 'agreed.next']);
+    expect(path('call-control', ['2'])).toEqual(['ask.no', 'declined.next']);
+    expect(path('texml', [''])).toEqual(['ask.none']);
   });
 
   it('is linted: an unwired port a caller can reach is named in the kind\'s own words', () => {
