@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { pino } from 'pino';
-import { FakeTelnyx, ccEvent, company, mainLine, makeApp, publishMainLine, signed, tempDb, texml } from '../server/harness.js';
+import { FakeTelnyx, ccEvent, company, e, n, mainLine, makeApp, publishMainLine, signed, tempDb, texml } from '../server/harness.js';
 
 const A_NUM = '+13125550600', A_CC = '+13125550601', B_NUM = '+13125550900', CALLER = '+13125550147';
 const MONTH = '2026-11';
@@ -22,8 +22,6 @@ const db = tempDb();
 let h: ReturnType<typeof makeApp>;
 let A: Awaited<ReturnType<typeof company>>, B: Awaited<ReturnType<typeof company>>;
 
-const n = (id: string, type: string, data: Record<string, unknown>) => ({ id, type, position: { x: 0, y: 0 }, data });
-const e = (source: string, sourceHandle: string, target: string) => ({ id: `${source}-${sourceHandle}`, source, sourceHandle, target });
 const aLine = {
   format: 'callflow/1', id: 'a-line', name: 'A line', start: 'greet',
   nodes: [

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { FakeTelnyx, ccEvent, company, makeApp, tempDb, texml } from '../server/harness.js';
+import { FakeTelnyx, ccEvent, company, e, n, makeApp, tempDb, texml } from '../server/harness.js';
 
 const A_NUM = '+13125550610', A_CC = '+13125550611', A_TWO = '+13125550612', B_NUM = '+13125550910', CALLER = '+13125550147';
 const fake = new FakeTelnyx();
@@ -16,8 +16,6 @@ const db = tempDb();
 let h: ReturnType<typeof makeApp>;
 let A: Awaited<ReturnType<typeof company>>, B: Awaited<ReturnType<typeof company>>;
 
-const n = (id: string, type: string, data: Record<string, unknown>) => ({ id, type, position: { x: 0, y: 0 }, data });
-const e = (source: string, sourceHandle: string, target: string) => ({ id: `${source}-${sourceHandle}`, source, sourceHandle, target });
 function lineFlow(id: string, line: string, callerId = '{{vars.line}}', from = '{{vars.line}}') {
   return {
     format: 'callflow/1', id, name: id, start: 'pick',

@@ -121,9 +121,12 @@ export function ccEvent(app: CallflowApp, id: string, type: string, payload: Rec
  *                                                                    └timeout/invalid → bye
  *   sales ─noAnswer/busy/failed→ sorry(say) → bye
  */
+/** A flow node at the origin (tests build flows from these). */
+export const n = (id: string, type: string, data: Record<string, unknown>) => ({ id, type, position: { x: 0, y: 0 }, data });
+/** An edge from `source`'s port `sourceHandle` to `target`, with the id the builder would give it. */
+export const e = (source: string, sourceHandle: string, target: string) => ({ id: `${source}-${sourceHandle}`, source, sourceHandle, target });
+
 export function mainLine(welcome = 'Thanks for calling {{company.name}}.') {
-  const n = (id: string, type: string, data: Record<string, unknown>) => ({ id, type, position: { x: 0, y: 0 }, data });
-  const e = (source: string, sourceHandle: string, target: string) => ({ id: `${source}-${sourceHandle}`, source, sourceHandle, target });
   return {
     format: 'callflow/1', id: 'main-line', name: 'Main line', timezone: 'America/Chicago', start: 'welcome',
     nodes: [
