@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
 import { api, apiKey, ApiError } from './api.js';
 import { ToastProvider } from './ui.js';
-import { FlowsList } from './FlowsList.js';
+import { Shell, NotFound } from './console/Shell.js';
+import { PAGES } from './console/pages.js';
+import { parseRoute } from './console/route.js';
 import { EditorPage } from './EditorPage.js';
 import { openRequest } from './open-url.js';
 
-/** The route is the hash: `#/` flows list, `#/flows/<id>` editor. `?open=<url>` opens a flow file read from a URL on this server (bench, offline). */
+/** The route is the hash: `#/` flows list, `#/flows/<id>` editor, `#/<page>` a console page (console/pages.tsx). `?open=<url>` opens a flow file read from a URL on this server (bench, offline). */
 function useHash(): string {
   const [hash, setHash] = useState(location.hash);
   useEffect(() => {
@@ -72,12 +74,18 @@ export function App() {
   );
   if (checking) return <>{notice}<div className="gate"><div className="loading"><span className="spinner" /> Checking your key…</div></div></>;
   if (company === null) return <ToastProvider>{notice}<KeyGate onReady={setCompany} /></ToastProvider>;
-  const m = /^#\/flows\/([^/?]+)/.exec(hash);
+  const route = parseRoute(hash);
   const signOut = () => { apiKey.clear(); setCompany(null); };
+  if (route.page === 'flows' && route.rest[0]) {
+    return <ToastProvider>{notice}<EditorPage key={route.rest[0]} source={{ id: route.rest[0] }} /></ToastProvider>;
+  }
+  const page = PAGES.find((p) => p.path === route.page);
   return (
     <ToastProvider>
       {notice}
-      {m ? <EditorPage key={m[1]} source={{ id: decodeURIComponent(m[1]!) }} /> : <FlowsList company={company} onSignOut={signOut} />}
+      <Shell route={route} company={company} onSignOut={signOut}>
+        {page ? <page.Page key={page.path} route={route} /> : <NotFound route={route} />}
+      </Shell>
     </ToastProvider>
   );
 }

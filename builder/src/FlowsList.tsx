@@ -4,7 +4,7 @@ import { emptyFlow, slugify } from './graph.js';
 import { downloadJson, Loading, useConfirm, useToast } from './ui.js';
 
 /** Flows list: create, duplicate, delete (confirmed), import and export JSON files. */
-export function FlowsList({ company, onSignOut }: { company: string; onSignOut: () => void }) {
+export function FlowsList() {
   const [flows, setFlows] = useState<FlowSummary[] | null>(null);
   const [error, setError] = useState('');
   const [name, setName] = useState('');
@@ -76,14 +76,8 @@ export function FlowsList({ company, onSignOut }: { company: string; onSignOut: 
   }
 
   return (
-    <div className="page">
-      <header className="topbar">
-        <strong className="brand">Callflow</strong>
-        <span className="muted">{company}</span>
-        <span className="grow" />
-        <button onClick={onSignOut}>Change API key</button>
-      </header>
-      <main className="flows">
+    <>
+      <div className="flows">
         <div className="row">
           <h1 className="grow">Flows</h1>
           <form onSubmit={create} className="row">
@@ -118,8 +112,8 @@ export function FlowsList({ company, onSignOut }: { company: string; onSignOut: 
             </tbody>
           </table>
         )}
-      </main>
+      </div>
       {dialog}
-    </div>
+    </>
   );
 }

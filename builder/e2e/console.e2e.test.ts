@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeFindings } from './axe.js';
+import { ensureBuilt, openBrowser } from './browser.js';
+import { startServer } from './server.js';
+
+let server: Awaited<ReturnType<typeof startServer>>;
+let browser: Awaited<ReturnType<typeof openBrowser>>;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  server = await startServer();
+  browser = await openBrowser();
+  await browser.page.goto(server.url);
+  await browser.page.locator('input[name=apiKey]').fill(server.apiKey);
+  await browser.page.getByRole('button', { name: 'Continue' }).click();
+  await browser.page.getByRole('navigation', { name: 'Console' }).waitFor();
+});
+afterAll(async () => { await browser?.close(); await server?.stop(); });
+
+describe('the console shell', () => {
+  it('links every page, marks the current one, and says so for an unknown page', async () => {
+    const { page } = browser;
+    const nav = page.getByRole('navigation', { name: 'Console' });
+    await expect.poll(() => nav.locator('a[aria-current=page]').textContent()).toBe('Flows');
+    await page.evaluate(() => { location.hash = '#/nowhere'; });
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('There is no page “nowhere”');
+    await expect.poll(() => nav.locator('a[aria-current=page]').count()).toBe(0);
+    await page.getByRole('link', { name: 'Go to the flows' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Flows' }).count()).toBe(1);
+  });
+
+  it('has no critical accessibility violations on the flows page', async () => {
+    expect(await axeFindings(browser.page)).toEqual([]);
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('the accessibility check finds what it should (an image without alt text is critical)', async () => {
+    await browser.page.evaluate(() => { const i = document.createElement('img'); i.id = 'axe-canary'; document.body.append(i); });
+    expect((await axeFindings(browser.page)).map((f) => f.id)).toContain('image-alt');
+    await browser.page.evaluate(() => document.getElementById('axe-canary')?.remove());
+  });
+});

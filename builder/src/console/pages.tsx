@@ -1,0 +1,18 @@
+import type { ComponentType } from 'react';
+import type { Route } from './route.js';
+import { FlowsList } from '../FlowsList.js';
+
+/** A console page: its hash (`#/<path>`), its name in the navigation, and the component drawn for it. */
+export interface ConsolePage {
+  path: string;
+  title: string;
+  Page: ComponentType<{ route: Route }>;
+}
+
+/**
+ * Every console page, in navigation order. A page is one file under `console/` plus one line here.
+ * `#/flows/<id>` (the editor) is not a page: it takes the whole window (see App.tsx).
+ */
+export const PAGES: ConsolePage[] = [
+  { path: 'flows', title: 'Flows', Page: FlowsList },
+];
