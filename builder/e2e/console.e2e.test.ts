@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeFindings } from './axe.js';
 import { ensureBuilt, openBrowser } from './browser.js';
 import { startServer } from './server.js';
+import { signIn } from './session.js';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
@@ -11,10 +12,7 @@ beforeAll(async () => {
   await ensureBuilt();
   server = await startServer();
   browser = await openBrowser();
-  await browser.page.goto(server.url);
-  await browser.page.locator('input[name=apiKey]').fill(server.apiKey);
-  await browser.page.getByRole('button', { name: 'Continue' }).click();
-  await browser.page.getByRole('navigation', { name: 'Console' }).waitFor();
+  await signIn(browser.page, server);
 });
 afterAll(async () => { await browser?.close(); await server?.stop(); });
 
