@@ -15,7 +15,8 @@ export interface AxeFinding { id: string; impact: string; help: string; targets:
 export async function axeFindings(page: Page, impacts: string[] = ['critical']): Promise<AxeFinding[]> {
   await page.evaluate(AXE);
   const found = await page.evaluate(async () => {
-    const r = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    const g = globalThis as any; // runs in the page: window and document, which the node tsconfig does not type
+    const r = await g.axe.run(g.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
     return r.violations.map((v: any) => ({ id: v.id, impact: v.impact ?? '', help: v.help, targets: v.nodes.slice(0, 5).map((n: any) => String(n.target)) }));
   });
   return (found as AxeFinding[]).filter((f) => impacts.includes(f.impact));

@@ -21,7 +21,7 @@ describe('the console shell', () => {
     const { page } = browser;
     const nav = page.getByRole('navigation', { name: 'Console' });
     await expect.poll(() => nav.locator('a[aria-current=page]').textContent()).toBe('Flows');
-    await page.evaluate(() => { location.hash = '#/nowhere'; });
+    await page.goto(`${server.url}/#/nowhere`);
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('There is no page “nowhere”');
     await expect.poll(() => nav.locator('a[aria-current=page]').count()).toBe(0);
     await page.getByRole('link', { name: 'Go to the flows' }).click();
@@ -34,8 +34,8 @@ describe('the console shell', () => {
   });
 
   it('the accessibility check finds what it should (an image without alt text is critical)', async () => {
-    await browser.page.evaluate(() => { const i = document.createElement('img'); i.id = 'axe-canary'; document.body.append(i); });
+    await browser.page.evaluate(() => { const d = (globalThis as any).document; const i = d.createElement('img'); i.id = 'axe-canary'; d.body.append(i); });
     expect((await axeFindings(browser.page)).map((f) => f.id)).toContain('image-alt');
-    await browser.page.evaluate(() => document.getElementById('axe-canary')?.remove());
+    await browser.page.evaluate(() => (globalThis as any).document.getElementById('axe-canary')?.remove());
   });
 });
