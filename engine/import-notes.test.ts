@@ -34,7 +34,7 @@ describe('import notes', () => {
     const fixed = { ...flow, nodes: [{ ...flow.nodes[0]!, data: { text: 'Hi {{vars.name}}' } }, flow.nodes[1]!] };
     expect(codes(fixed)).toEqual(['bye studio.unmapped 1']);
     const gone = { ...flow, nodes: [flow.nodes[0]!], edges: [] };
-    expect(importFindings(gone).map((f) => f.node)).toEqual(['hello']);
+    expect(importFindings(parseFlow(gone)).map((f) => f.node)).toEqual(['hello']);
   });
   it('go away one by one when dismissed, the header with the last one', () => {
     const one = dismissNote(parseFlow(flow), 0);
