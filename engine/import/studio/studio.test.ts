@@ -100,7 +100,7 @@ describe('account-line.json: digits into a variable, lookups Callflow cannot do,
       { port: 'vip_line', when: { var: 'vars.account', op: 'startsWith', value: '9' } },
       { port: 'closed_msg', when: { var: '{{widgets.lookup.parsed.status}}', op: 'eq', value: 'closed' } },
     ]);
-    const notes = flow.import!.notes.map((n) => `${n.severity} ${n.node} ${n.code}`);
+    const notes = parsed.import!.notes.map((n) => `${n.severity} ${n.node} ${n.code}`);
     expect(notes).toEqual([
       'error lookup studio.unmapped', 'warning check_status studio.liquid', 'error check_status studio.condition', 'error check_status studio.condition',
       'warning read_balance studio.liquid', 'warning read_balance studio.liquid', 'error log_call studio.unmapped', 'warning balance_sms studio.liquid', 'error press_tones studio.unmapped',
@@ -125,7 +125,7 @@ describe('support-queue.json: queues, Flex, payments and Twilio clients have no 
     expect(edgesOf(parsed)).toEqual(expect.arrayContaining(['queue -failedToEnqueue-> queue_full', 'queue -callFailure-> queue_full', 'pay -else-> paid_sms', 'press -invalid-> queue']));
     expect(node(parsed, 'paid_sms').data).toMatchObject({ from: '+13125550100', mediaUrls: ['https://cdn.example.com/receipt.png'] });
     expect(node(parsed, 'queue_full').data).toMatchObject({ maxSeconds: 60, playBeep: false, transcribe: false });
-    expect(flow.import!.notes.filter((n) => n.severity === 'error').map((n) => n.node)).toEqual(['queue', 'flex', 'pay', 'app_client']);
+    expect(parsed.import!.notes.filter((n) => n.severity === 'error').map((n) => n.node)).toEqual(['queue', 'flex', 'pay', 'app_client']);
     const lint = lintFlow(parsed).filter((f) => f.code === 'studio.unmapped').map((f) => f.node);
     expect(lint).toEqual(['queue', 'flex', 'pay', 'app_client']);
   });
