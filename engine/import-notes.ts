@@ -56,9 +56,10 @@ export function importFindings(flow: Doc): Finding[] {
 }
 
 /** The flow without note `index` (and without the `import` header once no note is left). */
-export function dismissNote<T extends { import?: ImportInfo }>(flow: T, index: number): T {
+export function dismissNote<T extends { import?: { notes?: readonly ImportNote[] } }>(flow: T, index: number): T {
   if (!flow.import) return flow;
-  const notes = flow.import.notes.filter((_, i) => i !== index);
+  const notes = (flow.import.notes ?? []).filter((_, i) => i !== index);
+  if (notes.length) return { ...flow, import: { ...flow.import, notes } };
   const { import: _gone, ...rest } = flow;
-  return (notes.length ? { ...flow, import: { ...flow.import, notes } } : rest) as T;
+  return rest as T;
 }
