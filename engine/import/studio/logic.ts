@@ -81,7 +81,7 @@ export function setVariables(ctx: MapContext, s: StudioState, taken: Set<string>
     const id = i === 0 ? ctx.ids.get(s.name)! : freshNodeId(taken, `${ctx.ids.get(s.name)!}`);
     const name = varName(String(v.key));
     if (name !== v.key) remarks.push({ severity: 'info', code: 'studio.rename', node: id, message: `The variable "${String(v.key)}" is called "${name}" here (letters, digits and _).` });
-    addNode(ctx, { id, type: 'setVariable', position: position(s, i * 90), data: { name, value: text(ctx, String(v.value ?? ''), id, 'value', remarks) } });
+    addNode(ctx, { id, type: 'setVariable', position: position(s, i * 110), data: { name, value: text(ctx, String(v.value ?? ''), id, 'value', remarks) } });
     if (i > 0) ctx.wires.push({ source: ids[i - 1]!, port: 'next', state: `\u0000${id}` });
     ids.push(id);
   });
