@@ -54,7 +54,7 @@ describe('importing a Twilio Studio flow in the builder', () => {
   it('Create flow opens it in the editor with the import problems as lint findings on their steps', async () => {
     await page.getByTestId('studio-file').setInputFiles(FIXTURE);
     await page.getByTestId('studio-report').getByRole('button', { name: 'Create flow' }).click();
-    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/flows/account-line');
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/flows/account-line');
     await expect.poll(() => node('ask_account').getAttribute('class')).not.toMatch(/has-(error|warning)/);
     for (const id of ['lookup', 'log_call', 'press_tones', 'check_status']) { await focus(id); await expect.poll(() => node(id).getAttribute('class')).toContain('has-error'); }
     await focus('read_balance');
