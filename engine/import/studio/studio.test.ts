@@ -71,6 +71,7 @@ describe('main-ivr.json: a menu with speech, three ways to an agent, voicemail a
 
   it('a call reaches the same ends as the Studio transitions say', () => {
     expect(dials(call(parsed, { digits: ['1'] }))).toEqual([['+13125550101']]); // press 1 → sales
+    expect(dials(call(parsed, { digits: ['1'], mode: 'call-control' }))).toEqual([['+13125550101']]); // the same in Call Control mode
     expect(dials(call(parsed, { digits: [], speech: ['I want sales please'] }))).toEqual([['+13125550101']]); // say sales → sales
     expect(dials(call(parsed, { digits: ['0'] }))).toEqual([['+13125550103', '+13125550104']]); // operator rings both
     const noAnswer = call(parsed, { digits: ['2'], dial: ['no-answer'], recordSeconds: [8] });
