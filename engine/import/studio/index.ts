@@ -63,20 +63,10 @@ export function importStudio(input: unknown, opts: ImportOptions = {}): ImportRe
   for (const s of def.states) if (reach.has(s.name)) ids.set(s.name, freshNodeId(taken, s.name));
   const ctx: MapContext = { states, ids, digitsVar: new Map(), nodes: [], wires: [], entry: new Map(), folded: new Map() };
 
-  // Gathers first: whether each becomes a menu or a collect decides what {{widgets.G.Digits}} means everywhere.
-  const plans = new Map<string, GatherPlan>();
-  for (const s of def.states) {
-    if (!reach.has(s.name) || s.type !== 'gather-input-on-call') continue;
-    const plan = planGather(ctx, s);
-    plans.set(s.name, plan);
-    if (plan.kind === 'collect') ctx.digitsVar.set(s.name, digitsVariable(s));
-    const id = ids.get(s.name)!;
-    if (plan.prompt && !plans.has(plan.prompt.name)) { ctx.entry.set(plan.prompt.name, id); ctx.folded.set(plan.prompt.name, { into: id, why: `its words are the prompt of "${id}"` }); }
-    if (plan.split) ctx.folded.set(plan.split.name, { into: id, why: `its key choices are the options of the menu "${id}"` });
-    if (plan.speechSplit) ctx.folded.set(plan.speechSplit.name, { into: id, why: `its phrases are the spoken choices of the menu "${id}"` });
-  }
+  const plans = planGathers(ctx, def.states.filter((s) => reach.has(s.name)));
 
   const reports: StateReport[] = [];
+  const all: Remark[] = [];
   for (const s of def.states) {
     let r: StateResult;
     if (s === trigger && s.type === 'trigger') r = triggerReport(s);
@@ -85,20 +75,19 @@ export function importStudio(input: unknown, opts: ImportOptions = {}): ImportRe
     else if (s.type === 'gather-input-on-call') r = gather(ctx, s, plans.get(s.name)!);
     else r = (MAPPERS[s.type] ?? ((c: MapContext, st: StudioState) => placeholder(c, st)))(ctx, s, taken);
     reports.push({ state: s.name, type: s.type, status: r.status, nodes: r.nodes, remarks: r.remarks.map(({ severity, message }) => ({ severity, message })) });
-    (reports[reports.length - 1] as StateReport & { all?: Remark[] }).all = r.remarks;
+    all.push(...r.remarks);
   }
 
   let start = first ? (ctx.entry.get(first) ?? ids.get(first)) : undefined;
   if (!start) {
     start = freshNodeId(taken, 'no-call-path');
     ctx.nodes.push({ id: start, type: 'hangup', position: position(trigger, 120), data: { reason: 'The Studio flow does not answer calls' } });
+    all.push({ severity: 'error', code: 'studio.no-call', node: start, message: 'The Studio flow answers no calls (its Trigger has no "incomingCall" path), so this flow only hangs up. Draw the call path here.' });
   }
   const edges = ctx.wires.flatMap((w) => {
     const target = w.state.startsWith('\u0000') ? w.state.slice(1) : (ctx.entry.get(w.state) ?? ids.get(w.state));
     return target ? [{ id: `${w.source}-${w.port}`, source: w.source, sourceHandle: w.port, target }] : [];
   });
-  const all = reports.flatMap((r) => (r as StateReport & { all?: Remark[] }).all ?? []);
-  for (const r of reports) delete (r as StateReport & { all?: Remark[] }).all;
   const notes: ImportNote[] = all.filter((x) => x.severity !== 'info' && x.node).map((x) => ({
     node: x.node!, severity: x.severity as 'error' | 'warning', code: x.code, message: x.message,
     ...(x.field !== undefined && x.text !== undefined ? { field: x.field, text: x.text } : {}),
@@ -112,6 +101,25 @@ export function importStudio(input: unknown, opts: ImportOptions = {}): ImportRe
     import: { from: 'twilio-studio', ...(opts.source ? { source: opts.source.slice(0, 300) } : read.value.sid ? { source: read.value.sid } : {}), notes },
   };
   return { ok: true, flow, report: summarise(reports, all) };
+}
+
+/**
+ * Gathers first: whether each becomes a menu or a collect decides what {{widgets.G.Digits}} means everywhere, and
+ * which states (a say-play before it, the splits on its answer) fold into it.
+ */
+function planGathers(ctx: MapContext, states: StudioState[]): Map<string, GatherPlan> {
+  const plans = new Map<string, GatherPlan>();
+  for (const s of states) {
+    if (s.type !== 'gather-input-on-call') continue;
+    const plan = planGather(ctx, s);
+    plans.set(s.name, plan);
+    if (plan.kind === 'collect') ctx.digitsVar.set(s.name, digitsVariable(s));
+    const id = ctx.ids.get(s.name)!;
+    if (plan.prompt) { ctx.entry.set(plan.prompt.name, id); ctx.folded.set(plan.prompt.name, { into: id, why: `its words are the prompt of "${id}"` }); }
+    if (plan.split) ctx.folded.set(plan.split.name, { into: id, why: `its key choices are the options of the menu "${id}"` });
+    if (plan.speechSplit) ctx.folded.set(plan.speechSplit.name, { into: id, why: `its phrases are the spoken choices of the menu "${id}"` });
+  }
+  return plans;
 }
 
 function triggerReport(s: StudioState): StateResult {

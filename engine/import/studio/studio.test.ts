@@ -162,5 +162,6 @@ describe('what is not a Studio flow', () => {
     const r = importStudio({ states: [{ name: 'Trigger', type: 'trigger', transitions: [{ event: 'incomingMessage', next: 'm' }] }, { name: 'm', type: 'send-message', properties: { body: 'hi' } }], initial_state: 'Trigger' });
     expect(r.ok && parseFlow(r.flow).nodes.map((n) => n.type)).toEqual(['hangup']);
     expect(r.ok && r.report.states[0]!.remarks.map((x) => x.severity)).toContain('error');
+    expect(r.ok && lintFlow(r.flow).filter((f) => f.code === 'studio.no-call').map((f) => f.node)).toEqual(['no-call-path']);
   });
 });
