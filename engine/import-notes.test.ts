@@ -47,6 +47,21 @@ describe('import notes', () => {
   });
 });
 
+describe('notes the Studio importer leaves on fields inside lists', () => {
+  it('stand on a team member\'s number and an SMS attachment until those are fixed', () => {
+    const r = importStudio({ initial_state: 'T', states: [
+      { name: 'T', type: 'trigger', transitions: [{ event: 'incomingCall', next: 'ring' }] },
+      { name: 'ring', type: 'connect-call-to', transitions: [{ event: 'callCompleted', next: 'text' }], properties: { noun: 'number-multi', to: '+13125550101,{{widgets.http.parsed.n}}' } },
+      { name: 'text', type: 'send-message', properties: { body: 'Hi', media_url: '{{widgets.http.parsed.pic}}' } },
+    ] });
+    if (!r.ok) throw new Error('not imported');
+    expect(codes(r.flow).map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual(['ring studio.liquid', 'text studio.liquid']);
+    const f = parseFlow(r.flow);
+    const fixed = { ...f, nodes: f.nodes.map((n) => n.id === 'ring' ? { ...n, data: { ...n.data, members: [(n.data as { members: unknown[] }).members[0], { id: 'm2', name: 'B', to: '+13125550102' }] } } : n) };
+    expect(codes(fixed).map((c) => c.split(' ')[0])).toEqual(['text']);
+  });
+});
+
 describe('Liquid', () => {
   const ctx = { digitsVar: new Map([['gather_1', 'gather_1']]), states: new Map([['rec', { name: 'rec', type: 'record-voicemail', transitions: [], properties: {} }]]) };
   it('means the same callflow template where there is one, and is kept (and listed) otherwise', () => {

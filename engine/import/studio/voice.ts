@@ -82,7 +82,7 @@ export function connectCall(ctx: MapContext, s: StudioState): StateResult {
   if (!['number', 'number-multi', 'sip'].includes(noun)) return placeholder(ctx, s, `it connects to a Twilio ${noun}, which does not exist outside Twilio. Replace it with a transfer to a phone number or SIP address.`);
   const raw = noun === 'sip' ? (str(p, 'sip_endpoint') ?? str(p, 'to') ?? '') : (str(p, 'to') ?? '');
   const list = noun === 'number-multi' ? raw.split(',').map((x) => x.trim()).filter(Boolean) : [raw];
-  const tos = list.map((x) => destination(text(ctx, x, id, noun === 'number-multi' ? 'members' : 'to', remarks), remarks, id));
+  const tos = list.map((x, i) => destination(text(ctx, x, id, noun === 'number-multi' ? `members.${i}.to` : 'to', remarks), remarks, id));
   const bad = list.filter((_, i) => tos[i] === undefined);
   if (!list.length || bad.length) return placeholder(ctx, s, `${bad.length ? `"${bad.join('", "')}" is not a phone number or SIP address` : 'it names no one to call'}. Replace it with a transfer to the right number.`);
   const callerId = str(p, 'caller_id') ? text(ctx, str(p, 'caller_id')!, id, 'callerId', remarks) : undefined;
