@@ -2,6 +2,7 @@ import { flowSchema } from './schema.js';
 import { migrateFlow } from './migrate.js';
 import { schemaFindings } from './lint-schema.js';
 import { graphFindings, type CompanyFacts } from './lint-graph.js';
+import { importFindings } from './import-notes.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -19,6 +20,8 @@ export interface Finding {
   port?: string;
   /** Every node of a loop, in flow order (endless-loop). */
   nodes?: string[];
+  /** The index of the import note it comes from (`import.notes`, engine/import-notes.ts): the builder can dismiss it. */
+  note?: number;
   /** JSON path for schema problems, e.g. ['nodes', 3, 'data', 'text']. */
   path?: (string | number)[];
   message: string;
@@ -47,7 +50,7 @@ export function lintFlow(input: unknown, company: LintContext = {}): Finding[] {
     const parsed = flowSchema.safeParse(input);
     // Issue paths are in the document as migrated to today's kind versions (what the builder shows): read values there.
     if (!parsed.success) return schemaFindings(parsed.error, migrateFlow(input).doc);
-    return graphFindings(parsed.data, undefined, company);
+    return [...graphFindings(parsed.data, undefined, company), ...importFindings(parsed.data)];
   } catch (e) {
     // A bug in a check must not hide the flow from its author: report it, block publishing.
     return [{ code: 'lint-failed', severity: 'error', message: `The flow could not be checked (${(e as Error)?.message ?? String(e)}).` }];

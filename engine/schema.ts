@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { NODE_KINDS, NODE_TYPES, onKindsChanged } from './nodes/index.js';
 import type { NodeKind } from './node-kind.js';
 import { KIND_VERSION_CODE, migrateFlow } from './migrate.js';
+import { importSchema } from './import-notes.js';
 
 /** Node ids are readable slugs; they become XState state keys and URL segments. */
 export const nodeIdSchema = z
@@ -58,6 +59,8 @@ function currentOf(nodeSchema: typeof flowNodeSchema) {
       .describe('The version of each kind of step\'s data, for kinds past version 1 (e.g. {"menu": 2}); a kind not listed is at version 1. Written by the builder; older data is upgraded when the flow is read.'),
     nodes: z.array(nodeSchema).max(5000),
     edges: z.array(flowEdgeSchema).max(20000),
+    import: importSchema.optional()
+      .describe('Where the flow was imported from and what the importer could not carry over (engine/import-notes.ts); lint shows each note on its step until it is fixed or dismissed.'),
   });
 }
 let currentFlowSchema = currentOf(flowNodeSchema);

@@ -2,8 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, type FlowRecord, type FlowSummary } from './api.js';
 import { emptyFlow, slugify } from './graph.js';
 import { downloadJson, Loading, useConfirm, useToast } from './ui.js';
+import { StudioImport } from './StudioImport.js';
 
-/** Flows list: create, duplicate, delete (confirmed), import and export JSON files. */
+/** Flows list: create, duplicate, delete (confirmed), import and export JSON files, import a Twilio Studio flow. */
 export function FlowsList() {
   const [flows, setFlows] = useState<FlowSummary[] | null>(null);
   const [error, setError] = useState('');
@@ -86,6 +87,7 @@ export function FlowsList() {
           </form>
           <button onClick={() => file.current?.click()}>Import JSON…</button>
           <input ref={file} type="file" accept="application/json,.json" hidden data-testid="import-file" onChange={(e) => void importFile(e.target.files)} />
+          <StudioImport uniqueId={uniqueId} />
         </div>
         {error ? (
           <div className="error" role="alert">Could not load flows: {error} <button onClick={() => void load()}>Retry</button></div>

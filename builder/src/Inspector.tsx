@@ -10,6 +10,7 @@ import { MenuKeys } from './MenuKeys.js';
 import { HoursEditor } from './HoursEditor.js';
 import { MembersPicker } from './MembersPicker.js';
 import type { NodeFinding } from './use-lint.js';
+import { dismissNote } from '../../engine/import-notes.js';
 
 const formCache = new Map<string, Field>();
 function formOf(type: string): Field | undefined {
@@ -42,6 +43,11 @@ const WIDGETS = {
 
 interface Props { doc: Doc; dispatch: (a: EditorAction) => void; findings: NodeFinding[]; readOnly: boolean }
 
+/** Removes an import note (engine/import-notes.ts) from the flow: its finding goes, as an undoable edit that is saved with the flow. */
+export function DismissNote({ index, dispatch }: { index: number; dispatch: (a: EditorAction) => void }) {
+  return <button className="link" onClick={() => dispatch({ type: 'edit', fn: (d) => ({ ...d, header: dismissNote(d.header, index) }) })}>Dismiss</button>;
+}
+
 /** The inspector: the selected node's form (driven by its zod schema), or the flow's settings. */
 export function Inspector({ doc, dispatch, findings, readOnly }: Props) {
   const selected = doc.nodes.filter((n) => n.selected);
@@ -68,7 +74,7 @@ export function Inspector({ doc, dispatch, findings, readOnly }: Props) {
           : !readOnly && <button onClick={() => dispatch({ type: 'edit', fn: (d) => ({ ...d, header: { ...d.header, start: node.id } }) })}>Make this the start</button>}
       </div>
       {mine.length > 0 && (
-        <ul className="findings compact">{mine.map((f, i) => <li key={i} className={f.severity}>{f.message}</li>)}</ul>
+        <ul className="findings compact">{mine.map((f, i) => <li key={i} className={f.severity}>{f.message}{f.note !== undefined && !readOnly && <> <DismissNote index={f.note} dispatch={dispatch} /></>}</li>)}</ul>
       )}
       {fields.map(([k, f]) => {
         const widget = kind?.widgets?.[k];

@@ -6,6 +6,7 @@ import { Inspector } from './Inspector.js';
 import { SimulatorPanel } from './SimulatorPanel.js';
 import { TestCallPanel } from './TestCallPanel.js';
 import { VersionsPanel } from './VersionsPanel.js';
+import { DismissNote } from './Inspector.js';
 
 /** What the simulator shows on the canvas: the node the call waits in and the path so far. */
 export interface Highlight { active?: string; path: string[]; edges?: string[] }
@@ -48,6 +49,7 @@ export function SidePanel(p: Props) {
                     <button className="link" disabled={!f.nodeId} onClick={() => f.nodeId && p.onFocus(f.nodeId)}>
                       <strong>{f.severity === 'error' ? '⛔' : '⚠'} {f.nodeId ?? 'flow'}</strong> {f.message}
                     </button>
+                    {f.note !== undefined && !p.readOnly && <DismissNote index={f.note} dispatch={p.dispatch} />}
                   </li>
                 ))}
               </ul>

@@ -43,6 +43,13 @@ describe('graph reducers', () => {
     expect(renameNode(d, 'welcome', 'hangup')).toBe(d);
   });
 
+  it('renaming a node carries its import notes with it (they stay lint findings on it)', () => {
+    const d0 = tiny();
+    const withNote = { ...d0, header: { ...d0.header, import: { from: 'twilio-studio', notes: [{ node: 'say', severity: 'warning' as const, code: 'studio.liquid', message: 'm' }] } } };
+    const d = renameNode(withNote, 'say', 'welcome');
+    expect(d.header.import?.notes?.map((n) => n.node)).toEqual(['welcome']);
+  });
+
   it('copy and paste gives fresh ids and keeps inner edges', () => {
     const d0 = tiny();
     const sel = { ...d0, nodes: d0.nodes.map((n) => ({ ...n, selected: true })) };

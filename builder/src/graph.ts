@@ -109,7 +109,8 @@ export function renameNode(doc: Doc, from: string, to: string): Doc {
   if (!to || from === to || doc.nodes.some((n) => n.id === to)) return doc;
   const fix = (x: string) => (x === from ? to : x);
   return {
-    header: { ...doc.header, start: fix(doc.header.start) },
+    // Import notes (engine/import-notes.ts) follow their step to its new id.
+    header: { ...doc.header, start: fix(doc.header.start), ...(doc.header.import ? { import: { ...doc.header.import, notes: (doc.header.import.notes ?? []).map((x) => ({ ...x, node: fix(x.node) })) } } : {}) },
     nodes: doc.nodes.map((n) => (n.id === from ? { ...n, id: to } : n)),
     edges: doc.edges.map((e) => (e.source === from || e.target === from ? { ...e, id: e.source === from ? `${to}-${e.sourceHandle}` : e.id, source: fix(e.source), target: fix(e.target) } : e)),
   };

@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   admin: () => import('./commands/admin.js'),
   schema: () => import('./commands/schema.js'),
   record: () => import('./commands/record.js'),
+  import: () => import('./commands/import.js'),
 };
 
 async function main(argv: string[]): Promise<number> {
