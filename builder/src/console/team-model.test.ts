@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../api.js';
 import { availableNow, fieldErrors, memberIdFor, usedByText } from './team-model.js';
 
 describe('team page model', () => {
@@ -17,10 +16,10 @@ describe('team page model', () => {
   });
 
   it('puts the API issues where the form and the hours editor read them', () => {
-    const err = new ApiError(400, 'bad_request', 'to: E.164', { error: { path: ['to'], issues: [
+    const err = Object.assign(new Error('to: E.164'), { status: 400, body: { error: { path: ['to'], issues: [
       { path: ['to'], message: 'E.164 number or sip: URI' },
       { path: ['workingHours', 'weekly', 'mon', 0, 'open'], message: 'Use 24-hour time like 09:00' },
-    ] } });
+    ] } } });
     const f = fieldErrors(err);
     expect(f.get('to')).toBe('E.164 number or sip: URI');
     expect(f.get('weekly.mon.0.open')).toBe('Use 24-hour time like 09:00');

@@ -2,8 +2,6 @@
  * The team page's pure parts: what GET /api/team answers, whether a member can take a call now and why not,
  * and the API's validation issues as the hours editor's per-field messages. Tested without a browser.
  */
-import { ApiError } from '../api.js';
-
 export type MemberStatus = 'available' | 'busy' | 'offline';
 export const STATUSES: MemberStatus[] = ['available', 'busy', 'offline'];
 
@@ -44,8 +42,9 @@ export function memberIdFor(name: string, taken: Set<string>): string {
  */
 export function fieldErrors(err: unknown): Map<string, string> {
   const out = new Map<string, string>();
-  if (!(err instanceof ApiError)) { out.set('', (err as Error)?.message ?? String(err)); return out; }
-  const issues: Array<{ path?: Array<string | number>; message: string }> = err.body?.error?.issues ?? [{ path: err.body?.error?.path ?? [], message: err.message }];
+  // An ApiError (api.ts) carries the answer's body; read by shape so this file stays free of the browser's fetch.
+  if (!(err instanceof Error) || !(err as { body?: unknown }).body) { out.set('', (err as Error)?.message ?? String(err)); return out; }
+  const issues: Array<{ path?: Array<string | number>; message: string }> = (err as any).body?.error?.issues ?? [{ path: (err as any).body?.error?.path ?? [], message: err.message }];
   for (const i of issues) {
     const path = (i.path ?? []).map(String);
     const key = path[0] === 'workingHours' ? path.slice(1).join('.') : path.join('.');
