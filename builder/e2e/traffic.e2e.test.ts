@@ -84,7 +84,7 @@ describe('the traffic overlay', { sequential: true, timeout: 60_000 }, () => {
     expect(await page.getByTestId('traffic-legend').textContent()).toContain('4 calls');
 
     // The busiest node is the hottest.
-    const heat = (id: string) => page.locator(`.react-flow__node[data-id="${id}"] .cf-heat`).evaluate((el) => getComputedStyle(el).backgroundColor);
+    const heat = (id: string) => page.locator(`.react-flow__node[data-id="${id}"] .cf-heat`).evaluate((el) => (globalThis as any).getComputedStyle(el).backgroundColor as string);
     expect(await heat('menu')).not.toBe(await heat('sales'));
     expect(await axeFindings(page)).toEqual([]);
     await page.screenshot({ path: join(DOCS, 'builder-traffic.png') });

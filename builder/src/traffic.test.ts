@@ -1,3 +1,4 @@
+import type { Edge } from '@xyflow/react';
 import { describe, expect, it } from 'vitest';
 import { edgeCount, heatColour, heatLevel, legendStops, maxCalls, periodRange, trafficEdges, type FlowTraffic } from './traffic.js';
 
@@ -50,7 +51,7 @@ describe('period', () => {
 describe('edges with traffic', () => {
   const t: FlowTraffic = { flowId: 'f', from: '', to: '', version: null, calls: 3, ended: 3, versions: { '1': 3 },
     nodes: { menu: { calls: 3, entered: 3, ports: { '1': 2, '2': 1 }, ended: 0, hungUp: 0 }, sales: { calls: 2, entered: 2, ports: {}, ended: 2, hungUp: 1 } } };
-  const edges = [{ id: 'a', source: 'menu', sourceHandle: '1', target: 'sales' }, { id: 'b', source: 'menu', sourceHandle: '2', target: 'bye' }, { id: 'c', source: 'sales', sourceHandle: 'next', target: 'bye' }];
+  const edges: Edge[] = [{ id: 'a', source: 'menu', sourceHandle: '1', target: 'sales' }, { id: 'b', source: 'menu', sourceHandle: '2', target: 'bye' }, { id: 'c', source: 'sales', sourceHandle: 'next', target: 'bye' }];
   it('labels each edge with its port count and widens the busiest, on copies', () => {
     const drawn = trafficEdges(edges, t);
     expect(drawn.map((e) => e.label)).toEqual(['2', '1', '0']);
