@@ -5,6 +5,9 @@
  */
 import type { CallPathRow } from '../store/types.js';
 
+/** What the counting reads of a call. */
+export type PathRow = Pick<CallPathRow, 'version' | 'path' | 'ended'>;
+
 /** What happened at one node over the period. */
 export interface NodeTraffic {
   /** Distinct calls that reached the node (the heat). */
@@ -44,8 +47,8 @@ function parseLine(l: string): Line | undefined {
   return dot > 0 ? { kind: 'port', node: l.slice(0, dot), port: l.slice(dot + 1) } : undefined;
 }
 
-/** Adds one call's path to `t` (mutates it; {@link aggregateTraffic} is the pure entry point). */
-function addCall(t: FlowTraffic, row: CallPathRow): void {
+/** Adds one call's path to `t` (mutates it). */
+function addCall(t: FlowTraffic, row: PathRow): void {
   const node = (id: string) => (t.nodes[id] ??= emptyNode());
   const reached = new Set<string>();
   let last: string | undefined;
@@ -74,8 +77,12 @@ function addCall(t: FlowTraffic, row: CallPathRow): void {
  * Adds up call paths into a {@link FlowTraffic}. Calls of different versions add up per node id, so the overlay
  * draws one number per node of the flow being edited (a node removed since has counts nobody draws).
  */
-export function aggregateTraffic(rows: Iterable<CallPathRow>): FlowTraffic {
-  const t = emptyTraffic();
+export function aggregateTraffic(rows: Iterable<PathRow>): FlowTraffic {
+  return addCalls(emptyTraffic(), rows);
+}
+
+/** Adds more calls to a running total `t` (mutated and returned): for reading the calls page by page. */
+export function addCalls(t: FlowTraffic, rows: Iterable<PathRow>): FlowTraffic {
   for (const r of rows) addCall(t, r);
   return t;
 }

@@ -10,10 +10,14 @@ type Row = Record<string, any>;
 export function trafficRepo(db: Connection): Pick<Store, 'callPaths'> {
   return {
     async callPaths(companyId, flowId, q) {
-      const rows = db.prepare(`SELECT version, path, ended_at FROM call_log
-        WHERE company_id = ? AND flow_id = ? AND started_at >= ? AND started_at < ? AND (? IS NULL OR version = ?)
-        ORDER BY started_at`).all(companyId, flowId, q.from, q.to, q.version ?? null, q.version ?? null) as Row[];
-      return rows.map((r): CallPathRow => ({ version: r.version ?? null, path: r.path ? String(r.path).split('\n') : [], ended: r.ended_at != null }));
+      // Keyset pages on (started_at, call_id), the call_log_flow index (migration 017): each page is a short range read.
+      const after = q.after ?? { startedAt: q.from, callId: '' };
+      const rows = db.prepare(`SELECT call_id, started_at, version, path, ended_at FROM call_log
+        WHERE company_id = ? AND flow_id = ? AND (started_at, call_id) > (?, ?) AND started_at >= ? AND started_at < ?
+          AND (? IS NULL OR version = ?)
+        ORDER BY started_at, call_id LIMIT ?`)
+        .all(companyId, flowId, after.startedAt, after.callId, q.from, q.to, q.version ?? null, q.version ?? null, q.limit ?? 1000) as Row[];
+      return rows.map((r): CallPathRow => ({ callId: r.call_id, startedAt: r.started_at, version: r.version ?? null, path: r.path ? String(r.path).split('\n') : [], ended: r.ended_at != null }));
     },
   };
 }
