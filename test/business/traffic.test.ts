@@ -64,7 +64,8 @@ describe('GET /api/flows/:id/traffic', () => {
     expect(t.versions).toEqual({ '1': t.calls });
   });
 
-  it('counts where a caller hung up as drop-off', async () => {
+  it.each(['texml', 'call-control'] as const)('counts where a caller hung up as drop-off (%s)', async (mode) => {
+    await s.api('PATCH', `/api/numbers/${encodeURIComponent(line)}`, { mode });
     const before = (await traffic()).body.nodes.menu;
     const c = await placeCall({ digits: [], hangupAfterSeconds: 1 });
     expect(c.ended).toBeTruthy();
