@@ -19,6 +19,7 @@ import { usageRouter } from './api/usage.js';
 import { callActionsRouter } from './api/calls-actions.js';
 import { voicemailsRouter } from './api/voicemails.js';
 import { teamRouter } from './api/team.js';
+import { trafficRouter } from './api/traffic.js';
 import { apiRateLimit, authFailureLimit, rateLimitsFromEnv, webhookRateLimit } from './rate-limit.js';
 import { noSniff, setBuilderHeaders } from './security-headers.js';
 import { outboundPolicy } from './net/outbound-settings.js';
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps): CallflowApp {
   app.use(callsRouter(ctx));
   app.use(voicemailsRouter(ctx));
   app.use(teamRouter(ctx));
+  app.use(trafficRouter(ctx));
   app.use('/api', (req, _res, next) => next(new AppError('not_found', `No route ${req.method} ${req.originalUrl}`)));
 
   if (deps.builderDir && existsSync(deps.builderDir)) {

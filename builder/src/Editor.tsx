@@ -8,6 +8,8 @@ import { DND_TYPE, Palette } from './Palette.js';
 import { useLint } from './use-lint.js';
 import { SidePanel, type Highlight } from './SidePanel.js';
 import { useConfirm, useToast } from './ui.js';
+import { TrafficButton, TrafficContext, TrafficPanel, useTraffic } from './TrafficOverlay.js';
+import { trafficEdges } from './traffic.js';
 
 // Decorated copies are cached per node object: handing React Flow a new object for an
 // unchanged node makes it re-adopt and re-measure it, which is quadratic on big flows.
@@ -42,6 +44,7 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
   const errors = findings.filter((f) => f.severity === 'error').length;
   const dirty = state.h.edits !== state.savedEdits;
   const flowId = doc.header.id;
+  const traffic = useTraffic(flowId);
 
   // Classes carry problems and simulator state onto nodes without touching their data.
   const nodes = useMemo(() => {
@@ -53,11 +56,13 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
     add(doc.header.start, 'is-start');
     return doc.nodes.map((n) => decorate(n, cls.get(n.id)?.trim()));
   }, [doc.nodes, doc.header.start, findings, highlight]);
-  const edges = useMemo(() => {
+  const simEdges = useMemo(() => {
     if (!highlight.path.length) return doc.edges;
     const taken = new Set(highlight.edges ?? []);
     return doc.edges.map((e) => (taken.has(e.id) ? { ...e, animated: true, className: 'sim-edge' } : e));
   }, [doc.edges, highlight]);
+  // The traffic overlay draws on copies of the edges (counts, width); off, the edges are the flow's own.
+  const edges = useMemo(() => trafficEdges(simEdges, traffic.data), [simEdges, traffic.data]);
 
   // A big flow opens at its start step at full size (fitting 2,000 nodes renders them all, unreadably small).
   const [{ fitOnOpen, startViewport }] = useState(() => {
@@ -175,6 +180,7 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
         <button onClick={() => dispatch({ type: 'redo' })} disabled={!state.h.future.length} title="Redo (Ctrl+Shift+Z)">Redo</button>
         <button onClick={() => void layout()} title="Automatic layout (Shift+L)">Auto layout</button>
         <button onClick={() => void rf.fitView({ duration: 200, maxZoom: 1, padding: 0.15 })} title="Zoom to fit (Shift+F)">Fit</button>
+        <TrafficButton traffic={traffic} />
         {!readOnly && <button className="primary" onClick={() => void save()} disabled={!!busy} title="Save (Ctrl+S)">Save</button>}
         {!readOnly && (
           <button className="accent" onClick={() => void publish()} disabled={!!busy || errors > 0} title={errors ? `Fix ${errors} error(s) before publishing` : 'Publish a new version'}>
@@ -193,6 +199,8 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
         <Palette onAdd={(t) => addAt(t)} />
         <div className="canvas" data-node-count={doc.nodes.length} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
           {doc.nodes.length === 0 && <div className="canvas-empty">Drag a step from the left to start this flow.</div>}
+          <TrafficPanel traffic={traffic} />
+          <TrafficContext.Provider value={traffic.data}>
           <ReactFlow<FlowNodeRF, Edge>
             nodes={nodes} edges={edges} nodeTypes={nodeTypes}
             onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect} onNodeDragStart={onDragStart} onBeforeDelete={onBeforeDelete}
@@ -205,6 +213,7 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
             {/* The minimap draws every node on every change; past 600 nodes it costs more than it helps. */}
             {doc.nodes.length <= 600 && <MiniMap pannable zoomable nodeStrokeWidth={3} />}
           </ReactFlow>
+          </TrafficContext.Provider>
         </div>
         <SidePanel
           doc={doc} dispatch={dispatch} findings={findings} onFocus={focusNode} readOnly={readOnly}

@@ -3,6 +3,7 @@ import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflo
 import { NODE_TYPES, kindOf } from '../../engine/nodes/index.js';
 import { portsOf, type FlowNodeRF } from './graph.js';
 import { summarize } from './summary.js';
+import { TrafficBadge } from './TrafficOverlay.js';
 
 /**
  * One component for every node kind: header (label + id), the key settings,
@@ -26,6 +27,7 @@ export const FlowNodeView = memo(function FlowNodeView({ id, type, data, selecte
   return (
     <div className={`cf-node cf-kind-${type}${selected ? ' is-selected' : ''}`} data-accent={kind?.accent} data-testid={`node-${id}`}>
       <Handle type="target" position={Position.Top} className="cf-in" />
+      <TrafficBadge id={id} />
       <div className="cf-node-head">
         <span className="cf-node-kind">{kind?.label ?? type}</span>
         <span className="cf-node-id">{id}</span>

@@ -5,10 +5,13 @@ import { Issue } from './FieldEditor.js';
 import type { NodeData } from './graph.js';
 
 type Override = { date: string; open?: string; close?: string; closed?: boolean };
-interface Props { data: NodeData; onChange: (d: NodeData) => void; nodeId: string; flowTimezone: string; issues: Map<string, string>; readOnly: boolean }
+/** The editor's captions: a businessHours node's by default; a team member's working hours say "days off" and "working". */
+export interface HoursWords { holidays: string; overrides: string; answer: string; ports: Partial<Record<'open' | 'closed' | 'holiday', string>> }
+const NODE_WORDS: HoursWords = { holidays: 'Holidays (closed all day; the holiday port when wired)', overrides: 'Special days (replace the weekly hours)', answer: 'the call goes to', ports: {} };
+interface Props { data: NodeData; onChange: (d: NodeData) => void; nodeId: string; flowTimezone: string; issues: Map<string, string>; readOnly: boolean; words?: HoursWords }
 
 /** Weekly hours grid, holidays, one-day overrides, and "at this date and time the call goes to…". */
-export function HoursEditor({ data, onChange, flowTimezone, issues, readOnly }: Props) {
+export function HoursEditor({ data, onChange, flowTimezone, issues, readOnly, words = NODE_WORDS }: Props) {
   const weekly = (data.weekly ?? {}) as Record<string, Range[] | undefined>;
   const holidays = (data.holidays ?? []) as Array<{ date: string; name: string }>;
   const overrides = (data.overrides ?? []) as Override[];
@@ -48,7 +51,7 @@ export function HoursEditor({ data, onChange, flowTimezone, issues, readOnly }: 
         )}
       </fieldset>
       <fieldset className="field group" data-testid="hours-holidays">
-        <legend>Holidays (closed all day; the holiday port when wired)</legend>
+        <legend>{words.holidays}</legend>
         {holidays.map((h, i) => (
           <div key={i} className="row kv">
             <input type="date" aria-label="Holiday date" value={h.date} disabled={readOnly} onChange={(e) => onChange({ ...data, holidays: holidays.map((x, j) => (j === i ? { ...x, date: e.target.value } : x)) })} />
@@ -60,7 +63,7 @@ export function HoursEditor({ data, onChange, flowTimezone, issues, readOnly }: 
         {!readOnly && <button type="button" onClick={() => onChange({ ...data, holidays: [...holidays, { date: DateTime.now().toISODate()!, name: 'Holiday' }] })}>+ Add holiday</button>}
       </fieldset>
       <fieldset className="field group" data-testid="hours-overrides">
-        <legend>Special days (replace the weekly hours)</legend>
+        <legend>{words.overrides}</legend>
         {overrides.map((o, i) => {
           const set = (patch: Partial<Override>) => onChange({ ...data, overrides: overrides.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
           return (
@@ -75,13 +78,13 @@ export function HoursEditor({ data, onChange, flowTimezone, issues, readOnly }: 
         })}
         {!readOnly && <button type="button" onClick={() => onChange({ ...data, overrides: [...overrides, { date: DateTime.now().toISODate()!, closed: true }] })}>+ Add special day</button>}
       </fieldset>
-      <HoursPreview data={data} flowTimezone={flowTimezone} />
+      <HoursPreview data={data} flowTimezone={flowTimezone} words={words} />
     </>
   );
 }
 
 /** "At this date and time the call goes to…", computed by the engine's own `hoursAt`. */
-function HoursPreview({ data, flowTimezone }: { data: NodeData; flowTimezone: string }) {
+function HoursPreview({ data, flowTimezone, words }: { data: NodeData; flowTimezone: string; words: HoursWords }) {
   const [at, setAt] = useState(() => DateTime.now().toFormat("yyyy-LL-dd'T'HH:mm"));
   const parsed = hoursSchema.safeParse(data);
   const zone = parsed.success ? hoursZone(parsed.data, flowTimezone) : flowTimezone;
@@ -93,7 +96,7 @@ function HoursPreview({ data, flowTimezone }: { data: NodeData; flowTimezone: st
         <input type="datetime-local" name="hours-preview-at" value={at} onChange={(e) => setAt(e.target.value)} />
       </label>
       {answer
-        ? <div className={`preview-answer port-${answer.port}`}>the call goes to <strong data-testid="hours-preview-port">{answer.port}</strong> — {answer.reason}</div>
+        ? <div className={`preview-answer port-${answer.port}`}>{words.answer} <strong data-testid="hours-preview-port">{words.ports[answer.port] ?? answer.port}</strong> — {answer.reason}</div>
         : <div className="field-error">Fix the hours above to see where a call goes.</div>}
     </div>
   );

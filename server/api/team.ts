@@ -1,16 +1,19 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { hoursSchema } from '../../engine/nodes/hours.js';
 import { notFound } from '../errors.js';
 import type { Ctx } from '../deps.js';
 import { companyOf } from './auth.js';
-import { effectiveStatus } from '../calls/team.js';
+import { effectiveStatus, memberUses, type MemberUse } from '../calls/team.js';
 import type { MemberRow } from '../store/business-types.js';
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use HH:MM (24 h)');
-const interval = z.object({ open: hhmm, close: hhmm }).refine((i) => i.open < i.close, { message: 'open must be before close', path: ['close'] });
+// The businessHours node's own schema (ranges past midnight, 24:00, days off, one-day changes), so what the
+// hours editor draws for a member is what a flow's hours node accepts, and atWork reads it by the same rules.
 const workingHours = z.object({
   timezone: z.string().refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, 'Unknown IANA time zone'),
-  weekly: z.partialRecord(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']), z.array(interval)),
+  weekly: hoursSchema.shape.weekly,
+  holidays: hoursSchema.shape.holidays,
+  overrides: hoursSchema.shape.overrides,
 });
 const memberBody = z.object({
   name: z.string().min(1).max(100),
@@ -21,17 +24,28 @@ const memberBody = z.object({
 const statusBody = z.object({ status: z.enum(['available', 'busy', 'offline']) }).strict();
 const memberId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, - and _');
 
+/** Each flow's draft and published documents, for {@link memberUses}. */
+async function flowDocs(ctx: Ctx, company: string) {
+  return Promise.all((await ctx.store.listFlows(company)).map(async (f) => {
+    const live = f.publishedVersion ? (await ctx.store.getVersion(company, f.id, f.publishedVersion))?.doc : undefined;
+    return { id: f.id, name: f.name, docs: live ? [f.doc, live] : [f.doc] };
+  }));
+}
+
 /**
  * `/api/team`: members and availability. `GET` keeps the shape the builder's
  * round-robin picker reads: `{members:[{id, name, to, status}]}` (plus extras);
- * `status` is what roundRobin sees now (outside working hours: offline).
+ * `status` is what roundRobin sees now (outside working hours: offline); `usedBy` lists the flows that ring them.
  */
 export function teamRouter(ctx: Ctx): Router {
   const r = Router();
-  const view = (m: MemberRow) => ({ id: m.id, name: m.name, to: m.to, status: effectiveStatus(m, ctx.now()), setStatus: m.status,
-    workingHours: m.workingHours, lastCallEndedAt: m.lastCallEndedAt, onCall: m.busyCallId });
+  const view = (m: MemberRow, usedBy?: MemberUse[]) => ({ id: m.id, name: m.name, to: m.to, status: effectiveStatus(m, ctx.now()), setStatus: m.status,
+    workingHours: m.workingHours, lastCallEndedAt: m.lastCallEndedAt, onCall: m.busyCallId, ...(usedBy ? { usedBy } : {}) });
   r.get('/api/team', async (_req, res) => {
-    res.json({ members: (await ctx.store.listMembers(companyOf(res).id)).map(view) });
+    const company = companyOf(res).id;
+    const members = await ctx.store.listMembers(company);
+    const uses = memberUses(await flowDocs(ctx, company), members);
+    res.json({ members: members.map((m) => view(m, uses.get(m.id) ?? [])) });
   });
   r.put('/api/team/:id', async (req, res) => {
     const id = memberId.parse(req.params.id);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atWork } from './team.js';
+import { atWork, memberUses } from './team.js';
 import { hoursAt } from '../../engine/nodes/hours.js';
 
 // Chicago is UTC-6 in November: 2026-11-24 is a Tuesday.
@@ -29,5 +29,27 @@ describe('team working hours (atWork) read by the engine\'s hours rules', () => 
 
   it('no hours set: always at work', () => {
     expect(atWork(null, at('03:00'))).toBe(true);
+  });
+
+  it('a day off (holiday) or a one-day change replaces the weekly shift', () => {
+    const week = { timezone: 'America/Chicago', weekly: { tue: [{ open: '09:00', close: '17:00' }] } };
+    expect(atWork(week, at('10:00'))).toBe(true);
+    expect(atWork({ ...week, holidays: [{ date: '2026-11-24', name: 'Day off' }] }, at('10:00'))).toBe(false);
+    expect(atWork({ ...week, overrides: [{ date: '2026-11-24', open: '12:00', close: '14:00' }] }, at('10:00'))).toBe(false);
+    expect(atWork({ ...week, overrides: [{ date: '2026-11-24', open: '12:00', close: '14:00' }] }, at('13:00'))).toBe(true);
+  });
+});
+
+describe('memberUses', () => {
+  const members = [{ id: 'alice', to: '+13125550101' }, { id: 'bob', to: '+13125550102' }, { id: 'carol', to: '+13125550103' }];
+  const rr = (id: string, ids: string[]) => ({ id, type: 'roundRobin', data: { members: ids.map((m) => ({ id: m, name: m, to: 'x' })) } });
+  it('lists the flows and nodes that ring each member, draft and published together', () => {
+    const uses = memberUses([
+      { id: 'main', name: 'Main', docs: [{ nodes: [rr('team', ['alice'])] }, { nodes: [rr('team', ['alice', 'bob']), { id: 'xfer', type: 'transfer', data: { to: '+13125550101' } }] }] },
+      { id: 'other', name: 'Other', docs: [{ nodes: [{ id: 'say', type: 'say', data: { text: '+13125550102' } }] }] },
+    ], members);
+    expect(uses.get('alice')).toEqual([{ flowId: 'main', name: 'Main', nodes: ['team', 'xfer'] }]);
+    expect(uses.get('bob')).toEqual([{ flowId: 'main', name: 'Main', nodes: ['team'] }]);
+    expect(uses.has('carol')).toBe(false);
   });
 });

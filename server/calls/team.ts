@@ -10,10 +10,10 @@ import type { TeamMember } from '../../engine/types.js';
 import type { Ctx } from '../deps.js';
 import type { MemberRow, WorkingHours } from '../store/business-types.js';
 
-/** True when `now` falls in one of the member's weekly ranges (no hours set: always working). */
+/** True when `now` falls in one of the member's ranges: weekly, unless a day off or a one-day change says otherwise (no hours set: always working). */
 export function atWork(hours: WorkingHours | null, now: Date): boolean {
   if (!hours) return true;
-  const d: HoursData = { timezone: hours.timezone, weekly: hours.weekly as HoursData['weekly'], holidays: [], overrides: [] };
+  const d: HoursData = { timezone: hours.timezone, weekly: hours.weekly as HoursData['weekly'], holidays: hours.holidays ?? [], overrides: hours.overrides ?? [] };
   return hoursPortAt(d, hours.timezone, now.toISOString()) === 'open';
 }
 
@@ -28,6 +28,31 @@ export async function teamEnv(ctx: Ctx, companyId: string): Promise<Record<strin
   const out: Record<string, TeamMember> = {};
   for (const m of await ctx.store.listMembers(companyId)) {
     out[m.id] = { status: effectiveStatus(m, now), ...(m.lastCallEndedAt ? { lastCallEndedAt: m.lastCallEndedAt } : {}) };
+  }
+  return out;
+}
+
+/** A flow that rings a member: its id and name, and the nodes that do (a roundRobin listing them, a transfer to their number). */
+export interface MemberUse { flowId: string; name: string; nodes: string[] }
+
+/**
+ * Which flows use each member, read from flow documents (the draft and the published version alike: a member a
+ * live call can still reach counts). Keyed by member id; a member no flow uses has no entry.
+ */
+export function memberUses(flows: Array<{ id: string; name: string; docs: unknown[] }>, members: Array<Pick<MemberRow, 'id' | 'to'>>): Map<string, MemberUse[]> {
+  const out = new Map<string, MemberUse[]>();
+  for (const f of flows) {
+    const nodes = new Map<string, Set<string>>();
+    for (const doc of f.docs) {
+      for (const n of ((doc as { nodes?: unknown[] })?.nodes ?? []) as Array<{ id?: string; type?: string; data?: any }>) {
+        if (typeof n?.id !== 'string') continue;
+        const ids = n.type === 'roundRobin' && Array.isArray(n.data?.members)
+          ? members.filter((m) => n.data.members.some((x: any) => x?.id === m.id)).map((m) => m.id)
+          : n.type === 'transfer' ? members.filter((m) => n.data?.to === m.to).map((m) => m.id) : [];
+        for (const id of ids) (nodes.get(id) ?? nodes.set(id, new Set()).get(id)!).add(n.id);
+      }
+    }
+    for (const [id, set] of nodes) out.set(id, [...(out.get(id) ?? []), { flowId: f.id, name: f.name, nodes: [...set].sort() }]);
   }
   return out;
 }

@@ -58,7 +58,11 @@ export interface VoicemailFilter { unread?: boolean; mailbox?: string; number?: 
 export interface RecordingRow { id: string; companyId: string; callId: string; sourceUrl: string; contentType: string; seconds: number | null; audio: Buffer; createdAt: string }
 
 export type MemberStatus = 'available' | 'busy' | 'offline';
-export interface WorkingHours { timezone: string; weekly: Record<string, { open: string; close: string }[]> }
+/** A member's working hours, read by the engine's hours rules: weekly shifts, days off (holidays) and one-day changes. */
+export interface WorkingHours {
+  timezone: string; weekly: Record<string, { open: string; close: string }[]>;
+  holidays?: { date: string; name: string }[]; overrides?: { date: string; open?: string; close?: string; closed?: boolean }[];
+}
 
 export interface MemberRow {
   companyId: string; id: string; name: string; to: string; status: MemberStatus; workingHours: WorkingHours | null;

@@ -7,6 +7,7 @@ import { Connection } from './connection.js';
 import { migrate } from './migrate.js';
 import { readCache } from './read-cache.js';
 import { callRepo } from './sqlite-calls.js';
+import { trafficRepo } from './sqlite-traffic.js';
 import { marketRepo } from './sqlite-market.js';
 import { messageRepo } from './sqlite-messages.js';
 import { voicemailRepo } from './sqlite-voicemail.js';
@@ -174,6 +175,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
     },
     ...callRepo(db, iso, cache, batch, () => checkpoints?.wrote()),
     ...marketRepo(db, iso), ...messageRepo(db, iso), ...voicemailRepo(db, iso, cache),
+    ...trafficRepo(db),
   };
   return store;
 }

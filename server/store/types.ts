@@ -39,6 +39,9 @@ export interface StepEnv {
   cursors?: Cursors;
 }
 
+/** One call's way through its flow (CallLogRow.path) with the version it ran on and whether it has ended. */
+export interface CallPathRow { callId: string; startedAt: string; version: number | null; path: string[]; ended: boolean }
+
 export interface CallLogRow {
   callId: string; companyId: string; flowId: string | null; version: number | null; mode: Mode | null;
   direction: 'inbound' | 'outbound'; from: string | null; to: string | null;
@@ -156,6 +159,12 @@ export interface Store extends BusinessStore {
   patchCallLog(callId: string, patch: CallLogPatch): Promise<void>;
   listCalls(companyId: string, limit?: number): Promise<CallLogRow[]>;
   getCall(companyId: string, callId: string): Promise<CallLogRow | undefined>;
+  /**
+   * The paths of a flow's calls started in [from, to) (ISO), of one version or all: what the traffic overlay adds up.
+   * One page of at most `limit` [1000] in (startedAt, callId) order, after the row `after`: the caller reads on until a
+   * page comes back short.
+   */
+  callPaths(companyId: string, flowId: string, q: { from: string; to: string; version?: number; after?: { startedAt: string; callId: string }; limit?: number }): Promise<CallPathRow[]>;
   // webhooks and dedupe
   /** Stores a webhook as received, with our answer; with `unit`, committed with it (see saveSnapshot). */
   recordWebhook(row: Omit<WebhookRow, 'id'>, unit?: UnitOfWork): Promise<number>;

@@ -44,6 +44,24 @@ describe('team availability', () => {
     const badHours = await call(s, 'PUT', '/api/team/carol', { name: 'Carol', to: '+13125550103', workingHours: { timezone: 'America/Chicago', weekly: { mon: [{ open: '9am', close: '17:00' }] } } });
     expect(badHours.status).toBe(400);
     expect(badHours.body.error.path).toEqual(['workingHours', 'weekly', 'mon', 0, 'open']);
+    const badDayOff = await call(s, 'PUT', '/api/team/carol', { name: 'Carol', to: '+13125550103', workingHours: { timezone: 'America/Chicago', weekly: {}, holidays: [{ date: '2026-02-30', name: 'x' }] } });
+    expect(badDayOff.body.error.path).toEqual(['workingHours', 'holidays', 0, 'date']);
+  });
+
+  it('says which flows ring a member (the team node lists them)', async () => {
+    const team = (await call(s, 'GET', '/api/team')).body.members;
+    expect(team.find((m: any) => m.id === 'alice').usedBy).toEqual([{ flowId: 'team-line', name: 'Team', nodes: ['team'] }]);
+  });
+
+  it('a member on a day off is not rung, and a night shift past midnight is accepted', async () => {
+    const put = (hours: unknown) => call(s, 'PUT', '/api/team/alice', { name: 'Alice', to: ALICE, workingHours: hours });
+    expect((await put({ timezone: 'America/Chicago', weekly: { sun: [{ open: '22:00', close: '06:00' }], mon: [{ open: '08:00', close: '24:00' }] }, holidays: [{ date: '2026-11-23', name: 'Day off' }] })).status).toBe(200);
+    expect((await call(s, 'GET', '/api/team')).body.members.find((m: any) => m.id === 'alice').status).toBe('offline');
+    for (const mode of ['call-control', 'texml']) {
+      await s.api('PATCH', `/api/numbers/${encodeURIComponent(line)}`, { mode });
+      expect(rang(await placeCall({ callee: ['no-answer'] })), mode).toEqual([BOB]);
+    }
+    expect((await put(null)).status).toBe(200);
   });
 
   it('counts a member outside working hours as offline', async () => {

@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import type { Route } from './route.js';
 import { FlowsList } from '../FlowsList.js';
+import { TeamPage } from './TeamPage.js';
 
 /** A console page: its hash (`#/<path>`), its name in the navigation, and the component drawn for it. */
 export interface ConsolePage {
@@ -15,4 +16,5 @@ export interface ConsolePage {
  */
 export const PAGES: ConsolePage[] = [
   { path: 'flows', title: 'Flows', Page: FlowsList },
+  { path: 'team', title: 'Team', Page: TeamPage },
 ];
