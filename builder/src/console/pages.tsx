@@ -1,6 +1,8 @@
 import type { ComponentType } from 'react';
 import type { Route } from './route.js';
 import { FlowsList } from '../FlowsList.js';
+import { NumbersPage } from './NumbersPage.js';
+import { UsagePage } from './UsagePage.js';
 
 /** A console page: its hash (`#/<path>`), its name in the navigation, and the component drawn for it. */
 export interface ConsolePage {
@@ -15,4 +17,6 @@ export interface ConsolePage {
  */
 export const PAGES: ConsolePage[] = [
   { path: 'flows', title: 'Flows', Page: FlowsList },
+  { path: 'numbers', title: 'Numbers', Page: NumbersPage },
+  { path: 'usage', title: 'Usage', Page: UsagePage },
 ];
