@@ -8,10 +8,12 @@ import './parts.css';
 export function Dialog({ title, onClose, children, className = '' }: { title: string; onClose: () => void; children: ReactNode; className?: string }) {
   const id = useId();
   const box = useRef<HTMLDivElement>(null);
+  // Read while rendering, before a child's autoFocus moves the focus in (that happens before effects run).
+  const before = useRef(document.activeElement as HTMLElement | null);
   useEffect(() => {
-    const before = document.activeElement as HTMLElement | null;
     if (!box.current?.contains(document.activeElement)) box.current?.focus();
-    return () => before?.focus?.();
+    const back = before.current;
+    return () => back?.focus?.();
   }, []);
   return (
     <div className="modal-back" onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); onClose(); } }}>
