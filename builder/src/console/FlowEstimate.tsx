@@ -18,12 +18,12 @@ export function FlowEstimate() {
     <section aria-labelledby="estimate-h">
       <h2 id="estimate-h">Estimated cost per call</h2>
       {flows.error ? <div className="error" role="alert">Could not load the flows: {flows.error} <button onClick={() => void flows.reload()}>Retry</button></div> : (
-        <label className="row">Flow
-          <select value={flowId} onChange={(e) => setFlowId(e.target.value)} disabled={!flows.data}>
+        <div className="row"><label htmlFor="estimate-flow">Flow to estimate</label>
+          <select id="estimate-flow" value={flowId} onChange={(e) => setFlowId(e.target.value)} disabled={!flows.data}>
             <option value="">{flows.data ? (flows.data.flows.length ? 'Pick a flow…' : 'No flows yet') : 'Loading flows…'}</option>
             {flows.data?.flows.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
           </select>
-        </label>
+        </div>
       )}
       {!flowId ? null : est.error ? <div className="error" role="alert">Could not estimate: {est.error} <button onClick={() => void est.reload()}>Retry</button></div>
         : !paths ? <Loading what="the estimate" /> : (

@@ -33,7 +33,7 @@ export function UsagePage() {
     <div className="flows usage-page">
       <div className="row wrap">
         <h1 className="grow">Usage</h1>
-        <label className="row">Month <input type="month" value={shownMonth} onChange={(e) => e.target.value && setMonth(e.target.value)} /></label>
+        <label htmlFor="usage-month">Month</label> <input id="usage-month" type="month" value={shownMonth} onChange={(e) => e.target.value && setMonth(e.target.value)} />
         <button onClick={() => void download()} disabled={!shownMonth}>Download statement (CSV)</button>
       </div>
       <ResourceView state={state} what="usage">
