@@ -6,6 +6,7 @@ import { axeFindings } from './axe.js';
 import { ensureBuilt, openBrowser } from './browser.js';
 import { startServer } from './server.js';
 import { signIn } from './session.js';
+import { pageShot } from './shot.js';
 
 /** `#/numbers` in Chromium against the real server and its sandbox: search, buy (pending → active), assign, voicemail, release. */
 const DOCS = process.env.UPDATE_SCREENSHOTS ? join(import.meta.dirname, '..', '..', 'docs') : tmpdir();
@@ -82,6 +83,9 @@ describe('#/numbers', () => {
     await expect.poll(() => row.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('active');
     expect(await page.evaluate('window.__statuses')).toEqual(['pending', 'active']);
     expect(await dialog.count()).toBe(0);
+    // Not for sale to us again: the search result says it is ours.
+    expect(await page.locator(`tr[data-available="${e164}"]`).textContent()).toContain('yours');
+    expect(await page.locator(`tr[data-available="${e164}"]`).getByRole('button').count()).toBe(0);
     expect((await call('GET', `/api/numbers/${encodeURIComponent(e164)}`)).json.number.status).toBe('active');
   });
 
@@ -101,7 +105,7 @@ describe('#/numbers', () => {
     const before = await vm.isChecked();
     await vm.click();
     await expect.poll(async () => (await call('GET', `/api/numbers/${encodeURIComponent(e164)}`)).json.number.voicemail).toBe(!before);
-    await page.screenshot({ path: join(DOCS, 'console-numbers.png'), fullPage: true });
+    await pageShot(page, join(DOCS, 'console-numbers.png'), 1000);
   });
 
   it('releases only after the number is typed, shows a failed release, and keeps the number until it succeeds', async () => {
@@ -136,7 +140,7 @@ describe('#/numbers', () => {
     await page.getByRole('dialog').waitFor();
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
-    expect(await buy.evaluate((el) => el === (el.ownerDocument as any).activeElement)).toBe(true);
+    expect(await buy.evaluate((el: any) => el === el.ownerDocument.activeElement)).toBe(true);
     // Chromium logs the two connections this file drops on purpose and the bad search's 400; nothing else may be.
     expect(browser.errors.filter((e) => !/ERR_CONNECTION_REFUSED|status of 400/.test(e))).toEqual([]);
   });

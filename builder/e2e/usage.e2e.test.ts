@@ -7,6 +7,7 @@ import { axeFindings } from './axe.js';
 import { ensureBuilt, openBrowser } from './browser.js';
 import { startServer } from './server.js';
 import { signIn } from './session.js';
+import { pageShot } from './shot.js';
 
 /** `#/usage` in Chromium against the real server and its sandbox: chart, ledger pages, CSV statement, budget and rates, estimates. */
 const DOCS = process.env.UPDATE_SCREENSHOTS ? join(import.meta.dirname, '..', '..', 'docs') : tmpdir();
@@ -138,7 +139,7 @@ describe('#/usage', () => {
     expect(shown).toEqual(est.paths.map((p: { micros: number }) => p.micros).sort((a: number, b: number) => b - a));
     expect(shown[0]).toBeGreaterThan(0);
     expect(await axeFindings(page)).toEqual([]);
-    await page.screenshot({ path: join(DOCS, 'console-usage.png'), fullPage: true });
+    await pageShot(page, join(DOCS, 'console-usage.png'), 1800);
   });
 
   it('shows an empty ledger for a month with nothing charged', async () => {

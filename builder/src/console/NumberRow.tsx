@@ -62,7 +62,7 @@ export function NumberRow({ n, flows, onChanged, onRelease }: { n: OwnedNumber; 
           onChange={(e) => void patch({ voicemail: e.target.checked }, `Voicemail ${e.target.checked ? 'on' : 'off'} for ${n.e164}`)} /> Voicemail</label>
       </td>
       <td>{formatMicros(n.monthlyMicros)}</td>
-      <td className="actions"><button className="danger" onClick={onRelease} aria-label={`Release ${n.e164}`}>Release…</button></td>
+      <td><div className="actions"><button className="danger" onClick={onRelease} aria-label={`Release ${n.e164}`}>Release…</button></div></td>
     </tr>
   );
 }

@@ -4,8 +4,8 @@ import { Loading } from '../ui.js';
 import { formatMicros } from './money.js';
 import { SEARCH_FEATURES, searchQuery, type AvailableNumber, type SearchForm } from './numbers-model.js';
 
-/** Search Telnyx's inventory by area code, locality and features; each result shows its price and a Buy button. */
-export function NumberSearch({ onBuy }: { onBuy: (n: AvailableNumber) => void }) {
+/** Search Telnyx's inventory by area code, locality and features; each result shows its price and a Buy button (or that it is already yours). */
+export function NumberSearch({ owned, onBuy }: { owned: Set<string>; onBuy: (n: AvailableNumber) => void }) {
   const [form, setForm] = useState<SearchForm>({ areaCode: '', locality: '', features: [] });
   const [results, setResults] = useState<AvailableNumber[] | null>(null);
   const [busy, setBusy] = useState(false);
@@ -48,7 +48,8 @@ export function NumberSearch({ onBuy }: { onBuy: (n: AvailableNumber) => void })
                 <td>{n.features.map((f) => <span key={f} className="badge">{f}</span>)}</td>
                 <td>{formatMicros(n.monthlyMicros)}</td>
                 <td>{formatMicros(n.upfrontMicros)}</td>
-                <td className="actions"><button onClick={() => onBuy(n)} aria-label={`Buy ${n.phoneNumber}`}>Buy…</button></td>
+                <td><div className="actions">{owned.has(n.phoneNumber) ? <span className="badge ok">yours</span>
+                  : <button onClick={() => onBuy(n)} aria-label={`Buy ${n.phoneNumber}`}>Buy…</button>}</div></td>
               </tr>
             ))}
           </tbody>

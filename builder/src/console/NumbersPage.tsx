@@ -55,7 +55,7 @@ export function NumbersPage() {
         </ResourceView>
         {flows.error && <div className="error" role="alert">Could not load the flows to assign: {flows.error} <button onClick={() => void flows.reload()}>Retry</button></div>}
       </section>
-      <NumberSearch onBuy={setBuying} />
+      <NumberSearch owned={new Set(shown(numbers ?? []).map((n) => n.e164))} onBuy={setBuying} />
       {buying && (
         <BuyDialog number={buying} owned={numbers ?? []} onClose={() => setBuying(null)}
           onBought={(n) => { setBuying(null); put(n); toast('ok', `Ordered ${n.e164}: it turns active when Telnyx completes the order`); }} />
