@@ -1,6 +1,6 @@
 import { cloneElement, useEffect, useState } from 'react';
 import { api } from '../api.js';
-import { useToast } from '../ui.js';
+import { Loading, useToast } from '../ui.js';
 import { fieldErrors } from './field-errors.js';
 import { microsToInput, parseDollars } from './money.js';
 import { useResource } from './resource.js';
@@ -37,17 +37,18 @@ export function BudgetForm({ onSaved }: { onSaved: () => void }) {
   }
 
   if (state.error && !state.data) return <div className="error" role="alert">Could not load the budget: {state.error} <button onClick={() => void state.reload()}>Retry</button></div>;
+  if (!state.data) return <Loading what="the budget" />;
   return (
     <form className="settings-form" onSubmit={save} noValidate aria-labelledby="budget-h">
       <h2 id="budget-h">Budget</h2>
       <Field id="budget" label="Monthly budget (USD)" hint="Calls, texts and numbers are refused once the month would pass it. Empty: no cap." error={errors.budgetMicros}>
-        <input id="budget" name="budget" inputMode="decimal" value={budget} onChange={(e) => setBudget(e.target.value)} disabled={!state.data} />
+        <input id="budget" name="budget" inputMode="decimal" value={budget} onChange={(e) => setBudget(e.target.value)} />
       </Field>
       <Field id="increment" label="Billing increment (seconds)" hint="Call minutes are rounded up to this step (1–60)." error={errors.billingIncrementSeconds}>
-        <input id="increment" name="increment" type="number" min={1} max={60} value={increment} onChange={(e) => setIncrement(e.target.value)} disabled={!state.data} />
+        <input id="increment" name="increment" type="number" min={1} max={60} value={increment} onChange={(e) => setIncrement(e.target.value)} />
       </Field>
       {errors[''] && <div className="error" role="alert">Could not save: {errors['']}</div>}
-      <button className="primary" disabled={busy || !state.data}>Save budget</button>
+      <button className="primary" disabled={busy}>Save budget</button>
     </form>
   );
 }

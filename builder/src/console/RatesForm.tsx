@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api.js';
-import { useToast } from '../ui.js';
+import { Loading, useToast } from '../ui.js';
 import { fieldErrors } from './field-errors.js';
 import { formatMicros, microsToInput, parseDollars } from './money.js';
 import { useResource } from './resource.js';
@@ -40,7 +40,7 @@ export function RatesForm({ onSaved }: { onSaved: () => void }) {
   }
 
   if (state.error && !state.data) return <div className="error" role="alert">Could not load the rates: {state.error} <button onClick={() => void state.reload()}>Retry</button></div>;
-  if (!state.data) return null;
+  if (!state.data) return <Loading what="rates" />;
   return (
     <form className="settings-form" onSubmit={save} noValidate aria-labelledby="rates-h">
       <h2 id="rates-h">Rates</h2>
