@@ -61,7 +61,7 @@ export function NumbersPage() {
           onBought={(n) => { setBuying(null); put(n); toast('ok', `Ordered ${n.e164}: it turns active when Telnyx completes the order`); }} />
       )}
       {releasing && (
-        <ReleaseDialog number={releasing} onClose={() => setReleasing(null)}
+        <ReleaseDialog number={releasing} onClose={() => setReleasing(null)} onFailed={() => void reload()}
           onReleased={() => { toast('ok', `Released ${releasing.e164}`); setReleasing(null); void reload(); }} />
       )}
     </div>

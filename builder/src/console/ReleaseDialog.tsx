@@ -6,9 +6,9 @@ import type { OwnedNumber } from './numbers-model.js';
 /**
  * Releasing a number cannot be undone (Telnyx may sell it to someone else), so the user types the number to
  * confirm. A refusal (Telnyx keeps the number, it is still on order, no right to release) is shown here and the
- * number stays as it was.
+ * number stays as it was (`onFailed`: the list is re-read, so its row shows the failed release too).
  */
-export function ReleaseDialog({ number, onReleased, onClose }: { number: OwnedNumber; onReleased: () => void; onClose: () => void }) {
+export function ReleaseDialog({ number, onReleased, onFailed, onClose }: { number: OwnedNumber; onReleased: () => void; onFailed: () => void; onClose: () => void }) {
   const [typed, setTyped] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -19,7 +19,7 @@ export function ReleaseDialog({ number, onReleased, onClose }: { number: OwnedNu
     if (!matches) return;
     setBusy(true); setError('');
     try { await api('DELETE', `/api/numbers/${encodeURIComponent(number.e164)}`); onReleased(); }
-    catch (err) { setError((err as Error).message); setBusy(false); }
+    catch (err) { setError((err as Error).message); setBusy(false); onFailed(); }
   }
 
   return (
