@@ -56,7 +56,12 @@ export function Loading({ what }: { what: string }) {
 
 /** Downloads `data` as a JSON file. */
 export function downloadJson(name: string, data: unknown) {
-  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2) + '\n'], { type: 'application/json' }));
+  downloadBlob(name, new Blob([JSON.stringify(data, null, 2) + '\n'], { type: 'application/json' }));
+}
+
+/** Saves `blob` as a file called `name` (through a short-lived object URL: the CSP allows blob: for this). */
+export function downloadBlob(name: string, blob: Blob) {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url; a.download = name; a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);

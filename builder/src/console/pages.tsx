@@ -1,7 +1,9 @@
 import type { ComponentType } from 'react';
 import type { Route } from './route.js';
 import { FlowsList } from '../FlowsList.js';
+import { NumbersPage } from './NumbersPage.js';
 import { TeamPage } from './TeamPage.js';
+import { UsagePage } from './UsagePage.js';
 
 /** A console page: its hash (`#/<path>`), its name in the navigation, and the component drawn for it. */
 export interface ConsolePage {
@@ -16,5 +18,7 @@ export interface ConsolePage {
  */
 export const PAGES: ConsolePage[] = [
   { path: 'flows', title: 'Flows', Page: FlowsList },
+  { path: 'numbers', title: 'Numbers', Page: NumbersPage },
   { path: 'team', title: 'Team', Page: TeamPage },
+  { path: 'usage', title: 'Usage', Page: UsagePage },
 ];
