@@ -37,8 +37,8 @@ export function useConfirm(): [ReactNode, (text: string, confirmLabel?: string) 
   const close = (ok: boolean) => { state?.resolve(ok); setState(null); };
   const dialog = state ? (
     <div className="modal-back" onKeyDown={(e) => e.key === 'Escape' && close(false)}>
-      <div className="modal" role="dialog" aria-modal="true">
-        <p>{state.text}</p>
+      <div className="modal" role="dialog" aria-modal="true" aria-label={state.label} aria-describedby="confirm-text">
+        <p id="confirm-text">{state.text}</p>
         <div className="row end">
           <button onClick={() => close(false)}>Cancel</button>
           <button className="danger" autoFocus onClick={() => close(true)}>{state.label}</button>
