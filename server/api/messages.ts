@@ -39,6 +39,10 @@ export function messagesRouter(ctx: Ctx): Router {
     if (!messages.length) throw notFound(`Conversation with ${customer}`);
     res.json({ customer, optedOut: await ctx.store.isOptedOut(company, customer), messages });
   });
+  r.post('/api/messages/conversations/:customer/read', async (req, res) => {
+    const customer = e164.parse(req.params.customer);
+    res.json({ customer, marked: await ctx.store.markConversationRead(companyOf(res).id, customer) });
+  });
   r.get('/api/messages/:id', async (req, res) => {
     const message = await ctx.store.getMessage(companyOf(res).id, req.params.id);
     if (!message) throw notFound(`Message ${req.params.id}`);
