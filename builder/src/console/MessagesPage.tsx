@@ -22,7 +22,7 @@ export function MessagesPage({ route }: { route: Route }) {
   const valid = E164.test(to.trim());
 
   return (
-    <div className="msg-page">
+    <div className="console-page msg-page">
       <h1>Messages</h1>
       <div className="msg-layout">
         <div className="msg-side">

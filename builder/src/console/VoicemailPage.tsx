@@ -100,7 +100,7 @@ export function VoicemailPage({ route }: { route: Route }) {
 
   const unreadIn = (box: string) => items.filter((v) => !v.readAt && (!box || v.mailbox === box)).length;
   return (
-    <div className="vm-page">
+    <div className="console-page vm-page">
       <div className="row vm-toolbar">
         <h1>Voicemail</h1>
         <label className="vm-filter">Mailbox{' '}
