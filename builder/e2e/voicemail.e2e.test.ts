@@ -52,6 +52,8 @@ async function leaveVoicemail(message: string, from: string): Promise<string> {
   await expect.poll(async () => { id = (await rest('GET', '/api/voicemails')).body.voicemails.find((v: { transcription: string | null }) => v.transcription === message)?.id ?? ''; return id; }, { timeout: 10_000 }).not.toBe('');
   return id;
 }
+/** The player's `<audio>` position in seconds (typed loosely: this file compiles without the DOM lib). */
+const audioTime = () => page.getByTestId('vm-audio').evaluate((a) => (a as unknown as { currentTime: number }).currentTime);
 const item = (id: string) => page.locator(`.vm-list li[data-id="${id}"]`);
 const detail = () => page.getByTestId('vm-detail');
 /** Focus on the page itself (not a field), where the inbox's shortcuts apply. */
@@ -96,12 +98,12 @@ describe('the voicemail inbox, end to end', { sequential: true, timeout: 60_000 
     await expect.poll(() => page.locator('.vm-wave canvas').count()).toBeGreaterThan(0); // wavesurfer drew it (in its shadow root)
     await focusPage();
     await page.keyboard.press(' ');
-    await expect.poll(() => page.getByTestId('vm-audio').evaluate((a: HTMLAudioElement) => a.currentTime)).toBeGreaterThan(0);
+    await expect.poll(() => audioTime()).toBeGreaterThan(0);
     await expect.poll(() => item(ann).getAttribute('class')).toContain('read');
     await expect.poll(() => item(ann).getAttribute('class')).not.toContain('unread');
     expect((await rest('GET', `/api/voicemails/${ann}`)).body.voicemail.readAt).toBeTruthy();
     await page.keyboard.press('ArrowLeft');
-    await expect.poll(() => page.getByTestId('vm-audio').evaluate((a: HTMLAudioElement) => a.currentTime)).toBeLessThan(0.5);
+    await expect.poll(() => audioTime()).toBeLessThan(0.5);
     await page.keyboard.press('u');
     await expect.poll(() => item(ann).getAttribute('class')).toContain('unread');
     await expect.poll(async () => (await rest('GET', `/api/voicemails/${ann}`)).body.voicemail.readAt).toBeNull();
@@ -149,6 +151,15 @@ describe('the voicemail inbox, end to end', { sequential: true, timeout: 60_000 
     await page.reload();
     await expect.poll(() => page.locator('.vm-list li').count()).toBe(1);
     expect((await rest('GET', '/api/voicemails')).body.voicemails.map((v: { id: string }) => v.id)).toEqual([ann]);
+  });
+
+  it('says so when the inbox cannot be loaded, and Retry recovers', async () => {
+    await page.route('**/api/voicemails?*', (r) => r.fulfill({ status: 500, contentType: 'application/json', body: '{"error":{"code":"internal","message":"Internal error"}}' }));
+    await page.reload();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('Could not load voicemails');
+    await page.unroute('**/api/voicemails?*');
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => page.locator('.vm-list li').count()).toBe(1);
   });
 
   it('mailbox settings: the SSRF rule refuses a private webhook with its reason; a good one is saved', async () => {
