@@ -24,8 +24,9 @@ let browser: Awaited<ReturnType<typeof openBrowser>>;
 let page: Page;
 let line = '';
 
-async function rest(method: string, path: string): Promise<any> {
-  return (await fetch(`${server.url}${path}`, { method, headers: { Authorization: `Bearer ${server.apiKey}` } })).json();
+async function rest(method: string, path: string, body?: unknown): Promise<any> {
+  const r = await fetch(`${server.url}${path}`, { method, headers: { Authorization: `Bearer ${server.apiKey}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return r.json();
 }
 /** A customer's phone texts one of our numbers (the sandbox sends the signed message.received). */
 async function textUs(from: string, text: string) {
@@ -96,6 +97,20 @@ describe('messages, end to end', { sequential: true, timeout: 60_000 }, () => {
     await expect.poll(() => page.getByTestId('msg-refused').textContent()).toMatch(/has opted out \(replied STOP\)/);
     expect(await thread().getByTestId('msg').filter({ hasText: 'Come back' }).count()).toBe(0);
     expect(await page.locator('textarea[name=msg-text]').inputValue()).toBe('Come back, 20% off'); // nothing typed is lost
+  });
+
+  it('a send past the monthly budget is refused with the server’s reason', async () => {
+    const spent = (await rest('GET', '/api/usage')).totalMicros ?? 0;
+    await rest('PUT', '/api/usage/budget', { budgetMicros: Math.max(1, spent) }); // nothing left to spend
+    await conv(BOB).locator('a').click();
+    await expect.poll(() => thread().textContent()).toContain('Do you have parking?');
+    await page.locator('textarea[name=msg-text]').fill('Yes, in the back');
+    await page.getByRole('button', { name: 'Send SMS' }).click();
+    await expect.poll(() => page.getByTestId('msg-refused').textContent()).toMatch(/budget/i);
+    await rest('PUT', '/api/usage/budget', { budgetMicros: null });
+    await page.getByRole('button', { name: 'Send SMS' }).click(); // the text was kept: send it now
+    await expect.poll(() => thread().getByTestId('msg').filter({ hasText: 'Yes, in the back' }).count()).toBe(1);
+    await expect.poll(() => page.getByTestId('msg-refused').count()).toBe(0);
   });
 
   it('has no critical accessibility findings and no page or CSP errors; screenshot', async () => {
