@@ -41,7 +41,10 @@ export function messagesRouter(ctx: Ctx): Router {
   });
   r.post('/api/messages/conversations/:customer/read', async (req, res) => {
     const customer = e164.parse(req.params.customer);
-    res.json({ customer, marked: await ctx.store.markConversationRead(companyOf(res).id, customer) });
+    const company = companyOf(res).id;
+    // Like GET: a conversation this company does not have is a 404, whoever else has one with that number.
+    if (!(await ctx.store.listMessages(company, { customer, limit: 1 })).length) throw notFound(`Conversation with ${customer}`);
+    res.json({ customer, marked: await ctx.store.markConversationRead(company, customer) });
   });
   r.get('/api/messages/:id', async (req, res) => {
     const message = await ctx.store.getMessage(companyOf(res).id, req.params.id);

@@ -116,5 +116,6 @@ describe('SMS conversations: unread counts', () => {
     await sendEvent(s, '/webhooks/messaging', 'message.received', inboundSms(them, line, 'thanks'));
     expect((await until(async () => ((await conv())?.unread === 1 ? conv() : undefined), 'one new'))).toMatchObject({ unread: 1 });
     expect((await call(s, 'POST', '/api/messages/conversations/12345/read')).status).toBe(400);
+    expect((await call(s, 'POST', `/api/messages/conversations/${encodeURIComponent('+13125550100')}/read`)).status).toBe(404); // no such conversation
   });
 });
