@@ -18,6 +18,7 @@ import { firstStartBanner, listenDescription, listenFailure, listenHost, testCal
 import { trustProxyFromEnv } from './rate-limit.js';
 import { outboundPolicy } from './net/outbound-settings.js';
 import { applyHttpLimits, httpLimitsFromEnv } from './http-limits.js';
+import { startVoicemailPurger } from './calls/voicemail-purge.js';
 
 const log = pino({ name: 'callflow' });
 const port = Number(process.env.PORT ?? 3000);
@@ -96,11 +97,14 @@ const server = app.listen({ port, host, backlog: 4096 }, (err?: Error) => {
       .catch((err: unknown) => log.warn({ err }, 'sandbox: could not register the demo numbers'));
   }
 });
+// Voicemails deleted with undo are purged when their window passes, even with nobody in the inbox.
+const stopPurger = startVoicemailPurger(store, log);
 // Slow or stalled clients (headers or body trickling in) are cut off, and open connections are capped.
 applyHttpLimits(server, httpLimitsFromEnv(process.env));
 
 function shutdown(signal: string) {
   log.info('%s: shutting down', signal);
+  stopPurger();
   server.close(() => {
     sandbox?.close?.();
     void store.close().then(() => process.exit(0));

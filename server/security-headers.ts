@@ -8,6 +8,13 @@
 import type { RequestHandler } from 'express';
 
 /**
+ * The one inline stylesheet the builder allows: the `<style>` wavesurfer.js (8.0.1, height 72, no nonce) puts in
+ * its waveform's shadow root for the voicemail player. Chromium names the hash it expects in the CSP error; the
+ * voicemail e2e test fails on that error, so an upgrade that changes the sheet is caught there.
+ */
+export const WAVESURFER_STYLE_HASH = "'sha256-XGW/cX2BkTPWNNT3NdyASrPEWZfPnKdPJaJ2aN7R+v8='";
+
+/**
  * The builder's Content-Security-Policy. Script, styles, fetches and workers only
  * from this origin; `data:` images for the inline favicon; `blob:` for the flow
  * export download. React and React Flow set styles through the DOM's style
@@ -16,7 +23,7 @@ import type { RequestHandler } from 'express';
 export const BUILDER_CSP = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
+  `style-src 'self' ${WAVESURFER_STYLE_HASH}`,
   "img-src 'self' data: blob:",
   "font-src 'self'",
   "connect-src 'self'",

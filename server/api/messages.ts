@@ -39,6 +39,13 @@ export function messagesRouter(ctx: Ctx): Router {
     if (!messages.length) throw notFound(`Conversation with ${customer}`);
     res.json({ customer, optedOut: await ctx.store.isOptedOut(company, customer), messages });
   });
+  r.post('/api/messages/conversations/:customer/read', async (req, res) => {
+    const customer = e164.parse(req.params.customer);
+    const company = companyOf(res).id;
+    // Like GET: a conversation this company does not have is a 404, whoever else has one with that number.
+    if (!(await ctx.store.listMessages(company, { customer, limit: 1 })).length) throw notFound(`Conversation with ${customer}`);
+    res.json({ customer, marked: await ctx.store.markConversationRead(company, customer) });
+  });
   r.get('/api/messages/:id', async (req, res) => {
     const message = await ctx.store.getMessage(companyOf(res).id, req.params.id);
     if (!message) throw notFound(`Message ${req.params.id}`);

@@ -11,8 +11,13 @@ const listQuery = z.object({
   mailbox: z.string().min(1).max(100).optional(),
   number: e164.optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
+  sort: z.enum(['newest', 'unread']).optional(),
 });
-const patchBody = z.object({ read: z.boolean() }).strict();
+const patchBody = z.object({ read: z.boolean().optional(), urgent: z.boolean().optional() }).strict()
+  .refine((b) => b.read !== undefined || b.urgent !== undefined, { message: 'Send read, urgent or both', path: ['read'] });
+
+/** How long a voicemail deleted with undo (POST …/trash) can be restored before the server purges it. */
+export const UNDO_SECONDS = 10;
 const mailboxBody = z.object({
   name: z.string().min(1).max(100).optional(),
   notifySms: e164.nullable().optional(),
@@ -20,9 +25,15 @@ const mailboxBody = z.object({
 }).strict();
 const mailboxId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, 'letters, digits, - and _');
 
-/** `/api/voicemails`: the inbox (filters), mark read, delete (audio and transcription too), the audio, mailboxes and the notification key. */
+/**
+ * `/api/voicemails`: the inbox (filters), mark read / urgent, delete (audio and transcription too) at once or
+ * with undo (trash, restore), the audio, mailboxes and the notification key.
+ */
 export function voicemailsRouter(ctx: Ctx): Router {
   const r = Router();
+  // Trashed voicemails whose undo window passed are purged before any inbox request is answered (and by the
+  // server's sweeper, voicemail-purge.ts, when nobody asks), so no answer shows one that should be gone.
+  r.use('/api/voicemails', async (_req, _res, next) => { await ctx.store.purgeDueVoicemails(); next(); });
   // A voicemail whose audio could not be kept says why (audioError, e.g. a refused recording URL).
   const withAudio = (v: { id: string; audioId: string | null; audioError: string | null }) => ({ ...v, audioUrl: v.audioId ? `/api/voicemails/${v.id}/audio` : null, audioError: v.audioId ? null : v.audioError });
   r.get('/api/voicemails', async (req, res) => {
@@ -56,8 +67,19 @@ export function voicemailsRouter(ctx: Ctx): Router {
   });
   r.patch('/api/voicemails/:id', async (req, res) => {
     const b = patchBody.parse(req.body);
-    const v = await ctx.store.markVoicemail(companyOf(res).id, req.params.id, { read: b.read });
-    if (!v || v.deletedAt) throw notFound(`Voicemail ${req.params.id}`);
+    const v = await ctx.store.markVoicemail(companyOf(res).id, req.params.id, b);
+    if (!v || v.deletedAt || v.purgeAt) throw notFound(`Voicemail ${req.params.id}`);
+    res.json({ voicemail: withAudio(v) });
+  });
+  r.post('/api/voicemails/:id/trash', async (req, res) => {
+    const purgeAt = new Date(ctx.now().getTime() + UNDO_SECONDS * 1000).toISOString();
+    const v = await ctx.store.trashVoicemail(companyOf(res).id, req.params.id, purgeAt);
+    if (!v) throw notFound(`Voicemail ${req.params.id}`);
+    res.json({ voicemail: withAudio(v), purgeAt, undoSeconds: UNDO_SECONDS });
+  });
+  r.post('/api/voicemails/:id/restore', async (req, res) => {
+    const v = await ctx.store.restoreVoicemail(companyOf(res).id, req.params.id);
+    if (!v) throw new AppError('not_found', `Voicemail ${req.params.id} is not in the trash: it was never deleted, or its ${UNDO_SECONDS} s undo window passed and it is gone`);
     res.json({ voicemail: withAudio(v) });
   });
   r.delete('/api/voicemails/:id', async (req, res) => {

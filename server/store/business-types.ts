@@ -38,6 +38,8 @@ export interface MessageRow {
   id: string; companyId: string; telnyxId: string | null; direction: 'inbound' | 'outbound';
   ourNumber: string; customer: string; text: string | null; media: string[]; segments: number; encoding: string;
   status: MessageStatus; error: string | null; createdAt: string; updatedAt: string;
+  /** When the conversation was opened after this inbound message arrived; null = unread (outbound: always null). */
+  readAt?: string | null;
 }
 
 export interface MailboxRow { companyId: string; id: string; name: string; notifySms: string | null; webhookUrl: string | null }
@@ -48,12 +50,17 @@ export interface VoicemailRow {
   /** Why the audio is not kept (`recording unavailable: …`); null while it is, or is still awaited. */
   audioError: string | null;
   readAt: string | null; deletedAt: string | null; notifiedAt: string | null; createdAt: string;
+  /** Flagged urgent by a person (the inbox marks it). */
+  urgent: boolean;
+  /** Deleted with undo: hidden, restorable until this instant, then purged (see trashVoicemail). */
+  purgeAt: string | null;
 }
 
 /** Fields a voicemail callback knows; undefined = leave as is. */
 export type VoicemailPatch = Partial<Pick<VoicemailRow, 'mailbox' | 'number' | 'caller' | 'seconds' | 'transcription' | 'audioId' | 'audioError'>> & { transcribe?: boolean };
 
-export interface VoicemailFilter { unread?: boolean; mailbox?: string; number?: string; limit?: number }
+/** `sort` 'unread': unread first, then newest (the inbox's order, so a limit never hides an unread one); default newest first. */
+export interface VoicemailFilter { unread?: boolean; mailbox?: string; number?: string; limit?: number; sort?: 'newest' | 'unread' }
 
 export interface RecordingRow { id: string; companyId: string; callId: string; sourceUrl: string; contentType: string; seconds: number | null; audio: Buffer; createdAt: string }
 
@@ -109,7 +116,10 @@ export interface BusinessStore {
   advanceMessage(telnyxId: string, status: MessageStatus, error: string | null): Promise<MessageRow | undefined>;
   getMessage(companyId: string, id: string): Promise<MessageRow | undefined>;
   listMessages(companyId: string, f: { customer?: string; number?: string; limit?: number }): Promise<MessageRow[]>;
-  listConversations(companyId: string): Promise<{ customer: string; ourNumber: string; last: MessageRow; count: number; optedOut: boolean }[]>;
+  /** One row per customer number, newest first; `unread` counts its inbound messages nobody opened yet. */
+  listConversations(companyId: string): Promise<{ customer: string; ourNumber: string; last: MessageRow; count: number; unread: number; optedOut: boolean }[]>;
+  /** Marks the conversation's inbound messages read (one write); how many were unread. */
+  markConversationRead(companyId: string, customer: string): Promise<number>;
   setOptOut(companyId: string, customer: string, out: boolean): Promise<void>;
   isOptedOut(companyId: string, customer: string): Promise<boolean>;
   // voicemail
@@ -118,7 +128,17 @@ export interface BusinessStore {
   voicemailsOfCall(callId: string): Promise<VoicemailRow[]>;
   listVoicemails(companyId: string, f: VoicemailFilter): Promise<VoicemailRow[]>;
   getVoicemail(companyId: string, id: string): Promise<VoicemailRow | undefined>;
-  markVoicemail(companyId: string, id: string, patch: { read?: boolean }): Promise<VoicemailRow | undefined>;
+  /** Sets read / urgent on a voicemail in the inbox (not a deleted or trashed one, which come back with deletedAt/purgeAt set). */
+  markVoicemail(companyId: string, id: string, patch: { read?: boolean; urgent?: boolean }): Promise<VoicemailRow | undefined>;
+  /**
+   * Deletes with undo: the voicemail leaves the inbox at once (one conditional write) and is purged as
+   * {@link BusinessStore.deleteVoicemail} purges once `purgeAt` has passed; undefined when it is not in the inbox.
+   */
+  trashVoicemail(companyId: string, id: string, purgeAt: string): Promise<VoicemailRow | undefined>;
+  /** Undoes a trash before its purgeAt (one conditional write); undefined when it is not trashed or too late. */
+  restoreVoicemail(companyId: string, id: string): Promise<VoicemailRow | undefined>;
+  /** Purges every trashed voicemail (any company) whose purgeAt has passed; how many. */
+  purgeDueVoicemails(): Promise<number>;
   /**
    * Deletes a voicemail: its audio, its transcription, the call log's link to the recording and the text's
    * copies in the call's webhook log and the notification SMS are gone; false when there is no such voicemail.

@@ -2,12 +2,12 @@ import type { Connection } from './connection.js';
 import type { BusinessStore, MessageRow, MessageStatus } from './business-types.js';
 
 type Row = Record<string, any>;
-type Repo = Pick<BusinessStore, 'insertMessage' | 'advanceMessage' | 'getMessage' | 'listMessages' | 'listConversations' | 'setOptOut' | 'isOptedOut'>;
+type Repo = Pick<BusinessStore, 'insertMessage' | 'advanceMessage' | 'getMessage' | 'listMessages' | 'listConversations' | 'setOptOut' | 'isOptedOut' | 'markConversationRead'>;
 
 const msgRow = (r: Row): MessageRow => ({
   id: r.id, companyId: r.company_id, telnyxId: r.telnyx_id, direction: r.direction, ourNumber: r.our_number, customer: r.customer,
   text: r.text, media: JSON.parse(r.media), segments: r.segments, encoding: r.encoding, status: r.status, error: r.error,
-  createdAt: r.created_at, updatedAt: r.updated_at,
+  createdAt: r.created_at, updatedAt: r.updated_at, readAt: r.read_at ?? null,
 });
 
 /** Delivery states only move forward; delivered and failed are final. */
@@ -43,11 +43,16 @@ export function messageRepo(db: Connection, iso: () => string): Repo {
       return (db.prepare(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY created_at, rowid LIMIT ?`).all(...args, f.limit ?? 200) as Row[]).map(msgRow);
     },
     async listConversations(companyId) {
-      const rows = db.prepare(`SELECT m.*, c.n AS n, (o.customer IS NOT NULL) AS opted FROM messages m
-        JOIN (SELECT customer, COUNT(*) AS n, MAX(rowid) AS last FROM messages WHERE company_id = ? GROUP BY customer) c ON c.last = m.rowid
+      const rows = db.prepare(`SELECT m.*, c.n AS n, c.unread AS unread, (o.customer IS NOT NULL) AS opted FROM messages m
+        JOIN (SELECT customer, COUNT(*) AS n, SUM(direction = 'inbound' AND read_at IS NULL) AS unread, MAX(rowid) AS last
+          FROM messages WHERE company_id = ? GROUP BY customer) c ON c.last = m.rowid
         LEFT JOIN opt_outs o ON o.company_id = m.company_id AND o.customer = m.customer
         ORDER BY m.created_at DESC`).all(companyId) as Row[];
-      return rows.map((r) => ({ customer: r.customer, ourNumber: r.our_number, last: msgRow(r), count: r.n, optedOut: !!r.opted }));
+      return rows.map((r) => ({ customer: r.customer, ourNumber: r.our_number, last: msgRow(r), count: r.n, unread: r.unread ?? 0, optedOut: !!r.opted }));
+    },
+    async markConversationRead(companyId, customer) {
+      return db.prepare("UPDATE messages SET read_at = ? WHERE company_id = ? AND customer = ? AND direction = 'inbound' AND read_at IS NULL")
+        .run(iso(), companyId, customer).changes;
     },
     async setOptOut(companyId, customer, out) {
       if (out) db.prepare('INSERT INTO opt_outs (company_id, customer, opted_out_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(companyId, customer, iso());

@@ -36,8 +36,8 @@ function dropRecording(db: Connection, companyId: string, callId: string, audioI
     AND (recording_url = ? OR recording_url LIKE '%/recordings/' || ?)`).run(callId, companyId, sourceUrl ?? '', audioId ?? '\u0000');
 }
 
-/** The voicemail purge on SQLite; see the file comment. */
-export function voicemailDeleteRepo(db: Connection, iso: () => string) {
+/** The voicemail purge on SQLite (see the file comment), and deleting with undo: trash, restore, purge when due. */
+export function voicemailDeleteRepo<V>(db: Connection, iso: () => string, toRow: (r: Row) => V) {
   const purge = db.transaction((companyId: string, id: string): boolean => {
     const vm = db.prepare('SELECT * FROM voicemails WHERE company_id = ? AND id = ? AND mailbox IS NOT NULL AND deleted_at IS NULL').get(companyId, id) as Row | undefined;
     if (!vm) return false;
@@ -62,12 +62,34 @@ export function voicemailDeleteRepo(db: Connection, iso: () => string) {
     db.prepare('UPDATE voicemails SET deleted_at = ?, transcription = NULL, audio_id = NULL WHERE id = ?').run(iso(), vm.id);
     return true;
   });
+  const securely = <T>(fn: () => T): T => {
+    // secure_delete zeroes the freed content in the file, so the audio's bytes do not linger in free pages.
+    db.pragma('secure_delete = ON');
+    try { return fn(); } finally { db.pragma('secure_delete = OFF'); }
+  };
+  const reread = (id: string) => toRow(db.prepare('SELECT * FROM voicemails WHERE id = ?').get(id) as Row);
   return {
     /** Deletes a voicemail and every copy of its audio and transcription; false when there is none (or it is deleted already). */
     async deleteVoicemail(companyId: string, id: string): Promise<boolean> {
-      // secure_delete zeroes the freed content in the file, so the audio's bytes do not linger in free pages.
-      db.pragma('secure_delete = ON');
-      try { return purge(companyId, id); } finally { db.pragma('secure_delete = OFF'); }
+      return securely(() => purge(companyId, id));
+    },
+    /** Hides a voicemail of the inbox until `purgeAt`, when {@link purgeDueVoicemails} purges it; undefined when not in the inbox. */
+    async trashVoicemail(companyId: string, id: string, purgeAt: string): Promise<V | undefined> {
+      const done = db.prepare('UPDATE voicemails SET purge_at = ? WHERE company_id = ? AND id = ? AND mailbox IS NOT NULL AND deleted_at IS NULL AND purge_at IS NULL')
+        .run(purgeAt, companyId, id).changes;
+      return done ? reread(id) : undefined;
+    },
+    /** Back in the inbox when still before its purgeAt (a purge and a restore racing: whichever writes first wins). */
+    async restoreVoicemail(companyId: string, id: string): Promise<V | undefined> {
+      const done = db.prepare('UPDATE voicemails SET purge_at = NULL WHERE company_id = ? AND id = ? AND deleted_at IS NULL AND purge_at > ?')
+        .run(companyId, id, iso()).changes;
+      return done ? reread(id) : undefined;
+    },
+    /** Purges the trashed voicemails whose purgeAt has passed, of every company. */
+    async purgeDueVoicemails(): Promise<number> {
+      const due = db.prepare('SELECT company_id, id FROM voicemails WHERE purge_at IS NOT NULL AND purge_at <= ? AND deleted_at IS NULL').all(iso()) as Row[];
+      if (!due.length) return 0;
+      return securely(() => due.filter((v) => purge(v.company_id, v.id)).length);
     },
   };
 }

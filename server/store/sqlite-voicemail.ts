@@ -6,13 +6,14 @@ import { dropLateAudio, voicemailDeleteRepo } from './sqlite-voicemail-delete.js
 
 type Row = Record<string, any>;
 type Repo = Pick<BusinessStore, 'upsertVoicemail' | 'voicemailsOfCall' | 'listVoicemails' | 'getVoicemail' | 'markVoicemail' | 'deleteVoicemail' | 'claimVoicemailNotice'
+  | 'trashVoicemail' | 'restoreVoicemail' | 'purgeDueVoicemails'
   | 'mailbox' | 'putMailbox' | 'listMailboxes' | 'saveRecording' | 'getRecording'
   | 'listMembers' | 'putMember' | 'deleteMember' | 'memberBusy' | 'memberFree' | 'memberCallEnded'>;
 
 const vmRow = (r: Row): VoicemailRow => ({
   id: r.id, companyId: r.company_id, callId: r.call_id, recordingKey: r.recording_key, mailbox: r.mailbox, number: r.number, caller: r.caller, seconds: r.seconds,
   transcribe: !!r.transcribe, transcription: r.transcription, audioId: r.audio_id, audioError: r.audio_error ?? null, readAt: r.read_at, deletedAt: r.deleted_at,
-  notifiedAt: r.notified_at, createdAt: r.created_at,
+  notifiedAt: r.notified_at, createdAt: r.created_at, urgent: !!r.urgent, purgeAt: r.purge_at ?? null,
 });
 const boxRow = (r: Row): MailboxRow => ({ companyId: r.company_id, id: r.id, name: r.name, notifySms: r.notify_sms, webhookUrl: r.webhook_url });
 const recRow = (r: Row): RecordingRow => ({ id: r.id, companyId: r.company_id, callId: r.call_id, sourceUrl: r.source_url, contentType: r.content_type, seconds: r.seconds, audio: r.audio, createdAt: r.created_at });
@@ -27,7 +28,7 @@ export function voicemailRepo(db: Connection, iso: () => string, cache: ReadCach
   // A company's team, read by every engine step (Env.team); every write to team_members below drops it.
   const teams = cache.table<MemberRow[]>();
   return {
-    ...voicemailDeleteRepo(db, iso),
+    ...voicemailDeleteRepo(db, iso, vmRow),
     async upsertVoicemail(companyId, callId, key, patch) {
       db.prepare('INSERT INTO voicemails (id, company_id, call_id, recording_key, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(randomUUID(), companyId, callId, key, iso());
       const sets: string[] = [], vals: unknown[] = [];
@@ -46,20 +47,23 @@ export function voicemailRepo(db: Connection, iso: () => string, cache: ReadCach
       return (db.prepare('SELECT * FROM voicemails WHERE call_id = ? ORDER BY created_at').all(callId) as Row[]).map(vmRow);
     },
     async listVoicemails(companyId, f) {
-      const where = ['company_id = ?', 'mailbox IS NOT NULL', 'deleted_at IS NULL'];
+      const where = ['company_id = ?', 'mailbox IS NOT NULL', 'deleted_at IS NULL', 'purge_at IS NULL'];
       const args: unknown[] = [companyId];
       if (f.unread) where.push('read_at IS NULL');
       if (f.mailbox) { where.push('mailbox = ?'); args.push(f.mailbox); }
       if (f.number) { where.push('number = ?'); args.push(f.number); }
-      return (db.prepare(`SELECT * FROM voicemails WHERE ${where.join(' AND ')} ORDER BY created_at DESC LIMIT ?`).all(...args, f.limit ?? 100) as Row[]).map(vmRow);
+      const order = f.sort === 'unread' ? '(read_at IS NOT NULL), created_at DESC' : 'created_at DESC';
+      return (db.prepare(`SELECT * FROM voicemails WHERE ${where.join(' AND ')} ORDER BY ${order}, rowid DESC LIMIT ?`).all(...args, f.limit ?? 100) as Row[]).map(vmRow);
     },
     async getVoicemail(companyId, id) {
-      const r = db.prepare('SELECT * FROM voicemails WHERE company_id = ? AND id = ? AND mailbox IS NOT NULL AND deleted_at IS NULL').get(companyId, id) as Row | undefined;
+      const r = db.prepare('SELECT * FROM voicemails WHERE company_id = ? AND id = ? AND mailbox IS NOT NULL AND deleted_at IS NULL AND purge_at IS NULL').get(companyId, id) as Row | undefined;
       return r && vmRow(r);
     },
     async markVoicemail(companyId, id, p) {
       const t = iso();
-      if (p.read !== undefined) db.prepare('UPDATE voicemails SET read_at = ? WHERE company_id = ? AND id = ? AND deleted_at IS NULL').run(p.read ? t : null, companyId, id);
+      const live = 'company_id = ? AND id = ? AND deleted_at IS NULL AND purge_at IS NULL';
+      if (p.read !== undefined) db.prepare(`UPDATE voicemails SET read_at = ? WHERE ${live}`).run(p.read ? t : null, companyId, id);
+      if (p.urgent !== undefined) db.prepare(`UPDATE voicemails SET urgent = ? WHERE ${live}`).run(p.urgent ? 1 : 0, companyId, id);
       const r = db.prepare('SELECT * FROM voicemails WHERE company_id = ? AND id = ? AND mailbox IS NOT NULL').get(companyId, id) as Row | undefined;
       return r && vmRow(r);
     },

@@ -68,6 +68,7 @@ describe(`fuzz: ${RUNS} cases per target`, () => {
   it('REST API: any route, method, id and body — never a 5xx', async () => {
     const routes = ['/api/flows', '/api/flows/:id', '/api/flows/:id/versions', '/api/flows/:id/versions/:v', '/api/flows/:id/publish', '/api/flows/:id/rollback',
       '/api/flows/lint', '/api/flows/simulate', '/api/numbers', '/api/numbers/:id', '/api/calls', '/api/calls/:id', '/api/calls/:id/fixture', '/api/me', '/api/:id'];
+    routes.push('/api/voicemails', '/api/voicemails/:id', '/api/voicemails/:id/trash', '/api/voicemails/:id/restore', '/api/messages/conversations/:id', '/api/messages/conversations/:id/read');
     const req = fc.record({
       method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'),
       route: fc.constantFrom(...routes),

@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import request from 'supertest';
 import Telnyx from 'telnyx';
 import { createApp, type CallflowApp } from '../../server/app.js';
+import { WAVESURFER_STYLE_HASH } from '../../server/security-headers.js';
 
 let app: CallflowApp, dir = '';
 beforeAll(() => {
@@ -37,6 +38,9 @@ describe('builder security headers', () => {
       expect(p['script-src']).toEqual(["'self'"]); // no 'unsafe-inline', no 'unsafe-eval'
       expect(p['connect-src']).toEqual(["'self'"]); // a page script cannot send the key elsewhere
       expect(p['object-src']).toEqual(["'none'"]);
+      // No 'unsafe-inline' styles: only the voicemail waveform's own stylesheet, by its hash.
+      expect(p['style-src']).toEqual(["'self'", WAVESURFER_STYLE_HASH]);
+      expect(p['media-src']).toEqual(["'self'", 'blob:']); // the player plays the fetched audio from a blob: URL
       expect(p['base-uri']).toEqual(["'none'"]);
       expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['x-content-type-options']).toBe('nosniff');

@@ -4,6 +4,8 @@ import { FlowsList } from '../FlowsList.js';
 import { NumbersPage } from './NumbersPage.js';
 import { TeamPage } from './TeamPage.js';
 import { UsagePage } from './UsagePage.js';
+import { VoicemailPage } from './VoicemailPage.js';
+import { MessagesPage } from './MessagesPage.js';
 
 /** A console page: its hash (`#/<path>`), its name in the navigation, and the component drawn for it. */
 export interface ConsolePage {
@@ -19,6 +21,8 @@ export interface ConsolePage {
 export const PAGES: ConsolePage[] = [
   { path: 'flows', title: 'Flows', Page: FlowsList },
   { path: 'numbers', title: 'Numbers', Page: NumbersPage },
+  { path: 'voicemail', title: 'Voicemail', Page: VoicemailPage },
+  { path: 'messages', title: 'Messages', Page: MessagesPage },
   { path: 'team', title: 'Team', Page: TeamPage },
   { path: 'usage', title: 'Usage', Page: UsagePage },
 ];
