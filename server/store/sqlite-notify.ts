@@ -51,7 +51,7 @@ export function notifyRepo(db: Connection, iso: () => string): NotifyStore {
     async finishOutbox(id, o, at) {
       if (o.state === 'sent') db.prepare("UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?").run(at, id);
       else if (o.state === 'pending') db.prepare("UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ? AND state = 'pending'").run(o.nextAttemptAt, o.error, id);
-      else db.prepare("UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?").run(o.error, id);
+      else db.prepare("UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ? AND state = 'pending'").run(o.error, id); // a late failure never undoes a delivery
     },
     async getOutbox(companyId, id) {
       const r = db.prepare('SELECT * FROM outbox WHERE company_id = ? AND id = ?').get(companyId, id) as Row | undefined;
