@@ -61,11 +61,11 @@ export function notificationsRouter(ctx: Ctx): Router {
     const company = companyOf(res).id;
     const { to } = testBody.parse(req.body);
     if (!(await ctx.store.smtpSettings(company))) throw new AppError('conflict', 'Save the SMTP settings first', ['smtp']);
-    // Through the outbox, so it is listed there; tried at once because someone waits for the answer.
+    // Through the outbox, so it is listed there; tried once, at once, because someone waits for the answer.
     const [row] = await ctx.store.enqueue([{ companyId: company, channel: 'email', kind: 'test', target: to, payload: {} }]);
     await ctx.outbox!.attemptNow(row!);
     const after = (await ctx.store.getOutbox(company, row!.id))!;
-    if (after.state !== 'sent') throw new AppError('telnyx', `The test email was not accepted: ${after.lastError}`, ['smtp'], { outbox: after });
+    if (after.state !== 'sent') throw new AppError('smtp', `The test email was not accepted: ${after.lastError}`, ['smtp'], { outbox: after });
     res.json({ outbox: after });
   });
   r.get('/api/notifications/missed', async (_req, res) => {

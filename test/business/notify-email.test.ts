@@ -96,6 +96,51 @@ describe('voicemail by email, against a real SMTP server', () => {
   });
 });
 
+describe('SMTP settings API and the test email', () => {
+  let s: Stack, smtp: TestSmtp;
+  beforeAll(async () => { smtp = await startSmtp(); s = await businessStack({ notify: FAST }); });
+  afterAll(async () => { await s.close(); await smtp.stop(); });
+
+  it('stores the password but never returns it; an absent password keeps it, null clears it', async () => {
+    expect((await call(s, 'GET', '/api/notifications/smtp')).body).toEqual({ smtp: null });
+    expect((await call(s, 'POST', '/api/notifications/smtp/test', { to: 'me@example.com' })).status).toBe(409);
+    const put = await call(s, 'PUT', '/api/notifications/smtp', { host: '127.0.0.1', port: smtp.port, security: 'none', user: 'mailer', password: 's3cret', from: 'Callflow <vm@example.com>' });
+    expect(put.status).toBe(200);
+    expect(put.text).not.toContain('s3cret');
+    expect(put.body.smtp).toMatchObject({ host: '127.0.0.1', user: 'mailer', passwordSet: true, timezone: 'UTC' });
+    const got = await call(s, 'GET', '/api/notifications/smtp');
+    expect(got.text).not.toContain('s3cret');
+    await call(s, 'PUT', '/api/notifications/smtp', { host: '127.0.0.1', port: smtp.port, security: 'none', user: 'mailer', from: 'vm@example.com' });
+    const company = (await call(s, 'GET', '/api/me')).body.company.id;
+    expect((await s.app.locals.ctx.store.smtpSettings(company))!.password).toBe('s3cret');
+    await call(s, 'PUT', '/api/notifications/smtp', { host: '127.0.0.1', port: smtp.port, security: 'none', user: null, password: null, from: 'vm@example.com' });
+    expect((await call(s, 'GET', '/api/notifications/smtp')).body.smtp).toMatchObject({ user: null, passwordSet: false });
+  });
+
+  it('answers 400 with the field path for bad settings and recipients', async () => {
+    expect((await call(s, 'PUT', '/api/notifications/smtp', { host: '127.0.0.1', port: 70000, security: 'none', from: 'vm@example.com' })).body.error.path).toEqual(['port']);
+    expect((await call(s, 'PUT', '/api/notifications/smtp', { host: '127.0.0.1', port: 25, security: 'ssl', from: 'vm@example.com' })).body.error.path).toEqual(['security']);
+    expect((await call(s, 'PUT', '/api/notifications/smtp', { host: '127.0.0.1', port: 25, security: 'none', from: 'nobody' })).body.error.path).toEqual(['from']);
+    expect((await call(s, 'PUT', '/api/notifications/smtp', { host: '127.0.0.1', port: 25, security: 'none', from: 'a@b.co', timezone: 'Mars/Olympus' })).body.error.path).toEqual(['timezone']);
+    expect((await call(s, 'PUT', '/api/voicemails/mailboxes/sales', { email: ['ok@example.com', 'nope'] })).body.error.path).toEqual(['email', 1]);
+    expect((await call(s, 'PUT', '/api/voicemails/mailboxes/sales', { email: ['ok@example.com'] })).body.mailbox.email).toEqual(['ok@example.com']);
+  });
+
+  it('"send a test email" delivers it now and lists it in the outbox; a refusal is a 502 with the SMTP answer', async () => {
+    const res = await call(s, 'POST', '/api/notifications/smtp/test', { to: 'me@example.com' });
+    expect(res.status).toBe(200);
+    expect(res.body.outbox).toMatchObject({ kind: 'test', state: 'sent', attempts: 1, target: 'me@example.com' });
+    expect(smtp.received.at(-1)!.to).toEqual(['me@example.com']);
+    expect(parseMime(smtp.received.at(-1)!.raw).headers.subject).toBe('Callflow test email');
+    smtp.refuse = { code: 451, text: 'Greylisted, come back later' };
+    const bad = await call(s, 'POST', '/api/notifications/smtp/test', { to: 'me@example.com' });
+    smtp.refuse = undefined;
+    expect(bad.status).toBe(502);
+    expect(bad.body.error).toMatchObject({ code: 'smtp', message: expect.stringMatching(/Greylisted/), outbox: { state: 'failed' } });
+    expect((await call(s, 'POST', '/api/notifications/smtp/test', { to: 'nope' })).body.error.path).toEqual(['to']);
+  });
+});
+
 describe('the outbox survives a restart', () => {
   it('SMTP down (connection refused) while the server stops: the next start delivers it, once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cf-outbox-'));
