@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Stack } from '../../server/stack.js';
 import { businessStack, buyNumber, call, until, voicemailFlow } from './harness.js';
 import { leaves, parseMime, startSmtp, type TestSmtp } from './smtp.js';
+import { transcribed, voicemailRecorded } from '../../server/calls/voicemail.js';
 
 /*
  *   hello(say) → vm(voicemail: mailbox "sales", transcribe) ─next→ bye(hangup)
@@ -93,6 +94,41 @@ describe('voicemail by email, against a real SMTP server', () => {
     await until(async () => (await outbox(s)).find((r) => r.id === row.id && r.state === 'sent'), 'sent after Retry now');
     expect((await call(s, 'POST', `/api/notifications/outbox/${row.id}/retry`)).status).toBe(404); // a sent row is not sent again
     expect((await call(s, 'POST', '/api/notifications/outbox/nope/retry')).status).toBe(404);
+  });
+});
+
+describe('a transcription that comes after the recording', () => {
+  let s: Stack, smtp: TestSmtp;
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    s = await businessStack({ notify: { ...FAST, transcriptionWaitMs: 1500 } });
+    await s.api('PUT', '/api/notifications/smtp', { host: '127.0.0.1', port: smtp.port, security: 'none', from: 'vm@example.com' });
+    await s.api('PUT', '/api/voicemails/mailboxes/sales', { name: 'Sales', email: ['owner@example.com'] });
+  });
+  afterAll(async () => { await s.close(); await smtp.stop(); });
+  const company = async () => (await call(s, 'GET', '/api/me')).body.company.id as string;
+  const bodyOf = (raw: string) => leaves(parseMime(raw))[0]!.body.toString('utf8');
+
+  it('the email waits for it and goes as soon as it arrives, with it', async () => {
+    const ctx = s.app.locals.ctx, c = await company();
+    const vm = await voicemailRecorded(ctx, c, 'call-late-1', 'https://example.com/r1.mp3', { mailbox: 'sales', transcribe: true, seconds: 12, from: CALLER, to: '+13125550100' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.received).toHaveLength(0); // waiting for the transcription
+    await transcribed(ctx, c, 'call-late-1', 'https://example.com/r1.mp3', 'Please call me about the invoice');
+    const mail = await until(async () => smtp.received[0], 'email after the transcription', 1000); // well before the 1.5 s wait ends
+    expect(bodyOf(mail.raw)).toContain('Please call me about the invoice');
+    expect(bodyOf(mail.raw)).toContain('Duration:      0:12');
+    expect(((await call(s, 'GET', '/api/notifications/outbox')).body.outbox as any[]).filter((r) => r.ref === vm.id)).toHaveLength(1);
+  });
+
+  it('none by the end of the wait: the email goes without it ("transcription pending"), and the recording says it is unavailable', async () => {
+    const ctx = s.app.locals.ctx, c = await company();
+    const vm = await voicemailRecorded(ctx, c, 'call-late-2', 'https://example.com/r2.mp3', { mailbox: 'sales', transcribe: true, seconds: 5, from: CALLER, to: '+13125550100' });
+    await ctx.store.upsertVoicemail(c, 'call-late-2', vm.recordingKey, { audioError: 'recording unavailable: download failed (HTTP 404)' });
+    const mail = await until(async () => smtp.received[1], 'email at the end of the wait', 4000);
+    expect(bodyOf(mail.raw)).toContain('transcription pending');
+    expect(bodyOf(mail.raw)).toContain('Recording:     unavailable (recording unavailable: download failed (HTTP 404))');
+    expect(leaves(parseMime(mail.raw))).toHaveLength(1); // nothing attached
   });
 });
 
