@@ -15,6 +15,8 @@ export interface TestSmtp {
   refuse: { code: number; text: string } | undefined;
   /** How many DATA commands arrived (accepted or refused). */
   attempts: number;
+  /** `user:password` of every AUTH (any login is accepted). */
+  logins: string[];
   stop(): Promise<void>;
   /** Listens again on the same port. */
   start(): Promise<void>;
@@ -23,11 +25,12 @@ export interface TestSmtp {
 export async function startSmtp(port = 0): Promise<TestSmtp> {
   let server: SMTPServer;
   const t: TestSmtp = {
-    port, received: [], refuse: undefined, attempts: 0,
+    port, received: [], refuse: undefined, attempts: 0, logins: [],
     async stop() { await new Promise<void>((r) => server.close(() => r())); },
     async start() {
       server = new SMTPServer({
-        authOptional: true, disabledCommands: ['STARTTLS'], logger: false, closeTimeout: 500,
+        authOptional: true, allowInsecureAuth: true, disabledCommands: ['STARTTLS'], logger: false, closeTimeout: 500,
+        onAuth(auth, _session, cb) { t.logins.push(`${auth.username}:${auth.password}`); cb(null, { user: auth.username }); },
         onData(stream, session, cb) {
           const chunks: Buffer[] = [];
           stream.on('data', (c: Buffer) => chunks.push(c));

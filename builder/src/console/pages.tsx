@@ -4,6 +4,7 @@ import { FlowsList } from '../FlowsList.js';
 import { NumbersPage } from './NumbersPage.js';
 import { TeamPage } from './TeamPage.js';
 import { UsagePage } from './UsagePage.js';
+import { NotificationsPage } from './NotificationsPage.js';
 
 /** A console page: its hash (`#/<path>`), its name in the navigation, and the component drawn for it. */
 export interface ConsolePage {
@@ -21,4 +22,5 @@ export const PAGES: ConsolePage[] = [
   { path: 'numbers', title: 'Numbers', Page: NumbersPage },
   { path: 'team', title: 'Team', Page: TeamPage },
   { path: 'usage', title: 'Usage', Page: UsagePage },
+  { path: 'notifications', title: 'Notifications', Page: NotificationsPage },
 ];
