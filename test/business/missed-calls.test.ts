@@ -114,6 +114,18 @@ describe.each(['texml', 'call-control'] as const)('missed-call alerts (%s)', (mo
     expect(await rowsOf(t.callId)).toEqual([]);
   });
 
+  it('past the budget cap the text-back is not sent (failed, with the reason); the owner is still told', async () => {
+    const broke = mode === 'texml' ? '+13125550167' : '+13125550168';
+    await s.api('PUT', '/api/usage/budget', { budgetMicros: 0 });
+    try {
+      const t = await placeCall({ to: line, from: broke, digits: ['1'], callee: ['no-answer'] });
+      const back = await until(async () => (await rowsOf(t.callId)).find((r) => r.kind === 'text-back' && r.state === 'failed'), 'text-back refused');
+      expect(back.lastError).toMatch(/budget/i);
+      await until(async () => (await rowsOf(t.callId)).filter((r) => r.kind === 'missed-call' && r.state === 'sent').length === 3, 'owner alerts sent');
+      expect(await textsTo(broke)).toEqual([]);
+    } finally { await s.api('PUT', '/api/usage/budget', { budgetMicros: null }); }
+  });
+
   it('an opted-out caller gets no text-back (the owner is still told)', async () => {
     await fetch(`${s.url}/sandbox/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: optedOut, to: line, text: 'STOP' }) });
     await until(async () => (await call(s, 'GET', '/api/messages/conversations')).body.conversations?.find((c: any) => c.customer === optedOut && c.optedOut), 'opt-out');
