@@ -37,6 +37,8 @@ export interface MissedCall extends MissedWhere {
 }
 
 const UNANSWERED = new Set(['noAnswer', 'busy', 'failed']);
+/** A caller id that can be called and texted back (not `anonymous`, a SIP URI, a short code). */
+const dialable = (from: string | null): from is string => !!from && /^\+[1-9]\d{6,14}$/.test(from);
 
 /** Whether `path` (the call's whole path, `>node` / `node.port` / `end:reason@node`) is a missed call, and where it ended. */
 export function missedCall(path: readonly string[], flow: Pick<Flow, 'nodes'>): MissedWhere | undefined {
@@ -81,7 +83,7 @@ export async function missedCallItems(ctx: Ctx, session: SessionRow, call: CallL
   const now = ctx.now();
   const alert: MissedCall = {
     ...where, callId: call.callId, caller: call.from, number: call.to, startedAt: call.startedAt, endedAt: now.toISOString(),
-    callBack: call.from ? `tel:${call.from}` : null, consoleUrl: `${ctx.publicUrl()}/#/calls/${encodeURIComponent(call.callId)}`,
+    callBack: dialable(call.from) ? `tel:${call.from}` : null, consoleUrl: `${ctx.publicUrl()}/#/calls/${encodeURIComponent(call.callId)}`,
   };
   const notBefore = where.kind === 'voicemail' ? new Date(now.getTime() + VOICEMAIL_GRACE_MS).toISOString() : undefined;
   const base = { companyId: session.companyId, kind: 'missed-call' as const, ref: call.callId, payload: { alert }, ...(notBefore ? { notBefore } : {}) };
@@ -90,7 +92,7 @@ export async function missedCallItems(ctx: Ctx, session: SessionRow, call: CallL
   for (const to of settings.emails) items.push({ ...base, channel: 'email', target: to });
   if (settings.webhookUrl) items.push({ ...base, channel: 'webhook', target: settings.webhookUrl });
   const tb = settings.textBack;
-  if (tb.enabled && call.from && tb.text.trim() && !(await ctx.store.isOptedOut(session.companyId, call.from))) {
+  if (tb.enabled && dialable(call.from) && tb.text.trim() && !(await ctx.store.isOptedOut(session.companyId, call.from))) {
     const since = new Date(now.getTime() - tb.hours * 3_600_000).toISOString();
     items.push({
       ...base, kind: 'text-back', channel: 'sms', target: call.from, payload: { alert, from: call.to, text: tb.text },

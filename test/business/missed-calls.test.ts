@@ -42,6 +42,8 @@ beforeAll(async () => {
 });
 afterAll(async () => { await s.close(); await smtp.stop(); receiver.closeAllConnections(); await new Promise((r) => receiver.close(r)); });
 
+/** `until` for a value that must come: the value, never undefined (the wait throws first). */
+const got = async <T,>(fn: () => Promise<T>, what: string, ms?: number): Promise<NonNullable<T>> => (await until(fn, what, ms)) as NonNullable<T>;
 const placeCall = async (body: Record<string, unknown>) => (await fetch(`${s.url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>;
 const texts = async () => ((await (await fetch(`${s.url}/sandbox/messages`, { headers: { authorization: `Bearer ${s.apiKey}` } })).json()) as { data: any[] }).data;
 const textsTo = async (to: string) => (await texts()).filter((m) => m.to[0].phone_number === to);
@@ -64,24 +66,24 @@ describe.each(['texml', 'call-control'] as const)('missed-call alerts (%s)', (mo
     const t = await placeCall({ to: line, from: caller, digits: ['1'], callee: ['no-answer'] });
     expect(t.mode).toBe(mode);
     const consoleLink = `${s.url}/#/calls/${encodeURIComponent(t.callId)}`;
-    const sms = await until(async () => (await textsTo(OWNER)).slice(smsBefore).find((m) => m.text.includes(caller)), 'owner SMS');
+    const sms = await got(async () => (await textsTo(OWNER)).slice(smsBefore).find((m) => m.text.includes(caller)), 'owner SMS');
     expect(sms.from.phone_number).toBe(line);
     expect(sms.text).toContain(`Missed call from ${caller} to ${line}`);
     expect(sms.text).toContain('no answer (desk: noAnswer)');
     expect(sms.text).toContain(`tel:${caller}`);
     expect(sms.text).toContain(consoleLink);
-    const hook = await until(async () => hooks.slice(hooksBefore).find((h) => h.raw.includes(t.callId)), 'webhook');
+    const hook = await got(async () => hooks.slice(hooksBefore).find((h) => h.raw.includes(t.callId)), 'webhook');
     const { publicKey } = (await call(s, 'GET', '/api/voicemails/webhook-key')).body;
     const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey, 'base64').toString('base64url') }, format: 'jwk' });
     expect(verify(null, Buffer.from(`${hook.headers['callflow-timestamp']}|${hook.raw}`), key, Buffer.from(hook.headers['callflow-signature-ed25519']!, 'base64'))).toBe(true);
     expect(JSON.parse(hook.raw)).toMatchObject({
       event: 'call.missed', call: { callId: t.callId, caller, number: line, node: 'bye', kind: 'hangup', reason: 'hangup', unanswered: ['desk: noAnswer'], callBack: `tel:${caller}`, consoleUrl: consoleLink },
     });
-    const mail = await until(async () => smtp.received.slice(mailsBefore).find((m) => m.raw.includes(caller)), 'email');
+    const mail = await got(async () => smtp.received.slice(mailsBefore).find((m) => m.raw.includes(caller)), 'email');
     const m = parseMime(mail.raw);
     expect(m.headers.subject).toBe(`Missed call from ${caller} to ${line}`);
     expect(m.body.toString('utf8')).toContain(`Call back:     tel:${caller}`);
-    const back = await until(async () => { const l = await textsTo(caller); return l.length ? l : undefined; }, 'text-back');
+    const back = await got(async () => { const l = await textsTo(caller); return l.length ? l : undefined; }, 'text-back');
     expect(back).toHaveLength(1);
     expect(back[0].from.phone_number).toBe(line);
     expect(back[0].text).toBe('Sorry we missed your call, we will call you back.');
@@ -91,17 +93,17 @@ describe.each(['texml', 'call-control'] as const)('missed-call alerts (%s)', (mo
   it('the same caller again within the window: the owner is told again, the caller gets no second text-back', async () => {
     const smsBefore = (await textsTo(OWNER)).length;
     const t = await placeCall({ to: line, from: caller, digits: ['1'], callee: ['busy'] });
-    await until(async () => (await textsTo(OWNER)).length > smsBefore, 'second owner SMS');
-    await until(async () => (await rowsOf(t.callId)).every((r) => r.state === 'sent') && (await rowsOf(t.callId)).length === 3, 'alerts sent');
+    await got(async () => (await textsTo(OWNER)).length > smsBefore, 'second owner SMS');
+    await got(async () => (await rowsOf(t.callId)).every((r) => r.state === 'sent') && (await rowsOf(t.callId)).length === 3, 'alerts sent');
     expect((await rowsOf(t.callId)).some((r) => r.kind === 'text-back')).toBe(false);
     expect(await textsTo(caller)).toHaveLength(1);
   });
 
   it('the caller hangs up in the menu: missed, "caller hung up in menu"', async () => {
     const t = await placeCall({ to: line, from: caller, hangupAfterSeconds: 1 });
-    const rows = await until(async () => { const r = await rowsOf(t.callId); return r.length ? r : undefined; }, 'alert rows');
+    const rows = await got(async () => { const r = await rowsOf(t.callId); return r.length ? r : undefined; }, 'alert rows');
     expect(rows[0].payload.alert).toMatchObject({ node: 'menu', kind: 'menu', reason: 'caller-hangup', unanswered: [] });
-    const sms = await until(async () => (await textsTo(OWNER)).find((m) => m.text.includes('caller hung up in menu "menu"')), 'menu SMS');
+    const sms = await got(async () => (await textsTo(OWNER)).find((m) => m.text.includes('caller hung up in menu "menu"')), 'menu SMS');
     expect(sms).toBeTruthy();
   });
 
@@ -119,18 +121,18 @@ describe.each(['texml', 'call-control'] as const)('missed-call alerts (%s)', (mo
     await s.api('PUT', '/api/usage/budget', { budgetMicros: 0 });
     try {
       const t = await placeCall({ to: line, from: broke, digits: ['1'], callee: ['no-answer'] });
-      const back = await until(async () => (await rowsOf(t.callId)).find((r) => r.kind === 'text-back' && r.state === 'failed'), 'text-back refused');
+      const back = await got(async () => (await rowsOf(t.callId)).find((r) => r.kind === 'text-back' && r.state === 'failed'), 'text-back refused');
       expect(back.lastError).toMatch(/budget/i);
-      await until(async () => (await rowsOf(t.callId)).filter((r) => r.kind === 'missed-call' && r.state === 'sent').length === 3, 'owner alerts sent');
+      await got(async () => (await rowsOf(t.callId)).filter((r) => r.kind === 'missed-call' && r.state === 'sent').length === 3, 'owner alerts sent');
       expect(await textsTo(broke)).toEqual([]);
     } finally { await s.api('PUT', '/api/usage/budget', { budgetMicros: null }); }
   });
 
   it('an opted-out caller gets no text-back (the owner is still told)', async () => {
     await fetch(`${s.url}/sandbox/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: optedOut, to: line, text: 'STOP' }) });
-    await until(async () => (await call(s, 'GET', '/api/messages/conversations')).body.conversations?.find((c: any) => c.customer === optedOut && c.optedOut), 'opt-out');
+    await got(async () => (await call(s, 'GET', '/api/messages/conversations')).body.conversations?.find((c: any) => c.customer === optedOut && c.optedOut), 'opt-out');
     const t = await placeCall({ to: line, from: optedOut, digits: ['1'], callee: ['no-answer'] });
-    await until(async () => { const r = await rowsOf(t.callId); return r.length === 3 && r.every((x) => x.state === 'sent'); }, 'owner alerts');
+    await got(async () => { const r = await rowsOf(t.callId); return r.length === 3 && r.every((x) => x.state === 'sent'); }, 'owner alerts');
     expect((await rowsOf(t.callId)).some((r) => r.kind === 'text-back')).toBe(false);
     // Only the STOP confirmation went to them, no text-back.
     expect((await textsTo(optedOut)).filter((m) => m.text.includes('missed'))).toEqual([]);

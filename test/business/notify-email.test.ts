@@ -17,6 +17,8 @@ const MESSAGE = 'Hi this is Bob please call me back about the order';
 // Retries come fast in these tests: 100 ms, 200 ms, then 400 ms at most.
 const FAST = { backoff: { baseMs: 100, maxMs: 400 }, pollMs: 100 };
 
+/** `until` for a value that must come: the value, never undefined (the wait throws first). */
+const got = async <T,>(fn: () => Promise<T>, what: string, ms?: number): Promise<NonNullable<T>> => (await until(fn, what, ms)) as NonNullable<T>;
 const placeCall = async (s: Stack, body: Record<string, unknown>) => (await fetch(`${s.url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>;
 
 async function voicemailLine(s: Stack, smtp: TestSmtp): Promise<string> {
@@ -41,7 +43,7 @@ describe('voicemail by email, against a real SMTP server', () => {
 
   it('the email carries caller, mailbox, local time, duration, transcription and the recording attached', async () => {
     const t = await placeCall(s, { to: line, from: CALLER, speech: [MESSAGE] });
-    const mail = await until(async () => smtp.received[0], 'voicemail email');
+    const mail = await got(async () => smtp.received[0], 'voicemail email');
     expect(mail.to).toEqual(['owner@example.com']);
     const m = parseMime(mail.raw);
     expect(m.headers.subject).toBe(`Voicemail from ${CALLER} (Sales)`);
@@ -67,12 +69,12 @@ describe('voicemail by email, against a real SMTP server', () => {
     smtp.refuse = { code: 451, text: 'Mailbox busy, try again later' };
     const before = smtp.received.length, tries = smtp.attempts;
     const t = await placeCall(s, { to: line, from: CALLER, speech: ['Second message'] });
-    await until(async () => smtp.attempts - tries >= 2, 'two refused attempts');
+    await got(async () => smtp.attempts - tries >= 2, 'two refused attempts');
     const row = (await outbox(s)).find((r) => r.payload.callId === t.callId)!;
     expect(row.state).toBe('pending');
     expect(row.lastError).toMatch(/451.*try again later/i);
     smtp.refuse = undefined;
-    const sent = await until(async () => (await outbox(s)).find((r) => r.id === row.id && r.state === 'sent'), 'delivered after the refusals');
+    const sent = await got(async () => (await outbox(s)).find((r) => r.id === row.id && r.state === 'sent'), 'delivered after the refusals');
     expect(sent.lastError).toBeNull();
     await new Promise((r) => setTimeout(r, 600)); // past the longest backoff: a second delivery would be here by now
     expect(smtp.received.length - before).toBe(1);
@@ -83,7 +85,7 @@ describe('voicemail by email, against a real SMTP server', () => {
     smtp.refuse = { code: 550, text: 'No such user here' };
     const tries = smtp.attempts;
     const t = await placeCall(s, { to: line, from: CALLER, speech: ['Third message'] });
-    const row = await until(async () => (await outbox(s)).find((r) => r.payload.callId === t.callId && r.state === 'failed'), 'failed row');
+    const row = await got(async () => (await outbox(s)).find((r) => r.payload.callId === t.callId && r.state === 'failed'), 'failed row');
     expect(row).toMatchObject({ attempts: 1, lastError: expect.stringMatching(/SMTP refused: .*550.*No such user/) });
     await new Promise((r) => setTimeout(r, 500)); // no retry of a permanent failure
     expect(smtp.attempts - tries).toBe(1);
@@ -91,7 +93,7 @@ describe('voicemail by email, against a real SMTP server', () => {
     smtp.refuse = undefined;
     const retried = await call(s, 'POST', `/api/notifications/outbox/${row.id}/retry`);
     expect(retried.body.outbox).toMatchObject({ state: 'pending', attempts: 0 });
-    await until(async () => (await outbox(s)).find((r) => r.id === row.id && r.state === 'sent'), 'sent after Retry now');
+    await got(async () => (await outbox(s)).find((r) => r.id === row.id && r.state === 'sent'), 'sent after Retry now');
     expect((await call(s, 'POST', `/api/notifications/outbox/${row.id}/retry`)).status).toBe(404); // a sent row is not sent again
     expect((await call(s, 'POST', '/api/notifications/outbox/nope/retry')).status).toBe(404);
   });
@@ -115,7 +117,7 @@ describe('a transcription that comes after the recording', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(smtp.received).toHaveLength(0); // waiting for the transcription
     await transcribed(ctx, c, 'call-late-1', 'https://example.com/r1.mp3', 'Please call me about the invoice');
-    const mail = await until(async () => smtp.received[0], 'email after the transcription', 1000); // well before the 1.5 s wait ends
+    const mail = await got(async () => smtp.received[0], 'email after the transcription', 1000); // well before the 1.5 s wait ends
     expect(bodyOf(mail.raw)).toContain('Please call me about the invoice');
     expect(bodyOf(mail.raw)).toContain('Duration:      0:12');
     expect(((await call(s, 'GET', '/api/notifications/outbox')).body.outbox as any[]).filter((r) => r.ref === vm.id)).toHaveLength(1);
@@ -125,7 +127,7 @@ describe('a transcription that comes after the recording', () => {
     const ctx = s.app.locals.ctx, c = await company();
     const vm = await voicemailRecorded(ctx, c, 'call-late-2', 'https://example.com/r2.mp3', { mailbox: 'sales', transcribe: true, seconds: 5, from: CALLER, to: '+13125550100' });
     await ctx.store.upsertVoicemail(c, 'call-late-2', vm.recordingKey, { audioError: 'recording unavailable: download failed (HTTP 404)' });
-    const mail = await until(async () => smtp.received[1], 'email at the end of the wait', 4000);
+    const mail = await got(async () => smtp.received[1], 'email at the end of the wait', 4000);
     expect(bodyOf(mail.raw)).toContain('transcription pending');
     expect(bodyOf(mail.raw)).toContain('Recording:     unavailable (recording unavailable: download failed (HTTP 404))');
     expect(leaves(parseMime(mail.raw))).toHaveLength(1); // nothing attached
@@ -188,7 +190,7 @@ describe('the outbox survives a restart', () => {
       const line = await voicemailLine(a, smtp);
       await smtp.stop(); // connection refused from here on
       const t = await placeCall(a, { to: line, from: CALLER, speech: ['Before the restart'] });
-      const row = await until(async () => (await outbox(a!)).find((r) => r.payload.callId === t.callId && r.lastError), 'a refused attempt');
+      const row = await got(async () => (await outbox(a!)).find((r) => r.payload.callId === t.callId && r.lastError), 'a refused attempt');
       expect(row).toMatchObject({ state: 'pending', attempts: 1, lastError: expect.stringMatching(/ECONNREFUSED/) });
       const key = a.apiKey;
       await a.close();
@@ -197,7 +199,7 @@ describe('the outbox survives a restart', () => {
       await new Promise((r) => setTimeout(r, 400)); // the retry falls due while no server runs
       // A new process on the same database: its worker starts, finds the row pending and due, and sends it.
       b = await businessStack({ dbFile, notify: FAST });
-      await until(async () => (await outbox(b!, key)).find((r) => r.id === row.id && r.state === 'sent'), 'sent after the restart');
+      await got(async () => (await outbox(b!, key)).find((r) => r.id === row.id && r.state === 'sent'), 'sent after the restart');
       await new Promise((r) => setTimeout(r, 500));
       expect(smtp.received).toHaveLength(1);
       expect(parseMime(smtp.received[0]!.raw).headers.subject).toBe(`Voicemail from ${CALLER} (Sales)`);
