@@ -21,7 +21,7 @@ beforeEach(async () => {
 });
 afterEach(async () => { await store.close(); });
 
-const item = (target = 'owner@example.com') => ({ companyId: company, channel: 'email' as const, kind: 'test' as const, target, payload: {} });
+const item = (target = 'owner@example.com') => ({ companyId: company, channel: 'email' as const, kind: 'missed-call' as const, target, payload: {} });
 const row = async (id: string) => (await store.getOutbox(company, id))!;
 
 describe('outbox worker', () => {
@@ -31,7 +31,7 @@ describe('outbox worker', () => {
     const [r] = await store.enqueue([item()]);
     const waits: number[] = [];
     for (let i = 1; i <= 5; i++) {
-      expect(await w.tick()).toBe(1);
+      expect(await w.tick(), `attempt ${i} at ${now().toISOString()}: ${JSON.stringify(await row(r!.id))}`).toBe(1);
       const after = await row(r!.id);
       expect(after.attempts).toBe(i);
       if (i < 5) {
@@ -53,6 +53,13 @@ describe('outbox worker', () => {
     expect(backoffMs(DEFAULT_BACKOFF, 1, () => 0)).toBe(15_000);
     expect(backoffMs(DEFAULT_BACKOFF, 1, () => 0.999)).toBe(29_985);
     expect(backoffMs(DEFAULT_BACKOFF, 30, () => 0.999)).toBeLessThanOrEqual(DEFAULT_BACKOFF.maxMs);
+  });
+
+  it('a test email is tried once (the person who asked saw the answer)', async () => {
+    const w = new OutboxWorker(ctx, { now, send: async () => { throw new Error('451 try later'); } });
+    const [r] = await store.enqueue([{ ...item(), kind: 'test' }]);
+    expect(await w.tick()).toBe(1);
+    expect(await row(r!.id)).toMatchObject({ state: 'failed', attempts: 1 });
   });
 
   it('a permanent failure is not retried; a success is sent once', async () => {
