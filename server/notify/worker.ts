@@ -120,14 +120,14 @@ export class OutboxWorker {
     const attempt = row.attempts + 1;
     try {
       await this.#send(this.#ctx, row);
-      await store.finishOutbox(row.id, { state: 'sent' }, this.#now().toISOString());
+      await store.finishOutbox(row.id, { state: 'sent' }, this.#now().toISOString(), attempt);
       log.info({ outbox: row.id, channel: row.channel, kind: row.kind, attempt }, 'notification sent');
     } catch (err) {
       const error = (err as Error).message || String(err);
       // A test email is tried once: the person who asked saw the answer, a later retry would surprise them.
       const final = err instanceof PermanentFailure || attempt >= this.#policy.maxAttempts || row.kind === 'test';
       const nextAttemptAt = new Date(this.#now().getTime() + backoffMs(this.#policy, attempt, this.#random)).toISOString();
-      await store.finishOutbox(row.id, final ? { state: 'failed', error } : { state: 'pending', nextAttemptAt, error }, this.#now().toISOString());
+      await store.finishOutbox(row.id, final ? { state: 'failed', error } : { state: 'pending', nextAttemptAt, error }, this.#now().toISOString(), attempt);
       log.warn({ outbox: row.id, channel: row.channel, kind: row.kind, attempt, error, ...(final ? {} : { nextAttemptAt }) }, final ? 'notification failed permanently' : 'notification failed; will retry');
     }
     return true;

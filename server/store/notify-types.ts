@@ -67,11 +67,14 @@ export interface NotifyStore {
    * `leaseUntil` should this process die while sending. False when another worker claimed it first.
    */
   leaseOutbox(id: string, attempts: number, leaseUntil: string): Promise<boolean>;
-  /** Records how the attempt ended. */
-  finishOutbox(id: string, outcome: OutboxOutcome, at: string): Promise<void>;
+  /** Records how attempt number `attempt` ended (a failure is ignored once another attempt holds the row). */
+  finishOutbox(id: string, outcome: OutboxOutcome, at: string, attempt: number): Promise<void>;
   getOutbox(companyId: string, id: string): Promise<OutboxRow | undefined>;
   listOutbox(companyId: string, f: { state?: OutboxState; limit?: number }): Promise<OutboxRow[]>;
-  /** "Retry now": a pending or failed row becomes due at `now` (a failed one gets its attempts back); undefined when none. */
+  /**
+   * "Retry now": a pending or failed row becomes due at `now` (a failed one gets its attempts back); undefined when
+   * there is none, or an attempt of it is running (its lease has not run out).
+   */
   retryOutbox(companyId: string, id: string, now: string): Promise<OutboxRow | undefined>;
   /** The pending rows about `ref` become due at `now` (a voicemail's transcription arrived). */
   releaseOutbox(ref: string, now: string): Promise<number>;

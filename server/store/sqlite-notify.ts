@@ -46,12 +46,14 @@ export function notifyRepo(db: Connection, iso: () => string): NotifyStore {
       return r.t ?? undefined;
     },
     async leaseOutbox(id, attempts, leaseUntil) {
-      return db.prepare("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND state = 'pending' AND attempts = ?").run(leaseUntil, id, attempts).changes > 0;
+      return db.prepare("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, lease_until = ? WHERE id = ? AND state = 'pending' AND attempts = ?").run(leaseUntil, leaseUntil, id, attempts).changes > 0;
     },
-    async finishOutbox(id, o, at) {
-      if (o.state === 'sent') db.prepare("UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?").run(at, id);
-      else if (o.state === 'pending') db.prepare("UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ? AND state = 'pending'").run(o.nextAttemptAt, o.error, id);
-      else db.prepare("UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ? AND state = 'pending'").run(o.error, id); // a late failure never undoes a delivery
+    async finishOutbox(id, o, at, attempt) {
+      // A failure counts only for the attempt that holds the row: a late answer of an attempt whose lease ran out
+      // (another worker took the row since) changes nothing. A delivery always counts.
+      if (o.state === 'sent') db.prepare("UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL, lease_until = NULL WHERE id = ?").run(at, id);
+      else if (o.state === 'pending') db.prepare("UPDATE outbox SET next_attempt_at = ?, last_error = ?, lease_until = NULL WHERE id = ? AND state = 'pending' AND attempts = ?").run(o.nextAttemptAt, o.error, id, attempt);
+      else db.prepare("UPDATE outbox SET state = 'failed', last_error = ?, lease_until = NULL WHERE id = ? AND state = 'pending' AND attempts = ?").run(o.error, id, attempt);
     },
     async getOutbox(companyId, id) {
       const r = db.prepare('SELECT * FROM outbox WHERE company_id = ? AND id = ?').get(companyId, id) as Row | undefined;
@@ -64,7 +66,7 @@ export function notifyRepo(db: Connection, iso: () => string): NotifyStore {
     },
     async retryOutbox(companyId, id, now) {
       const n = db.prepare(`UPDATE outbox SET state = 'pending', next_attempt_at = ?, attempts = CASE WHEN state = 'failed' THEN 0 ELSE attempts END
-        WHERE company_id = ? AND id = ? AND state IN ('pending', 'failed')`).run(now, companyId, id).changes;
+        WHERE company_id = ? AND id = ? AND state IN ('pending', 'failed') AND (lease_until IS NULL OR lease_until <= ?)`).run(now, companyId, id, now).changes;
       if (!n) return undefined;
       return outboxRow(db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as Row);
     },

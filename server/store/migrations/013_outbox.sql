@@ -12,6 +12,7 @@ CREATE TABLE outbox (
   state TEXT NOT NULL DEFAULT 'pending',   -- pending | sent | failed (permanently)
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_at TEXT NOT NULL,    -- due time; while an attempt runs, the end of its lease
+  lease_until TEXT,                 -- set while an attempt runs ("Retry now" leaves such a row alone)
   last_error TEXT,
   created_at TEXT NOT NULL,
   sent_at TEXT
