@@ -117,6 +117,20 @@ describe('outbox worker', () => {
   });
 });
 
+describe('outbox retention', () => {
+  it('sent rows are deleted after keepSentMs (checked at most hourly); failed and pending rows stay', async () => {
+    const w = new OutboxWorker(ctx, { now, keepSentMs: 86_400_000, send: async (_c, r) => { if (r.target === 'bad@example.com') throw new PermanentFailure('550'); } });
+    const [sent, bad] = await store.enqueue([item(), item('bad@example.com')]);
+    await w.tick();
+    const [later] = await store.enqueue([{ ...item('later@example.com'), notBefore: new Date(t + 10 * 86_400_000).toISOString() }]);
+    t += 86_400_000 + 1;
+    await w.tick();
+    expect(await store.getOutbox(company, sent!.id)).toBeUndefined();
+    expect((await row(bad!.id)).state).toBe('failed');
+    expect((await row(later!.id)).state).toBe('pending');
+  });
+});
+
 describe('outbox rows are written with their cause', () => {
   it('a voicemail notice and its rows commit together, once', async () => {
     const vm = await store.upsertVoicemail(company, 'call-1', 'call-1|url', { mailbox: 'sales', seconds: 5 });

@@ -27,6 +27,8 @@ export interface OutboxWorkerOptions {
   leaseMs?: number;
   /** Longest sleep between looks at the table (ms, default 60 s): rows another instance wrote are found. */
   pollMs?: number;
+  /** Sent rows are kept this long, then deleted (ms, default 30 days); failed and pending rows stay. */
+  keepSentMs?: number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (t: unknown) => void;
   /** Sends one row (default: the channel senders); throws to fail the attempt. */
@@ -40,6 +42,8 @@ export class OutboxWorker {
   readonly #policy: BackoffPolicy;
   readonly #leaseMs: number;
   readonly #pollMs: number;
+  readonly #keepSentMs: number;
+  #prunedAt = -Infinity;
   readonly #setTimer: (fn: () => void, ms: number) => unknown;
   readonly #clearTimer: (t: unknown) => void;
   readonly #send: (ctx: Ctx, row: OutboxRow) => Promise<void>;
@@ -55,6 +59,7 @@ export class OutboxWorker {
     this.#policy = { ...DEFAULT_BACKOFF, ...o.backoff };
     this.#leaseMs = o.leaseMs ?? 300_000;
     this.#pollMs = o.pollMs ?? 60_000;
+    this.#keepSentMs = o.keepSentMs ?? 30 * 86_400_000;
     this.#setTimer = o.setTimer ?? ((fn, ms) => { const t = setTimeout(fn, ms); t.unref(); return t; });
     this.#clearTimer = o.clearTimer ?? ((t) => clearTimeout(t as NodeJS.Timeout));
     this.#send = o.send ?? sendOutboxRow;
@@ -101,6 +106,12 @@ export class OutboxWorker {
   /** One pass: every row due now gets one attempt, in due order. Returns how many were attempted. */
   async tick(): Promise<number> {
     let attempted = 0;
+    const t = this.#now().getTime();
+    // At most once an hour: the table keeps what the console shows (pending, failed, a month of sent), not every row ever.
+    if (t - this.#prunedAt >= 3_600_000) {
+      this.#prunedAt = t;
+      await this.#ctx.store.pruneOutbox(new Date(t - this.#keepSentMs).toISOString());
+    }
     for (;;) {
       const due = await this.#ctx.store.dueOutbox(this.#now().toISOString(), 20);
       if (!due.length) return attempted;

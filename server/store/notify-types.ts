@@ -78,6 +78,8 @@ export interface NotifyStore {
   retryOutbox(companyId: string, id: string, now: string): Promise<OutboxRow | undefined>;
   /** The pending rows about `ref` become due at `now` (a voicemail's transcription arrived). */
   releaseOutbox(ref: string, now: string): Promise<number>;
+  /** Deletes sent rows sent before `before` (failed and pending rows stay); how many. */
+  pruneOutbox(before: string): Promise<number>;
   smtpSettings(companyId: string): Promise<SmtpSettings | undefined>;
   putSmtpSettings(companyId: string, s: SmtpSettings): Promise<void>;
   missedCallSettings(companyId: string, e164: string): Promise<MissedCallSettings | undefined>;

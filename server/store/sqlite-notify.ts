@@ -73,6 +73,9 @@ export function notifyRepo(db: Connection, iso: () => string): NotifyStore {
     async releaseOutbox(ref, now) {
       return db.prepare("UPDATE outbox SET next_attempt_at = ? WHERE ref = ? AND state = 'pending' AND attempts = 0 AND next_attempt_at > ?").run(now, ref, now).changes;
     },
+    async pruneOutbox(before) {
+      return db.prepare("DELETE FROM outbox WHERE state = 'sent' AND sent_at < ?").run(before).changes;
+    },
     async smtpSettings(companyId) {
       const r = db.prepare('SELECT settings FROM smtp_settings WHERE company_id = ?').get(companyId) as Row | undefined;
       return r ? JSON.parse(r.settings) : undefined;
