@@ -24,11 +24,19 @@ import { apiRateLimit, authFailureLimit, rateLimitsFromEnv, webhookRateLimit } f
 import { noSniff, setBuilderHeaders } from './security-headers.js';
 import { outboundPolicy } from './net/outbound-settings.js';
 import { sandboxReadScope } from './api/sandbox-scope.js';
+import { notificationsRouter } from './api/notifications.js';
+import { OutboxWorker } from './notify/worker.js';
 
 export type { AppDeps } from './deps.js';
 
 /** The app plus what tests and main need to reach (the store, to close it). */
 export type CallflowApp = Express & { locals: { ctx: Ctx } };
+
+/** CALLFLOW_TRANSCRIPTION_WAIT_S (default 60) in ms: how long voicemail notifications wait for the transcription. */
+function transcriptionWaitFromEnv(env: NodeJS.ProcessEnv): number {
+  const s = Number(env.CALLFLOW_TRANSCRIPTION_WAIT_S ?? 60);
+  return Number.isFinite(s) && s >= 0 ? s * 1000 : 60_000;
+}
 
 /**
  * Builds the express app without listening: webhooks (raw bodies, signature
@@ -43,7 +51,12 @@ export function createApp(deps: AppDeps): CallflowApp {
     commandAttempts: deps.commandAttempts ?? 3, retryDelayMs: deps.retryDelayMs ?? 200, connections: deps.connections ?? {},
     outbound: outboundPolicy(deps.outbound, process.env, !!deps.sandbox),
     ...(deps.recordedEnv ? { recordedEnv: deps.recordedEnv } : {}),
+    transcriptionWaitMs: deps.notify?.transcriptionWaitMs ?? transcriptionWaitFromEnv(process.env),
   };
+  // The outbox worker sends what the store holds as pending, after each commit; stopped by ctx.outbox.stop().
+  const worker = new OutboxWorker(ctx, { now, ...deps.notify });
+  ctx.outbox = worker;
+  if (deps.notify?.start !== false) worker.start();
   const app = express() as CallflowApp;
   app.locals.ctx = ctx;
   app.disable('x-powered-by');
@@ -108,6 +121,7 @@ export function createApp(deps: AppDeps): CallflowApp {
   app.use(voicemailsRouter(ctx));
   app.use(teamRouter(ctx));
   app.use(trafficRouter(ctx));
+  app.use(notificationsRouter(ctx));
   app.use('/api', (req, _res, next) => next(new AppError('not_found', `No route ${req.method} ${req.originalUrl}`)));
 
   if (deps.builderDir && existsSync(deps.builderDir)) {

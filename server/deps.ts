@@ -47,6 +47,12 @@ export interface AppDeps {
    * one is fed exactly that team and those cursors instead of the live ones; one without reads the live ones.
    */
   recordedEnv?: (key: string) => StepEnv | undefined;
+  /**
+   * Notifications (issue #16): the outbox worker's options (clock, backoff; `start: false` leaves it stopped, as a
+   * fixture replay does) and how long a voicemail's notifications wait for its transcription (default 60 s, env
+   * CALLFLOW_TRANSCRIPTION_WAIT_S).
+   */
+  notify?: { start?: boolean; transcriptionWaitMs?: number } & import('./notify/worker.js').OutboxWorkerOptions;
 }
 
 /** Resolved deps shared by routes and services. */
@@ -63,4 +69,8 @@ export interface Ctx {
   outbound: OutboundPolicy;
   /** See AppDeps.recordedEnv (fixture replays). */
   recordedEnv?: (key: string) => StepEnv | undefined;
+  /** The outbox worker (server/notify/worker.ts): `kick()` once a notification is committed. */
+  outbox?: { kick(): void; stop(): Promise<void>; attemptNow(row: import('./store/notify-types.js').OutboxRow): Promise<void> };
+  /** How long a voicemail's notifications wait for its transcription (ms). */
+  transcriptionWaitMs: number;
 }

@@ -107,7 +107,8 @@ function shutdown(signal: string) {
   stopPurger();
   server.close(() => {
     sandbox?.close?.();
-    void store.close().then(() => process.exit(0));
+    // The outbox worker finishes the notification in flight; what is still pending is sent at the next start.
+    void app.locals.ctx.outbox!.stop().then(() => store.close()).then(() => process.exit(0));
   });
   setTimeout(() => process.exit(0), 5000).unref();
 }

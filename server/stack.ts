@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { createApp, type CallflowApp } from './app.js';
+import { createApp, type AppDeps, type CallflowApp } from './app.js';
 import { createSandbox, type Sandbox } from './sandbox/index.js';
 import { createTelnyxClient } from './telnyx/client.js';
 import type { OutboundOptions } from './net/outbound-settings.js';
@@ -28,6 +28,8 @@ export interface StackOptions {
   log?: boolean;
   /** The app's outbound settings (createApp's `outbound`): e.g. `{ allowPrivate: ['127.0.0.1/32'] }` for a test's own webhook receiver. */
   outbound?: OutboundOptions;
+  /** createApp's `notify` (outbox worker clock and backoff, transcription wait). */
+  notify?: AppDeps['notify'];
 }
 
 export interface Stack {
@@ -100,7 +102,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const telnyx = createTelnyxClient({ apiKey: 'sandbox', baseURL: baseURL || `${url}/sandbox/v2` });
   const app = createApp({
     db: dbFile, log, telnyx, publicUrl: () => url, webhookPublicKeys: [ownKey, ...(sandbox ? [sandbox.publicKeyBase64] : [])],
-    now: o.now, sandbox: sandbox?.router, builderDir: o.builderDir, retryDelayMs: 20, outbound: o.outbound,
+    now: o.now, sandbox: sandbox?.router, builderDir: o.builderDir, retryDelayMs: 20, outbound: o.outbound, notify: o.notify,
   });
   holder.app = app;
   const { apiKey } = await app.locals.ctx.store.createCompany('Stack company');
@@ -125,6 +127,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       if (standIn) { standIn.closeAllConnections(); await new Promise((r) => standIn!.close(r)); }
+      await app.locals.ctx.outbox?.stop();
       await app.locals.ctx.store.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },

@@ -167,7 +167,7 @@ describe('the voicemail inbox, end to end', { sequential: true, timeout: 60_000 
   it('mailbox settings: the SSRF rule refuses a private webhook with its reason; a good one is saved', async () => {
     await page.locator('select[name=vm-mailbox]').selectOption('sales');
     await expect.poll(() => page.getByRole('heading', { name: /Notifications for mailbox/ }).count()).toBe(1);
-    await expect.poll(() => page.getByTestId('mb-email').textContent()).toContain('Email: coming with notifications');
+    await expect.poll(() => page.getByTestId('mb-email').textContent()).toContain('Email recipients: set them on Notifications');
     await page.locator('input[name=mb-webhook]').fill('http://127.0.0.1:9/hook');
     await page.getByRole('button', { name: 'Save notifications' }).click();
     await expect.poll(() => page.locator('#mb-error').textContent()).toMatch(/webhookUrl/);

@@ -22,6 +22,8 @@ const mailboxBody = z.object({
   name: z.string().min(1).max(100).optional(),
   notifySms: e164.nullable().optional(),
   webhookUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
+  /** Who gets each voicemail by email, with the recording attached (SMTP settings: /api/notifications/smtp). */
+  email: z.array(z.email()).max(20).optional(),
 }).strict();
 const mailboxId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, 'letters, digits, - and _');
 
@@ -54,6 +56,7 @@ export function voicemailsRouter(ctx: Ctx): Router {
       companyId: company, id, name: b.name ?? old?.name ?? id,
       notifySms: b.notifySms === undefined ? old?.notifySms ?? null : b.notifySms,
       webhookUrl: b.webhookUrl === undefined ? old?.webhookUrl ?? null : b.webhookUrl,
+      email: b.email ?? old?.email ?? [],
     });
     res.json({ mailbox });
   });

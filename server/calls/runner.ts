@@ -11,6 +11,7 @@ import { teamEnv } from './team.js';
 import { stepEnvOf, watchTeam } from './step-env.js';
 import { ownNumbersOnly } from './own-numbers.js';
 import { hasEffects, runEffects } from './effects.js';
+import { missedCallItems } from '../notify/missed.js';
 
 // Flow versions are immutable, so a parsed version never goes stale; it is only forgotten when the cache is full
 // (a bounded LRU, by count and by size: ~200 bytes per node or edge parsed), then read from the store again.
@@ -103,6 +104,8 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
   const changed = Object.fromEntries(Object.entries(result.cursors).filter(([k, v]) => cursors[k] !== v));
   const ended = event.type === 'call.ended' || result.snapshot.status === 'done';
   const body = answer?.render(result);
+  // A call's last step writes its missed-call alerts with itself (same transaction): none is lost, none is doubled.
+  const outbox = ended ? await endingAlerts(ctx, session, result.trace, flow) : [];
   const saved = await ctx.store.saveSnapshot(session.callId, session.seq, result.snapshot, {
     ...(answer ? { answer: { eventId: answer.key, body: body! } } : {}),
     ...(Object.keys(read).length ? { sessionCursors: read } : {}),
@@ -110,12 +113,20 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
     ...(Object.keys(changed).length ? { cursors: { companyId: session.companyId, flowId: session.flowId, next: changed, previous: cursors } } : {}),
     ...(result.trace.length ? { path: pathOf(result.trace) } : {}),
     ...(ended ? { callLog: { endedAt: ctx.now().toISOString(), ...(event.type === 'call.ended' ? { hangupCause: event.cause } : {}) } } : {}),
+    ...(outbox.length ? { outbox } : {}),
   }, answer?.unit);
   if (!saved) return { kind: 'stale' };
+  if (outbox.length) void (answer?.unit ? answer.unit.durable() : Promise.resolve()).then(() => ctx.outbox?.kick(), () => {});
   // Effects (an SMS, a voicemail, a member released) only once the step that caused them is stored.
   if (answer?.unit && hasEffects(result.instructions)) await answer.unit.durable();
   await runEffects(ctx, session, result.instructions);
   return { kind: 'stepped', result, flow, answer: body };
+}
+
+/** The missed-call alerts of a call ending with this step's trace (its whole path: the stored one and this step's). */
+async function endingAlerts(ctx: Ctx, session: SessionRow, trace: TraceEntry[], flow: Flow) {
+  const call = await ctx.store.getCall(session.companyId, session.callId);
+  return missedCallItems(ctx, session, call, [...(call?.path ?? []), ...pathOf(trace)], flow);
 }
 
 /**

@@ -29,38 +29,21 @@ export async function signBody(ctx: Ctx, body: string): Promise<Record<string, s
 }
 
 /**
- * POSTs a signed JSON event; tries up to 3 times, never throws. Returns the last HTTP status (null: no answer).
- * The target must resolve to public addresses only (or ranges allowed by CALLFLOW_ALLOW_PRIVATE_WEBHOOKS):
- * checked at connect time on the address connected to (net/guarded-request.ts); a refused target is logged
- * and not retried. Redirects are not followed (a 3xx counts as a failed delivery).
+ * One signed POST of `event` (JSON) to `url`: the HTTP status. Throws RefusedTarget when the address is not one
+ * webhooks may reach (checked at connect time on the address connected to, net/guarded-request.ts), or the
+ * network error. Redirects are not followed (a 3xx is the answer). The outbox (server/notify) retries it.
  */
-export async function postSigned(ctx: Ctx, url: string, event: unknown): Promise<number | null> {
+export async function postSignedOnce(ctx: Ctx, url: string, event: unknown): Promise<number> {
   const body = JSON.stringify(event);
-  let target: URL;
-  try { target = new URL(url); } catch { ctx.log.warn({ url }, 'outbound webhook refused: not a URL'); return null; }
-  let status: number | null = null;
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    try {
-      const headers = { 'content-type': 'application/json', ...(await signBody(ctx, body)) };
-      const res = await guardedRequest(target, { method: 'POST', headers, body, timeoutMs: 5000, maxBytes: 0, discardBody: true, allow: ctx.outbound.allowPrivate });
-      status = res.status;
-      if (status >= 200 && status < 300) return status;
-    } catch (err) {
-      if (err instanceof RefusedTarget) {
-        ctx.log.warn({ err: err.message, url }, 'outbound webhook refused (set CALLFLOW_ALLOW_PRIVATE_WEBHOOKS to allow a private range on purpose)');
-        return null;
-      }
-      ctx.log.warn({ err: (err as Error).message, url, attempt }, 'outbound webhook failed');
-    }
-    await new Promise((r) => setTimeout(r, 100 * attempt));
-  }
-  return status;
+  const headers = { 'content-type': 'application/json', ...(await signBody(ctx, body)) };
+  const res = await guardedRequest(new URL(url), { method: 'POST', headers, body, timeoutMs: 5000, maxBytes: 0, discardBody: true, allow: ctx.outbound.allowPrivate });
+  return res.status;
 }
 
 /**
  * Early feedback where a webhook URL is configured: why `url` can never be delivered to (not http(s), a literal
  * private/loopback/link-local address, `localhost`), or undefined. Names are resolved only at send time
- * ({@link postSigned}), which is the real guard: a public name may point at a private address later.
+ * ({@link postSignedOnce}), which is the real guard: a public name may point at a private address later.
  */
 export function webhookTargetProblem(url: string, allow: readonly Cidr[]): string | undefined {
   let u: URL;

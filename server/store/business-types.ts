@@ -42,7 +42,8 @@ export interface MessageRow {
   readAt?: string | null;
 }
 
-export interface MailboxRow { companyId: string; id: string; name: string; notifySms: string | null; webhookUrl: string | null }
+/** A mailbox and where its voicemails are told: an SMS number, a signed webhook, email addresses. */
+export interface MailboxRow { companyId: string; id: string; name: string; notifySms: string | null; webhookUrl: string | null; email: string[] }
 
 export interface VoicemailRow {
   id: string; companyId: string; callId: string; recordingKey: string; mailbox: string | null; number: string | null; caller: string | null;
@@ -144,10 +145,14 @@ export interface BusinessStore {
    * copies in the call's webhook log and the notification SMS are gone; false when there is no such voicemail.
    */
   deleteVoicemail(companyId: string, id: string): Promise<boolean>;
-  /** True once per voicemail: the caller sends the notification. */
-  claimVoicemailNotice(id: string): Promise<boolean>;
+  /**
+   * True once per voicemail: the notice is claimed and, in the same transaction, `outbox` (its notifications) is
+   * written, so a crash keeps both or neither.
+   */
+  claimVoicemailNotice(id: string, outbox?: import('./notify-types.js').OutboxItem[]): Promise<boolean>;
   mailbox(companyId: string, id: string): Promise<MailboxRow | undefined>;
-  putMailbox(m: MailboxRow): Promise<MailboxRow>;
+  /** Creates or replaces a mailbox (no `email`: none). */
+  putMailbox(m: Omit<MailboxRow, 'email'> & { email?: string[] }): Promise<MailboxRow>;
   listMailboxes(companyId: string): Promise<MailboxRow[]>;
   saveRecording(r: RecordingRow): Promise<RecordingRow>;
   getRecording(companyId: string, id: string): Promise<RecordingRow | undefined>;

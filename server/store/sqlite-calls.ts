@@ -4,6 +4,7 @@ import type { Connection } from './connection.js';
 import type { Batcher } from './unit-of-work.js';
 import type { ReadCache } from './read-cache.js';
 import { withoutSignature } from '../webhooks/signature-headers.js';
+import { insertOutbox } from './sqlite-notify.js';
 
 type Row = Record<string, any>;
 type CallRepo = Pick<Store, 'createSession' | 'getSession' | 'sessionByCallSessionId' | 'saveSnapshot' | 'recordSessionCursors' | 'cursors' | 'saveCursors'
@@ -110,6 +111,7 @@ export function callRepo(db: Connection, iso: () => string, cache: ReadCache, ba
     if (also?.cursors) saveCursors(also.cursors.companyId, also.cursors.flowId, also.cursors.next, also.cursors.previous);
     if (also?.callLog) patchCallLog(callId, also.callLog);
     if (also?.path?.length) db.prepare("UPDATE call_log SET path = COALESCE(path || char(10), '') || ? WHERE call_id = ?").run(also.path.join('\n'), callId);
+    if (also?.outbox?.length) insertOutbox(db, iso(), also.outbox);
     return true;
   });
   const insertLog = (w: Parameters<Store['recordWebhook']>[0]) => Number(db.prepare(`INSERT INTO webhooks (received_at, kind, method, path, headers, raw_body, event_id, call_id, company_id, status, answer)

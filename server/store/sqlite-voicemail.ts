@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { BusinessStore, MailboxRow, MemberRow, RecordingRow, VoicemailRow } from './business-types.js';
 import type { ReadCache } from './read-cache.js';
 import { dropLateAudio, voicemailDeleteRepo } from './sqlite-voicemail-delete.js';
+import { insertOutbox } from './sqlite-notify.js';
+import type { OutboxItem } from './notify-types.js';
 
 type Row = Record<string, any>;
 type Repo = Pick<BusinessStore, 'upsertVoicemail' | 'voicemailsOfCall' | 'listVoicemails' | 'getVoicemail' | 'markVoicemail' | 'deleteVoicemail' | 'claimVoicemailNotice'
@@ -15,7 +17,7 @@ const vmRow = (r: Row): VoicemailRow => ({
   transcribe: !!r.transcribe, transcription: r.transcription, audioId: r.audio_id, audioError: r.audio_error ?? null, readAt: r.read_at, deletedAt: r.deleted_at,
   notifiedAt: r.notified_at, createdAt: r.created_at, urgent: !!r.urgent, purgeAt: r.purge_at ?? null,
 });
-const boxRow = (r: Row): MailboxRow => ({ companyId: r.company_id, id: r.id, name: r.name, notifySms: r.notify_sms, webhookUrl: r.webhook_url });
+const boxRow = (r: Row): MailboxRow => ({ companyId: r.company_id, id: r.id, name: r.name, notifySms: r.notify_sms, webhookUrl: r.webhook_url, email: JSON.parse(r.emails ?? '[]') });
 const recRow = (r: Row): RecordingRow => ({ id: r.id, companyId: r.company_id, callId: r.call_id, sourceUrl: r.source_url, contentType: r.content_type, seconds: r.seconds, audio: r.audio, createdAt: r.created_at });
 const memberRow = (r: Row): MemberRow => ({
   companyId: r.company_id, id: r.id, name: r.name, to: r.to_address, status: r.status, workingHours: r.working_hours ? JSON.parse(r.working_hours) : null,
@@ -27,6 +29,12 @@ const COLS: Record<string, string> = { mailbox: 'mailbox', number: 'number', cal
 export function voicemailRepo(db: Connection, iso: () => string, cache: ReadCache): Repo {
   // A company's team, read by every engine step (Env.team); every write to team_members below drops it.
   const teams = cache.table<MemberRow[]>();
+  const claimNotice = db.transaction((id: string, outbox: OutboxItem[]) => {
+    const t = iso();
+    if (!db.prepare('UPDATE voicemails SET notified_at = ? WHERE id = ? AND notified_at IS NULL AND deleted_at IS NULL').run(t, id).changes) return false;
+    insertOutbox(db, t, outbox);
+    return true;
+  });
   return {
     ...voicemailDeleteRepo(db, iso, vmRow),
     async upsertVoicemail(companyId, callId, key, patch) {
@@ -67,17 +75,16 @@ export function voicemailRepo(db: Connection, iso: () => string, cache: ReadCach
       const r = db.prepare('SELECT * FROM voicemails WHERE company_id = ? AND id = ? AND mailbox IS NOT NULL').get(companyId, id) as Row | undefined;
       return r && vmRow(r);
     },
-    async claimVoicemailNotice(id) {
-      return db.prepare('UPDATE voicemails SET notified_at = ? WHERE id = ? AND notified_at IS NULL AND deleted_at IS NULL').run(iso(), id).changes > 0;
-    },
+    async claimVoicemailNotice(id, outbox = []) { return claimNotice(id, outbox); },
     async mailbox(companyId, id) {
       const r = db.prepare('SELECT * FROM mailboxes WHERE company_id = ? AND id = ?').get(companyId, id) as Row | undefined;
       return r && boxRow(r);
     },
     async putMailbox(m) {
-      db.prepare('INSERT INTO mailboxes (company_id, id, name, notify_sms, webhook_url) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET name = excluded.name, notify_sms = excluded.notify_sms, webhook_url = excluded.webhook_url')
-        .run(m.companyId, m.id, m.name, m.notifySms, m.webhookUrl);
-      return m;
+      db.prepare(`INSERT INTO mailboxes (company_id, id, name, notify_sms, webhook_url, emails) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT DO UPDATE SET name = excluded.name, notify_sms = excluded.notify_sms, webhook_url = excluded.webhook_url, emails = excluded.emails`)
+        .run(m.companyId, m.id, m.name, m.notifySms, m.webhookUrl, JSON.stringify(m.email ?? []));
+      return { ...m, email: m.email ?? [] };
     },
     async listMailboxes(companyId) {
       return (db.prepare('SELECT * FROM mailboxes WHERE company_id = ? ORDER BY id').all(companyId) as Row[]).map(boxRow);

@@ -11,6 +11,7 @@ import { trafficRepo } from './sqlite-traffic.js';
 import { marketRepo } from './sqlite-market.js';
 import { messageRepo } from './sqlite-messages.js';
 import { voicemailRepo } from './sqlite-voicemail.js';
+import { notifyRepo } from './sqlite-notify.js';
 import type { Company, FlowRow, FlowVersionRow, NumberRow, Store } from './types.js';
 import { Batcher } from './unit-of-work.js';
 import type { Mode } from '../../engine/types.js';
@@ -174,7 +175,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
       return r && numberRow(r);
     },
     ...callRepo(db, iso, cache, batch, () => checkpoints?.wrote()),
-    ...marketRepo(db, iso), ...messageRepo(db, iso), ...voicemailRepo(db, iso, cache),
+    ...marketRepo(db, iso), ...messageRepo(db, iso), ...voicemailRepo(db, iso, cache), ...notifyRepo(db, iso),
     ...trafficRepo(db),
   };
   return store;

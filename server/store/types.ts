@@ -1,5 +1,6 @@
 import type { Mode, Snapshot, Cursors, TeamMember } from '../../engine/types.js';
 import type { BusinessStore } from './business-types.js';
+import type { NotifyStore, OutboxItem } from './notify-types.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 export type { UnitOfWork } from './unit-of-work.js';
@@ -80,6 +81,8 @@ export interface StepWrites {
   callLog?: CallLogPatch;
   /** This step's entries of the call's path, appended to the call log's. */
   path?: string[];
+  /** Notifications this step causes (a missed call's alerts), written to the outbox in the same transaction. */
+  outbox?: OutboxItem[];
 }
 
 /** Fields of the call log that later webhooks fill in (undefined = leave as is). */
@@ -89,7 +92,7 @@ export type CallLogPatch = Partial<Pick<CallLogRow, 'answeredAt' | 'endedAt' | '
  * Everything the server persists. Async so a PostgreSQL implementation can
  * replace SQLite; every racy update is one conditional write.
  */
-export interface Store extends BusinessStore {
+export interface Store extends BusinessStore, NotifyStore {
   close(): Promise<void>;
   /**
    * A new unit of work: the webhook wrapper makes one per webhook and passes it to the writes that take part

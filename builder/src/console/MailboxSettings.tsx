@@ -43,7 +43,7 @@ export function MailboxSettings({ id, mailbox, onSaved }: { id: string; mailbox:
         <input name="mb-sms" value={sms} placeholder="+13125550123" onChange={(e) => setSms(e.target.value)} {...invalid('notifySms')} /></label>
       <label className="field"><span>Webhook URL <em>(signed with Ed25519, empty: none)</em></span>
         <input name="mb-webhook" value={hook} placeholder="https://example.com/hooks/voicemail" onChange={(e) => setHook(e.target.value)} {...invalid('webhookUrl')} /></label>
-      <p className="muted vm-email-note" data-testid="mb-email">Email: coming with notifications (voicemail to email is its own settings page, #16).</p>
+      <p className="muted vm-email-note" data-testid="mb-email">Email recipients: set them on <a href="#/notifications">Notifications</a>, next to the SMTP server.</p>
       {error && <div className="error" role="alert" id="mb-error">Not saved: {error.text}</div>}
       <button className="primary" disabled={busy}>{busy ? 'Saving…' : 'Save notifications'}</button>
     </form>

@@ -6,6 +6,7 @@ import { TeamPage } from './TeamPage.js';
 import { UsagePage } from './UsagePage.js';
 import { VoicemailPage } from './VoicemailPage.js';
 import { MessagesPage } from './MessagesPage.js';
+import { NotificationsPage } from './NotificationsPage.js';
 
 /** A console page: its hash (`#/<path>`), its name in the navigation, and the component drawn for it. */
 export interface ConsolePage {
@@ -25,4 +26,5 @@ export const PAGES: ConsolePage[] = [
   { path: 'messages', title: 'Messages', Page: MessagesPage },
   { path: 'team', title: 'Team', Page: TeamPage },
   { path: 'usage', title: 'Usage', Page: UsagePage },
+  { path: 'notifications', title: 'Notifications', Page: NotificationsPage },
 ];

@@ -1,0 +1,105 @@
+/**
+ * Missed calls (issue #16 item 2): which ended calls count, read from the call's stored path, and the alerts
+ * and text-back a number's settings ask for, as outbox items the call's last step writes with itself.
+ *
+ * A call is missed when it was inbound and ended without reaching a human and without leaving a voicemail:
+ * - the caller hung up in a menu, a collect, a prompt, or while a transfer / team rang;
+ * - a transfer or team got no answer (noAnswer, busy, failed) and the call then ended (caller or flow hung up);
+ * - the flow ended the call (a hangup node, the end of the flow, a step limit or an error) before anyone answered.
+ * Not missed: any dial that connected (`<node>.connected` in the path: answered and bridged), a voicemail left
+ * (`<voicemail>.next`: told as a voicemail instead), an outbound call. A caller who hangs up inside a voicemail
+ * node may still leave a message (the recording is reported after the hangup): that alert waits
+ * {@link VOICEMAIL_GRACE_MS} and is dropped when the call has a voicemail by then (senders.ts).
+ */
+import type { Flow } from '../../engine/schema.js';
+import type { Ctx } from '../deps.js';
+import type { CallLogRow, SessionRow } from '../store/types.js';
+import type { MissedCallSettings, OutboxItem } from '../store/notify-types.js';
+
+/** How long a missed-call alert of a call that ended in a voicemail node waits for its recording. */
+export const VOICEMAIL_GRACE_MS = 30_000;
+
+/** Where and how a missed call ended. */
+export interface MissedWhere {
+  /** The last node the caller was in, and its kind. */
+  node: string | null; kind: string | null;
+  /** The engine's ending: caller-hangup, hangup (the flow's), end-of-flow, unwired, step-limit, error. */
+  reason: string;
+  /** Dials that were not answered on the way: `node: noAnswer|busy|failed`. */
+  unanswered: string[];
+}
+
+/** What a missed-call alert carries (outbox payload; rendered by senders.ts). */
+export interface MissedCall extends MissedWhere {
+  callId: string; caller: string | null; number: string; startedAt: string; endedAt: string;
+  /** `tel:` link to call the caller back, and the call's page in the console. */
+  callBack: string | null; consoleUrl: string;
+}
+
+const UNANSWERED = new Set(['noAnswer', 'busy', 'failed']);
+/** A caller id that can be called and texted back (not `anonymous`, a SIP URI, a short code). */
+const dialable = (from: string | null): from is string => !!from && /^\+[1-9]\d{6,14}$/.test(from);
+
+/** Whether `path` (the call's whole path, `>node` / `node.port` / `end:reason@node`) is a missed call, and where it ended. */
+export function missedCall(path: readonly string[], flow: Pick<Flow, 'nodes'>): MissedWhere | undefined {
+  const kind = (id: string) => flow.nodes.find((n) => n.id === id)?.type ?? null;
+  const end = [...path].reverse().find((p) => p.startsWith('end:'));
+  if (!end) return undefined;
+  const unanswered: string[] = [];
+  let last: string | null = null;
+  for (const p of path) {
+    if (p.startsWith('>')) { last = p.slice(1); continue; }
+    if (p.startsWith('end:')) continue;
+    const dot = p.lastIndexOf('.');
+    const node = p.slice(0, dot), port = p.slice(dot + 1);
+    if (port === 'connected') return undefined; // someone answered
+    if (port === 'next' && kind(node) === 'voicemail') return undefined; // a message was left: a voicemail notification
+    if (UNANSWERED.has(port)) unanswered.push(`${node}: ${port}`);
+  }
+  const [, reasonAt] = end.split(':', 2) as [string, string];
+  const [reason, at] = reasonAt.split('@') as [string, string | undefined];
+  const node = at ?? last;
+  return { node, kind: node ? kind(node) : null, reason, unanswered };
+}
+
+/** One line saying where the caller was left: for the SMS, the email and the console. */
+export function describeMissed(w: MissedWhere): string {
+  const where = w.node ? `${w.kind ?? 'node'} "${w.node}"` : 'the flow';
+  const how = w.reason === 'caller-hangup' ? `caller hung up in ${where}` : `the flow ended the call at ${where} (${w.reason})`;
+  return w.unanswered.length ? `no answer (${w.unanswered.join(', ')}); ${how}` : how;
+}
+
+/**
+ * The outbox items of a call that just ended (its last step), per the called number's settings: an SMS, emails and
+ * a signed webhook to the owner, and the text-back to the caller (not to one who opted out, at most once per
+ * caller per `hours`, the claim written with the item). Empty when the call was not missed or nothing is set.
+ */
+export async function missedCallItems(ctx: Ctx, session: SessionRow, call: CallLogRow | undefined, path: readonly string[], flow: Flow): Promise<OutboxItem[]> {
+  if (!call || call.direction !== 'inbound' || !call.to) return [];
+  const settings = await ctx.store.missedCallSettings(session.companyId, call.to);
+  if (!settings || !hasChannel(settings)) return [];
+  const where = missedCall(path, flow);
+  if (!where) return [];
+  const now = ctx.now();
+  const alert: MissedCall = {
+    ...where, callId: call.callId, caller: call.from, number: call.to, startedAt: call.startedAt, endedAt: now.toISOString(),
+    callBack: dialable(call.from) ? `tel:${call.from}` : null, consoleUrl: `${ctx.publicUrl()}/#/calls/${encodeURIComponent(call.callId)}`,
+  };
+  const notBefore = where.kind === 'voicemail' ? new Date(now.getTime() + VOICEMAIL_GRACE_MS).toISOString() : undefined;
+  const base = { companyId: session.companyId, kind: 'missed-call' as const, ref: call.callId, payload: { alert }, ...(notBefore ? { notBefore } : {}) };
+  const items: OutboxItem[] = [];
+  if (settings.sms) items.push({ ...base, channel: 'sms', target: settings.sms });
+  for (const to of settings.emails) items.push({ ...base, channel: 'email', target: to });
+  if (settings.webhookUrl) items.push({ ...base, channel: 'webhook', target: settings.webhookUrl });
+  const tb = settings.textBack;
+  if (tb.enabled && dialable(call.from) && tb.text.trim() && !(await ctx.store.isOptedOut(session.companyId, call.from))) {
+    const since = new Date(now.getTime() - tb.hours * 3_600_000).toISOString();
+    items.push({
+      ...base, kind: 'text-back', channel: 'sms', target: call.from, payload: { alert, from: call.to, text: tb.text },
+      once: { key: `textback:${session.companyId}:${call.to}:${call.from}`, since },
+    });
+  }
+  return items;
+}
+
+const hasChannel = (s: MissedCallSettings) => !!(s.sms || s.emails.length || s.webhookUrl || s.textBack.enabled);
