@@ -17,13 +17,7 @@ const dialBody = z.object({
   timeoutSecs: z.number().int().min(5).max(600).default(30),
 }).strict();
 const recordBody = z.object({ format: z.enum(['mp3', 'wav']).default('mp3'), channels: z.enum(['single', 'dual']).default('single') }).strict();
-const listQuery = z.object({
-  direction: z.enum(['inbound', 'outbound']).optional(), number: e164.optional(), status: z.enum(['active', 'ended']).optional(),
-  since: z.iso.datetime({ offset: true }).optional(), until: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-});
-
-/** `/api/calls`: filtered list, outbound dial with answering machine detection, hang up, recording start/stop, stored audio. */
+/** `/api/calls`: outbound dial with answering machine detection, hang up, recording start/stop, stored audio. */
 export function callActionsRouter(ctx: Ctx): Router {
   const r = Router();
   const live = async (companyId: string, id: string) => {
@@ -32,9 +26,6 @@ export function callActionsRouter(ctx: Ctx): Router {
     if (call.endedAt) throw new AppError('conflict', `Call ${id} has ended`, ['id']);
     return call;
   };
-  r.get('/api/calls', async (req, res) => {
-    res.json({ calls: await ctx.store.listCallsFiltered(companyOf(res).id, listQuery.parse(req.query)) });
-  });
   r.post('/api/calls', async (req, res) => {
     const company = companyOf(res).id;
     const b = dialBody.parse(req.body);

@@ -4,12 +4,9 @@ import type { Ctx } from '../deps.js';
 import { companyOf } from './auth.js';
 import { fixtureFor } from './fixture.js';
 
-/** `/api/calls`: the call log, one call with its webhooks, and a call exported as a fixture. */
+/** `/api/calls`: one call (the list is calls-history.ts) with its webhooks, and a call exported as a fixture. */
 export function callsRouter(ctx: Ctx): Router {
   const r = Router();
-  r.get('/api/calls', async (_req, res) => {
-    res.json({ calls: await ctx.store.listCalls(companyOf(res).id) });
-  });
   r.get('/api/calls/:id', async (req, res) => {
     const call = await ctx.store.getCall(companyOf(res).id, req.params.id);
     if (!call) throw notFound(`Call ${req.params.id}`);

@@ -1,6 +1,6 @@
 import type { Connection } from './connection.js';
 import type { BizNumber, BusinessStore } from './business-types.js';
-import type { CallLogRow } from './types.js';
+import { callRow } from './sqlite-calls.js';
 
 type Row = Record<string, any>;
 type Repo = Pick<BusinessStore, 'settings' | 'saveSettings' | 'addPendingNumber' | 'activateOrder' | 'failOrder' | 'bizNumber' | 'listBizNumbers'
@@ -10,13 +10,6 @@ const bizRow = (r: Row): BizNumber => ({
   e164: r.e164, companyId: r.company_id, flowId: r.flow_id, mode: r.mode, status: r.status, telnyxId: r.telnyx_id,
   orderId: r.order_id, voicemail: !!r.voicemail, monthlyMicros: r.monthly_micros, purchasedAt: r.purchased_at,
   releasedAt: r.released_at, updatedAt: r.updated_at, releaseStatus: r.release_status ?? null, releaseError: r.release_error ?? null,
-});
-
-const callRow = (r: Row): CallLogRow => ({
-  callId: r.call_id, companyId: r.company_id, flowId: r.flow_id, version: r.version, mode: r.mode, direction: r.direction,
-  from: r.from_number, to: r.to_number, startedAt: r.started_at, answeredAt: r.answered_at, endedAt: r.ended_at,
-  hangupCause: r.hangup_cause, hangupSource: r.hangup_source, amdResult: r.amd_result, amdGreeting: r.amd_greeting ?? null,
-  recordingUrl: r.recording_url, recordingSeconds: r.recording_seconds, recordingError: r.recording_error ?? null,
 });
 
 /** Company settings, the number lifecycle, the filtered call log, the usage ledger and server keys on SQLite. */
