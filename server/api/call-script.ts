@@ -16,6 +16,8 @@ export interface ScriptStep { at: string; key: string; event: EngineEvent; seq?:
 /** A recorded call as a script for the simulator. */
 export interface CallScript {
   callId: string; flowId: string | null; version: number | null; mode: string | null;
+  /** The company's name, as `{{company.name}}` read it. */
+  company: string;
   from: string | null; to: string | null; startedAt: string;
   /** The round-robin cursors the call read, each as it first did (the replay starts from them). */
   cursors: Record<string, number>;

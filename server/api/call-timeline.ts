@@ -96,10 +96,13 @@ export function buildTimeline(parts: TimelineParts): TimelineEntry[] {
   const byWebhook = new Map<number, string[]>();
   const keyed = new Map<string, number>();
   for (const w of parts.webhooks) { const k = stepKeyOf(w, call.callId); if (k && !keyed.has(k)) keyed.set(k, w.id); }
+  const stepping = new Set(keyed.values());
   const loose: Array<{ at: string; lines: string[] }> = [];
   for (const s of steps) {
     let id = s.key ? keyed.get(s.key) : undefined;
-    if (id === undefined && !s.key) id = parts.webhooks.find((w) => (!s.at || w.receivedAt >= s.at) && !byWebhook.has(w.id) && ![...keyed.values()].includes(w.id))?.id;
+    // A path with no step boundaries (before migration 016) goes under the first webhook: the call's start.
+    if (id === undefined && !s.key && !s.at) id = parts.webhooks[0]?.id;
+    else if (id === undefined && !s.key) id = parts.webhooks.find((w) => w.receivedAt >= s.at && !byWebhook.has(w.id) && !stepping.has(w.id))?.id;
     if (id === undefined) { loose.push(s); continue; }
     byWebhook.set(id, [...(byWebhook.get(id) ?? []), ...s.lines]);
   }

@@ -73,13 +73,13 @@ export function callHistoryRouter(ctx: Ctx): Router {
   });
   r.get('/api/calls/:id/script', async (req, res) => {
     const call = await own(companyOf(res).id, req.params.id);
-    const [webhooks, session] = await Promise.all([ctx.store.webhooksForCall(call.callId), ctx.store.getSession(call.callId)]);
+    const [webhooks, session, company] = await Promise.all([ctx.store.webhooksForCall(call.callId), ctx.store.getSession(call.callId), ctx.store.company(call.companyId)]);
     // Which target answered each TeXML simultaneous ring (stored per step), looked up before the pure mapping.
     const dialSeqs = [...new Set(webhooks.map((w) => parseStep(decodeURIComponent(w.path.split('?')[0]!.split('/').pop() ?? ''))).filter((s) => s?.verb === 'dial').map((s) => s!.seq))];
     const answers = new Map(await Promise.all(dialSeqs.map(async (seq) => [seq, await ctx.store.dialAnswer(call.callId, seq)] as const)));
     const path = call.path ?? [];
     const script: CallScript = {
-      callId: call.callId, flowId: call.flowId, version: call.version, mode: call.mode, from: call.from, to: call.to, startedAt: call.startedAt,
+      callId: call.callId, flowId: call.flowId, version: call.version, mode: call.mode, company: company?.name ?? '', from: call.from, to: call.to, startedAt: call.startedAt,
       cursors: session?.cursors ?? {},
       steps: scriptSteps(call.callId, webhooks, session?.steps ?? {}, (seq) => answers.get(seq)),
       recorded: { path, end: path.findLast((l) => l.startsWith('end:')) ?? null },
