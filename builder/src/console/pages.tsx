@@ -4,6 +4,7 @@ import { FlowsList } from '../FlowsList.js';
 import { NumbersPage } from './NumbersPage.js';
 import { TeamPage } from './TeamPage.js';
 import { UsagePage } from './UsagePage.js';
+import { CallsPage } from './CallsPage.js';
 
 /** A console page: its hash (`#/<path>`), its name in the navigation, and the component drawn for it. */
 export interface ConsolePage {
@@ -19,6 +20,7 @@ export interface ConsolePage {
 export const PAGES: ConsolePage[] = [
   { path: 'flows', title: 'Flows', Page: FlowsList },
   { path: 'numbers', title: 'Numbers', Page: NumbersPage },
+  { path: 'calls', title: 'Calls', Page: CallsPage },
   { path: 'team', title: 'Team', Page: TeamPage },
   { path: 'usage', title: 'Usage', Page: UsagePage },
 ];
