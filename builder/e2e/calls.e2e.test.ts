@@ -7,30 +7,10 @@ import { axeFindings } from './axe.js';
 import { ensureBuilt, openBrowser } from './browser.js';
 import { startServer } from './server.js';
 import { signIn } from './session.js';
+import { DESK_LINE as FLOW } from '../../test/business/desk-line.js';
 
-/*
- * The line every call here rings, published through the API:
- *
- *   menu ─1→ desk(transfer +13125550111) ─connected/noAnswer/busy/failed→ bye(hangup)
- *     ├2→ vm(voicemail) ─next/noRecording→ bye
- *     └timeout/invalid→ bye
- */
-const FLOW = {
-  format: 'callflow/1', id: 'line', name: 'Line', timezone: 'America/Chicago', start: 'menu',
-  nodes: [
-    { id: 'menu', type: 'menu', position: { x: 0, y: 0 }, data: { prompt: { text: 'Press 1 for the desk, 2 to leave a message.' }, options: { 1: 'Desk', 2: 'Message' }, maxRetries: 0 } },
-    { id: 'desk', type: 'transfer', position: { x: 0, y: 160 }, data: { to: '+13125550111', ringSeconds: 10 } },
-    { id: 'vm', type: 'voicemail', position: { x: 280, y: 160 }, data: { greeting: { text: 'Leave a message.' }, maxSeconds: 30 } },
-    { id: 'bye', type: 'hangup', position: { x: 0, y: 320 }, data: {} },
-  ],
-  edges: [
-    { id: 'm1', source: 'menu', sourceHandle: '1', target: 'desk' }, { id: 'm2', source: 'menu', sourceHandle: '2', target: 'vm' },
-    { id: 'mt', source: 'menu', sourceHandle: 'timeout', target: 'bye' }, { id: 'mi', source: 'menu', sourceHandle: 'invalid', target: 'bye' },
-    { id: 'dc', source: 'desk', sourceHandle: 'connected', target: 'bye' }, { id: 'dn', source: 'desk', sourceHandle: 'noAnswer', target: 'bye' },
-    { id: 'db', source: 'desk', sourceHandle: 'busy', target: 'bye' }, { id: 'df', source: 'desk', sourceHandle: 'failed', target: 'bye' },
-    { id: 'vn', source: 'vm', sourceHandle: 'next', target: 'bye' }, { id: 'vr', source: 'vm', sourceHandle: 'noRecording', target: 'bye' },
-  ],
-};
+// Every call here rings the desk line (its picture is in desk-line.ts): menu 1 → desk transfer, 2 → voicemail.
+
 const DOCS = process.env.UPDATE_SCREENSHOTS ? join(import.meta.dirname, '..', '..', 'docs') : tmpdir();
 let server: Awaited<ReturnType<typeof startServer>>;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
@@ -44,9 +24,9 @@ async function api(method: string, path: string, body?: unknown): Promise<any> {
   if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
 }
-const place = async (body: Record<string, unknown>) => (await fetch(`${server.url}/sandbox/calls`, {
+const place = async (body: Record<string, unknown>): Promise<{ callId: string; ended: { by: string } }> => (await fetch(`${server.url}/sandbox/calls`, {
   method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: number, from: '+13125550177', ...body }),
-})).json() as Promise<{ callId: string }>;
+})).json() as Promise<{ callId: string; ended: { by: string } }>;
 /** Waits in a hook (expect.poll works only inside a test) until `fn` is truthy. */
 async function until<T>(fn: () => Promise<T>, what: string, ms = 10_000): Promise<T> {
   for (const end = Date.now() + ms; ;) {
@@ -56,7 +36,7 @@ async function until<T>(fn: () => Promise<T>, what: string, ms = 10_000): Promis
     await new Promise((r) => setTimeout(r, 50));
   }
 }
-const rows = () => page.locator('table[aria-label="Call history"] tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-call')));
+const rows = async () => Promise.all((await page.locator('table[aria-label="Call history"] tbody tr').all()).map((r) => r.getAttribute('data-call')));
 
 beforeAll(async () => {
   await ensureBuilt();
@@ -179,7 +159,7 @@ describe('live calls, without reloading the page', () => {
     await page.getByRole('button', { name: 'Hang up…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Hang up' }).click();
     await expect.poll(() => page.getByTestId('call-live').count(), { timeout: 20_000 }).toBe(0);
-    expect((await placing as { ended: { by: string } }).ended.by).toBe('app');
+    expect((await placing).ended.by).toBe('app');
     expect(await page.locator('.call-facts').textContent()).toContain('by');
     expect(browser.errors).toEqual([]);
   }, 60_000);

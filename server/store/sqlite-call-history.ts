@@ -1,5 +1,6 @@
 import type { Connection } from './connection.js';
 import type { CallHistoryStore, CallOutcome, PathStep } from './history-types.js';
+import type { BusinessStore } from './business-types.js';
 import { callRow } from './sqlite-calls.js';
 
 type Row = Record<string, any>;
@@ -22,8 +23,11 @@ const steps = (s: string | null): PathStep[] => (s ? s.split('\n').map((l) => {
 }) : []);
 
 /** The call history on SQLite: paged, filtered by number, direction, outcome and dates; one call's timeline parts. */
-export function callHistoryRepo(db: Connection): CallHistoryStore {
-  return {
+export function callHistoryRepo(db: Connection): CallHistoryStore & Pick<BusinessStore, 'listCallsFiltered'> {
+  const repo: CallHistoryStore & Pick<BusinessStore, 'listCallsFiltered'> = {
+    async listCallsFiltered(companyId, f) {
+      return (await repo.listCallsPage(companyId, { ...f, limit: f.limit ?? 100 })).calls;
+    },
     async listCallsPage(companyId, f) {
       const where = ['c.company_id = ?'];
       const args: unknown[] = [companyId];
@@ -59,4 +63,5 @@ export function callHistoryRepo(db: Connection): CallHistoryStore {
       return rows.map((r) => ({ id: r.id, companyId: r.company_id, ref: r.ref, kind: r.kind, quantity: r.quantity, unit: r.unit, micros: r.micros, month: r.month, at: r.at, detail: r.detail }));
     },
   };
+  return repo;
 }
