@@ -109,6 +109,16 @@ describe('#/calls/<id>: the timeline', () => {
     await page.screenshot({ path: join(DOCS, 'console-call.png'), fullPage: true });
   });
 
+  it('a call that is not there (or another company\'s) says so, with Retry', async () => {
+    await page.goto(`${server.url}/#/calls/v3%3Anope`);
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('Could not load this call');
+    expect(await page.getByRole('button', { name: 'Retry' }).count()).toBe(1);
+    // The browser logs the 404 itself; nothing else went wrong.
+    expect(browser.errors.splice(0).filter((e) => !/status of 404/.test(e))).toEqual([]);
+    await page.goBack();
+    await expect.poll(() => page.getByTestId('call-path').count()).toBe(1);
+  });
+
   it('exports the call as its fixture', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as fixture' }).click()]);
     const file = await download.path();

@@ -17,6 +17,15 @@ const dialBody = z.object({
   timeoutSecs: z.number().int().min(5).max(600).default(30),
 }).strict();
 const recordBody = z.object({ format: z.enum(['mp3', 'wav']).default('mp3'), channels: z.enum(['single', 'dual']).default('single') }).strict();
+/** The TeXML account a call's webhooks name (`AccountSid` of its first signed form body that has one). */
+async function texmlAccountOf(ctx: Ctx, callId: string): Promise<string | undefined> {
+  for (const w of await ctx.store.webhooksForCall(callId)) {
+    const sid = w.kind === 'texml' ? new URLSearchParams(w.rawBody).get('AccountSid') : null;
+    if (sid) return sid;
+  }
+  return undefined;
+}
+
 /** `/api/calls`: outbound dial with answering machine detection, hang up, recording start/stop, stored audio. */
 export function callActionsRouter(ctx: Ctx): Router {
   const r = Router();
@@ -57,7 +66,13 @@ export function callActionsRouter(ctx: Ctx): Router {
   });
   r.post('/api/calls/:id/hangup', async (req, res) => {
     const call = await live(companyOf(res).id, req.params.id);
-    try { await ctx.telnyx.calls.actions.hangup(call.callId, { command_id: `api-hangup-${call.callId}` }); } catch (err) { throw telnyxError(err, 'Hanging up'); }
+    // A TeXML call is ended through the TeXML calls API (its CallSid is no call_control_id), under the account its webhooks name.
+    const account = call.mode === 'texml' ? await texmlAccountOf(ctx, call.callId) : undefined;
+    if (call.mode === 'texml' && !account) throw new AppError('conflict', `Call ${call.callId}: no webhook of it names its TeXML AccountSid, so it cannot be hung up from here`, ['id']);
+    try {
+      if (account) await ctx.telnyx.texml.accounts.calls.update(call.callId, { account_sid: account, Status: 'completed' });
+      else await ctx.telnyx.calls.actions.hangup(call.callId, { command_id: `api-hangup-${call.callId}` });
+    } catch (err) { throw telnyxError(err, 'Hanging up'); }
     res.status(202).json({ ok: true });
   });
   r.post('/api/calls/:id/recording/:op', async (req, res) => {

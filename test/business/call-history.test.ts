@@ -74,6 +74,19 @@ describe('GET /api/calls: the history', () => {
   });
 });
 
+describe('POST /api/calls/:id/hangup on a TeXML call', () => {
+  it('ends it through the TeXML calls API (its CallSid is no call_control_id); the call log says who hung up', async () => {
+    const placing = place({ digits: ['2'], speech: ['never heard'], thinkMs: 4000 });
+    const live = await until(async () => (await get('/api/calls/live')).body.calls[0], 'a live call');
+    expect((await call(s, 'POST', `/api/calls/${encodeURIComponent(live.callId)}/hangup`)).status).toBe(202);
+    const ended = (await placing) as unknown as { ended: { by: string; reason: string } };
+    expect(ended.ended).toEqual({ by: 'app', reason: 'call updated: Status=completed' });
+    const c = await until(async () => { const r = (await get(`/api/calls/${live.callId}/timeline`)).body; return !r.live && r.call; }, 'the call ended');
+    expect(c).toMatchObject({ outcome: 'missed', hangupSource: 'callee' });
+    expect((await call(s, 'POST', `/api/calls/${encodeURIComponent(live.callId)}/hangup`)).status).toBe(409);
+  });
+});
+
 describe('GET /api/calls/:id/timeline: the debugger view', () => {
   it('merges webhooks, nodes, ports and the TeXML answered, in time order, with costs', async () => {
     const t = (await get(`/api/calls/${ids.answered}/timeline`)).body;
