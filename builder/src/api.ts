@@ -60,28 +60,14 @@ export async function apiIfChanged<T>(path: string, etag: string | null): Promis
   return { data: (await res.json()) as T, etag: res.headers.get('ETag') };
 }
 
-/** GETs binary content (a recording) with the key, as a Blob (an `<audio>` cannot send the key itself). */
-export async function apiBlob(path: string): Promise<Blob> {
-  const res = await request('GET', path, undefined, apiKey.get());
-  if (!res.ok) throw await failure(res);
-  return res.blob();
-}
-
 /**
- * GETs a file (a CSV statement …) with the same auth as {@link api}, for a download a bare link could not make
+ * GETs a file (a CSV statement, a recording …) with the same auth as {@link api}, for a download a bare link could not make
  * (a link carries no Authorization header). Resolves to the body and the name the server gave it
  * (Content-Disposition), or `fallbackName`; throws {@link ApiError} on any non-2xx, as api() does.
  */
 export async function apiBlob(path: string, fallbackName: string, key = apiKey.get()): Promise<{ blob: Blob; name: string }> {
-  let res: Response;
-  try { res = await fetch(path, { headers: { Authorization: `Bearer ${key}` } }); } catch (e) {
-    throw new ApiError(0, 'network', `Cannot reach the server (${(e as Error).message})`);
-  }
-  if (!res.ok) {
-    let err: any = {};
-    try { err = (await res.json())?.error ?? {}; } catch { /* not JSON: the status says it */ }
-    throw new ApiError(res.status, err.code ?? `http_${res.status}`, err.message ?? `HTTP ${res.status}`, { error: err });
-  }
+  const res = await request('GET', path, undefined, key);
+  if (!res.ok) throw await failure(res);
   const name = /filename="?([^";]+)"?/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? fallbackName;
   return { blob: await res.blob(), name };
 }

@@ -10,7 +10,7 @@ function Recording({ url, label }: { url: string; label: string }) {
   const [error, setError] = useState('');
   useEffect(() => {
     let made: string | null = null;
-    apiBlob(url).then((b) => { made = URL.createObjectURL(b); setSrc(made); }, (e) => setError((e as Error).message));
+    apiBlob(url, 'recording').then(({ blob }) => { made = URL.createObjectURL(blob); setSrc(made); }, (e) => setError((e as Error).message));
     return () => { if (made) URL.revokeObjectURL(made); };
   }, [url]);
   if (error) return <span className="field-error">Could not load the recording: {error}</span>;
