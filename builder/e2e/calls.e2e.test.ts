@@ -7,6 +7,7 @@ import { axeFindings } from './axe.js';
 import { ensureBuilt, openBrowser } from './browser.js';
 import { startServer } from './server.js';
 import { signIn } from './session.js';
+import { pageShot } from './shot.js';
 import { DESK_LINE as FLOW } from '../../test/business/desk-line.js';
 
 // Every call here rings the desk line (its picture is in desk-line.ts): menu 1 → desk transfer, 2 → voicemail.
@@ -92,7 +93,7 @@ describe('#/calls: the call history', () => {
     await page.goto(`${server.url}/#/calls`);
     await expect.poll(rows).toHaveLength(3);
     expect(await axeFindings(page)).toEqual([]);
-    await page.screenshot({ path: join(DOCS, 'console-calls.png') });
+    await pageShot(page, join(DOCS, 'console-calls.png'), 800);
   });
 });
 
@@ -106,7 +107,7 @@ describe('#/calls/<id>: the timeline', () => {
     expect(await page.locator('[data-kind=port]').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('desk → connected')]));
     expect(await page.getByTestId('call-cost').textContent()).toMatch(/^\$0\.\d{4}$/);
     expect(await axeFindings(page)).toEqual([]);
-    await page.screenshot({ path: join(DOCS, 'console-call.png'), fullPage: true });
+    await pageShot(page, join(DOCS, 'console-call.png'), 1600);
   });
 
   it('a call that is not there (or another company\'s) says so, with Retry', async () => {
