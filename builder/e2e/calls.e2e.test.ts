@@ -140,11 +140,24 @@ describe('#/calls/<id>: the timeline', () => {
   });
 });
 
+describe('the path links to the editor', () => {
+  it('a node of the path opens the flow with that node selected', async () => {
+    await page.goto(`${server.url}/#/calls/${encodeURIComponent(ids.answered)}`);
+    await page.getByTestId('call-path').getByRole('link', { name: 'desk' }).click();
+    await expect.poll(() => page.evaluate('location.hash')).toBe('#/flows/line?node=desk');
+    await expect.poll(() => page.locator('.react-flow__node[data-id="desk"].selected').count()).toBe(1);
+  });
+});
+
 describe('live calls, without reloading the page', () => {
   it('a call appears under Live now while it runs, its timeline grows, and it ends', async () => {
     await page.goto(`${server.url}/#/calls`);
     await expect.poll(rows).toHaveLength(3);
     await page.evaluate('window.__sameDocument = true');
+    // Polling sends the last ETag: an unchanged list of live calls comes back as a bodyless 304.
+    const statuses: number[] = [];
+    page.on('response', (r) => { if (r.url().endsWith('/api/calls/live')) statuses.push(r.status()); });
+    await expect.poll(() => statuses.includes(304), { timeout: 10_000 }).toBe(true);
     const placing = place({ digits: ['2'], speech: ['Slow message'], thinkMs: 2500 });
     const live = page.locator('[data-live-call]');
     await expect.poll(() => live.count(), { timeout: 10_000 }).toBe(1);
