@@ -32,6 +32,7 @@ describe('GET /api/calls: the history', () => {
       expect((await get(`/api/calls?outcome=${outcome}`)).body.calls.map((c: { callId: string }) => c.callId)).toEqual([ids[outcome]]);
     }
     expect((await get('/api/calls?outcome=no-answer')).body.calls).toEqual([]);
+    expect((await get(`/api/calls/${ids.voicemail}`)).body.call.outcome).toBe('voicemail');
   });
 
   it('filters by number, direction and dates, and pages by cursor without repeats', async () => {
