@@ -17,6 +17,7 @@ import { numbersMarketRouter } from './api/numbers-market.js';
 import { messagesRouter } from './api/messages.js';
 import { usageRouter } from './api/usage.js';
 import { callActionsRouter } from './api/calls-actions.js';
+import { callHistoryRouter } from './api/calls-history.js';
 import { voicemailsRouter } from './api/voicemails.js';
 import { teamRouter } from './api/team.js';
 import { trafficRouter } from './api/traffic.js';
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): CallflowApp {
   app.use(numbersRouter(ctx));
   app.use(messagesRouter(ctx));
   app.use(usageRouter(ctx));
+  app.use(callHistoryRouter(ctx));
   app.use(callActionsRouter(ctx));
   app.use(callsRouter(ctx));
   app.use(voicemailsRouter(ctx));

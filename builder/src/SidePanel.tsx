@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { parseRoute } from './console/route.js';
 import type { Doc } from './graph.js';
 import type { EditorAction } from './editor-state.js';
 import type { NodeFinding } from './use-lint.js';
@@ -21,7 +22,12 @@ type Tab = 'inspect' | 'problems' | 'simulate' | 'test' | 'versions';
 
 /** The right-hand panel: inspector, problems, simulator, test call, versions. */
 export function SidePanel(p: Props) {
-  const [tab, setTab] = useState<Tab>('inspect');
+  // Linked from a call's timeline: `?replay=<callId>` opens the simulator, `?node=<id>` selects that node.
+  const [tab, setTab] = useState<Tab>(() => (parseRoute(location.hash).query.get('replay') ? 'simulate' : 'inspect'));
+  useEffect(() => {
+    const node = parseRoute(location.hash).query.get('node');
+    if (node) requestAnimationFrame(() => p.onFocus(node));
+  }, []);
   const errors = p.findings.filter((f) => f.severity === 'error').length;
   const warnings = p.findings.length - errors;
   const tabs: Array<[Tab, string]> = [

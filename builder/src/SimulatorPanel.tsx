@@ -6,6 +6,7 @@ import type { EngineEvent, Env, Mode } from '../../engine/types.js';
 import { toFlow, type Doc } from './graph.js';
 import { describeEvent, describeInstruction, pathOf, simulate, SIM_START, waitingFor, type SimState } from './sim.js';
 import type { Highlight } from './SidePanel.js';
+import { ReplayBanner, useReplay } from './ReplayBanner.js';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 const ZONES = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? ['UTC'];
@@ -60,9 +61,21 @@ export function SimulatorPanel({ doc, onHighlight, onFocus }: { doc: Doc; onHigh
     else setDigits(next);
   };
   const firstIssue = !parsed.success ? parsed.error.issues[0] : undefined;
+  // `?replay=<callId>`: the recorded call, replayed once into this panel (ReplayBanner.tsx).
+  const replay = useReplay(parsed.success ? parsed.data : null);
+  const replayed = 'result' in replay ? replay.result : undefined;
+  useEffect(() => {
+    if (!replayed || !('script' in replay) || !replay.script) return;
+    const at = DateTime.fromISO(replay.script.startedAt).setZone(zone);
+    setMode(replayed.mode); setDate(at.toISODate()!); setTime(at.toFormat('HH:mm'));
+    if (replay.script.from) setFrom(replay.script.from);
+    if (replay.script.to) setTo(replay.script.to);
+    setSim(replayed.sim);
+  }, [replayed]);
 
   return (
     <div className="simulator" data-testid="simulator">
+      <ReplayBanner state={replay} />
       <div className="grid2">
         <label className="field"><span>Date</span><input type="date" name="sim-date" value={date} onChange={(e) => setDate(e.target.value)} /></label>
         <label className="field"><span>Time</span><input type="time" name="sim-time" value={time} onChange={(e) => setTime(e.target.value)} /></label>

@@ -16,45 +16,58 @@ export const apiKey = {
   clear: () => localStorage.removeItem(KEY),
 };
 
-/** Calls the server with the remembered key; throws {@link ApiError} on any non-2xx. */
-export async function api<T = any>(method: string, path: string, body?: unknown, key = apiKey.get()): Promise<T> {
-  let res: Response;
+/** One request with the remembered key; a network failure is an {@link ApiError} with status 0. */
+async function request(method: string, path: string, body: unknown, key: string, headers: Record<string, string> = {}): Promise<Response> {
   try {
-    res = await fetch(path, {
+    return await fetch(path, {
       method,
-      headers: { Authorization: `Bearer ${key}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      headers: { Authorization: `Bearer ${key}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
   } catch (e) {
     throw new ApiError(0, 'network', `Cannot reach the server (${(e as Error).message})`);
   }
-  if (res.status === 204) return undefined as T;
+}
+
+/** A non-2xx answer as an {@link ApiError} with the server's message and field path. */
+async function failure(res: Response): Promise<ApiError> {
   const text = await res.text();
   let json: any;
   try { json = text ? JSON.parse(text) : {}; } catch { json = { error: { code: 'bad_response', message: text.slice(0, 200) } }; }
-  if (!res.ok) {
-    const err = json?.error ?? {};
-    const where = Array.isArray(err.path) ? ` (at ${err.path.join('.')})` : err.path ? ` (at ${err.path})` : '';
-    throw new ApiError(res.status, err.code ?? `http_${res.status}`, (err.message ?? `HTTP ${res.status}`) + where, json);
-  }
-  return json as T;
+  const err = json?.error ?? {};
+  const where = Array.isArray(err.path) ? ` (at ${err.path.join('.')})` : err.path ? ` (at ${err.path})` : '';
+  return new ApiError(res.status, err.code ?? `http_${res.status}`, (err.message ?? `HTTP ${res.status}`) + where, json);
+}
+
+/** Calls the server with the remembered key; throws {@link ApiError} on any non-2xx. */
+export async function api<T = any>(method: string, path: string, body?: unknown, key = apiKey.get()): Promise<T> {
+  const res = await request(method, path, body, key);
+  if (res.status === 204) return undefined as T;
+  if (!res.ok) throw await failure(res);
+  const text = await res.text();
+  try { return (text ? JSON.parse(text) : {}) as T; } catch { throw new ApiError(res.status, 'bad_response', text.slice(0, 200)); }
 }
 
 /**
- * GETs a file (a CSV statement …) with the same auth as {@link api}, for a download a bare link could not make
+ * GETs `path` unless it is unchanged since `etag` (the server's ETag: If-None-Match, answered 304), for polling:
+ * `undefined` when unchanged, else the data and its new ETag. `Cache-Control: max-age=0` is sent because fetch()
+ * would add `no-cache` to a conditional request, and a server must answer `no-cache` in full.
+ */
+export async function apiIfChanged<T>(path: string, etag: string | null): Promise<{ data: T; etag: string | null } | undefined> {
+  const res = await request('GET', path, undefined, apiKey.get(), etag ? { 'If-None-Match': etag, 'Cache-Control': 'max-age=0' } : {});
+  if (res.status === 304) return undefined;
+  if (!res.ok) throw await failure(res);
+  return { data: (await res.json()) as T, etag: res.headers.get('ETag') };
+}
+
+/**
+ * GETs a file (a CSV statement, a recording …) with the same auth as {@link api}, for a download a bare link could not make
  * (a link carries no Authorization header). Resolves to the body and the name the server gave it
  * (Content-Disposition), or `fallbackName`; throws {@link ApiError} on any non-2xx, as api() does.
  */
 export async function apiBlob(path: string, fallbackName: string, key = apiKey.get()): Promise<{ blob: Blob; name: string }> {
-  let res: Response;
-  try { res = await fetch(path, { headers: { Authorization: `Bearer ${key}` } }); } catch (e) {
-    throw new ApiError(0, 'network', `Cannot reach the server (${(e as Error).message})`);
-  }
-  if (!res.ok) {
-    let err: any = {};
-    try { err = (await res.json())?.error ?? {}; } catch { /* not JSON: the status says it */ }
-    throw new ApiError(res.status, err.code ?? `http_${res.status}`, err.message ?? `HTTP ${res.status}`, { error: err });
-  }
+  const res = await request('GET', path, undefined, key);
+  if (!res.ok) throw await failure(res);
   const name = /filename="?([^";]+)"?/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? fallbackName;
   return { blob: await res.blob(), name };
 }

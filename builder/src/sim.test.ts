@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseFlow } from '../../engine/schema.js';
+import { HOURS_MENU } from './test-flows.js';
 import { pathOf, simulate, SIM_START, waitingFor } from './sim.js';
 import type { Env } from '../../engine/types.js';
 
-/*
- *  hours(businessHours) --open--> menu --1--> sales(say) --next--> bye(hangup)
- *                       --closed--> closed(say) --next--> bye
- */
-const flow = parseFlow({
-  format: 'callflow/1', id: 'sim', name: 'Sim', timezone: 'America/Chicago', start: 'hours',
-  nodes: [
-    { id: 'hours', type: 'businessHours', position: { x: 0, y: 0 }, data: { weekly: { mon: [{ open: '09:00', close: '17:00' }] } } },
-    { id: 'menu', type: 'menu', position: { x: 0, y: 0 }, data: { prompt: { text: 'Press 1 for sales' }, options: { '1': 'Sales' } } },
-    { id: 'sales', type: 'say', position: { x: 0, y: 0 }, data: { text: 'Connecting you to sales' } },
-    { id: 'closed', type: 'say', position: { x: 0, y: 0 }, data: { text: 'We are closed' } },
-    { id: 'bye', type: 'hangup', position: { x: 0, y: 0 }, data: {} },
-  ],
-  edges: [
-    { id: 'hours-open', source: 'hours', sourceHandle: 'open', target: 'menu' },
-    { id: 'hours-closed', source: 'hours', sourceHandle: 'closed', target: 'closed' },
-    { id: 'menu-1', source: 'menu', sourceHandle: '1', target: 'sales' },
-    { id: 'sales-next', source: 'sales', sourceHandle: 'next', target: 'bye' },
-    { id: 'closed-next', source: 'closed', sourceHandle: 'next', target: 'bye' },
-  ],
-});
+// hours → menu → sales / closed → bye: the picture is in test-flows.ts.
+const flow = HOURS_MENU;
 const started = { type: 'call.started', from: '+13125550100', to: '+13125550199', callId: 'c1', direction: 'inbound' } as const;
 
 describe('simulator', () => {

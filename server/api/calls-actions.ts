@@ -17,13 +17,16 @@ const dialBody = z.object({
   timeoutSecs: z.number().int().min(5).max(600).default(30),
 }).strict();
 const recordBody = z.object({ format: z.enum(['mp3', 'wav']).default('mp3'), channels: z.enum(['single', 'dual']).default('single') }).strict();
-const listQuery = z.object({
-  direction: z.enum(['inbound', 'outbound']).optional(), number: e164.optional(), status: z.enum(['active', 'ended']).optional(),
-  since: z.iso.datetime({ offset: true }).optional(), until: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-});
+/** The TeXML account a call's webhooks name (`AccountSid` of its first signed form body that has one). */
+async function texmlAccountOf(ctx: Ctx, callId: string): Promise<string | undefined> {
+  for (const w of await ctx.store.webhooksForCall(callId)) {
+    const sid = w.kind === 'texml' ? new URLSearchParams(w.rawBody).get('AccountSid') : null;
+    if (sid) return sid;
+  }
+  return undefined;
+}
 
-/** `/api/calls`: filtered list, outbound dial with answering machine detection, hang up, recording start/stop, stored audio. */
+/** `/api/calls`: outbound dial with answering machine detection, hang up, recording start/stop, stored audio. */
 export function callActionsRouter(ctx: Ctx): Router {
   const r = Router();
   const live = async (companyId: string, id: string) => {
@@ -32,9 +35,6 @@ export function callActionsRouter(ctx: Ctx): Router {
     if (call.endedAt) throw new AppError('conflict', `Call ${id} has ended`, ['id']);
     return call;
   };
-  r.get('/api/calls', async (req, res) => {
-    res.json({ calls: await ctx.store.listCallsFiltered(companyOf(res).id, listQuery.parse(req.query)) });
-  });
   r.post('/api/calls', async (req, res) => {
     const company = companyOf(res).id;
     const b = dialBody.parse(req.body);
@@ -66,7 +66,13 @@ export function callActionsRouter(ctx: Ctx): Router {
   });
   r.post('/api/calls/:id/hangup', async (req, res) => {
     const call = await live(companyOf(res).id, req.params.id);
-    try { await ctx.telnyx.calls.actions.hangup(call.callId, { command_id: `api-hangup-${call.callId}` }); } catch (err) { throw telnyxError(err, 'Hanging up'); }
+    // A TeXML call is ended through the TeXML calls API (its CallSid is no call_control_id), under the account its webhooks name.
+    const account = call.mode === 'texml' ? await texmlAccountOf(ctx, call.callId) : undefined;
+    if (call.mode === 'texml' && !account) throw new AppError('conflict', `Call ${call.callId}: no webhook of it names its TeXML AccountSid, so it cannot be hung up from here`, ['id']);
+    try {
+      if (account) await ctx.telnyx.texml.accounts.calls.update(call.callId, { account_sid: account, Status: 'completed' });
+      else await ctx.telnyx.calls.actions.hangup(call.callId, { command_id: `api-hangup-${call.callId}` });
+    } catch (err) { throw telnyxError(err, 'Hanging up'); }
     res.status(202).json({ ok: true });
   });
   r.post('/api/calls/:id/recording/:op', async (req, res) => {

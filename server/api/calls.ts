@@ -4,15 +4,13 @@ import type { Ctx } from '../deps.js';
 import { companyOf } from './auth.js';
 import { fixtureFor } from './fixture.js';
 
-/** `/api/calls`: the call log, one call with its webhooks, and a call exported as a fixture. */
+/** `/api/calls`: one call (the list is calls-history.ts) with its webhooks, and a call exported as a fixture. */
 export function callsRouter(ctx: Ctx): Router {
   const r = Router();
-  r.get('/api/calls', async (_req, res) => {
-    res.json({ calls: await ctx.store.listCalls(companyOf(res).id) });
-  });
   r.get('/api/calls/:id', async (req, res) => {
-    const call = await ctx.store.getCall(companyOf(res).id, req.params.id);
-    if (!call) throw notFound(`Call ${req.params.id}`);
+    const detail = await ctx.store.callDetail(companyOf(res).id, req.params.id);
+    if (!detail) throw notFound(`Call ${req.params.id}`);
+    const { pathSteps: _steps, ...call } = detail; // with its outcome, as the history has it
     const session = await ctx.store.getSession(call.callId);
     const webhooks = await ctx.store.webhooksForCall(call.callId);
     res.json({ call: { ...call, status: session?.status ?? null, node: session?.snapshot?.value ?? null }, webhooks });

@@ -19,7 +19,8 @@ const sessionRow = (r: Row): SessionRow => ({
   steps: r.steps ? JSON.parse(r.steps) : {},
 });
 
-const callRow = (r: Row): CallLogRow => ({
+/** A call_log row as the API hands it out (shared by the repos that read call_log). */
+export const callRow = (r: Row): CallLogRow => ({
   callId: r.call_id, companyId: r.company_id, flowId: r.flow_id, version: r.version, mode: r.mode, direction: r.direction,
   from: r.from_number, to: r.to_number, startedAt: r.started_at, answeredAt: r.answered_at, endedAt: r.ended_at,
   hangupCause: r.hangup_cause, hangupSource: r.hangup_source, amdResult: r.amd_result, amdGreeting: r.amd_greeting ?? null,
@@ -110,7 +111,12 @@ export function callRepo(db: Connection, iso: () => string, cache: ReadCache, ba
     }
     if (also?.cursors) saveCursors(also.cursors.companyId, also.cursors.flowId, also.cursors.next, also.cursors.previous);
     if (also?.callLog) patchCallLog(callId, also.callLog);
-    if (also?.path?.length) db.prepare("UPDATE call_log SET path = COALESCE(path || char(10), '') || ? WHERE call_id = ?").run(also.path.join('\n'), callId);
+    if (also?.path?.length) {
+      // The step's boundary in path_steps (migration 016) rides on the same UPDATE: which key wrote how many lines, when.
+      const mark = `${also.path.length}\t${also.answer?.eventId ?? also.stepEnv?.key ?? ''}\t${iso()}`;
+      db.prepare("UPDATE call_log SET path = COALESCE(path || char(10), '') || ?, path_steps = COALESCE(path_steps || char(10), '') || ? WHERE call_id = ?")
+        .run(also.path.join('\n'), mark, callId);
+    }
     if (also?.outbox?.length) insertOutbox(db, iso(), also.outbox);
     return true;
   });

@@ -1,10 +1,10 @@
 import type { Connection } from './connection.js';
 import type { BizNumber, BusinessStore } from './business-types.js';
-import type { CallLogRow } from './types.js';
+import { callRow } from './sqlite-calls.js';
 
 type Row = Record<string, any>;
 type Repo = Pick<BusinessStore, 'settings' | 'saveSettings' | 'addPendingNumber' | 'activateOrder' | 'failOrder' | 'bizNumber' | 'listBizNumbers'
-  | 'configureNumber' | 'releaseNumber' | 'releaseFailed' | 'claimNumber' | 'callById' | 'listCallsFiltered' | 'addUsage' | 'listUsage' | 'monthTotal' | 'rateOverrides' | 'putRateOverrides' | 'serverKey'>;
+  | 'configureNumber' | 'releaseNumber' | 'releaseFailed' | 'claimNumber' | 'callById' | 'addUsage' | 'listUsage' | 'monthTotal' | 'rateOverrides' | 'putRateOverrides' | 'serverKey'>;
 
 const bizRow = (r: Row): BizNumber => ({
   e164: r.e164, companyId: r.company_id, flowId: r.flow_id, mode: r.mode, status: r.status, telnyxId: r.telnyx_id,
@@ -12,14 +12,7 @@ const bizRow = (r: Row): BizNumber => ({
   releasedAt: r.released_at, updatedAt: r.updated_at, releaseStatus: r.release_status ?? null, releaseError: r.release_error ?? null,
 });
 
-const callRow = (r: Row): CallLogRow => ({
-  callId: r.call_id, companyId: r.company_id, flowId: r.flow_id, version: r.version, mode: r.mode, direction: r.direction,
-  from: r.from_number, to: r.to_number, startedAt: r.started_at, answeredAt: r.answered_at, endedAt: r.ended_at,
-  hangupCause: r.hangup_cause, hangupSource: r.hangup_source, amdResult: r.amd_result, amdGreeting: r.amd_greeting ?? null,
-  recordingUrl: r.recording_url, recordingSeconds: r.recording_seconds, recordingError: r.recording_error ?? null,
-});
-
-/** Company settings, the number lifecycle, the filtered call log, the usage ledger and server keys on SQLite. */
+/** Company settings, the number lifecycle, one call by id, the usage ledger and server keys on SQLite. */
 export function marketRepo(db: Connection, iso: () => string): Repo {
   const get = (companyId: string, e164: string) => db.prepare('SELECT * FROM numbers WHERE company_id = ? AND e164 = ?').get(companyId, e164) as Row | undefined;
   return {
@@ -97,16 +90,6 @@ export function marketRepo(db: Connection, iso: () => string): Repo {
     async callById(callId) {
       const r = db.prepare('SELECT * FROM call_log WHERE call_id = ?').get(callId) as Row | undefined;
       return r && callRow(r);
-    },
-    async listCallsFiltered(companyId, f) {
-      const where = ['company_id = ?'];
-      const args: unknown[] = [companyId];
-      if (f.direction) { where.push('direction = ?'); args.push(f.direction); }
-      if (f.number) { where.push('(from_number = ? OR to_number = ?)'); args.push(f.number, f.number); }
-      if (f.status) where.push(f.status === 'ended' ? 'ended_at IS NOT NULL' : 'ended_at IS NULL');
-      if (f.since) { where.push('started_at >= ?'); args.push(f.since); }
-      if (f.until) { where.push('started_at < ?'); args.push(f.until); }
-      return (db.prepare(`SELECT * FROM call_log WHERE ${where.join(' AND ')} ORDER BY started_at DESC LIMIT ?`).all(...args, f.limit ?? 100) as Row[]).map(callRow);
     },
     async addUsage(u) {
       return db.prepare(`INSERT INTO usage (company_id, ref, kind, quantity, unit, micros, month, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

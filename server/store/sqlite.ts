@@ -9,6 +9,7 @@ import { readCache } from './read-cache.js';
 import { callRepo } from './sqlite-calls.js';
 import { trafficRepo } from './sqlite-traffic.js';
 import { marketRepo } from './sqlite-market.js';
+import { callHistoryRepo } from './sqlite-call-history.js';
 import { messageRepo } from './sqlite-messages.js';
 import { voicemailRepo } from './sqlite-voicemail.js';
 import { notifyRepo } from './sqlite-notify.js';
@@ -175,7 +176,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
       return r && numberRow(r);
     },
     ...callRepo(db, iso, cache, batch, () => checkpoints?.wrote()),
-    ...marketRepo(db, iso), ...messageRepo(db, iso), ...voicemailRepo(db, iso, cache), ...notifyRepo(db, iso),
+    ...marketRepo(db, iso), ...messageRepo(db, iso), ...voicemailRepo(db, iso, cache), ...notifyRepo(db, iso), ...callHistoryRepo(db),
     ...trafficRepo(db),
   };
   return store;

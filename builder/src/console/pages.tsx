@@ -7,6 +7,7 @@ import { UsagePage } from './UsagePage.js';
 import { VoicemailPage } from './VoicemailPage.js';
 import { MessagesPage } from './MessagesPage.js';
 import { NotificationsPage } from './NotificationsPage.js';
+import { CallsPage } from './CallsPage.js';
 
 /** A console page: its hash (`#/<path>`), its name in the navigation, and the component drawn for it. */
 export interface ConsolePage {
@@ -23,6 +24,7 @@ export const PAGES: ConsolePage[] = [
   { path: 'flows', title: 'Flows', Page: FlowsList },
   { path: 'numbers', title: 'Numbers', Page: NumbersPage },
   { path: 'voicemail', title: 'Voicemail', Page: VoicemailPage },
+  { path: 'calls', title: 'Calls', Page: CallsPage },
   { path: 'messages', title: 'Messages', Page: MessagesPage },
   { path: 'team', title: 'Team', Page: TeamPage },
   { path: 'usage', title: 'Usage', Page: UsagePage },
