@@ -45,9 +45,10 @@ describe('checkpointer', () => {
     const commits = 6000;
     for (let i = 0; i < commits / 10; i++) { for (let j = 0; j < 10; j++) write(); await sleep(1); }
     await sleep(100);
-    // Every commit appends at least one page; a WAL that never started over would hold them all.
-    // (The file keeps its largest size.)
-    expect(statSync(`${file}-wal`).size / 4096).toBeLessThan(commits * 0.75);
+    // Every commit appends at least one page; a WAL that never started over would hold them all (≥ 6,000 pages).
+    // (The file keeps its largest size.) 0.9, not tighter: on a loaded machine the checkpointer's turns come late and
+    // the WAL peaked at 0.78 × commits once (idle: far less); still below what a WAL that never restarts must reach.
+    expect(statSync(`${file}-wal`).size / 4096).toBeLessThan(commits * 0.9);
     await c.close();
     expect((db.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n).toBe(n);
     db.close();
