@@ -4,7 +4,12 @@ import { join, resolve } from 'node:path';
 import { openSqliteStore } from './store/sqlite.js';
 import type { AppDeps, Ctx } from './deps.js';
 import { AppError, SEND_JSON, errorHandler } from './errors.js';
-import { requireKey, companyOf } from './api/auth.js';
+import { authenticate, authorize } from './api/auth.js';
+import { meRouter, publicAccountsRouter } from './api/session.js';
+import { peopleRouter } from './api/people.js';
+import { keysRouter } from './api/keys.js';
+import { auditRouter } from './api/audit.js';
+import { printLink } from './accounts/links.js';
 import { flowsRouter, schemaRouter } from './api/flows.js';
 import { numbersRouter } from './api/numbers.js';
 import { callsRouter } from './api/calls.js';
@@ -50,7 +55,7 @@ export function createApp(deps: AppDeps): CallflowApp {
   const ctx: Ctx = {
     store, log: deps.log, telnyx: deps.telnyx, publicUrl: () => deps.publicUrl().replace(/\/+$/, ''), now,
     commandAttempts: deps.commandAttempts ?? 3, retryDelayMs: deps.retryDelayMs ?? 200, connections: deps.connections ?? {},
-    outbound: outboundPolicy(deps.outbound, process.env, !!deps.sandbox),
+    outbound: outboundPolicy(deps.outbound, process.env, !!deps.sandbox), links: deps.links ?? printLink,
     ...(deps.recordedEnv ? { recordedEnv: deps.recordedEnv } : {}),
     transcriptionWaitMs: deps.notify?.transcriptionWaitMs ?? transcriptionWaitFromEnv(process.env),
   };
@@ -101,17 +106,20 @@ export function createApp(deps: AppDeps): CallflowApp {
   app.use('/api', noSniff, apiRateLimit(limits.apiPerMinute));
   app.use('/api', express.json({ limit: '256kb' }));
   app.use(schemaRouter());
-  app.use('/api', requireKey(ctx, keyFailures));
+  // Sign in, reset links and invitations come before a key or session; then every route needs one, and the
+  // role table (accounts/roles.ts) with the CSRF check for cookie sessions decides before any route runs.
+  app.use(publicAccountsRouter(ctx, keyFailures));
+  app.use('/api', authenticate(ctx, keyFailures), authorize());
   // A body in another type (text/plain, a form) would reach the routes as "no body": say what to send instead.
   app.use('/api', (req, _res, next) => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     if (hasBody && !req.is('application/json')) return next(new AppError('bad_request', `${SEND_JSON} (got ${req.headers['content-type'] ? `content-type: ${req.headers['content-type']}` : 'no content-type'})`));
     next();
   });
-  app.get('/api/me', (_req, res) => {
-    const c = companyOf(res);
-    res.json({ company: { id: c.id, name: c.name } });
-  });
+  app.use(meRouter(ctx, keyFailures));
+  app.use(peopleRouter(ctx));
+  app.use(keysRouter(ctx));
+  app.use(auditRouter(ctx));
   app.use(flowsRouter(ctx));
   app.use(numbersMarketRouter(ctx));
   app.use(numbersRouter(ctx));

@@ -4,6 +4,7 @@ import type Telnyx from 'telnyx';
 import type { StepEnv, Store } from './store/types.js';
 import type { RateLimits, TrustProxy } from './rate-limit.js';
 import type { OutboundOptions, OutboundPolicy } from './net/outbound-settings.js';
+import type { LinkSink } from './accounts/links.js';
 
 /** What `createApp` needs; everything with I/O comes in here so tests can swap it. */
 export interface AppDeps {
@@ -53,6 +54,8 @@ export interface AppDeps {
    * CALLFLOW_TRANSCRIPTION_WAIT_S).
    */
   notify?: { start?: boolean; transcriptionWaitMs?: number } & import('./notify/worker.js').OutboxWorkerOptions;
+  /** Where password reset links go (default: printed on stderr; accounts/links.ts). Tests catch them here; #16 may email them. */
+  links?: LinkSink;
 }
 
 /** Resolved deps shared by routes and services. */
@@ -73,4 +76,6 @@ export interface Ctx {
   outbox?: { kick(): void; stop(): Promise<void>; attemptNow(row: import('./store/notify-types.js').OutboxRow): Promise<void> };
   /** How long a voicemail's notifications wait for its transcription (ms). */
   transcriptionWaitMs: number;
+  /** See AppDeps.links. */
+  links: LinkSink;
 }

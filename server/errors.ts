@@ -5,11 +5,11 @@ import type { Logger } from 'pino';
 /** Error codes the API answers with, sorted by who is at fault. */
 export type ErrorCode =
   | 'bad_request' | 'unauthorized' | 'bad_signature' | 'not_found' | 'conflict'
-  | 'too_large' | 'lint' | 'telnyx' | 'internal' | 'budget_exceeded' | 'rate_limited' | 'smtp';
+  | 'too_large' | 'lint' | 'telnyx' | 'internal' | 'budget_exceeded' | 'rate_limited' | 'smtp' | 'forbidden';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400, unauthorized: 401, bad_signature: 401, not_found: 404, conflict: 409,
-  too_large: 413, lint: 422, telnyx: 502, internal: 500, budget_exceeded: 402, rate_limited: 429, smtp: 502,
+  too_large: 413, lint: 422, telnyx: 502, internal: 500, budget_exceeded: 402, rate_limited: 429, smtp: 502, forbidden: 403,
 };
 
 /** The one error class of the server; `extra` fields are merged into the rendered `error` object. */

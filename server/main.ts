@@ -19,6 +19,7 @@ import { trustProxyFromEnv } from './rate-limit.js';
 import { outboundPolicy } from './net/outbound-settings.js';
 import { applyHttpLimits, httpLimitsFromEnv } from './http-limits.js';
 import { startVoicemailPurger } from './calls/voicemail-purge.js';
+import { createOwner, ownerEmail } from './accounts/first-owner.js';
 
 const log = pino({ name: 'callflow' });
 const port = Number(process.env.PORT ?? 3000);
@@ -63,7 +64,18 @@ if ((await store.countCompanies()) === 0) {
   log.info({ company: company.id }, 'created "My company"; its API key is in the start-up banner on stderr (shown once). Open the builder at %s', publicUrl);
   const seeded = await seedExamples(store, company.id, join(import.meta.dirname, '..', 'flows'));
   log.info('imported the example flows (%s) and routed %s to the main line', seeded.flows.join(', '), seeded.numbers.join(' (TeXML) and ') + ' (Call Control)');
-  banner = firstStartBanner({ publicUrl, port, apiKey: key, company: company.name, testNumber: seeded.numbers[0], sandbox: !!sandbox, host });
+  // The owner's set-password link is a secret like the key: on the banner only.
+  const owner = await createOwner(store, company.id, ownerEmail(process.env), publicUrl);
+  if (owner) log.info('created the owner %s; the link to set their password is in the start-up banner on stderr', owner.email);
+  banner = firstStartBanner({ publicUrl, port, apiKey: key, company: company.name, testNumber: seeded.numbers[0], sandbox: !!sandbox, host, ...(owner ? { owner } : {}) });
+} else if ((await store.countPeople()) === 0 && (await store.countCompanies()) === 1) {
+  // A database from before accounts: its company gets an owner the same way (its API keys keep working).
+  const [company] = await store.listCompanies();
+  const owner = await createOwner(store, company!.id, ownerEmail(process.env), publicUrl);
+  if (owner) {
+    log.info('accounts are new: created the owner %s of "%s"; the link to set their password is in the banner on stderr', owner.email, company!.name);
+    banner = firstStartBanner({ publicUrl, port, company: company!.name, sandbox: !!sandbox, host, owner });
+  }
 }
 
 const app = createApp({

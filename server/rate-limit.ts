@@ -106,6 +106,8 @@ export function webhookRateLimit(perMinute: number): RequestHandler {
 export interface AuthFailures {
   /** Counts one wrong key from this request's IP; the seconds to wait when that IP is past the limit, else 0. */
   failed(req: Request): Promise<number>;
+  /** The seconds this request's IP must still wait (it is past the limit), else 0; counts nothing. */
+  waiting(req: Request): Promise<number>;
   readonly perMinute: number;
 }
 
@@ -125,6 +127,11 @@ export function authFailureLimit(perMinute: number): AuthFailures | undefined {
       const { totalHits, resetTime } = await store.increment(`ip:${ip(req)}`);
       if (totalHits <= perMinute) return 0;
       return resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : 60;
+    },
+    async waiting(req) {
+      const hit = await store.get(`ip:${ip(req)}`);
+      if (!hit || hit.totalHits <= perMinute) return 0;
+      return hit.resetTime ? Math.max(1, Math.ceil((hit.resetTime.getTime() - Date.now()) / 1000)) : 60;
     },
   };
 }

@@ -36,16 +36,19 @@ export function listenDescription(host: string | undefined, port: number): strin
   return LOOPBACK.has(host) ? `${where} (this machine only; HOST=0.0.0.0 opens it to your network)` : where;
 }
 
-/** The plain banner of the very first start: where the builder is, the API key, and how to place a test call. */
-export function firstStartBanner(o: { publicUrl: string; port: number; apiKey: string; company: string; testNumber?: string; sandbox: boolean; host?: string }): string {
+/** The plain banner of the very first start: where the builder is, how the owner signs in, the API key, and how to place a test call. */
+export function firstStartBanner(o: { publicUrl: string; port: number; apiKey?: string; company: string; testNumber?: string; sandbox: boolean; host?: string; owner?: { email: string; url: string } }): string {
   const lines = [
     '',
     `Callflow is set up: created "${o.company}".`,
     `  Builder:    ${o.publicUrl}`,
     `  Listening:  ${listenDescription(o.host, o.port)}`,
-    `  API key:    ${o.apiKey}`,
-    '              (shown only now; `npx callflow admin create-key` issues another one)',
   ];
+  if (o.owner) {
+    lines.push(`  Sign in as: ${o.owner.email}`, `  Password:   set it once at ${o.owner.url}`,
+      '              (valid 7 days; later, “Forgot password?” prints a new link here)');
+  }
+  if (o.apiKey) lines.push(`  API key:    ${o.apiKey}`, '              (for scripts; shown only now; `npx callflow admin create-key` issues another one)');
   if (o.sandbox && o.testNumber) lines.push(`  Test call:  ${testCallCommand(o.testNumber, o.publicUrl, o.port)}`);
   else lines.push('  Test call:  call your Telnyx number once it points at this server (see server/README.md)');
   lines.push('');

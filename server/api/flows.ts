@@ -6,6 +6,7 @@ import { AppError, notFound } from '../errors.js';
 import type { Ctx } from '../deps.js';
 import { companyOf } from './auth.js';
 import { simulateRoute } from './simulate.js';
+import { audit } from './audit.js';
 
 const updateBody = z.object({ revision: z.number().int().min(1), flow: z.unknown() }).strict();
 const rollbackBody = z.object({ version: z.number().int().min(1) }).strict();
@@ -83,6 +84,7 @@ export function flowsRouter(ctx: Ctx): Router {
       }
     }
     if (!(await ctx.store.deleteFlow(company, f.id))) throw notFound(`Flow ${f.id}`);
+    await audit(ctx, res, 'flow.delete', f.id, { name: f.name, ...(force ? { force } : {}) });
     res.status(204).end();
   });
   r.get('/api/flows/:id/versions', async (req, res) => {
@@ -101,6 +103,7 @@ export function flowsRouter(ctx: Ctx): Router {
     const findings = lintFlow(f.doc, { numbers: await companyNumbers(ctx, f.companyId) });
     if (!publishable(findings)) throw new AppError('lint', 'The flow has errors; fix them before publishing', undefined, { findings });
     const { version } = await ctx.store.publish(f.companyId, f.id, f.doc);
+    await audit(ctx, res, 'flow.publish', f.id, { version });
     res.status(201).json({ version });
   });
   r.post('/api/flows/:id/rollback', async (req, res) => {
@@ -110,6 +113,7 @@ export function flowsRouter(ctx: Ctx): Router {
     if (!old) throw new AppError('not_found', `Version ${version} of flow ${f.id} not found`, ['version']);
     const name = parseFlow(old.doc).name;
     const out = await ctx.store.publish(f.companyId, f.id, old.doc, { name });
+    await audit(ctx, res, 'flow.rollback', f.id, { to: version, version: out.version });
     res.json({ version: out.version, flow: old.doc, revision: out.revision });
   });
   return r;

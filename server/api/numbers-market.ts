@@ -12,6 +12,7 @@ import { monthOf, ratesOf } from '../billing/ledger.js';
 import { holdBudget } from '../billing/budget.js';
 import { chargeNumberMonth, feeKind } from '../billing/fees.js';
 import type { BizNumber } from '../store/business-types.js';
+import { audit } from './audit.js';
 
 const FEATURES = ['sms', 'mms', 'voice', 'fax', 'emergency', 'hd_voice', 'international_sms', 'local_calling'] as const;
 const searchQuery = z.object({
@@ -88,6 +89,7 @@ export function numbersMarketRouter(ctx: Ctx): Router {
     } finally {
       hold.release(); // from here the number counts as on order (pending) or in the ledger (active)
     }
+    await audit(ctx, res, 'number.buy', b.phoneNumber, { order: order.id, monthlyMicros: fee, flowId: b.flowId ?? null });
     res.status(202).json({ number: await ctx.store.bizNumber(company, b.phoneNumber), order: { id: order.id, status: order.status } });
   });
   r.get('/api/numbers', async (_req, res) => {
@@ -104,6 +106,7 @@ export function numbersMarketRouter(ctx: Ctx): Router {
     const b = connectionsBody.parse(req.body);
     const s = { ...(await ctx.store.settings(company)), ...b };
     await ctx.store.saveSettings(company, s);
+    await audit(ctx, res, 'number.connections', null, b);
     res.json({ connections: { texmlConnectionId: s.texmlConnectionId ?? null, callControlConnectionId: s.callControlConnectionId ?? null, messagingProfileId: s.messagingProfileId ?? null } });
   });
   r.patch('/api/numbers/:e164', async (req, res) => {
@@ -122,7 +125,9 @@ export function numbersMarketRouter(ctx: Ctx): Router {
         } catch (err) { throw telnyxError(err, `Moving ${n.e164} to ${b.mode}`); }
       }
     }
-    res.json({ number: await ctx.store.configureNumber(company, n.e164, { ...b, telnyxId }) });
+    const configured = await ctx.store.configureNumber(company, n.e164, { ...b, telnyxId });
+    await audit(ctx, res, 'number.configure', n.e164, b);
+    res.json({ number: configured });
   });
   r.delete('/api/numbers/:e164', async (req, res) => {
     const company = companyOf(res).id;
@@ -132,7 +137,9 @@ export function numbersMarketRouter(ctx: Ctx): Router {
     if (n.status === 'pending') throw new AppError('conflict', `${n.e164} is still on order at Telnyx: release it once the order completed and the number is active`, ['e164']);
     // Released here only once Telnyx no longer holds it: a refusal throws, and the number stays active and billed.
     const telnyx: ReleaseOutcome | undefined = n.status === 'active' ? await releaseAtTelnyx(ctx, n) : undefined;
-    res.json({ number: await ctx.store.releaseNumber(company, n.e164), ...(telnyx ? { telnyx } : {}) });
+    const released = await ctx.store.releaseNumber(company, n.e164);
+    await audit(ctx, res, 'number.release', n.e164, telnyx ? { telnyx } : null);
+    res.json({ number: released, ...(telnyx ? { telnyx } : {}) });
   });
   return r;
 }

@@ -5,6 +5,7 @@ import type { Ctx } from '../deps.js';
 import { phoneNumberId } from '../telnyx/numbers.js';
 import { companyOf } from './auth.js';
 import { telnyxError } from './telnyx-error.js';
+import { audit } from './audit.js';
 
 const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, 'Use E.164, e.g. +13125550100');
 const putBody = z.object({ flowId: z.string().min(1), mode: z.enum(['texml', 'call-control']) }).strict();
@@ -30,7 +31,11 @@ export function numbersRouter(ctx: Ctx): Router {
     const b = putBody.parse(req.body);
     if (!(await ctx.store.getFlow(company, b.flowId))) throw new AppError('not_found', `Flow ${b.flowId} not found`, ['flowId']);
     const own = await ctx.store.bizNumber(company, number);
-    if (own && own.status !== 'released') return void res.json({ number: await ctx.store.putNumber(company, number, b.flowId, b.mode) });
+    if (own && own.status !== 'released') {
+      const row = await ctx.store.putNumber(company, number, b.flowId, b.mode);
+      await audit(ctx, res, 'number.route', number, { flowId: b.flowId, mode: b.mode });
+      return void res.json({ number: row });
+    }
     // Checked before asking Telnyx: another company's number is never routed here, whatever Telnyx says.
     const taken = new AppError('conflict', 'This number is held by another company on this server', ['e164']);
     if (await ctx.store.numberByE164(number)) throw taken;
@@ -42,6 +47,7 @@ export function numbersRouter(ctx: Ctx): Router {
     const claimed = await ctx.store.claimNumber(company, number, b.flowId, b.mode, id);
     if (!claimed) throw taken;
     const { e164: at, companyId, flowId, mode, updatedAt } = claimed;
+    await audit(ctx, res, 'number.route', number, { flowId, mode });
     res.json({ number: { e164: at, companyId, flowId, mode, updatedAt } });
   });
   return r;

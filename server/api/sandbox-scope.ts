@@ -1,14 +1,14 @@
 /**
  * In front of the mounted sandbox: its reads (`GET /sandbox/calls`,
  * `/sandbox/calls/:id`, `/sandbox/messages`: transcripts and texts) need a
- * company API key and show only calls and messages of that company's numbers.
+ * company API key or a signed-in session and show only calls and messages of that company's numbers.
  * Placing a test call or texting a number stays open, as a phone line is
  * (and the sandbox listens on loopback by default: server/startup.ts).
  */
 import type { RequestHandler } from 'express';
 import type { Ctx } from '../deps.js';
 import { READ_SCOPE, type ReadScope } from '../sandbox/read-scope.js';
-import { companyOf, requireKey } from './auth.js';
+import { authenticate, companyOf } from './auth.js';
 import type { AuthFailures } from '../rate-limit.js';
 
 const READS = /^\/(calls|messages)(\/|$)/;
@@ -23,7 +23,7 @@ async function ownedNumbers(ctx: Ctx, companyId: string): Promise<Set<string>> {
  * `failures` is the API's per-IP wrong-key limit (the same bucket, so guessing here counts there too).
  */
 export function sandboxReadScope(ctx: Ctx, failures?: AuthFailures): RequestHandler {
-  const auth = requireKey(ctx, failures);
+  const auth = authenticate(ctx, failures);
   return (req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !READS.test(req.path)) return next();
     Promise.resolve(auth(req, res, (err?: unknown) => {

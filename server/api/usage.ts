@@ -9,6 +9,7 @@ import { chargeMonthlyFees } from '../billing/fees.js';
 import { DEFAULT_RATES, RATE_KINDS, dollars } from '../billing/rates.js';
 import { buildStatement, statementCsv } from '../billing/statement.js';
 import { ASSUMPTIONS, estimatePaths } from '../billing/estimate.js';
+import { audit } from './audit.js';
 
 const monthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Use YYYY-MM').optional(), format: z.enum(['json', 'csv']).default('json') });
 const budgetBody = z.object({
@@ -51,6 +52,7 @@ export function usageRouter(ctx: Ctx): Router {
     const b = budgetBody.parse(req.body);
     const s = { ...(await ctx.store.settings(id)), ...b };
     await ctx.store.saveSettings(id, s);
+    await audit(ctx, res, 'usage.budget', null, b);
     res.json({ budgetMicros: s.budgetMicros ?? null, billingIncrementSeconds: await incrementOf(ctx, id) });
   });
   r.get('/api/usage/rates', async (_req, res) => {
@@ -59,7 +61,9 @@ export function usageRouter(ctx: Ctx): Router {
   });
   r.put('/api/usage/rates', async (req, res) => {
     const id = companyOf(res).id;
-    await ctx.store.putRateOverrides(id, ratesBody.parse(req.body).rates as Record<string, number | null>);
+    const rates = ratesBody.parse(req.body).rates as Record<string, number | null>;
+    await ctx.store.putRateOverrides(id, rates);
+    await audit(ctx, res, 'usage.rates', null, { rates });
     res.json({ rates: await ratesOf(ctx, id), overrides: await ctx.store.rateOverrides(id) });
   });
   r.get('/api/usage/estimate/:flowId', async (req, res) => {

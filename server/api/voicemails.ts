@@ -4,6 +4,7 @@ import { AppError, notFound } from '../errors.js';
 import type { Ctx } from '../deps.js';
 import { companyOf } from './auth.js';
 import { e164 } from './messages.js';
+import { audit } from './audit.js';
 import { webhookPublicKey, webhookTargetProblem } from '../messaging/outbound-webhook.js';
 
 const listQuery = z.object({
@@ -88,6 +89,7 @@ export function voicemailsRouter(ctx: Ctx): Router {
   r.delete('/api/voicemails/:id', async (req, res) => {
     // Gone for good: the audio, the transcription and their copies in the call log (store deleteVoicemail).
     if (!(await ctx.store.deleteVoicemail(companyOf(res).id, req.params.id))) throw notFound(`Voicemail ${req.params.id}`);
+    await audit(ctx, res, 'voicemail.delete', req.params.id);
     res.status(204).end();
   });
   r.get('/api/voicemails/:id/audio', async (req, res) => {

@@ -13,6 +13,7 @@ import { callHistoryRepo } from './sqlite-call-history.js';
 import { messageRepo } from './sqlite-messages.js';
 import { voicemailRepo } from './sqlite-voicemail.js';
 import { notifyRepo } from './sqlite-notify.js';
+import { accountRepo } from './sqlite-accounts.js';
 import type { Company, FlowRow, FlowVersionRow, NumberRow, Store } from './types.js';
 import { Batcher } from './unit-of-work.js';
 import type { Mode } from '../../engine/types.js';
@@ -22,6 +23,7 @@ export const hashKey = (key: string) => createHash('sha256').update(key).digest(
 
 /** A new API key: `cf_` + 32 random bytes, base64url. */
 export const newApiKey = () => `cf_${randomBytes(32).toString('base64url')}`;
+const keyId = () => randomBytes(8).toString('hex');
 
 type Row = Record<string, any>;
 const flowRow = (r: Row): FlowRow => ({
@@ -90,7 +92,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
       const apiKey = newApiKey();
       db.transaction(() => {
         db.prepare('INSERT INTO companies (id, name, created_at) VALUES (?, ?, ?)').run(company.id, name, company.createdAt);
-        db.prepare('INSERT INTO api_keys (hash, company_id, created_at) VALUES (?, ?, ?)').run(hashKey(apiKey), company.id, company.createdAt);
+        db.prepare('INSERT INTO api_keys (hash, company_id, created_at, id, prefix) VALUES (?, ?, ?, ?, ?)').run(hashKey(apiKey), company.id, company.createdAt, keyId(), apiKey.slice(0, 9));
       })();
       return { company, apiKey };
     },
@@ -99,7 +101,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
     },
     async createApiKey(companyId) {
       const apiKey = newApiKey();
-      const info = db.prepare('INSERT INTO api_keys (hash, company_id, created_at) SELECT ?, id, ? FROM companies WHERE id = ?').run(hashKey(apiKey), iso(), companyId);
+      const info = db.prepare('INSERT INTO api_keys (hash, company_id, created_at, id, prefix) SELECT ?, id, ?, ?, ? FROM companies WHERE id = ?').run(hashKey(apiKey), iso(), keyId(), apiKey.slice(0, 9), companyId);
       return info.changes ? apiKey : undefined;
     },
     async countCompanies() { return (db.prepare('SELECT COUNT(*) AS n FROM companies').get() as { n: number }).n; },
@@ -178,6 +180,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
     ...callRepo(db, iso, cache, batch, () => checkpoints?.wrote()),
     ...marketRepo(db, iso), ...messageRepo(db, iso), ...voicemailRepo(db, iso, cache), ...notifyRepo(db, iso), ...callHistoryRepo(db),
     ...trafficRepo(db),
+    ...accountRepo(db, iso, hashKey, newApiKey),
   };
   return store;
 }

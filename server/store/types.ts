@@ -2,6 +2,7 @@ import type { Mode, Snapshot, Cursors, TeamMember } from '../../engine/types.js'
 import type { BusinessStore } from './business-types.js';
 import type { NotifyStore, OutboxItem } from './notify-types.js';
 import type { CallHistoryStore } from './history-types.js';
+import type { AccountStore } from './account-types.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 export type { UnitOfWork } from './unit-of-work.js';
@@ -93,7 +94,7 @@ export type CallLogPatch = Partial<Pick<CallLogRow, 'answeredAt' | 'endedAt' | '
  * Everything the server persists. Async so a PostgreSQL implementation can
  * replace SQLite; every racy update is one conditional write.
  */
-export interface Store extends BusinessStore, NotifyStore, CallHistoryStore {
+export interface Store extends BusinessStore, NotifyStore, CallHistoryStore, AccountStore {
   close(): Promise<void>;
   /**
    * A new unit of work: the webhook wrapper makes one per webhook and passes it to the writes that take part
