@@ -1,5 +1,5 @@
 /**
- * The first company's API key is shown once, on the console banner (stderr), and
+ * The first company's API key (and its owner's set-password link) is shown once, on the console banner (stderr), and
  * never written to the JSON log (stdout), which is shipped and kept elsewhere.
  */
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,13 @@ describe('npm start: the first API key', () => {
       expect(lines.some((l) => l.msg.startsWith('created "My company"'))).toBe(true);
       expect(stdout).not.toContain(key);
       expect(stdout).not.toContain(key!.slice(3, 20)); // nor a piece of it
+      // The owner's one-time set-password link: on the banner beside the key, never in the JSON log either.
+      expect(stderr).toMatch(/Sign in as: +owner@localhost/);
+      const link = /Password: +set it once at (http:\/\/localhost:\d+\/#\/reset\/([A-Za-z0-9_-]{43}))/.exec(stderr);
+      expect(link).toBeTruthy();
+      expect(stdout).not.toContain(link![2]);
+      expect(stdout).not.toContain(link![2]!.slice(0, 16));
+      expect(lines.some((l) => l.msg.startsWith('created the owner owner@localhost'))).toBe(true);
     } finally {
       busy.close();
       dir.cleanup();
