@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { ensureBuilt, openBrowser } from './browser.js';
+import { signIn } from './session.js';
 import { startServer } from './server.js';
 
 /*
@@ -69,10 +70,8 @@ afterAll(async () => {
 });
 
 describe('the visual builder, end to end against the real server', { sequential: true, timeout: 60_000 }, () => {
-  it('signs in with the API key once', async () => {
-    await page.goto(server.url);
-    await page.locator('input[name=apiKey]').fill(server.apiKey);
-    await page.getByRole('button', { name: 'Continue' }).click();
+  it('signs in once and stays signed in', async () => {
+    await signIn(page, server);
     await expect.poll(() => page.locator('h1', { hasText: 'Flows' }).count()).toBe(1);
     await page.reload();
     await expect.poll(() => page.locator('h1', { hasText: 'Flows' }).count()).toBe(1); // remembered

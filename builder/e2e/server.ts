@@ -16,10 +16,10 @@ async function freePort(): Promise<number> {
 
 /**
  * Starts the real server exactly as `npm start` does (tsx server/main.ts) on
- * a free port with a fresh SQLite file, and reads the API key it prints for
- * the company it creates on first start.
+ * a free port with a fresh SQLite file, and reads what it prints on first start for the company it creates:
+ * the API key, the owner's email and their one-time set-password link.
  */
-export async function startServer(): Promise<{ url: string; apiKey: string; stop: () => Promise<void>; log: () => string }> {
+export async function startServer(): Promise<{ url: string; apiKey: string; ownerEmail: string; setupLink: string; stop: () => Promise<void>; log: () => string }> {
   const dir = mkdtempSync(join(tmpdir(), 'callflow-e2e-'));
   const port = await freePort();
   const env = { ...process.env, PORT: String(port), CALLFLOW_DB: join(dir, 'callflow.db'), PUBLIC_URL: `http://127.0.0.1:${port}`, TELNYX_API_KEY: '' };
@@ -40,6 +40,8 @@ export async function startServer(): Promise<{ url: string; apiKey: string; stop
   return {
     url: `http://127.0.0.1:${port}`,
     apiKey,
+    ownerEmail: /Sign in as: +(\S+)/.exec(out)?.[1] ?? '',
+    setupLink: /Password: +set it once at (\S+)/.exec(out)?.[1] ?? '',
     log: () => out,
     stop: async () => {
       child.removeAllListeners('exit');

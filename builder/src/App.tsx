@@ -1,9 +1,12 @@
 import { useEffect, useState } from 'react';
-import { api, apiKey, ApiError } from './api.js';
+import { api, apiKey, ApiError, setCsrfToken, type Me } from './api.js';
 import { ToastProvider } from './ui.js';
 import { Shell, NotFound } from './console/Shell.js';
 import { PAGES } from './console/pages.js';
 import { parseRoute } from './console/route.js';
+import { SignIn } from './console/SignIn.js';
+import { AcceptPage, ForgotPage, ResetPage } from './console/AccountPages.js';
+import { MeContext } from './me.js';
 import { EditorPage } from './EditorPage.js';
 import { openRequest } from './open-url.js';
 
@@ -18,49 +21,23 @@ function useHash(): string {
   return hash;
 }
 
-/** Asks for the API key once, checks it with GET /api/me, remembers it. */
-function KeyGate({ onReady }: { onReady: (company: string) => void }) {
-  const [key, setKey] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    setBusy(true); setError('');
-    try {
-      const me = await api<{ company: { name: string } }>('GET', '/api/me', undefined, key.trim());
-      apiKey.set(key.trim());
-      onReady(me.company.name);
-    } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? 'That key was not accepted. Check it and try again.' : (err as Error).message);
-    } finally { setBusy(false); }
-  }
-  return (
-    <div className="gate">
-      <form className="card" onSubmit={submit}>
-        <h1>Callflow</h1>
-        <p>Enter your API key. It is remembered in this browser.</p>
-        <label>API key<input name="apiKey" type="password" autoFocus value={key} onChange={(e) => setKey(e.target.value)} placeholder="cf_…" /></label>
-        {error && <div className="error" role="alert">{error}</div>}
-        <button className="primary" disabled={!key.trim() || busy}>{busy ? 'Checking…' : 'Continue'}</button>
-        <p className="muted">The server prints a key on its first start. Lost it? Run <code>npx callflow admin create-key</code> on the server.</p>
-      </form>
-    </div>
-  );
-}
+/** Pages drawn without the console around them, signed in or not: one-time links and the reset request. */
+const OPEN_PAGES = new Set(['forgot', 'reset', 'accept']);
 
-/** The whole builder. */
+/** The whole builder. Signed in by the session cookie (or a remembered API key); GET /api/me says who, with which role. */
 export function App() {
   const hash = useHash();
   const asked = openRequest(location.search, location.origin);
   const open = asked && 'url' in asked ? asked.url : null;
   const [refused, setRefused] = useState(asked && 'refused' in asked ? asked.refused : '');
-  const [company, setCompany] = useState<string | null>(null);
-  const [checking, setChecking] = useState(!open && !!apiKey.get());
+  const [me, setMeState] = useState<Me | null>(null);
+  const [checking, setChecking] = useState(!open);
+  const setMe = (m: Me | null) => { setCsrfToken(m?.csrfToken); setMeState(m); };
 
   useEffect(() => {
-    if (open || !apiKey.get()) return;
-    api<{ company: { name: string } }>('GET', '/api/me')
-      .then((me) => setCompany(me.company.name))
+    if (open) return;
+    api<Me>('GET', '/api/me')
+      .then(setMe)
       .catch((e) => { if (e instanceof ApiError && e.status === 401) apiKey.clear(); })
       .finally(() => setChecking(false));
   }, [open]);
@@ -72,20 +49,28 @@ export function App() {
       <span>{refused}</span><button onClick={() => setRefused('')}>Dismiss</button>
     </div>
   );
-  if (checking) return <>{notice}<div className="gate"><div className="loading"><span className="spinner" /> Checking your key…</div></div></>;
-  if (company === null) return <ToastProvider>{notice}<KeyGate onReady={setCompany} /></ToastProvider>;
   const route = parseRoute(hash);
-  const signOut = () => { apiKey.clear(); setCompany(null); };
-  if (route.page === 'flows' && route.rest[0]) {
-    return <ToastProvider>{notice}<EditorPage key={route.rest[0]} source={{ id: route.rest[0] }} /></ToastProvider>;
+  if (OPEN_PAGES.has(route.page)) {
+    const Page = route.page === 'forgot' ? ForgotPage : route.page === 'reset' ? ResetPage : AcceptPage;
+    return <ToastProvider>{notice}<Page route={route} onReady={setMe} /></ToastProvider>;
   }
-  const page = PAGES.find((p) => p.path === route.page);
-  return (
-    <ToastProvider>
-      {notice}
-      <Shell route={route} company={company} onSignOut={signOut}>
-        {page ? <page.Page key={page.path} route={route} /> : <NotFound route={route} />}
-      </Shell>
-    </ToastProvider>
-  );
+  if (checking) return <>{notice}<div className="gate"><div className="loading"><span className="spinner" /> Checking your sign-in…</div></div></>;
+  if (me === null) return <ToastProvider>{notice}<SignIn onReady={setMe} /></ToastProvider>;
+  const signOut = () => {
+    const wasSession = !apiKey.get();
+    apiKey.clear();
+    if (wasSession) void api('DELETE', '/api/session').catch(() => {});
+    setMe(null);
+  };
+  const body = route.page === 'flows' && route.rest[0]
+    ? <EditorPage key={route.rest[0]} source={{ id: route.rest[0] }} />
+    : (() => {
+      const page = PAGES.find((p) => p.path === route.page);
+      return (
+        <Shell route={route} company={me.company.name} who={me.person ? `${me.person.email} (${me.role})` : `API key (${me.role})`} onSignOut={signOut}>
+          {page ? <page.Page key={page.path} route={route} /> : <NotFound route={route} />}
+        </Shell>
+      );
+    })();
+  return <MeContext.Provider value={me}><ToastProvider>{notice}{body}</ToastProvider></MeContext.Provider>;
 }

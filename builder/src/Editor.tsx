@@ -7,6 +7,7 @@ import { nodeGeometry, nodeTypes } from './FlowNodeView.js';
 import { DND_TYPE, Palette } from './Palette.js';
 import { useLint } from './use-lint.js';
 import { SidePanel, type Highlight } from './SidePanel.js';
+import { needs, useMe } from './me.js';
 import { useConfirm, useToast } from './ui.js';
 import { TrafficButton, TrafficContext, TrafficPanel, useTraffic } from './TrafficOverlay.js';
 import { trafficEdges } from './traffic.js';
@@ -112,6 +113,8 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
     } finally { setBusy(''); }
   }, [readOnly, state.h.edits, revision, doc, flowId, dispatch, toast]);
 
+  // The server refuses a viewer's publish anyway; the button says why before they try.
+  const cannotPublish = needs(useMe(), 'editor');
   const publish = useCallback(async () => {
     if (dirty && !(await save())) return;
     setBusy('Publishing…');
@@ -183,7 +186,7 @@ export function Editor({ record, readOnly }: { record: FlowRecord; readOnly: boo
         <TrafficButton traffic={traffic} />
         {!readOnly && <button className="primary" onClick={() => void save()} disabled={!!busy} title="Save (Ctrl+S)">Save</button>}
         {!readOnly && (
-          <button className="accent" onClick={() => void publish()} disabled={!!busy || errors > 0} title={errors ? `Fix ${errors} error(s) before publishing` : 'Publish a new version'}>
+          <button className="accent" onClick={() => void publish()} disabled={!!busy || errors > 0 || !!cannotPublish} title={cannotPublish || (errors ? `Fix ${errors} error(s) before publishing` : 'Publish a new version')}>
             Publish
           </button>
         )}

@@ -3,6 +3,7 @@ import { api, type VersionRow } from './api.js';
 import { toFlow, upgradeFlow, type Doc } from './graph.js';
 import type { FlowInput } from '../../engine/schema.js';
 import { DiffView } from './DiffView.js';
+import { needs, useMe } from './me.js';
 import { Loading, useConfirm, useToast } from './ui.js';
 
 /** Version history: compare any two versions (or a version with the draft) and roll back. */
@@ -28,6 +29,7 @@ export function VersionsPanel({ flowId, tick, onRolledBack, current }: { flowId:
     try { setDiff({ older: await load(a), newer: await load(b), title: `${a === 'draft' ? 'draft' : `v${a}`} → ${b === 'draft' ? 'draft' : `v${b}`}` }); }
     catch (e) { toast('error', `Could not load the versions: ${(e as Error).message}`); }
   }
+  const cannot = needs(useMe(), 'editor');
   async function rollback(v: number) {
     if (!(await ask(`Roll back to version ${v}? It becomes the live version and replaces your draft (unsaved changes are lost).`, 'Roll back'))) return;
     try { onRolledBack(await api('POST', `/api/flows/${flowId}/rollback`, { version: v })); }
@@ -54,7 +56,7 @@ export function VersionsPanel({ flowId, tick, onRolledBack, current }: { flowId:
                   <td>v{r.version}</td>
                   <td>{new Date(r.createdAt).toLocaleString()}</td>
                   <td>{r.published ? <span className="badge ok">live</span> : ''}</td>
-                  <td>{!r.published && <button onClick={() => void rollback(r.version)}>Roll back</button>}</td>
+                  <td>{!r.published && <button onClick={() => void rollback(r.version)} disabled={!!cannot} title={cannot || undefined}>Roll back</button>}</td>
                 </tr>
               ))}
             </tbody>

@@ -9,19 +9,30 @@ export class ApiError extends Error {
 
 const KEY = 'callflow.apiKey';
 
-/** The API key, entered once and remembered in localStorage. */
+/** The API key, when the user chose “Use an API key instead” (remembered in localStorage); empty = the session cookie. */
 export const apiKey = {
   get: (): string => localStorage.getItem(KEY) ?? '',
   set: (k: string) => localStorage.setItem(KEY, k),
   clear: () => localStorage.removeItem(KEY),
 };
 
-/** One request with the remembered key; a network failure is an {@link ApiError} with status 0. */
+// The session's CSRF token (from sign-in and GET /api/me), in memory only: the cookie itself is HttpOnly.
+let csrf = '';
+/** Remembers the CSRF token the server gave this session ('' to forget it). */
+export const setCsrfToken = (t: string | undefined) => { csrf = t ?? ''; };
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * One request: with the API key as Bearer when one is given, else with the session cookie (same origin) and, on
+ * writes, the session's CSRF token in X-CSRF-Token. A network failure is an {@link ApiError} with status 0.
+ */
 async function request(method: string, path: string, body: unknown, key: string, headers: Record<string, string> = {}): Promise<Response> {
+  const auth: Record<string, string> = key ? { Authorization: `Bearer ${key}` } : csrf && WRITES.has(method.toUpperCase()) ? { 'X-CSRF-Token': csrf } : {};
   try {
     return await fetch(path, {
-      method,
-      headers: { Authorization: `Bearer ${key}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+      method, credentials: 'same-origin',
+      headers: { ...auth, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
   } catch (e) {
@@ -39,7 +50,7 @@ async function failure(res: Response): Promise<ApiError> {
   return new ApiError(res.status, err.code ?? `http_${res.status}`, (err.message ?? `HTTP ${res.status}`) + where, json);
 }
 
-/** Calls the server with the remembered key; throws {@link ApiError} on any non-2xx. */
+/** Calls the server signed in (see {@link request}); throws {@link ApiError} on any non-2xx. */
 export async function api<T = any>(method: string, path: string, body?: unknown, key = apiKey.get()): Promise<T> {
   const res = await request(method, path, body, key);
   if (res.status === 204) return undefined as T;
@@ -78,3 +89,12 @@ export interface FlowSummary { id: string; name: string; revision: number; updat
 export interface FlowRecord { flow: FlowInput; revision: number; updatedAt?: string; publishedVersion: number | null }
 export interface VersionRow { version: number; createdAt: string; published: boolean }
 export interface Member { id: string; name: string; to: string; status?: string }
+
+/** A role, highest first: owner > admin > editor > viewer. */
+export type Role = 'owner' | 'admin' | 'editor' | 'viewer';
+/** GET /api/me and the sign-in answer. `person` is null for an API key of no one (it acts as an owner). */
+export interface Me {
+  company: { id: string; name: string };
+  person: { id: string; email: string; name: string; role: Role } | null;
+  role: Role; via: 'session' | 'key'; csrfToken?: string;
+}

@@ -4,9 +4,9 @@ import type { Route } from './route.js';
 
 /**
  * The console around every page: the brand, one link per page (the current one marked for screen readers too),
- * the company, and signing out. Pages render inside `<main>`.
+ * the company, who is signed in (a link to their settings), and signing out. Pages render inside `<main>`.
  */
-export function Shell({ route, company, onSignOut, children }: { route: Route; company: string; onSignOut: () => void; children: ReactNode }) {
+export function Shell({ route, company, who, onSignOut, children }: { route: Route; company: string; who?: string; onSignOut: () => void; children: ReactNode }) {
   return (
     <div className="page console">
       <header className="topbar">
@@ -18,6 +18,7 @@ export function Shell({ route, company, onSignOut, children }: { route: Route; c
         </nav>
         <span className="grow" />
         <span className="muted" data-testid="company">{company}</span>
+        {who && <a href="#/settings" className="muted" data-testid="who">{who}</a>}
         <button onClick={onSignOut}>Sign out</button>
       </header>
       <main className="console-main">{children}</main>

@@ -8,6 +8,8 @@ import { VoicemailPage } from './VoicemailPage.js';
 import { MessagesPage } from './MessagesPage.js';
 import { NotificationsPage } from './NotificationsPage.js';
 import { CallsPage } from './CallsPage.js';
+import { SettingsPage } from './Settings.js';
+import { AuditPage } from './Audit.js';
 
 /** A console page: its hash (`#/<path>`), its name in the navigation, and the component drawn for it. */
 export interface ConsolePage {
@@ -29,4 +31,6 @@ export const PAGES: ConsolePage[] = [
   { path: 'team', title: 'Team', Page: TeamPage },
   { path: 'usage', title: 'Usage', Page: UsagePage },
   { path: 'notifications', title: 'Notifications', Page: NotificationsPage },
+  { path: 'audit', title: 'Audit log', Page: AuditPage },
+  { path: 'settings', title: 'Settings', Page: SettingsPage },
 ];
