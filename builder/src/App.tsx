@@ -31,16 +31,17 @@ export function App() {
   const open = asked && 'url' in asked ? asked.url : null;
   const [refused, setRefused] = useState(asked && 'refused' in asked ? asked.refused : '');
   const [me, setMeState] = useState<Me | null>(null);
-  const [checking, setChecking] = useState(!open);
+  // Asked only with a key or the server's signed-in marker cookie: a fresh visit goes straight to sign-in (no 401).
+  const [checking, setChecking] = useState(!open && (!!apiKey.get() || /(^|;\s*)callflow_signed_in=/.test(document.cookie)));
   const setMe = (m: Me | null) => { setCsrfToken(m?.csrfToken); setMeState(m); };
 
   useEffect(() => {
-    if (open) return;
+    if (!checking) return;
     api<Me>('GET', '/api/me')
       .then(setMe)
       .catch((e) => { if (e instanceof ApiError && e.status === 401) apiKey.clear(); })
       .finally(() => setChecking(false));
-  }, [open]);
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps -- once, on load
 
   if (open) return <ToastProvider><EditorPage source={{ url: open }} /></ToastProvider>;
   // A refused ?open= is ignored (the builder opens as usual) and said so on top of the page.

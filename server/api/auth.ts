@@ -50,11 +50,19 @@ export function sessionToken(req: Request): string | undefined {
   return undefined;
 }
 
-/** Sets (token) or clears (undefined) the session cookie. */
+/** A readable cookie beside the session (no secret in it): the console asks GET /api/me only when it is there, instead of a 401 on every fresh visit. */
+export const SIGNED_IN_COOKIE = 'callflow_signed_in';
+
+/** Sets (token) or clears (undefined) the session cookie (and its readable marker). */
 export function setSessionCookie(ctx: Ctx, res: Response, token: string | undefined): void {
   const opts = { httpOnly: true, sameSite: 'strict' as const, secure: ctx.publicUrl().startsWith('https:'), path: '/' };
-  if (token) res.cookie(SESSION_COOKIE, token, { ...opts, maxAge: SESSION_TTL_MS });
-  else res.clearCookie(SESSION_COOKIE, opts);
+  if (token) {
+    res.cookie(SESSION_COOKIE, token, { ...opts, maxAge: SESSION_TTL_MS });
+    res.cookie(SIGNED_IN_COOKIE, '1', { ...opts, httpOnly: false, maxAge: SESSION_TTL_MS });
+  } else {
+    res.clearCookie(SESSION_COOKIE, opts);
+    res.clearCookie(SIGNED_IN_COOKIE, { ...opts, httpOnly: false });
+  }
 }
 
 const keyLabel = (k: ApiKeyRow, p?: PersonRow) => `${p ? `${p.email} with ` : ''}API key ${k.prefix ?? '(issued before accounts)'}…`;

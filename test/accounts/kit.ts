@@ -51,7 +51,7 @@ export interface Browser { cookie: string; csrf: string; headers: Record<string,
 export async function signIn(app: CallflowApp, email: string, password: string): Promise<Browser> {
   const res = await request(app).post('/api/session').send({ email, password });
   if (res.status !== 200) throw new Error(`sign-in answered ${res.status}: ${JSON.stringify(res.body)}`);
-  const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? [])[0] ?? '';
+  const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('callflow_session=')) ?? '';
   const cookie = setCookie.split(';')[0]!;
   return { cookie, csrf: res.body.csrfToken, setCookie, headers: { cookie, 'x-csrf-token': res.body.csrfToken } };
 }
