@@ -142,7 +142,7 @@ describe('accounts in the console', { sequential: true, timeout: 60_000 }, () =>
     expect(await page.locator('tr[data-person="owner@localhost"]').getByRole('button', { name: 'Remove' }).getAttribute('title')).toBe('The only owner: make someone else an owner first');
     await noToasts(page);
     await page.setViewportSize({ width: 1280, height: 1150 });
-    await page.locator('.console-main').evaluate((el) => { el.scrollTop = 0; });
+    await page.locator('.console-main').evaluate((el) => { (el as unknown as { scrollTop: number }).scrollTop = 0; });
     await page.screenshot({ path: join(DOCS, 'console-settings.png') });
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.locator(`tr[data-key="${key.slice(0, 9)}"]`).getByRole('button', { name: 'Revoke' }).click();

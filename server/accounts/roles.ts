@@ -11,6 +11,9 @@ const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
 /** True when `have` is `need` or above (owner > admin > editor > viewer). */
 export const atLeast = (have: Role, need: Role) => RANK[have] >= RANK[need];
 
+/** `a viewer`, `an editor`: for messages. */
+export const aRole = (r: Role) => `${/^[aeiou]/.test(r) ? 'an' : 'a'} ${r}`;
+
 /** The lower of two roles (a key never acts above its person). */
 export const lowerOf = (a: Role, b: Role): Role => (RANK[a] <= RANK[b] ? a : b);
 

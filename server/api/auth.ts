@@ -5,7 +5,7 @@ import type { Company } from '../store/types.js';
 import type { ApiKeyRow, PersonRow, Role } from '../store/account-types.js';
 import type { Ctx } from '../deps.js';
 import type { AuthFailures } from '../rate-limit.js';
-import { atLeast, lowerOf, requiredRole } from '../accounts/roles.js';
+import { aRole, atLeast, lowerOf, requiredRole } from '../accounts/roles.js';
 
 /** The session cookie: HttpOnly, SameSite=Strict, Path=/, Secure when PUBLIC_URL is https. */
 export const SESSION_COOKIE = 'callflow_session';
@@ -133,7 +133,7 @@ export function authorize(): RequestHandler {
     }
     const need = requiredRole(req.method, req.baseUrl + req.path);
     if (!atLeast(actor.role, need.role)) {
-      return next(new AppError('forbidden', `${need.what[0]!.toUpperCase()}${need.what.slice(1)} needs the ${need.role} role or above; you are ${/^[aeiou]/.test(actor.role) ? 'an' : 'a'} ${actor.role}`, undefined, { need: need.role, role: actor.role }));
+      return next(new AppError('forbidden', `${need.what[0]!.toUpperCase()}${need.what.slice(1)} needs the ${need.role} role or above; you are ${aRole(actor.role)}`, undefined, { need: need.role, role: actor.role }));
     }
     next();
   };

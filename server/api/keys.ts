@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError, notFound } from '../errors.js';
 import type { Ctx } from '../deps.js';
 import { ROLES, type Role } from '../store/account-types.js';
-import { atLeast } from '../accounts/roles.js';
+import { aRole, atLeast } from '../accounts/roles.js';
 import { actorOf, companyOf } from './auth.js';
 import { audit } from './audit.js';
 
@@ -19,13 +19,13 @@ export function keysRouter(ctx: Ctx): Router {
   const r = Router();
   r.get('/api/keys', async (req, res) => {
     const a = actorOf(res), all = listQuery.parse(req.query).all === 'true';
-    if (all && !atLeast(a.role, 'admin')) throw new AppError('forbidden', `Listing everyone's keys needs the admin role or above; you are a${/^[aeiou]/.test(a.role) ? 'n' : ''} ${a.role}`, undefined, { need: 'admin', role: a.role });
+    if (all && !atLeast(a.role, 'admin')) throw new AppError('forbidden', `Listing everyone's keys needs the admin role or above; you are ${aRole(a.role)}`, undefined, { need: 'admin', role: a.role });
     const keys = await ctx.store.listKeys(companyOf(res).id, all || !a.person ? undefined : a.person.id);
     res.json({ keys });
   });
   r.post('/api/keys', async (req, res) => {
     const a = actorOf(res), b = createBody.parse(req.body);
-    if (b.role && !atLeast(a.role, b.role)) throw new AppError('forbidden', `A key cannot act above you: you are a${/^[aeiou]/.test(a.role) ? 'n' : ''} ${a.role}`, ['role'], { need: b.role, role: a.role });
+    if (b.role && !atLeast(a.role, b.role)) throw new AppError('forbidden', `A key cannot act above you: you are ${aRole(a.role)}`, ['role'], { need: b.role, role: a.role });
     const { key, row } = await ctx.store.createPersonKey({ companyId: companyOf(res).id, personId: a.person?.id ?? null, role: b.role ?? null, name: b.name ?? null });
     await audit(ctx, res, 'key.create', `${row.prefix}…`, { name: row.name, role: row.role });
     res.status(201).json({ key, apiKey: row });

@@ -4,6 +4,7 @@ import { AppError, notFound } from '../errors.js';
 import type { Ctx } from '../deps.js';
 import { ROLES, type PersonRow, type Role } from '../store/account-types.js';
 import { inviteUrl } from '../accounts/links.js';
+import { aRole } from '../accounts/roles.js';
 import { actorOf, companyOf, newToken } from './auth.js';
 import { audit } from './audit.js';
 
@@ -18,7 +19,7 @@ const LAST_OWNER = (p: PersonRow) => new AppError('conflict', `${p.email} is the
 
 /** Only an owner hands out, changes or removes the owner role (an admin manages everyone else). */
 function mustBeOwnerFor(res: Response, what: string) {
-  if (actorOf(res).role !== 'owner') throw new AppError('forbidden', `${what} needs the owner role; you are an ${actorOf(res).role}`, undefined, { need: 'owner', role: actorOf(res).role });
+  if (actorOf(res).role !== 'owner') throw new AppError('forbidden', `${what} needs the owner role; you are ${aRole(actorOf(res).role)}`, undefined, { need: 'owner', role: actorOf(res).role });
 }
 
 /** `/api/people` and `/api/invitations` (admin and owner; anyone signed in may list the people): roles, removal, invitations. */

@@ -129,6 +129,22 @@ describe('people', () => {
   });
 });
 
+describe('companies stay apart', () => {
+  it("another company's admin cannot see or change our people, keys or audit log", async () => {
+    const { people, as } = await team();
+    await request(kit.app).post('/api/flows/line/publish').set(as.editor.headers).expect(201);
+    const ourKey = (await request(kit.app).post('/api/keys').set(as.editor.headers).send({}).expect(201)).body.apiKey.id;
+    const other = await makeCompany(kit.app, 'Other');
+    await makePerson(kit.app, other.id, 'boss@other.example', 'owner');
+    const them = await signIn(kit.app, 'boss@other.example', 'correct horse battery');
+    expect((await request(kit.app).get('/api/people').set(them.headers)).body.people.map((p: any) => p.email)).toEqual(['boss@other.example']);
+    expect((await request(kit.app).patch(`/api/people/${people.viewer.id}`).set(them.headers).send({ role: 'admin' })).status).toBe(404);
+    expect((await request(kit.app).delete(`/api/people/${people.viewer.id}`).set(them.headers)).status).toBe(404);
+    expect((await request(kit.app).delete(`/api/keys/${ourKey}`).set(them.headers)).status).toBe(404);
+    expect((await request(kit.app).get('/api/audit').set(them.headers)).body.entries).toEqual([]);
+  });
+});
+
 describe('API keys per person', () => {
   it('the key is shown once; the list shows its prefix and last use; revoked, it is refused on the next request', async () => {
     const { as } = await team();
