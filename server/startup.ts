@@ -40,7 +40,7 @@ export function listenDescription(host: string | undefined, port: number): strin
 export function firstStartBanner(o: { publicUrl: string; port: number; apiKey?: string; company: string; testNumber?: string; sandbox: boolean; host?: string; owner?: { email: string; url: string } }): string {
   const lines = [
     '',
-    `Callflow is set up: created "${o.company}".`,
+    o.apiKey ? `Callflow is set up: created "${o.company}".` : `Callflow has sign-in now: created the owner of "${o.company}".`,
     `  Builder:    ${o.publicUrl}`,
     `  Listening:  ${listenDescription(o.host, o.port)}`,
   ];

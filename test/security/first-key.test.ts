@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { tempDb } from '../server/harness.js';
+import { openSqliteStore } from '../../server/store/sqlite.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -38,6 +39,32 @@ describe('npm start: the first API key', () => {
       expect(stdout).not.toContain(link![2]);
       expect(stdout).not.toContain(link![2]!.slice(0, 16));
       expect(lines.some((l) => l.msg.startsWith('created the owner owner@localhost'))).toBe(true);
+    } finally {
+      busy.close();
+      dir.cleanup();
+    }
+  }, 70_000);
+
+  it('a database from before accounts (one company, no people) gets its owner and link at the next start', async () => {
+    const busy = createServer().listen(0);
+    await new Promise((r) => busy.once('listening', r));
+    const port = (busy.address() as AddressInfo).port;
+    const dir = tempDb();
+    const store = openSqliteStore(dir.file);
+    await store.createCompany('Old Co');
+    await store.close();
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), CALLFLOW_DB: dir.file, CALLFLOW_OWNER_EMAIL: 'Boss@Old.example' };
+    delete env.TELNYX_API_KEY;
+    delete env.PUBLIC_URL;
+    try {
+      const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((done) => {
+        execFile('npx', ['tsx', 'server/main.ts'], { cwd: ROOT, timeout: 60_000, env }, (_err, stdout, stderr) => done({ stdout, stderr }));
+      });
+      expect(stderr).toMatch(/Sign in as: +boss@old\.example/);
+      const token = /#\/reset\/([A-Za-z0-9_-]{43})/.exec(stderr)?.[1];
+      expect(token).toBeTruthy();
+      expect(stderr).not.toMatch(/API key: +cf_/); // no new key: the old ones keep working
+      expect(stdout).not.toContain(token);
     } finally {
       busy.close();
       dir.cleanup();
