@@ -149,6 +149,15 @@ describe('accounts in the console', { sequential: true, timeout: 60_000 }, () =>
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
     await expect.poll(() => page.locator(`tr[data-key="${key.slice(0, 9)}"]`).count()).toBe(0);
     expect((await fetch(`${server.url}/api/flows`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
+    // A role changes with its button (arrowing through the select changes nothing on its own); the viewer can publish then.
+    await page.getByLabel(`Role of ${VIEWER.email}`).selectOption('editor');
+    await page.locator(`tr[data-person="${VIEWER.email}"]`).getByRole('button', { name: 'Change role' }).click();
+    await expect.poll(() => page.locator('.toast').allTextContents()).toContainEqual(expect.stringContaining(`${VIEWER.email} is now editor`));
+    await viewer.page.goto(`${server.url}/#/flows/main-line`);
+    await viewer.page.reload();
+    const publish = viewer.page.getByRole('button', { name: 'Publish' });
+    await publish.waitFor();
+    await expect.poll(() => publish.isDisabled()).toBe(false);
     expect(owner.errors.filter((e) => !/401|403/.test(e))).toEqual([]);
   });
 });

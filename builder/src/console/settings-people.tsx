@@ -25,7 +25,9 @@ export function People() {
   const lockedFor = (p: Person) => adminReason || (p.role === 'owner' && me?.role !== 'owner' ? 'Only an owner changes an owner'
     : p.role === 'owner' && owners <= 1 ? 'The only owner: make someone else an owner first' : '');
 
+  const [pending, setPending] = useState<Record<string, Role>>({});
   async function changeRole(p: Person, next: Role) {
+    setPending(({ [p.id]: _, ...rest }) => rest);
     try { await api('PATCH', `/api/people/${p.id}`, { role: next }); toast('ok', `${p.email} is now ${next}`); } catch (err) { toast('error', `Role not changed: ${(err as Error).message}`); }
     await people.reload();
   }
@@ -61,9 +63,11 @@ export function People() {
                   <td>{p.name}{p.id === me?.person?.id && <span className="muted"> (you)</span>}{!p.hasPassword && <span className="badge">no password yet</span>}</td>
                   <td>{p.email}</td>
                   <td>
-                    <select aria-label={`Role of ${p.email}`} value={p.role} disabled={!!lockedFor(p)} title={lockedFor(p) || undefined} onChange={(e) => void changeRole(p, e.target.value as Role)}>
+                    {/* Applied with the button, not on change: arrowing through a select must not change roles on the way. */}
+                    <select aria-label={`Role of ${p.email}`} value={pending[p.id] ?? p.role} disabled={!!lockedFor(p)} title={lockedFor(p) || undefined} onChange={(e) => setPending({ ...pending, [p.id]: e.target.value as Role })}>
                       {ROLES.map((r) => <option key={r} value={r} disabled={r === 'owner' && me?.role !== 'owner'}>{r}</option>)}
                     </select>
+                    {pending[p.id] && pending[p.id] !== p.role && <button onClick={() => void changeRole(p, pending[p.id]!)}>Change role</button>}
                   </td>
                   <td className="actions"><button className="danger" disabled={!!lockedFor(p)} title={lockedFor(p) || undefined} onClick={() => void remove(p)}>Remove</button></td>
                 </tr>
