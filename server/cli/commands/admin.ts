@@ -2,14 +2,17 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openSqliteStore } from '../../store/sqlite.js';
 import type { Company, Store } from '../../store/types.js';
+import { newToken } from '../../api/auth.js';
+import { resetUrl } from '../../accounts/links.js';
 
-export const summary = 'administer the server database (create-company NAME, create-key [--company NAME|ID], revoke-key KEY | --company NAME|ID --all, list-companies)';
+export const summary = 'administer the server database (create-company NAME, create-key [--company NAME|ID], revoke-key KEY | --company NAME|ID --all, list-companies, reset-link EMAIL)';
 
 const USAGE = `usage: callflow admin create-company NAME          a new company and its API key
        callflow admin create-key [--company NAME|ID] a new API key for an existing company (the only one, if there is one)
        callflow admin revoke-key KEY                 revoke that API key (e.g. a leaked one); the company's other keys keep working
        callflow admin revoke-key --company NAME|ID --all   revoke every API key of that company
        callflow admin list-companies                 the companies in the database
+       callflow admin reset-link EMAIL               a one-time link (1 h) for that person to set a new password
   A revoked key gets 401 on its next request, also on a server that is running.
   database: CALLFLOW_DB, default ./data/callflow.db
 `;
@@ -54,11 +57,12 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     });
   }
-  if ((sub === 'create-key' || sub === 'revoke-key' || sub === 'list-companies') && !existsSync(file)) {
+  if ((sub === 'create-key' || sub === 'revoke-key' || sub === 'list-companies' || sub === 'reset-link') && !existsSync(file)) {
     process.stderr.write(`admin ${sub}: no database at ${file} (set CALLFLOW_DB to the server's database)\n`);
     return 1;
   }
   if (sub === 'revoke-key') return revokeKey(file, rest);
+  if (sub === 'reset-link') return resetLink(file, rest);
   if (sub === 'create-key') {
     const args = parseArgs(rest, []);
     if (typeof args === 'string' || args.positional.length) { process.stderr.write(`admin create-key: unexpected argument ${typeof args === 'string' ? args : args.positional[0]}\n${USAGE}`); return 2; }
@@ -128,6 +132,26 @@ async function revokeKey(file: string, argv: string[]): Promise<number> {
     const n = await store.revokeCompanyKeys(picked.id);
     process.stdout.write(`Revoked ${n} API key${n === 1 ? '' : 's'} of "${picked.name}" (${picked.id}): requests with them get 401 from now on. `
       + `\`callflow admin create-key --company ${picked.id}\` issues a new one.\n`);
+    return 0;
+  });
+}
+
+/**
+ * `reset-link EMAIL`: a one-time link (valid 1 h) for that person to set a new password, printed here, for an
+ * operator whose owner is locked out without the server's console at hand. The link's host is PUBLIC_URL
+ * (else http://localhost:PORT), as the server builds it.
+ */
+async function resetLink(file: string, argv: string[]): Promise<number> {
+  const [email, ...extra] = argv;
+  if (!email || extra.length) { process.stderr.write(`admin reset-link: give one EMAIL\n${USAGE}`); return 2; }
+  return withStore(file, async (store) => {
+    process.stdout.write(`Database: ${file}\n`);
+    const found = await store.personByEmail(email);
+    if (!found) { process.stderr.write(`admin reset-link: nobody signs in as ${email} in this database\n`); return 1; }
+    const token = newToken(), at = new Date(), expiresAt = new Date(at.getTime() + 3600_000).toISOString();
+    await store.createPasswordReset({ token, personId: found.person.id, at: at.toISOString(), expiresAt });
+    const base = (process.env.PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
+    process.stdout.write(`A one-time link for ${found.person.email} (${found.person.role}) to set a new password, valid until ${expiresAt}:\n${resetUrl(base, token)}\n`);
     return 0;
   });
 }
