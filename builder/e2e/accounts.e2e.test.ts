@@ -11,14 +11,11 @@ import { axeFindings } from './axe.js';
 import { ensureBuilt, openBrowser } from './browser.js';
 import { startServer } from './server.js';
 import { signIn } from './session.js';
+import { pageShot } from './shot.js';
 
 const DOCS = join(import.meta.dirname, '..', '..', 'docs');
 const VIEWER = { email: 'vera@example.com', password: 'vera password 1' };
 
-/** Dismisses the toasts, so a screenshot shows the page alone. */
-async function noToasts(page: Awaited<ReturnType<typeof openBrowser>>['page']) {
-  while (await page.locator('.toast button').count()) await page.locator('.toast button').first().click();
-}
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let owner: Awaited<ReturnType<typeof openBrowser>>;
@@ -122,8 +119,7 @@ describe('accounts in the console', { sequential: true, timeout: 60_000 }, () =>
     await page.locator('select[name=audit-action]').selectOption('');
     await expect.poll(() => page.locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
     expect(await axeFindings(page)).toEqual([]);
-    await noToasts(page);
-    await page.screenshot({ path: join(DOCS, 'console-audit.png') });
+    await pageShot(page, join(DOCS, 'console-audit.png'), 800);
   });
 
   it('settings: the people with their roles, API keys created once and revoked after a confirmation; axe clean', async () => {
@@ -140,11 +136,7 @@ describe('accounts in the console', { sequential: true, timeout: 60_000 }, () =>
     expect(await axeFindings(page)).toEqual([]);
     // The only owner cannot be removed or demoted: the controls say so (and the API refuses anyway).
     expect(await page.locator('tr[data-person="owner@localhost"]').getByRole('button', { name: 'Remove' }).getAttribute('title')).toBe('The only owner: make someone else an owner first');
-    await noToasts(page);
-    await page.setViewportSize({ width: 1280, height: 1150 });
-    await page.locator('.console-main').evaluate((el) => { (el as unknown as { scrollTop: number }).scrollTop = 0; });
-    await page.screenshot({ path: join(DOCS, 'console-settings.png') });
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await pageShot(page, join(DOCS, 'console-settings.png'), 1150);
     await page.locator(`tr[data-key="${key.slice(0, 9)}"]`).getByRole('button', { name: 'Revoke' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
     await expect.poll(() => page.locator(`tr[data-key="${key.slice(0, 9)}"]`).count()).toBe(0);
