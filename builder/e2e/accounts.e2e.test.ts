@@ -94,6 +94,13 @@ describe('accounts in the console', { sequential: true, timeout: 60_000 }, () =>
     });
     expect(forced.status).toBe(403);
     expect(forced.body.error).toMatchObject({ code: 'forbidden', need: 'editor', role: 'viewer' });
+    // The flows list: creating needs editor, deleting admin; each says so.
+    await page.goto(`${server.url}/#/flows`);
+    const del = page.locator('tr[data-flow="main-line"]').getByRole('button', { name: 'Delete' });
+    await del.waitFor();
+    expect(await del.isDisabled()).toBe(true);
+    expect(await del.getAttribute('title')).toBe('Needs the admin role or above (you are a viewer)');
+    expect(await page.getByRole('button', { name: 'Import JSON…' }).isDisabled()).toBe(true);
     // The audit page says it is not theirs, and why.
     await page.goto(`${server.url}/#/audit`);
     await expect.poll(() => page.getByRole('note').textContent()).toContain('for admins and owners');

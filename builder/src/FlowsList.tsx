@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, type FlowRecord, type FlowSummary } from './api.js';
 import { emptyFlow, slugify } from './graph.js';
 import { downloadJson, Loading, useConfirm, useToast } from './ui.js';
+import { needs, useMe } from './me.js';
 import { StudioImport } from './StudioImport.js';
 
 /** Flows list: create, duplicate, delete (confirmed), import and export JSON files, import a Twilio Studio flow. */
@@ -11,6 +12,8 @@ export function FlowsList() {
   const [name, setName] = useState('');
   const toast = useToast();
   const [dialog, ask] = useConfirm();
+  // What this role may not do says why (the server refuses anyway): editors create, admins delete.
+  const me = useMe(), noEdit = needs(me, 'editor'), noDelete = needs(me, 'admin');
   const file = useRef<HTMLInputElement>(null);
 
   const load = () => api<{ flows: FlowSummary[] }>('GET', '/api/flows').then((r) => { setFlows(r.flows); setError(''); }, (e) => setError(e.message));
@@ -83,9 +86,9 @@ export function FlowsList() {
           <h1 className="grow">Flows</h1>
           <form onSubmit={create} className="row">
             <input aria-label="New flow name" placeholder="New flow name" value={name} onChange={(e) => setName(e.target.value)} />
-            <button className="primary" disabled={!name.trim()}>Create flow</button>
+            <button className="primary" disabled={!name.trim() || !!noEdit} title={noEdit || undefined}>Create flow</button>
           </form>
-          <button onClick={() => file.current?.click()}>Import JSON…</button>
+          <button onClick={() => file.current?.click()} disabled={!!noEdit} title={noEdit || undefined}>Import JSON…</button>
           <input ref={file} type="file" accept="application/json,.json" hidden data-testid="import-file" onChange={(e) => void importFile(e.target.files)} />
           <StudioImport uniqueId={uniqueId} />
         </div>
@@ -105,9 +108,9 @@ export function FlowsList() {
                   <td>{f.publishedVersion ? `v${f.publishedVersion}` : <span className="muted">draft</span>}</td>
                   <td>{f.updatedAt ? new Date(f.updatedAt).toLocaleString() : ''}</td>
                   <td className="actions">
-                    <button onClick={() => void duplicate(f)}>Duplicate</button>
+                    <button onClick={() => void duplicate(f)} disabled={!!noEdit} title={noEdit || undefined}>Duplicate</button>
                     <button onClick={() => void exportFlow(f)}>Export</button>
-                    <button className="danger" onClick={() => void remove(f)}>Delete</button>
+                    <button className="danger" onClick={() => void remove(f)} disabled={!!noDelete} title={noDelete || undefined}>Delete</button>
                   </td>
                 </tr>
               ))}
