@@ -25,6 +25,8 @@ describe('requiredRole', () => {
     expect(requiredRole('PATCH', '/api/people/p1').role).toBe('admin');
     expect(requiredRole('GET', '/api/audit').role).toBe('admin');
     expect(requiredRole('GET', '/api/numbers/search').role).toBe('viewer');
+    expect(requiredRole('PUT', '/api/notifications/smtp').role).toBe('admin');
+    expect(requiredRole('PUT', '/api/notifications/missed/+13125550100').role).toBe('editor');
   });
   it('everyone manages their own session, password and keys', () => {
     expect(requiredRole('DELETE', '/api/session').role).toBe('viewer');

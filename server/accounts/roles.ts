@@ -30,6 +30,8 @@ const RULES: Rule[] = [
   { methods: ['DELETE'], path: /^\/api\/numbers\/[^/]+$/, role: 'admin', what: 'releasing a number' },
   { methods: ['PUT', 'PATCH'], path: /^\/api\/numbers\/[^/]+$/, role: 'admin', what: 'changing how a number is routed' },
   { methods: ['PUT', 'PATCH', 'POST', 'DELETE'], path: /^\/api\/usage(\/|$)/, role: 'admin', what: 'changing the budget or rates' },
+  // The SMTP settings hold a password and decide where the company's email comes from.
+  { methods: ['PUT', 'POST', 'PATCH', 'DELETE'], path: /^\/api\/notifications\/smtp(\/|$)/, role: 'admin', what: 'changing the email (SMTP) settings' },
   { methods: ['GET', 'HEAD'], path: /^\/api\/people(\/|$)/, role: 'viewer', what: 'seeing the people' },
   { methods: '*', path: /^\/api\/(people|invitations)(\/|$)/, role: 'admin', what: 'managing people and invitations' },
   { methods: '*', path: /^\/api\/audit(\/|$)/, role: 'admin', what: 'reading the audit log' },

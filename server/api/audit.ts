@@ -6,7 +6,7 @@ import { actorOf, companyOf } from './auth.js';
 /** Every action the log records (the audit page offers them as its filter). */
 export const AUDIT_ACTIONS = [
   'flow.publish', 'flow.rollback', 'flow.delete', 'number.buy', 'number.release', 'number.route', 'number.configure',
-  'number.connections', 'usage.budget', 'usage.rates', 'voicemail.delete',
+  'number.connections', 'usage.budget', 'usage.rates', 'voicemail.delete', 'voicemail.restore', 'smtp.change',
   'person.invite', 'person.role', 'person.remove', 'invitation.revoke', 'invitation.accept', 'key.create', 'key.revoke',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -10,6 +10,7 @@ import type { Ctx } from '../deps.js';
 import type { MissedCallSettings, SmtpSettings } from '../store/notify-types.js';
 import { companyOf } from './auth.js';
 import { e164 } from './messages.js';
+import { audit } from './audit.js';
 import { webhookTargetProblem } from '../messaging/outbound-webhook.js';
 
 /** An address, or `Name <address>`. */
@@ -55,6 +56,7 @@ export function notificationsRouter(ctx: Ctx): Router {
       password: b.password === undefined ? old?.password ?? null : b.password || null,
     };
     await ctx.store.putSmtpSettings(company, s);
+    await audit(ctx, res, 'smtp.change', s.host, { port: s.port, from: s.from, passwordChanged: b.password !== undefined });
     res.json({ smtp: shown(s) });
   });
   r.post('/api/notifications/smtp/test', async (req, res) => {

@@ -79,11 +79,13 @@ export function voicemailsRouter(ctx: Ctx): Router {
     const purgeAt = new Date(ctx.now().getTime() + UNDO_SECONDS * 1000).toISOString();
     const v = await ctx.store.trashVoicemail(companyOf(res).id, req.params.id, purgeAt);
     if (!v) throw notFound(`Voicemail ${req.params.id}`);
+    await audit(ctx, res, 'voicemail.delete', req.params.id, { undoSeconds: UNDO_SECONDS });
     res.json({ voicemail: withAudio(v), purgeAt, undoSeconds: UNDO_SECONDS });
   });
   r.post('/api/voicemails/:id/restore', async (req, res) => {
     const v = await ctx.store.restoreVoicemail(companyOf(res).id, req.params.id);
     if (!v) throw new AppError('not_found', `Voicemail ${req.params.id} is not in the trash: it was never deleted, or its ${UNDO_SECONDS} s undo window passed and it is gone`);
+    await audit(ctx, res, 'voicemail.restore', req.params.id);
     res.json({ voicemail: withAudio(v) });
   });
   r.delete('/api/voicemails/:id', async (req, res) => {

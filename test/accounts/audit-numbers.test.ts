@@ -29,8 +29,10 @@ describe('audit: numbers', () => {
     const line = await buyNumber(s, '617', { flowId: 'vm-audit' });
     const placed = await (await fetch(`${s.url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: line, from: '+13125550147', speech: ['call me back'] }) })).json() as { callId: string };
     const vm = await until(async () => (await call(s, 'GET', '/api/voicemails')).body.voicemails.find((v: any) => v.callId === placed.callId), 'voicemail');
+    expect((await call(s, 'POST', `/api/voicemails/${vm.id}/trash`)).status).toBe(200); // the console's delete (with undo)
+    expect((await call(s, 'POST', `/api/voicemails/${vm.id}/restore`)).status).toBe(200);
     expect((await call(s, 'DELETE', `/api/voicemails/${vm.id}`)).status).toBe(204);
-    const log = (await call(s, 'GET', '/api/audit?action=voicemail.delete')).body;
-    expect(log.entries.map((e: any) => e.target)).toEqual([vm.id]);
+    const log = (await call(s, 'GET', '/api/audit')).body.entries.filter((e: any) => e.target === vm.id);
+    expect(log.map((e: any) => [e.action, e.detail])).toEqual([['voicemail.delete', null], ['voicemail.restore', null], ['voicemail.delete', { undoSeconds: expect.any(Number) }]]);
   });
 });

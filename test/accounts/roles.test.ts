@@ -186,6 +186,17 @@ describe('the audit log', () => {
     expect((await request(kit.app).get('/api/audit?action=nope').set(as.admin.headers)).status).toBe(400);
   });
 
+  it('SMTP settings need admin; a change is recorded without the password', async () => {
+    const { as } = await team();
+    const smtp = { host: 'smtp.example.com', port: 587, security: 'starttls', user: 'mailer', password: 'smtp secret 42', from: 'Callflow <ivr@example.com>' };
+    const refused = await request(kit.app).put('/api/notifications/smtp').set(as.editor.headers).send(smtp);
+    expect([refused.status, refused.body.error.need]).toEqual([403, 'admin']);
+    await request(kit.app).put('/api/notifications/smtp').set(as.admin.headers).send(smtp).expect(200);
+    const log = await request(kit.app).get('/api/audit?action=smtp.change').set(as.admin.headers).expect(200);
+    expect(log.body.entries.map((e: any) => [e.actor, e.target, e.detail.passwordChanged])).toEqual([['admin@example.com', 'smtp.example.com', true]]);
+    expect(JSON.stringify(log.body)).not.toContain('smtp secret 42');
+  });
+
   it('records routing changes and people changes', async () => {
     const { people, as } = await team();
     await request(kit.app).put('/api/numbers/+13125550100').set(as.admin.headers).send({ flowId: 'line', mode: 'texml' }).expect(200);

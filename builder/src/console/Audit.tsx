@@ -13,7 +13,7 @@ const ACTION_NAMES: Record<string, string> = {
   'flow.publish': 'published a flow', 'flow.rollback': 'rolled back a flow', 'flow.delete': 'deleted a flow',
   'number.buy': 'bought a number', 'number.release': 'released a number', 'number.route': 'routed a number', 'number.configure': 'changed a number',
   'number.connections': 'changed the Telnyx connections', 'usage.budget': 'changed the budget', 'usage.rates': 'changed the rates',
-  'voicemail.delete': 'deleted a voicemail', 'person.invite': 'invited someone', 'person.role': 'changed a role', 'person.remove': 'removed someone',
+  'voicemail.delete': 'deleted a voicemail', 'voicemail.restore': 'undid deleting a voicemail', 'smtp.change': 'changed the email (SMTP) settings', 'person.invite': 'invited someone', 'person.role': 'changed a role', 'person.remove': 'removed someone',
   'invitation.revoke': 'withdrew an invitation', 'invitation.accept': 'accepted an invitation', 'key.create': 'created an API key', 'key.revoke': 'revoked an API key',
 };
 
