@@ -13,7 +13,8 @@ import { startServer } from './server.js';
 import { signIn } from './session.js';
 import { pageShot } from './shot.js';
 
-const DOCS = join(import.meta.dirname, '..', '..', 'docs');
+// The README's screenshots are refreshed only when asked (UPDATE_SCREENSHOTS=1); a plain run writes them to the temp folder.
+const DOCS = process.env.UPDATE_SCREENSHOTS ? join(import.meta.dirname, '..', '..', 'docs') : tmpdir();
 const VIEWER = { email: 'vera@example.com', password: 'vera password 1' };
 
 
