@@ -8,6 +8,14 @@ describe('requiredRole', () => {
     expect(requiredRole('POST', '/api/some-future-page').role).toBe('editor');
     expect(requiredRole('PUT', '/api/flows/main-line').role).toBe('editor');
   });
+  it('a viewer may mark what they read (voicemail read/urgent, a conversation read) but not delete or send', () => {
+    expect(requiredRole('PATCH', '/api/voicemails/vm_1').role).toBe('viewer');
+    expect(requiredRole('POST', '/api/messages/conversations/+13125550123/read').role).toBe('viewer');
+    expect(requiredRole('POST', '/api/voicemails/vm_1/trash').role).toBe('editor');
+    expect(requiredRole('DELETE', '/api/voicemails/vm_1').role).toBe('editor');
+    expect(requiredRole('POST', '/api/messages').role).toBe('editor');
+    expect(requiredRole('PUT', '/api/voicemails/mailboxes/sales').role).toBe('editor');
+  });
   it('publishing and rolling back need editor; lint and simulate are reads', () => {
     expect(requiredRole('POST', '/api/flows/main-line/publish')).toEqual({ role: 'editor', what: 'publishing or rolling back a flow' });
     expect(requiredRole('POST', '/api/flows/main-line/rollback').role).toBe('editor');

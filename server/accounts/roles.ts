@@ -25,6 +25,10 @@ const RULES: Rule[] = [
   { methods: '*', path: /^\/api\/(session|me|keys)(\/|$)/, role: 'viewer', what: 'your own account' },
   // Reads that are POSTs: computing a lint or a simulation changes nothing.
   { methods: ['POST'], path: /^\/api\/flows\/(lint|simulate)$/, role: 'viewer', what: 'checking a flow' },
+  // Inbox triage: marking a voicemail read/urgent or a conversation read is what a viewer does while reading
+  // (playing a voicemail marks it read); it changes no configuration and deletes nothing.
+  { methods: ['PATCH'], path: /^\/api\/voicemails\/[^/]+$/, role: 'viewer', what: 'marking a voicemail' },
+  { methods: ['POST'], path: /^\/api\/messages\/conversations\/[^/]+\/read$/, role: 'viewer', what: 'marking a conversation read' },
   { methods: ['DELETE'], path: /^\/api\/flows\/[^/]+$/, role: 'admin', what: 'deleting a flow' },
   { methods: ['POST'], path: /^\/api\/numbers$/, role: 'admin', what: 'buying a number' },
   { methods: ['DELETE'], path: /^\/api\/numbers\/[^/]+$/, role: 'admin', what: 'releasing a number' },
