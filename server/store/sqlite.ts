@@ -65,6 +65,11 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
   const cache = readCache(db);
   // Company rows never change once created (no rename); the cache still drops them when another connection writes.
   const companies = cache.table<Company | undefined>();
+  // Active numbers by E.164: read by the company check of every call webhook (webhooks/company-check.ts) and by
+  // every new call or message. Dropped after any write of this store that may change a number (the connection
+  // watches them all: buying, assigning, releasing, a company deleted, …) and when another connection commits.
+  const activeNumbers = cache.table<NumberRow | undefined>();
+  db.watch('numbers', () => activeNumbers.clear());
 
   const publishTx = db.transaction((companyId: string, flowId: string, doc: unknown, draft?: { name: string }) => {
     const max = db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM flow_versions WHERE company_id = ? AND flow_id = ?').get(companyId, flowId) as { v: number };
@@ -174,8 +179,10 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
     },
     async numberByE164(e164) {
       // Only active numbers route calls and messages: pending ones are not ours yet, released ones no longer.
-      const r = db.prepare("SELECT * FROM numbers WHERE e164 = ? AND status = 'active'").get(e164) as Row | undefined;
-      return r && numberRow(r);
+      return activeNumbers.get(e164, () => {
+        const r = db.prepare("SELECT * FROM numbers WHERE e164 = ? AND status = 'active'").get(e164) as Row | undefined;
+        return r && numberRow(r);
+      });
     },
     ...callRepo(db, iso, cache, batch, () => checkpoints?.wrote()),
     ...marketRepo(db, iso), ...messageRepo(db, iso), ...voicemailRepo(db, iso, cache), ...notifyRepo(db, iso), ...callHistoryRepo(db),

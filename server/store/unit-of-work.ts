@@ -69,6 +69,7 @@ export class Batcher {
   #refuse = false;
   readonly #file: string;
   readonly #peers: Set<Batcher> | undefined;
+  readonly #rollbackListeners: (() => void)[] = [];
 
   /** `file`: the database file (its absolute path), or ':memory:'. */
   constructor(db: Database.Database, file: string) {
@@ -93,6 +94,11 @@ export class Batcher {
   /** Commits the other stores' open batches on this file: their write lock would make this thread wait for itself. */
   #flushPeers(): void {
     if (this.#peers && this.#peers.size > 1) for (const p of this.#peers) if (p !== this) p.flush();
+  }
+
+  /** Calls `listener` whenever a batch is rolled back (its COMMIT failed): caches of what was read inside it drop it. */
+  onRollback(listener: () => void): void {
+    this.#rollbackListeners.push(listener);
   }
 
   /** A new unit of work on this store. */
@@ -155,6 +161,7 @@ export class Batcher {
       try { if (this.#db.open && this.#db.inTransaction) this.#rollback.run(); } catch { /* already rolled back */ }
       this.#refuse = true;
       setImmediate(() => { this.#refuse = false; });
+      for (const l of this.#rollbackListeners) l();
       batch.reject(err);
       return;
     }

@@ -63,3 +63,17 @@ describe('the TeXML routes, each path to its own handler', () => {
     await request(h.app).post('/webhooks/texml/gather-menu-1/x').expect(404);
   });
 });
+
+describe('texmlRoute (the one table TeXML paths are routed by)', () => {
+  const fixed = new Set(['status', 'transcription']);
+  it('voice URL, fixed callbacks, steps; one trailing slash; nothing deeper', async () => {
+    const { texmlRoute } = await import('./texml-routes.js');
+    expect(texmlRoute('/', fixed)).toEqual({ kind: 'voice' });
+    expect(texmlRoute('', fixed)).toEqual({ kind: 'voice' });
+    expect(texmlRoute('/status', fixed)).toEqual({ kind: 'fixed', name: 'status' });
+    expect(texmlRoute('/transcription/', fixed)).toEqual({ kind: 'fixed', name: 'transcription' });
+    expect(texmlRoute('/gather-menu-3', fixed)).toEqual({ kind: 'step', step: 'gather-menu-3' });
+    expect(texmlRoute('/gather-menu-3/', fixed)).toEqual({ kind: 'step', step: 'gather-menu-3' });
+    expect(texmlRoute('/gather-menu-3/x', fixed)).toBeUndefined();
+  });
+});
