@@ -91,7 +91,8 @@ export function ccAwaits(commands: Command[], instructions: readonly Instruction
   const produces = last ? CC_PRODUCES[last.action] : null;
   if (!produces) return undefined;
   // A kind's own waiting instruction: what its ccEvents make of that webhook (undefined: it ignores it, nothing comes).
-  const own = instructions.filter(isOwn).map((i) => ownVerb(i.verb)).filter((s) => s?.effect['call-control'] === 'waits').at(-1);
+  // (The cast: in a program that holds no kind's `declare module`, the builder's, OwnInstruction is `never`.)
+  const own = instructions.filter(isOwn).map((i) => ownVerb((i as { verb: string }).verb)).filter((s) => s?.effect['call-control'] === 'waits').at(-1);
   if (own) return own.ccEvents[produces.webhook.split(' ')[0]!]?.(produces.payload);
   return produces.event;
 }
