@@ -2,21 +2,22 @@
  * Missed calls (issue #16 item 2): which ended calls count, read from the call's stored path, and the alerts
  * and text-back a number's settings ask for, as outbox items the call's last step writes with itself.
  *
- * A call is missed when it was inbound and ended without reaching a human and without leaving a voicemail:
- * - the caller hung up in a menu, a collect, a prompt, or while a transfer / team rang;
- * - a transfer or team got no answer (noAnswer, busy, failed) and the call then ended (caller or flow hung up);
- * - the flow ended the call (a hangup node, the end of the flow, a step limit or an error) before anyone answered.
- * Not missed: any dial that connected (`<node>.connected` in the path: answered and bridged), a voicemail left
- * (`<voicemail>.next`: told as a voicemail instead), an outbound call. A caller who hangs up inside a voicemail
- * node may still leave a message (the recording is reported after the hangup): that alert waits
- * {@link VOICEMAIL_GRACE_MS} and is dropped when the call has a voicemail by then (senders.ts).
+ * A call is missed by the one rule of call-outcome.ts (the history's `outcome=missed` is the same): inbound, ended,
+ * nobody answered (no `<node>.connected` in the path) and no voicemail kept in a mailbox. E.g. the caller hung up
+ * in a menu or while a transfer / team rang; nobody answered and the flow hung up; the flow only played a message;
+ * a message that was empty or not kept (the number's voicemail off). Not missed: an answered dial (even if
+ * something failed later), a kept voicemail (told as a voicemail instead), an outbound call. Whether a message
+ * was kept is known only after the voicemail node (the recording can be reported after the hang-up), so the alert
+ * of a call that reached a voicemail node waits {@link VOICEMAIL_GRACE_MS} and is dropped when the call has a kept
+ * voicemail by then (senders.ts).
  */
 import type { Flow } from '../../engine/schema.js';
 import type { Ctx } from '../deps.js';
 import type { CallLogRow, SessionRow } from '../store/types.js';
 import type { MissedCallSettings, OutboxItem } from '../store/notify-types.js';
+import { isConnected, isKeptVoicemail } from '../store/call-outcome.js';
 
-/** How long a missed-call alert of a call that ended in a voicemail node waits for its recording. */
+/** How long a missed-call alert of a call that reached a voicemail node waits for its recording. */
 export const VOICEMAIL_GRACE_MS = 30_000;
 
 /** Where and how a missed call ended. */
@@ -27,6 +28,8 @@ export interface MissedWhere {
   reason: string;
   /** Dials that were not answered on the way: `node: noAnswer|busy|failed`. */
   unanswered: string[];
+  /** The call reached a voicemail node: the alert waits to learn whether a message was kept. */
+  reachedVoicemail: boolean;
 }
 
 /** What a missed-call alert carries (outbox payload; rendered by senders.ts). */
@@ -40,26 +43,27 @@ const UNANSWERED = new Set(['noAnswer', 'busy', 'failed']);
 /** A caller id that can be called and texted back (not `anonymous`, a SIP URI, a short code). */
 const dialable = (from: string | null): from is string => !!from && /^\+[1-9]\d{6,14}$/.test(from);
 
-/** Whether `path` (the call's whole path, `>node` / `node.port` / `end:reason@node`) is a missed call, and where it ended. */
+/**
+ * Whether `path` (the call's whole path, `>node` / `node.port` / `end:reason@node`) may be a missed call, and where
+ * it ended: undefined when it has not ended or a person answered. A kept voicemail is checked by the caller.
+ */
 export function missedCall(path: readonly string[], flow: Pick<Flow, 'nodes'>): MissedWhere | undefined {
   const kind = (id: string) => flow.nodes.find((n) => n.id === id)?.type ?? null;
   const end = [...path].reverse().find((p) => p.startsWith('end:'));
-  if (!end) return undefined;
+  if (!end || isConnected(path)) return undefined;
   const unanswered: string[] = [];
-  let last: string | null = null;
+  let last: string | null = null, reachedVoicemail = false;
   for (const p of path) {
-    if (p.startsWith('>')) { last = p.slice(1); continue; }
+    if (p.startsWith('>')) { last = p.slice(1); reachedVoicemail ||= kind(last) === 'voicemail'; continue; }
     if (p.startsWith('end:')) continue;
     const dot = p.lastIndexOf('.');
     const node = p.slice(0, dot), port = p.slice(dot + 1);
-    if (port === 'connected') return undefined; // someone answered
-    if (port === 'next' && kind(node) === 'voicemail') return undefined; // a message was left: a voicemail notification
     if (UNANSWERED.has(port)) unanswered.push(`${node}: ${port}`);
   }
   const [, reasonAt] = end.split(':', 2) as [string, string];
   const [reason, at] = reasonAt.split('@') as [string, string | undefined];
   const node = at ?? last;
-  return { node, kind: node ? kind(node) : null, reason, unanswered };
+  return { node, kind: node ? kind(node) : null, reason, unanswered, reachedVoicemail };
 }
 
 /** One line saying where the caller was left: for the SMS, the email and the console. */
@@ -80,12 +84,14 @@ export async function missedCallItems(ctx: Ctx, session: SessionRow, call: CallL
   if (!settings || !hasChannel(settings)) return [];
   const where = missedCall(path, flow);
   if (!where) return [];
+  // A message already kept: a voicemail, not a missed call (call-outcome.ts); not known yet: the alert waits below.
+  if (where.reachedVoicemail && (await ctx.store.voicemailsOfCall(call.callId)).some(isKeptVoicemail)) return [];
   const now = ctx.now();
   const alert: MissedCall = {
     ...where, callId: call.callId, caller: call.from, number: call.to, startedAt: call.startedAt, endedAt: now.toISOString(),
     callBack: dialable(call.from) ? `tel:${call.from}` : null, consoleUrl: `${ctx.publicUrl()}/#/calls/${encodeURIComponent(call.callId)}`,
   };
-  const notBefore = where.kind === 'voicemail' ? new Date(now.getTime() + VOICEMAIL_GRACE_MS).toISOString() : undefined;
+  const notBefore = where.reachedVoicemail ? new Date(now.getTime() + VOICEMAIL_GRACE_MS).toISOString() : undefined;
   const base = { companyId: session.companyId, kind: 'missed-call' as const, ref: call.callId, payload: { alert }, ...(notBefore ? { notBefore } : {}) };
   const items: OutboxItem[] = [];
   if (settings.sms) items.push({ ...base, channel: 'sms', target: settings.sms });

@@ -13,6 +13,7 @@ import { PermanentFailure } from './failure.js';
 import { sendEmail, type Email } from './smtp.js';
 import { missedEmail, missedSms, voicemailEmail, voicemailSms } from './render.js';
 import type { MissedCall } from './missed.js';
+import { isKeptVoicemail } from '../store/call-outcome.js';
 
 /** Attempts an email waits for a recording still downloading before it goes without it. */
 const AUDIO_WAIT_ATTEMPTS = 3;
@@ -23,8 +24,8 @@ export async function sendOutboxRow(ctx: Ctx, row: OutboxRow): Promise<void> {
   if (row.kind === 'voicemail') return sendVoicemail(ctx, row, zone);
   if (row.kind === 'test') return email(ctx, row, { to: row.target, subject: 'Callflow test email', text: `This is a test email from Callflow (${ctx.publicUrl()}). Your SMTP settings work.` });
   const alert = row.payload.alert as MissedCall;
-  // A caller who hung up in a voicemail node may have left a message after all: then it is told as a voicemail.
-  if ((await ctx.store.voicemailsOfCall(alert.callId)).some((v) => v.mailbox && !v.deletedAt)) throw new PermanentFailure('not sent: the caller left a voicemail (told as a voicemail instead)');
+  // A call that reached a voicemail node may have left a message kept after all: then it is a voicemail (call-outcome.ts).
+  if ((await ctx.store.voicemailsOfCall(alert.callId)).some(isKeptVoicemail)) throw new PermanentFailure('not sent: the caller left a voicemail (told as a voicemail instead)');
   if (row.kind === 'text-back') return sms(ctx, row, String(row.payload.from), String(row.payload.text), false);
   if (row.channel === 'sms') return sms(ctx, row, alert.number, missedSms(alert, zone), true);
   if (row.channel === 'email') return email(ctx, row, { to: row.target, ...missedEmail(alert, zone) });

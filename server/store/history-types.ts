@@ -6,7 +6,7 @@ import type { CallFilter, RecordingRow, UsageRow } from './business-types.js';
 import type { CallLogRow } from './types.js';
 
 /**
- * How a call ended, as the history filters it (the SQL in sqlite-call-history.ts is the definition):
+ * How a call ended, as the history filters it (the rule, shared with the missed-call alerts, is call-outcome.ts):
  * - `live`: not ended yet;
  * - `answered`: a person took it: inbound, a transfer or round robin connected the caller (the path left a node
  *   by its `connected` port); outbound, the far end answered (answeredAt, a machine included);

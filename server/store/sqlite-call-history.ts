@@ -2,20 +2,12 @@ import type { Connection } from './connection.js';
 import type { CallHistoryStore, CallOutcome, PathStep } from './history-types.js';
 import type { BusinessStore } from './business-types.js';
 import { callRow } from './sqlite-calls.js';
+import { OUTCOME_SQL } from './call-outcome.js';
 
 type Row = Record<string, any>;
 
-/**
- * The outcome of a call_log row in SQL, so the filter and the field are one definition (documented on
- * {@link CallOutcome}). `.connected` as a whole path line is a transfer's or round robin's connected port.
- */
-const OUTCOME = `CASE
-  WHEN c.ended_at IS NULL THEN 'live'
-  WHEN (c.direction = 'outbound' AND c.answered_at IS NOT NULL)
-    OR (c.direction = 'inbound' AND instr(char(10) || COALESCE(c.path, '') || char(10), '.connected' || char(10)) > 0) THEN 'answered'
-  WHEN EXISTS (SELECT 1 FROM voicemails v WHERE v.call_id = c.call_id AND v.mailbox IS NOT NULL) THEN 'voicemail'
-  WHEN c.direction = 'inbound' THEN 'missed'
-  ELSE 'no-answer' END`;
+/** The outcome in SQL: the one rule, shared with the missed-call alerts (call-outcome.ts). */
+const OUTCOME = OUTCOME_SQL;
 
 const steps = (s: string | null): PathStep[] => (s ? s.split('\n').map((l) => {
   const [count, key, at] = l.split('\t');
