@@ -17,8 +17,8 @@ export function Shell({ route, company, who, onSignOut, children }: { route: Rou
           ))}
         </nav>
         <span className="grow" />
-        <span className="muted" data-testid="company">{company}</span>
-        {who && <a href="#/settings" className="muted" data-testid="who">{who}</a>}
+        <span className="muted" data-testid="company" title={company}>{company}</span>
+        {who && <a href="#/settings" className="muted" data-testid="who" title={who}>{who}</a>}
         <button onClick={onSignOut}>Sign out</button>
       </header>
       <main className="console-main">{children}</main>
