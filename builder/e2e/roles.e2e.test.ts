@@ -123,10 +123,11 @@ describe('the console for each role', { sequential: true, timeout: 60_000 }, () 
     await noCritical(page);
   });
 
-  it('notifications: SMTP needs admin', async () => {
+  it('notifications: SMTP needs admin, missed-call alerts need editor', async () => {
     const { page } = viewer;
     await page.goto(`${server.url}/#/notifications`);
     await disabledWith(page, 'button:has-text("Save SMTP settings")', NEED_ADMIN('a viewer'));
+    await disabledWith(page, 'button:has-text("Save alerts")', NEED_EDITOR);
     await noCritical(page);
   });
 
@@ -148,5 +149,6 @@ describe('the console for each role', { sequential: true, timeout: 60_000 }, () 
     await expect.poll(() => page.getByRole('button', { name: 'Add member' }).isDisabled()).toBe(false);
     await page.goto(`${server.url}/#/notifications`);
     await disabledWith(page, 'button:has-text("Save SMTP settings")', NEED_ADMIN('an editor'));
+    await expect.poll(() => page.getByRole('button', { name: 'Save alerts' }).first().isDisabled()).toBe(false);
   });
 });
