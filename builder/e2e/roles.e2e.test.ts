@@ -76,6 +76,11 @@ describe('the console for each role', { sequential: true, timeout: 60_000 }, () 
     await disabledWith(page, `[aria-label="Release ${line}"]`, NEED_ADMIN('a viewer'));
     await disabledWith(page, `select[aria-label="Flow for ${line}"]`, NEED_ADMIN('a viewer'));
     await disabledWith(page, 'button:has-text("Assign")', NEED_ADMIN('a viewer'));
+    await disabledWith(page, `tr:has-text("${line}") input[type=checkbox]`, NEED_ADMIN('a viewer'));
+    // Searching is reading: it works, but buying needs admin.
+    await page.getByLabel('Area code').fill('312');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await disabledWith(page, 'button[aria-label^="Buy +"]', NEED_ADMIN('a viewer'));
     await noCritical(page);
   });
 
@@ -99,6 +104,7 @@ describe('the console for each role', { sequential: true, timeout: 60_000 }, () 
     await page.keyboard.press(' ');
     await expect.poll(async () => (await rest('GET', `/api/voicemails/${id}`)).body.voicemail.readAt).toBeTruthy();
     await page.keyboard.press('Delete');
+    await expect.poll(() => page.locator('.toast').allTextContents()).toContainEqual(expect.stringContaining(NEED_EDITOR));
     expect((await rest('GET', `/api/voicemails/${id}`)).status).toBe(200);
     await page.goto(`${server.url}/#/voicemail?mailbox=sales`);
     await disabledWith(page, 'button:has-text("Save notifications")', NEED_EDITOR);

@@ -95,7 +95,7 @@ export function VoicemailPage({ route }: { route: Route }) {
     else if (action === 'forward') player.current?.seek(SEEK_SECONDS);
     else if (action === 'unread') void patch(selected, { read: false });
     else if (action === 'urgent') void patch(selected, { urgent: !selected.urgent });
-    else if (action === 'delete') { if (noEdit) toast('error', noEdit); else void remove(selected); }
+    else if (action === 'delete') { if (noEdit) toast('info', noEdit); else void remove(selected); }
   };
   useEffect(() => { const on = (e: KeyboardEvent) => keys.current(e); addEventListener('keydown', on); return () => removeEventListener('keydown', on); }, []);
   useEffect(() => { listRef.current?.querySelector(`[data-id="${selectedId}"]`)?.scrollIntoView({ block: 'nearest' }); }, [selectedId]);
