@@ -1,6 +1,7 @@
 import { cloneElement, useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { Loading, useToast } from '../ui.js';
+import { needs, useMe } from '../me.js';
 import { fieldErrors } from './field-errors.js';
 import { microsToInput, parseDollars } from './money.js';
 import { useResource } from './resource.js';
@@ -13,6 +14,7 @@ interface Budget { budgetMicros: number | null; billingIncrementSeconds: number 
  */
 export function BudgetForm({ onSaved }: { onSaved: () => void }) {
   const toast = useToast();
+  const noAdmin = needs(useMe(), 'admin');
   const state = useResource<Budget>('/api/usage/budget');
   const [budget, setBudget] = useState('');
   const [increment, setIncrement] = useState('');
@@ -48,7 +50,7 @@ export function BudgetForm({ onSaved }: { onSaved: () => void }) {
         <input id="increment" name="increment" type="number" min={1} max={60} value={increment} onChange={(e) => setIncrement(e.target.value)} />
       </Field>
       {errors[''] && <div className="error" role="alert">Could not save: {errors['']}</div>}
-      <button className="primary" disabled={busy}>Save budget</button>
+      <button className="primary" disabled={busy || !!noAdmin} title={noAdmin || undefined}>Save budget</button>
     </form>
   );
 }

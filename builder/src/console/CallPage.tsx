@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { downloadJson, useConfirm, useToast } from '../ui.js';
+import { needs, useMe } from '../me.js';
 import { href } from './route.js';
 import { ResourceView } from './resource.js';
 import { usePolled } from './use-poll.js';
@@ -37,6 +38,7 @@ function CallView({ data }: { data: TimelineData }) {
   const { call, live, entries } = data;
   const toast = useToast();
   const [dialog, ask] = useConfirm();
+  const noEdit = needs(useMe(), 'editor');
   const nodes = pathNodes(entries);
   const id = encodeURIComponent(call.callId);
   async function hangUp() {
@@ -65,7 +67,7 @@ function CallView({ data }: { data: TimelineData }) {
       <div className="row wrap call-actions">
         <button onClick={() => void exportFixture()}>Export as fixture</button>
         {call.flowId ? <a className="button" href={href('flows', call.flowId, { replay: call.callId })}>Replay in the simulator</a> : null}
-        {live && <button className="danger" onClick={() => void hangUp()}>Hang up…</button>}
+        {live && <button className="danger" onClick={() => void hangUp()} disabled={!!noEdit} title={noEdit || undefined}>Hang up…</button>}
       </div>
       <section aria-labelledby="call-path-h">
         <h2 id="call-path-h">Path</h2>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api.js';
 import { useToast } from '../ui.js';
+import { needs, useMe } from '../me.js';
 
 /** A mailbox's notification settings (GET /api/voicemails/mailboxes). */
 export interface Mailbox { id: string; name: string; notifySms: string | null; webhookUrl: string | null }
@@ -16,6 +17,7 @@ export function MailboxSettings({ id, mailbox, onSaved }: { id: string; mailbox:
   const [error, setError] = useState<{ field: string; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const toast = useToast();
+  const noEdit = needs(useMe(), 'editor');
   useEffect(() => {
     setName(mailbox?.name ?? id); setSms(mailbox?.notifySms ?? ''); setHook(mailbox?.webhookUrl ?? ''); setError(null);
   }, [id, mailbox]);
@@ -45,7 +47,7 @@ export function MailboxSettings({ id, mailbox, onSaved }: { id: string; mailbox:
         <input name="mb-webhook" value={hook} placeholder="https://example.com/hooks/voicemail" onChange={(e) => setHook(e.target.value)} {...invalid('webhookUrl')} /></label>
       <p className="muted vm-email-note" data-testid="mb-email">Email recipients: set them on <a href="#/notifications">Notifications</a>, next to the SMTP server.</p>
       {error && <div className="error" role="alert" id="mb-error">Not saved: {error.text}</div>}
-      <button className="primary" disabled={busy}>{busy ? 'Saving…' : 'Save notifications'}</button>
+      <button className="primary" disabled={busy || !!noEdit} title={noEdit || undefined}>{busy ? 'Saving…' : 'Save notifications'}</button>
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api.js';
+import { needs, useMe } from '../me.js';
 import { deliveryOf, outgoing, type Message } from './messages-logic.js';
 
 const POLL_MS = 2000;
@@ -18,6 +19,7 @@ export function MessageThread({ customer, numbers, onChanged }: { customer: stri
   const [media, setMedia] = useState('');
   const [refused, setRefused] = useState('');
   const [busy, setBusy] = useState(false);
+  const noEdit = needs(useMe(), 'editor');
   const end = useRef<HTMLLIElement>(null);
   const changed = useRef(onChanged);
   changed.current = onChanged;
@@ -92,7 +94,7 @@ export function MessageThread({ customer, numbers, onChanged }: { customer: stri
         <label className="field"><span>Media URLs <em>(MMS, optional)</em></span>
           <input name="msg-media" value={media} placeholder="https://example.com/menu.jpg" onChange={(e) => setMedia(e.target.value)} /></label>
         {refused && <div className="error" role="alert" data-testid="msg-refused">Not sent: {refused}</div>}
-        <button className="primary" disabled={busy || !from || !outgoing(from, customer, text, media)}>{busy ? 'Sending…' : media.trim() ? 'Send MMS' : 'Send SMS'}</button>
+        <button className="primary" disabled={busy || !!noEdit || !from || !outgoing(from, customer, text, media)} title={noEdit || undefined}>{busy ? 'Sending…' : media.trim() ? 'Send MMS' : 'Send SMS'}</button>
       </form>
     </section>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api.js';
 import { useToast } from '../ui.js';
+import { needs, useMe } from '../me.js';
 import { ResourceView, useResource } from './resource.js';
 import './notifications.css';
 
@@ -33,6 +34,7 @@ export function NotificationsPage() {
 function SmtpSection() {
   const state = useResource<{ smtp: Smtp | null }>('/api/notifications/smtp');
   const toast = useToast();
+  const noAdmin = needs(useMe(), 'admin');
   const [f, setF] = useState({ host: '', port: '587', security: 'starttls', user: '', password: '', from: '', timezone: 'UTC' });
   const [to, setTo] = useState('');
   const [busy, setBusy] = useState(false);
@@ -80,11 +82,11 @@ function SmtpSection() {
                 placeholder={s?.passwordSet ? 'stored: leave empty to keep' : ''} /></label>
               <label>From<input name="from" required value={f.from} onChange={set('from')} placeholder="Callflow <voicemail@example.com>" /></label>
               <label>Time zone<input name="timezone" value={f.timezone} onChange={set('timezone')} placeholder="America/Chicago" /></label>
-              <div className="row end"><button className="primary">Save SMTP settings</button></div>
+              <div className="row end"><button className="primary" disabled={!!noAdmin} title={noAdmin || undefined}>Save SMTP settings</button></div>
             </form>
             <form className="row" onSubmit={test} aria-label="Send a test email">
               <label className="row">Send a test email to<input name="testTo" type="email" required value={to} onChange={(e) => setTo(e.target.value)} /></label>
-              <button disabled={busy || !s}>{busy ? 'Sending…' : 'Send test email'}</button>
+              <button disabled={busy || !s || !!noAdmin} title={noAdmin || undefined}>{busy ? 'Sending…' : 'Send test email'}</button>
               {!s && <span className="muted">Save the settings first.</span>}
             </form>
           </>
@@ -97,6 +99,7 @@ function SmtpSection() {
 function MailboxSection() {
   const state = useResource<{ mailboxes: Mailbox[] }>('/api/voicemails/mailboxes');
   const toast = useToast();
+  const noEdit = needs(useMe(), 'editor');
   const [draft, setDraft] = useState<Record<string, string>>({});
   async function save(m: Mailbox) {
     try {
@@ -116,7 +119,7 @@ function MailboxSection() {
             <label className="grow row">{m.name} <code>{m.id}</code>
               <input className="grow" name={`email-${m.id}`} value={draft[m.id] ?? m.email.join(', ')} placeholder="owner@example.com, team@example.com"
                 onChange={(e) => setDraft({ ...draft, [m.id]: e.target.value })} /></label>
-            <button>Save</button>
+            <button disabled={!!noEdit} title={noEdit || undefined}>Save</button>
           </form>
         ))}
       </ResourceView>
@@ -140,6 +143,7 @@ function MissedSection() {
 function MissedForm({ e164 }: { e164: string }) {
   const state = useResource<Missed>(`/api/notifications/missed/${encodeURIComponent(e164)}`);
   const toast = useToast();
+  const noEdit = needs(useMe(), 'editor');
   const [f, setF] = useState<{ sms: string; emails: string; webhookUrl: string; enabled: boolean; text: string; hours: string } | null>(null);
   useEffect(() => {
     const d = state.data;
@@ -166,7 +170,7 @@ function MissedForm({ e164 }: { e164: string }) {
           <label className="check"><input type="checkbox" name="textBack" checked={f.enabled} onChange={(e) => setF({ ...f, enabled: e.target.checked })} /> Text the caller back</label>
           <label>Text-back message<input name="textBackText" value={f.text} disabled={!f.enabled} onChange={(e) => setF({ ...f, text: e.target.value })} /></label>
           <label>At most once per (hours)<input name="textBackHours" type="number" min={1} max={720} value={f.hours} disabled={!f.enabled} onChange={(e) => setF({ ...f, hours: e.target.value })} /></label>
-          <div className="row end span"><button>Save alerts</button></div>
+          <div className="row end span"><button disabled={!!noEdit} title={noEdit || undefined}>Save alerts</button></div>
         </form>
       )}
     </ResourceView>
@@ -177,6 +181,7 @@ function OutboxSection() {
   const [filter, setFilter] = useState('');
   const state = useResource<{ outbox: OutboxRow[] }>(`/api/notifications/outbox${filter ? `?state=${filter}` : ''}`);
   const toast = useToast();
+  const noEdit = needs(useMe(), 'editor');
   const { reload } = state;
   // Rows move on their own (the worker sends and retries): refresh every 5 s while the page is open.
   useEffect(() => { const t = setInterval(() => void reload(), 5000); return () => clearInterval(t); }, [reload]);
@@ -209,7 +214,7 @@ function OutboxSection() {
                     {r.state === 'pending' && <div className="muted small">next {when(r.nextAttemptAt)}</div>}</td>
                   <td>{r.attempts}</td>
                   <td className="err">{r.lastError ?? ''}</td>
-                  <td>{r.state !== 'sent' && <button onClick={() => void retry(r)} aria-label={`Retry now: ${r.channel} to ${r.target}`}>Retry now</button>}</td>
+                  <td>{r.state !== 'sent' && <button onClick={() => void retry(r)} disabled={!!noEdit} title={noEdit || undefined} aria-label={`Retry now: ${r.channel} to ${r.target}`}>Retry now</button>}</td>
                 </tr>
               ))}
             </tbody>

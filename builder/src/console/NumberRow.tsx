@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, type FlowSummary } from '../api.js';
 import { useToast } from '../ui.js';
+import { needs, useMe } from '../me.js';
 import { formatMicros } from './money.js';
 import type { OwnedNumber } from './numbers-model.js';
 
@@ -15,6 +16,7 @@ export function NumberRow({ n, flows, onChanged, onRelease }: { n: OwnedNumber; 
   const [flowId, setFlowId] = useState(n.flowId ?? '');
   const [mode, setMode] = useState(n.mode);
   const [busy, setBusy] = useState(false);
+  const noAdmin = needs(useMe(), 'admin');
   const dirty = flowId !== (n.flowId ?? '') || mode !== n.mode;
   const picked = flows.find((f) => f.id === flowId);
   const assigned = flows.find((f) => f.id === n.flowId);
@@ -41,14 +43,14 @@ export function NumberRow({ n, flows, onChanged, onRelease }: { n: OwnedNumber; 
       </td>
       <td>
         <form className="row assign" onSubmit={assign}>
-          <select aria-label={`Flow for ${n.e164}`} value={flowId} onChange={(e) => setFlowId(e.target.value)}>
+          <select aria-label={`Flow for ${n.e164}`} disabled={!!noAdmin} title={noAdmin || undefined} value={flowId} onChange={(e) => setFlowId(e.target.value)}>
             <option value="">No flow</option>
             {flows.map((f) => <option key={f.id} value={f.id}>{f.name}{f.publishedVersion ? '' : ' (draft)'}</option>)}
           </select>
-          <select aria-label={`Mode for ${n.e164}`} value={mode} onChange={(e) => setMode(e.target.value as OwnedNumber['mode'])}>
+          <select aria-label={`Mode for ${n.e164}`} disabled={!!noAdmin} title={noAdmin || undefined} value={mode} onChange={(e) => setMode(e.target.value as OwnedNumber['mode'])}>
             {MODES.map((m) => <option key={m.value} value={m.value}>{m.label}</option>)}
           </select>
-          <button disabled={!dirty || busy}>Assign</button>
+          <button disabled={!dirty || busy || !!noAdmin} title={noAdmin || undefined}>Assign</button>
         </form>
         {(dirty ? picked : assigned) && !(dirty ? picked : assigned)!.publishedVersion && (
           <div className="field-error" data-testid="draft-warning">
@@ -58,11 +60,11 @@ export function NumberRow({ n, flows, onChanged, onRelease }: { n: OwnedNumber; 
         {!n.flowId && !dirty && <div className="muted small">Not answering: pick a flow.</div>}
       </td>
       <td>
-        <label className="row"><input type="checkbox" checked={n.voicemail} disabled={busy}
+        <label className="row"><input type="checkbox" checked={n.voicemail} disabled={busy || !!noAdmin} title={noAdmin || undefined}
           onChange={(e) => void patch({ voicemail: e.target.checked }, `Voicemail ${e.target.checked ? 'on' : 'off'} for ${n.e164}`)} /> Voicemail</label>
       </td>
       <td>{formatMicros(n.monthlyMicros)}</td>
-      <td><div className="actions"><button className="danger" onClick={onRelease} aria-label={`Release ${n.e164}`}>Release…</button></div></td>
+      <td><div className="actions"><button className="danger" onClick={onRelease} disabled={!!noAdmin} title={noAdmin || undefined} aria-label={`Release ${n.e164}`}>Release…</button></div></td>
     </tr>
   );
 }

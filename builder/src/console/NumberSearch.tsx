@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api.js';
 import { Loading } from '../ui.js';
+import { needs, useMe } from '../me.js';
 import { formatMicros } from './money.js';
 import { SEARCH_FEATURES, searchQuery, type AvailableNumber, type SearchForm } from './numbers-model.js';
 
@@ -9,6 +10,7 @@ export function NumberSearch({ owned, onBuy }: { owned: Set<string>; onBuy: (n: 
   const [form, setForm] = useState<SearchForm>({ areaCode: '', locality: '', features: [] });
   const [results, setResults] = useState<AvailableNumber[] | null>(null);
   const [busy, setBusy] = useState(false);
+  const noAdmin = needs(useMe(), 'admin');
   const [error, setError] = useState('');
 
   async function search(e: React.FormEvent) {
@@ -49,7 +51,7 @@ export function NumberSearch({ owned, onBuy }: { owned: Set<string>; onBuy: (n: 
                 <td>{formatMicros(n.monthlyMicros)}</td>
                 <td>{formatMicros(n.upfrontMicros)}</td>
                 <td><div className="actions">{owned.has(n.phoneNumber) ? <span className="badge ok">yours</span>
-                  : <button onClick={() => onBuy(n)} aria-label={`Buy ${n.phoneNumber}`}>Buy…</button>}</div></td>
+                  : <button onClick={() => onBuy(n)} disabled={!!noAdmin} title={noAdmin || undefined} aria-label={`Buy ${n.phoneNumber}`}>Buy…</button>}</div></td>
               </tr>
             ))}
           </tbody>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { Loading, useToast } from '../ui.js';
+import { needs, useMe } from '../me.js';
 import { fieldErrors } from './field-errors.js';
 import { formatMicros, microsToInput, parseDollars } from './money.js';
 import { useResource } from './resource.js';
@@ -13,6 +14,7 @@ interface Rates { rates: Record<string, number>; defaults: Record<string, number
  */
 export function RatesForm({ onSaved }: { onSaved: () => void }) {
   const toast = useToast();
+  const noAdmin = needs(useMe(), 'admin');
   const state = useResource<Rates>('/api/usage/rates');
   const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -63,7 +65,7 @@ export function RatesForm({ onSaved }: { onSaved: () => void }) {
       </table>
       {errors[''] && <div className="error" role="alert">Could not save: {errors['']}</div>}
       {Object.keys(errors).some((k) => k && !k.startsWith('rates.')) && <div className="error" role="alert">Could not save: {Object.values(errors).join('; ')}</div>}
-      <button className="primary" disabled={busy}>Save rates</button>
+      <button className="primary" disabled={busy || !!noAdmin} title={noAdmin || undefined}>Save rates</button>
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api.js';
 import { useConfirm, useToast } from '../ui.js';
+import { needs, useMe } from '../me.js';
 import { ResourceView, useResource } from './resource.js';
 import { MemberEditor } from './MemberEditor.js';
 import { availableNow, fieldErrors, memberIdFor, STATUSES, usedByText, type MemberStatus, type TeamMember } from './team-model.js';
@@ -16,6 +17,7 @@ export function TeamPage() {
   const [editing, setEditing] = useState<TeamMember | null>(null);
   const [dialog, ask] = useConfirm();
   const toast = useToast();
+  const noEdit = needs(useMe(), 'editor');
   // "Available now" follows the clock (working hours): refresh each minute.
   useEffect(() => { const t = setInterval(() => void team.reload(), 60_000); return () => clearInterval(t); }, [team.reload]);
 
@@ -62,8 +64,8 @@ export function TeamPage() {
                     <td>{m.workingHours ? hoursSummary(m) : <span className="muted">any time</span>}</td>
                     <td data-testid="used-by">{usedByText(m) || <span className="muted">no flow</span>}</td>
                     <td><div className="actions">
-                      <button onClick={() => setEditing(m)} aria-label={`Edit ${m.name}`}>Edit</button>
-                      <button className="danger" onClick={() => void remove(m)} aria-label={`Remove ${m.name}`}>Remove</button>
+                      <button onClick={() => setEditing(m)} disabled={!!noEdit} title={noEdit || undefined} aria-label={`Edit ${m.name}`}>Edit</button>
+                      <button className="danger" onClick={() => void remove(m)} disabled={!!noEdit} title={noEdit || undefined} aria-label={`Remove ${m.name}`}>Remove</button>
                     </div></td>
                   </tr>
                 );
@@ -81,12 +83,13 @@ export function TeamPage() {
 /** Available / busy / offline as one radio group: Tab reaches it, the arrow keys change it (shown at once, saved behind). */
 function StatusToggle({ member, onChange }: { member: TeamMember; onChange: (s: MemberStatus) => void }) {
   const [value, setValue] = useState(member.setStatus);
+  const noEdit = needs(useMe(), 'editor');
   useEffect(() => setValue(member.setStatus), [member.setStatus]);
   return (
     <div className="segmented" role="radiogroup" aria-label={`Status of ${member.name}`}>
       {STATUSES.map((s) => (
-        <label key={s} className={`seg seg-${s}`}>
-          <input type="radio" name={`status-${member.id}`} value={s} checked={value === s} onChange={() => { setValue(s); onChange(s); }} />
+        <label key={s} className={`seg seg-${s}`} title={noEdit || undefined}>
+          <input type="radio" name={`status-${member.id}`} value={s} checked={value === s} disabled={!!noEdit} onChange={() => { setValue(s); onChange(s); }} />
           <span>{s}</span>
         </label>
       ))}
@@ -108,6 +111,7 @@ function AddMember({ taken, onAdded }: { taken: Set<string>; onAdded: () => void
   const [to, setTo] = useState('');
   const [errors, setErrors] = useState<Map<string, string>>(new Map());
   const toast = useToast();
+  const noEdit = needs(useMe(), 'editor');
   async function add(e: React.FormEvent) {
     e.preventDefault();
     const id = memberIdFor(name, taken);
@@ -129,7 +133,7 @@ function AddMember({ taken, onAdded }: { taken: Set<string>; onAdded: () => void
         <input name="memberTo" value={to} placeholder="+13125550101" onChange={(e) => setTo(e.target.value)} aria-invalid={errors.has('to')} aria-describedby={errors.has('to') ? 'add-to-error' : undefined} />
         {err('to')}
       </label>
-      <button className="primary">Add member</button>
+      <button className="primary" disabled={!!noEdit} title={noEdit || undefined}>Add member</button>
       {errors.get('') && <div className="error" role="alert">{errors.get('')}</div>}
     </form>
   );

@@ -1,4 +1,5 @@
 import { forwardRef } from 'react';
+import { needs, useMe } from '../me.js';
 import { VoicemailPlayer, type PlayerHandle } from './VoicemailPlayer.js';
 import { clock, type Voicemail } from './voicemail-logic.js';
 
@@ -18,6 +19,7 @@ function transcriptionNote(v: Voicemail): string {
 export const VoicemailDetail = forwardRef<PlayerHandle, {
   vm: Voicemail; onRead: (read: boolean) => void; onUrgent: () => void; onDelete: () => void; onPlay: () => void;
 }>(function VoicemailDetail({ vm, onRead, onUrgent, onDelete, onPlay }, player) {
+  const noEdit = needs(useMe(), 'editor');
   return (
     <article className="vm-detail" aria-labelledby="vm-title" data-testid="vm-detail" data-id={vm.id}>
       <header className="vm-detail-head">
@@ -27,7 +29,7 @@ export const VoicemailDetail = forwardRef<PlayerHandle, {
         <span className="grow" />
         <button onClick={() => onRead(!vm.readAt)} title="U">{vm.readAt ? 'Mark unread' : 'Mark read'}</button>
         <button onClick={onUrgent} aria-pressed={vm.urgent} title="!">{vm.urgent ? 'Not urgent' : 'Mark urgent'}</button>
-        <button className="danger" onClick={onDelete} title="Delete">Delete</button>
+        <button className="danger" onClick={onDelete} disabled={!!noEdit} title={noEdit || 'Delete'}>Delete</button>
       </header>
       <p className="muted vm-meta">
         {new Date(vm.createdAt).toLocaleString()} · {clock(vm.seconds)} · to {vm.number ?? 'an unknown number'} · mailbox “{vm.mailbox}”

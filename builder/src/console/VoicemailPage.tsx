@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api.js';
 import { useToast } from '../ui.js';
+import { needs, useMe } from '../me.js';
 import { href, type Route } from './route.js';
 import { ResourceView, useResource } from './resource.js';
 import { MailboxSettings, type Mailbox } from './MailboxSettings.js';
@@ -27,6 +28,7 @@ export function VoicemailPage({ route }: { route: Route }) {
   const player = useRef<PlayerHandle>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const toast = useToast();
+  const noEdit = needs(useMe(), 'editor');
   const mailbox = route.query.get('mailbox') ?? '';
 
   // The server's order on each load; local changes (read, urgent) keep a message where it is until the next one.
@@ -93,7 +95,7 @@ export function VoicemailPage({ route }: { route: Route }) {
     else if (action === 'forward') player.current?.seek(SEEK_SECONDS);
     else if (action === 'unread') void patch(selected, { read: false });
     else if (action === 'urgent') void patch(selected, { urgent: !selected.urgent });
-    else if (action === 'delete') void remove(selected);
+    else if (action === 'delete') { if (noEdit) toast('info', noEdit); else void remove(selected); }
   };
   useEffect(() => { const on = (e: KeyboardEvent) => keys.current(e); addEventListener('keydown', on); return () => removeEventListener('keydown', on); }, []);
   useEffect(() => { listRef.current?.querySelector(`[data-id="${selectedId}"]`)?.scrollIntoView({ block: 'nearest' }); }, [selectedId]);
