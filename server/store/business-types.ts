@@ -116,6 +116,8 @@ export interface BusinessStore {
   /** Moves a message forward (queued → sent → delivered|failed); a late or repeated status changes nothing. */
   advanceMessage(telnyxId: string, status: MessageStatus, error: string | null): Promise<MessageRow | undefined>;
   getMessage(companyId: string, id: string): Promise<MessageRow | undefined>;
+  /** The message Telnyx knows by `telnyxId` (any company: the caller has a signed Telnyx webhook about it). */
+  messageByTelnyxId(telnyxId: string): Promise<MessageRow | undefined>;
   listMessages(companyId: string, f: { customer?: string; number?: string; limit?: number }): Promise<MessageRow[]>;
   /** One row per customer number, newest first; `unread` counts its inbound messages nobody opened yet. */
   listConversations(companyId: string): Promise<{ customer: string; ourNumber: string; last: MessageRow; count: number; unread: number; optedOut: boolean }[]>;

@@ -2,7 +2,7 @@ import type { Connection } from './connection.js';
 import type { BusinessStore, MessageRow, MessageStatus } from './business-types.js';
 
 type Row = Record<string, any>;
-type Repo = Pick<BusinessStore, 'insertMessage' | 'advanceMessage' | 'getMessage' | 'listMessages' | 'listConversations' | 'setOptOut' | 'isOptedOut' | 'markConversationRead'>;
+type Repo = Pick<BusinessStore, 'insertMessage' | 'advanceMessage' | 'getMessage' | 'messageByTelnyxId' | 'listMessages' | 'listConversations' | 'setOptOut' | 'isOptedOut' | 'markConversationRead'>;
 
 const msgRow = (r: Row): MessageRow => ({
   id: r.id, companyId: r.company_id, telnyxId: r.telnyx_id, direction: r.direction, ourNumber: r.our_number, customer: r.customer,
@@ -28,6 +28,10 @@ export function messageRepo(db: Connection, iso: () => string): Repo {
         db.prepare(`UPDATE messages SET status = ?, error = COALESCE(?, error), updated_at = ? WHERE telnyx_id = ? AND status IN (${ranks.map(() => '?').join(',')})`)
           .run(status, error, iso(), telnyxId, ...ranks);
       }
+      const r = db.prepare('SELECT * FROM messages WHERE telnyx_id = ?').get(telnyxId) as Row | undefined;
+      return r && msgRow(r);
+    },
+    async messageByTelnyxId(telnyxId) {
       const r = db.prepare('SELECT * FROM messages WHERE telnyx_id = ?').get(telnyxId) as Row | undefined;
       return r && msgRow(r);
     },

@@ -28,6 +28,8 @@ export interface Answer {
   callId?: string | null;
   companyId?: string | null;
   eventId?: string | null;
+  /** What the webhook log keeps instead of the raw body: a redaction (e.g. of a deleted voicemail's words). */
+  logBody?: string;
 }
 
 /** The request's headers, lower-cased, for the check and the webhook log. */
@@ -72,7 +74,7 @@ export function webhook(
     }
     try {
       await ctx.store.recordWebhook({
-        receivedAt: ctx.now().toISOString(), kind, method: req.method, path: req.originalUrl, headers: withoutSignature(headers), rawBody: raw,
+        receivedAt: ctx.now().toISOString(), kind, method: req.method, path: req.originalUrl, headers: withoutSignature(headers), rawBody: answer.logBody ?? raw,
         eventId: answer.eventId ?? null, callId: answer.callId ?? null, companyId: answer.companyId ?? null, status: answer.status, answer: answer.body,
       }, inc.unit);
       // Nothing is answered before the step it describes is durable: the unit's commit, usually this very one.
