@@ -68,12 +68,21 @@ describe('texmlRoute (the one table TeXML paths are routed by)', () => {
   const fixed = new Set(['status', 'transcription']);
   it('voice URL, fixed callbacks, steps; one trailing slash; nothing deeper', async () => {
     const { texmlRoute } = await import('./texml-routes.js');
-    expect(texmlRoute('/', fixed)).toEqual({ kind: 'voice' });
-    expect(texmlRoute('', fixed)).toEqual({ kind: 'voice' });
-    expect(texmlRoute('/status', fixed)).toEqual({ kind: 'fixed', name: 'status' });
-    expect(texmlRoute('/transcription/', fixed)).toEqual({ kind: 'fixed', name: 'transcription' });
-    expect(texmlRoute('/gather-menu-3', fixed)).toEqual({ kind: 'step', step: 'gather-menu-3' });
-    expect(texmlRoute('/gather-menu-3/', fixed)).toEqual({ kind: 'step', step: 'gather-menu-3' });
-    expect(texmlRoute('/gather-menu-3/x', fixed)).toBeUndefined();
+    expect(texmlRoute('/webhooks/texml', fixed)).toEqual({ kind: 'voice' });
+    expect(texmlRoute('/webhooks/texml/', fixed)).toEqual({ kind: 'voice' });
+    expect(texmlRoute('/webhooks/texml/status', fixed)).toEqual({ kind: 'fixed', name: 'status' });
+    expect(texmlRoute('/webhooks/texml/transcription/', fixed)).toEqual({ kind: 'fixed', name: 'transcription' });
+    expect(texmlRoute('/webhooks/texml/gather-menu-3', fixed)).toEqual({ kind: 'step', step: 'gather-menu-3' });
+    expect(texmlRoute('/webhooks/texml/gather-menu-3/', fixed)).toEqual({ kind: 'step', step: 'gather-menu-3' });
+    expect(texmlRoute('/webhooks/texml/gather-menu-3/x', fixed)).toBeUndefined();
+  });
+  it('only below /webhooks/texml, as express matches a mount path: on a segment boundary, any case', async () => {
+    const { texmlRoute } = await import('./texml-routes.js');
+    expect(texmlRoute('/webhooks/texmlx', fixed)).toBeUndefined();
+    expect(texmlRoute('/webhooks/texmlx/status', fixed)).toBeUndefined();
+    expect(texmlRoute('/webhooks', fixed)).toBeUndefined();
+    expect(texmlRoute('/webhooks/call-control', fixed)).toBeUndefined();
+    expect(texmlRoute('/x/webhooks/texml/status', fixed)).toBeUndefined();
+    expect(texmlRoute('/Webhooks/TeXML/status', fixed)).toEqual({ kind: 'fixed', name: 'status' });
   });
 });

@@ -7,19 +7,22 @@ import { texmlTranscriptionHandler } from './texml-transcription.js';
 /** What a TeXML path below `/webhooks/texml` is: the voice URL (no segment), a fixed callback, else an action callback's `:step`. */
 export type TexmlRoute = { kind: 'voice' } | { kind: 'fixed'; name: string } | { kind: 'step'; step: string };
 
+const TEXML_PREFIX = /^\/webhooks\/texml(?=\/|$)/i;
+const PREFIX_LENGTH = '/webhooks/texml'.length;
+
 /**
- * The route of a path below the `/webhooks/texml` mount (`req.path` there: `/`, `/status`, `/gather-menu-3`, one
- * trailing slash allowed), given the fixed names; undefined for anything deeper (not a webhook: a 404).
+ * The route of a request path (`req.path`: `/webhooks/texml`, `/webhooks/texml/status`,
+ * `/webhooks/texml/gather-menu-3`, one trailing slash allowed), given the fixed names; undefined for a path that
+ * is not below `/webhooks/texml` (matched as express matches a mount path: case-insensitive, on a segment
+ * boundary) or is deeper than one segment (not a webhook: a 404).
  */
 export function texmlRoute(path: string, fixed: ReadonlySet<string>): TexmlRoute | undefined {
-  const rest = path.endsWith('/') ? path.slice(1, -1) : path.slice(1);
+  if (!TEXML_PREFIX.test(path)) return undefined;
+  const rest = path.endsWith('/') ? path.slice(PREFIX_LENGTH + 1, -1) : path.slice(PREFIX_LENGTH + 1);
   if (!rest) return { kind: 'voice' };
   if (rest.includes('/')) return undefined;
   return fixed.has(rest) ? { kind: 'fixed', name: rest } : { kind: 'step', step: rest };
 }
-
-const TEXML_PREFIX = /^\/webhooks\/texml(?:\/|$)/i;
-const PREFIX_LENGTH = '/webhooks/texml'.length;
 
 /**
  * Mounts the TeXML webhooks on `app` itself, first of all routes, each behind `limit` (the webhook rate limiter)
@@ -47,14 +50,11 @@ export function mountTexml(app: Router, ctx: Ctx, check: (raw: string, h: Record
         Promise.resolve(handle(req, res, next)).catch(next);
       });
     });
-  // Pathless, with the prefix tested here: a mount path would make the router rewrite req.url (and req.path be
+  // Pathless, the prefix tested by texmlRoute: a mount path would make the router rewrite req.url (and req.path be
   // parsed again) on the way in and back out, for every TeXML webhook (+37 ms per ≈23,000 requests in the profile).
-  // Case-insensitive and on a segment boundary, as express matches a mount path.
   app.use((req, res, next) => {
     if (req.method !== 'POST' && req.method !== 'GET') return next();
-    const path = req.path;
-    if (!TEXML_PREFIX.test(path)) return next();
-    const route = texmlRoute(path.length === PREFIX_LENGTH ? '/' : path.slice(PREFIX_LENGTH), fixed);
+    const route = texmlRoute(req.path, fixed);
     if (!route) return next();
     if (route.kind === 'voice') return run(t.voice, req, res, next);
     if (route.kind === 'fixed') return run(fixedHandlers[route.name]!, req, res, next);
