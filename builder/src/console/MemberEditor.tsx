@@ -3,6 +3,7 @@ import { api } from '../api.js';
 import { HoursEditor, type HoursWords } from '../HoursEditor.js';
 import type { NodeData } from '../graph.js';
 import { fieldErrors, type TeamMember, type WorkingHours } from './team-model.js';
+import { Dialog } from './Dialog.js';
 
 const WORDS: HoursWords = {
   holidays: 'Days off (not rung all day)', overrides: 'Special days (replace the weekly hours)',
@@ -34,9 +35,8 @@ export function MemberEditor({ member, onDone }: { member: TeamMember; onDone: (
   const err = (k: string) => errors.get(k) && <span className="field-error" id={`member-${k}-error`}>{errors.get(k)}</span>;
   const hoursErrors = [...errors].filter(([k]) => !['', 'name', 'to'].includes(k));
   return (
-    <div className="modal-back" onKeyDown={(e) => { if (e.key === 'Escape') onDone(false); }}>
-      <form className="modal team-editor" role="dialog" aria-modal="true" aria-labelledby="member-editor-title" onSubmit={save}>
-        <h2 id="member-editor-title">Edit {member.name}</h2>
+    <Dialog title={`Edit ${member.name}`} onClose={() => onDone(false)} className="team-editor">
+      <form onSubmit={save}>
         <label className="field"><span>Name</span>
           <input name="name" autoFocus value={name} onChange={(e) => setName(e.target.value)} aria-invalid={errors.has('name')} aria-describedby={errors.has('name') ? 'member-name-error' : undefined} />
           {err('name')}
@@ -68,6 +68,6 @@ export function MemberEditor({ member, onDone }: { member: TeamMember; onDone: (
           <button className="primary" disabled={busy}>{busy ? 'Saving…' : 'Save'}</button>
         </div>
       </form>
-    </div>
+    </Dialog>
   );
 }

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { href, type Route } from './route.js';
-import { ResourceView, useResource } from './resource.js';
+import { ResourceView, useEvery, useResource } from './resource.js';
 import { MessageThread } from './MessageThread.js';
 import { E164, preview, type Conversation } from './messages-logic.js';
 import './messages.css';
@@ -17,7 +17,7 @@ export function MessagesPage({ route }: { route: Route }) {
   const numbers = useResource<{ numbers: { e164: string }[] }>('/api/numbers');
   const [to, setTo] = useState('');
   const customer = route.rest[0];
-  useEffect(() => { const t = setInterval(() => void list.reload(), POLL_MS); return () => clearInterval(t); }, [list.reload]);
+  useEvery(list.reload, POLL_MS);
   const ours = (numbers.data?.numbers ?? []).map((n) => n.e164);
   const valid = E164.test(to.trim());
 

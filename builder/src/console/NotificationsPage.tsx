@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api.js';
 import { useToast } from '../ui.js';
 import { needs, useMe } from '../me.js';
-import { ResourceView, useResource } from './resource.js';
+import { ResourceView, useEvery, useResource } from './resource.js';
 import './notifications.css';
 
 interface Smtp { host: string; port: number; security: 'tls' | 'starttls' | 'none'; user: string | null; passwordSet: boolean; from: string; timezone: string }
@@ -184,7 +184,7 @@ function OutboxSection() {
   const noEdit = needs(useMe(), 'editor');
   const { reload } = state;
   // Rows move on their own (the worker sends and retries): refresh every 5 s while the page is open.
-  useEffect(() => { const t = setInterval(() => void reload(), 5000); return () => clearInterval(t); }, [reload]);
+  useEvery(reload, 5000);
   async function retry(r: OutboxRow) {
     try { await api('POST', `/api/notifications/outbox/${r.id}/retry`); toast('ok', `Retrying the ${r.channel} to ${r.target}`); await reload(); }
     catch (err) { toast('error', `Could not retry: ${(err as Error).message}`); }

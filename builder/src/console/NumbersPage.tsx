@@ -6,7 +6,7 @@ import { NumberRow } from './NumberRow.js';
 import { NumberSearch } from './NumberSearch.js';
 import { shown, type AvailableNumber, type OwnedNumber } from './numbers-model.js';
 import { ReleaseDialog } from './ReleaseDialog.js';
-import { ResourceView, useResource } from './resource.js';
+import { ResourceView, useEvery, useResource } from './resource.js';
 import './parts.css';
 import './numbers.css';
 
@@ -26,11 +26,7 @@ export function NumbersPage() {
 
   const pending = numbers?.some((n) => n.status === 'pending') ?? false;
   const { reload } = state;
-  useEffect(() => {
-    if (!pending) return;
-    const t = setInterval(() => void reload(), POLL_MS);
-    return () => clearInterval(t);
-  }, [pending, reload]);
+  useEvery(reload, POLL_MS, pending);
 
   const put = (n: OwnedNumber) => setNumbers((list) => [...(list ?? []).filter((x) => x.e164 !== n.e164), n]);
   const view = { ...state, data: numbers === null ? null : { numbers: shown(numbers) } };

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api } from '../api.js';
 import { useConfirm, useToast } from '../ui.js';
 import { needs, useMe } from '../me.js';
-import { ResourceView, useResource } from './resource.js';
+import { ResourceView, useEvery, useResource } from './resource.js';
 import { MemberEditor } from './MemberEditor.js';
 import { availableNow, fieldErrors, memberIdFor, STATUSES, usedByText, type MemberStatus, type TeamMember } from './team-model.js';
 import './team.css';
@@ -19,7 +19,7 @@ export function TeamPage() {
   const toast = useToast();
   const noEdit = needs(useMe(), 'editor');
   // "Available now" follows the clock (working hours): refresh each minute.
-  useEffect(() => { const t = setInterval(() => void team.reload(), 60_000); return () => clearInterval(t); }, [team.reload]);
+  useEvery(team.reload, 60_000);
 
   // One member's changes go out in the order they were made (arrow keys send several quickly): the last one wins.
   const queue = useRef(new Map<string, Promise<unknown>>());

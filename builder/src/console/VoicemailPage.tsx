@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { useToast } from '../ui.js';
 import { needs, useMe } from '../me.js';
 import { href, type Route } from './route.js';
-import { ResourceView, useResource } from './resource.js';
+import { ResourceView, useEvery, useResource } from './resource.js';
 import { MailboxSettings, type Mailbox } from './MailboxSettings.js';
 import { VoicemailDetail, whoOf } from './VoicemailDetail.js';
 import type { PlayerHandle } from './VoicemailPlayer.js';
@@ -33,7 +33,7 @@ export function VoicemailPage({ route }: { route: Route }) {
 
   // The server's order on each load; local changes (read, urgent) keep a message where it is until the next one.
   useEffect(() => { if (list.data) setItems(inboxOrder(list.data.voicemails)); }, [list.data]);
-  useEffect(() => { const t = setInterval(() => void list.reload(), POLL_MS); return () => clearInterval(t); }, [list.reload]);
+  useEvery(list.reload, POLL_MS);
   useEffect(() => {
     if (!trash.length) return;
     const t = setInterval(() => { setNow(Date.now()); setTrash((x) => x.filter((e) => e.purgeAt > Date.now())); }, 500);

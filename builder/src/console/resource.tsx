@@ -30,6 +30,18 @@ export function useResource<T>(path: string | null): ResourceState<T> {
 }
 
 /**
+ * Calls `fn` every `everyMs` while `on` and the tab is visible (a hidden tab polls nothing); the one timer every
+ * console page that refreshes itself uses. `fn` should be stable (a useResource `reload`, a useCallback).
+ */
+export function useEvery(fn: () => unknown, everyMs: number, on = true): void {
+  useEffect(() => {
+    if (!on) return;
+    const t = setInterval(() => { if (document.visibilityState === 'visible') void fn(); }, everyMs);
+    return () => clearInterval(t);
+  }, [fn, everyMs, on]);
+}
+
+/**
  * The three states every console page has, in one place: loading (first load only), an error with Retry,
  * and an empty state saying what to do; otherwise `children(data)`.
  */

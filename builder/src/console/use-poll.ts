@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { apiIfChanged } from '../api.js';
-import type { ResourceState } from './resource.js';
+import { useEvery, type ResourceState } from './resource.js';
 
 /**
  * Like useResource, and then polls `path` every `everyMs` while `live` is true and the tab is visible, with the
@@ -30,10 +30,6 @@ export function usePolled<T>(path: string | null, everyMs: number, live: boolean
     } finally { if (n === seq.current) setLoading(false); }
   }, [path]);
   useEffect(() => { void reload(); }, [reload]);
-  useEffect(() => {
-    if (!live || path === null) return;
-    const t = setInterval(() => { if (document.visibilityState === 'visible') void reload(); }, everyMs);
-    return () => clearInterval(t);
-  }, [live, path, everyMs, reload]);
+  useEvery(reload, everyMs, live && path !== null);
   return { data, error, loading, reload };
 }
