@@ -32,6 +32,7 @@ import { outboundPolicy } from './net/outbound-settings.js';
 import { sandboxReadScope } from './api/sandbox-scope.js';
 import { notificationsRouter } from './api/notifications.js';
 import { OutboxWorker } from './notify/worker.js';
+import { healthRouter } from './ops/health.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -82,6 +83,9 @@ export function createApp(deps: AppDeps): CallflowApp {
       next();
     });
   }
+
+  // Health and readiness first: no key, no rate limit (a balancer polls them), nothing about any company.
+  app.use(healthRouter(ctx));
 
   // Webhooks first: they need the raw body, before any JSON parser.
   const check = signatureChecker(deps.webhookPublicKeys);

@@ -78,4 +78,6 @@ export interface Ctx {
   transcriptionWaitMs: number;
   /** See AppDeps.links. */
   links: LinkSink;
+  /** Set once a shutdown began (server/ops/shutdown.ts): /readyz answers 503 so the balancer stops sending. */
+  draining?: boolean;
 }

@@ -5,7 +5,8 @@
  * CALLFLOW_API_RATE_LIMIT [600/min per key], CALLFLOW_WEBHOOK_RATE_LIMIT [30000/min per IP] (0 = off),
  * HOST [127.0.0.1 with the sandbox, every interface with TELNYX_API_KEY], CALLFLOW_RECORDING_HOSTS,
  * CALLFLOW_ALLOW_PRIVATE_WEBHOOKS, CALLFLOW_RECORDING_MAX_MB (server/README.md).
- * CALLFLOW_HEADERS_TIMEOUT_MS / _REQUEST_TIMEOUT_MS / _KEEPALIVE_TIMEOUT_MS, CALLFLOW_MAX_CONNECTIONS (http-limits.ts).
+ * CALLFLOW_HEADERS_TIMEOUT_MS / _REQUEST_TIMEOUT_MS / _KEEPALIVE_TIMEOUT_MS, CALLFLOW_MAX_CONNECTIONS (http-limits.ts),
+ * CALLFLOW_SHUTDOWN_TIMEOUT_S [10] (ops/shutdown.ts).
  */
 import { pino } from 'pino';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { outboundPolicy } from './net/outbound-settings.js';
 import { applyHttpLimits, httpLimitsFromEnv } from './http-limits.js';
 import { startVoicemailPurger } from './calls/voicemail-purge.js';
 import { createOwner, ownerEmail } from './accounts/first-owner.js';
+import { gracefulShutdown, shutdownTimeoutFromEnv } from './ops/shutdown.js';
 
 const log = pino({ name: 'callflow' });
 const port = Number(process.env.PORT ?? 3000);
@@ -114,15 +116,9 @@ const stopPurger = startVoicemailPurger(store, log);
 // Slow or stalled clients (headers or body trickling in) are cut off, and open connections are capped.
 applyHttpLimits(server, httpLimitsFromEnv(process.env));
 
-function shutdown(signal: string) {
-  log.info('%s: shutting down', signal);
-  stopPurger();
-  server.close(() => {
-    sandbox?.close?.();
-    // The outbox worker finishes the notification in flight; what is still pending is sent at the next start.
-    void app.locals.ctx.outbox!.stop().then(() => store.close()).then(() => process.exit(0));
-  });
-  setTimeout(() => process.exit(0), 5000).unref();
-}
+const shutdown = gracefulShutdown({
+  server, ctx: app.locals.ctx, log, timeoutMs: shutdownTimeoutFromEnv(process.env), exit: (code) => process.exit(code),
+  stop: [stopPurger, () => sandbox?.close?.()],
+});
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));

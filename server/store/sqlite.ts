@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { checkpointer } from './checkpoint.js';
 import { Connection } from './connection.js';
-import { migrate } from './migrate.js';
+import { migrate, migrationState } from './migrate.js';
 import { readCache } from './read-cache.js';
 import { callRepo } from './sqlite-calls.js';
 import { trafficRepo } from './sqlite-traffic.js';
@@ -92,6 +92,20 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
       sqlite.close();
     },
     unit: () => batch.unit(),
+    async health() {
+      db.prepare('SELECT 1').get();
+      return { migrations: migrationState(sqlite) };
+    },
+    async backup(target) {
+      const dest = resolve(target);
+      if (file !== ':memory:' && dest === resolve(file)) throw new Error('the backup must go to another file than the database itself');
+      // Refused rather than overwritten: an old backup is somebody's only copy.
+      if (existsSync(dest)) throw new Error(`${dest} exists already`);
+      createPrivate(dest);
+      // Committed writes only: the open batch of this turn is not in the copy (it is not committed yet).
+      await sqlite.backup(dest);
+      return { bytes: statSync(dest).size };
+    },
     async createCompany(name) {
       const company: Company = { id: randomUUID(), name, createdAt: iso() };
       const apiKey = newApiKey();

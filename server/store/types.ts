@@ -7,6 +7,9 @@ import type { UnitOfWork } from './unit-of-work.js';
 
 export type { UnitOfWork } from './unit-of-work.js';
 
+/** See {@link Store.health}. */
+export interface StoreHealth { migrations: { applied: number; pending: number[] } }
+
 export interface Company { id: string; name: string; createdAt: string }
 
 export interface FlowRow {
@@ -96,6 +99,16 @@ export type CallLogPatch = Partial<Pick<CallLogRow, 'answeredAt' | 'endedAt' | '
  */
 export interface Store extends BusinessStore, NotifyStore, CallHistoryStore, AccountStore {
   close(): Promise<void>;
+  /**
+   * What /readyz asks: reads the database (rejects when it cannot) and says which of this build's migrations it
+   * lacks (`pending`, empty when up to date) and how many it has applied.
+   */
+  health(): Promise<StoreHealth>;
+  /**
+   * An online copy of the whole database to `file` (a new file, 0600), consistent as of one moment while the server
+   * keeps running and writing: SQLite's backup API. Resolves with the copy's size.
+   */
+  backup(file: string): Promise<{ bytes: number }>;
   /**
    * A new unit of work: the webhook wrapper makes one per webhook and passes it to the writes that take part
    * (saveSnapshot, finishEvent, recordWebhook), which this store commits together with the other units of this
