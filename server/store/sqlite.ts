@@ -96,6 +96,11 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
       db.prepare('SELECT 1').get();
       return { migrations: migrationState(sqlite) };
     },
+    async opsCounts(since) {
+      const live = db.prepare('SELECT COUNT(*) AS n FROM call_log WHERE ended_at IS NULL AND started_at >= ?').get(since) as { n: number };
+      const pending = db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'").get() as { n: number };
+      return { liveCalls: live.n, outboxPending: pending.n };
+    },
     async backup(target) {
       const dest = resolve(target);
       if (file !== ':memory:' && dest === resolve(file)) throw new Error('the backup must go to another file than the database itself');

@@ -110,6 +110,11 @@ export interface Store extends BusinessStore, NotifyStore, CallHistoryStore, Acc
    */
   backup(file: string): Promise<{ bytes: number }>;
   /**
+   * What /metrics reports at each scrape, across every company: calls in progress (started `since` or later and
+   * not ended: a call whose hangup never arrived stops counting after a day) and notifications waiting in the outbox.
+   */
+  opsCounts(since: string): Promise<{ liveCalls: number; outboxPending: number }>;
+  /**
    * A new unit of work: the webhook wrapper makes one per webhook and passes it to the writes that take part
    * (saveSnapshot, finishEvent, recordWebhook), which this store commits together with the other units of this
    * event-loop turn. Writes given no unit never join it. See store/unit-of-work.ts.
