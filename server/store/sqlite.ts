@@ -8,6 +8,7 @@ import { migrate, migrationState } from './migrate.js';
 import { readCache } from './read-cache.js';
 import { callRepo } from './sqlite-calls.js';
 import { trafficRepo } from './sqlite-traffic.js';
+import { retentionRepo } from './sqlite-retention.js';
 import { marketRepo } from './sqlite-market.js';
 import { callHistoryRepo } from './sqlite-call-history.js';
 import { messageRepo } from './sqlite-messages.js';
@@ -205,7 +206,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
     },
     ...callRepo(db, iso, cache, batch, () => checkpoints?.wrote()),
     ...marketRepo(db, iso), ...messageRepo(db, iso), ...voicemailRepo(db, iso, cache), ...notifyRepo(db, iso), ...callHistoryRepo(db),
-    ...trafficRepo(db),
+    ...trafficRepo(db), ...retentionRepo(db),
     ...accountRepo(db, iso, hashKey, newApiKey),
   };
   return store;

@@ -7,6 +7,9 @@ import type { UnitOfWork } from './unit-of-work.js';
 
 export type { UnitOfWork } from './unit-of-work.js';
 
+/** What {@link Store.prune} deleted. */
+export interface PruneCounts { webhooks: number; events: number; sessions: number; recordings: number }
+
 /** See {@link Store.health}. */
 export interface StoreHealth { migrations: { applied: number; pending: number[] } }
 
@@ -114,6 +117,11 @@ export interface Store extends BusinessStore, NotifyStore, CallHistoryStore, Acc
    * not ended: a call whose hangup never arrived stops counting after a day) and notifications waiting in the outbox.
    */
   opsCounts(since: string): Promise<{ liveCalls: number; outboxPending: number }>;
+  /**
+   * Retention (store/sqlite-retention.ts): deletes webhook logs, their events' dedupe rows and ended calls' snapshots
+   * from before `webhooksBefore`, and recordings' audio from before `recordings.before`; the call log stays.
+   */
+  prune(o: { webhooksBefore?: string; recordings?: { before: string; days: number } }): Promise<PruneCounts>;
   /**
    * A new unit of work: the webhook wrapper makes one per webhook and passes it to the writes that take part
    * (saveSnapshot, finishEvent, recordWebhook), which this store commits together with the other units of this
