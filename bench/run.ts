@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { benchEngine, ROUNDS } from './engine.js';
 import { benchMemory } from './memory.js';
+import { benchFlowSizes, benchStorage } from './scale.js';
 import { benchServer, openLoopRows, serverRows } from './server.js';
 import { machineLine, table } from './stats.js';
 
@@ -41,6 +42,14 @@ async function main() {
   const m = await benchMemory(quick ? { live: 500, stored: 2000 } : {});
   out(`Memory (heap after forced GC; calls started through the signed voice URL)\n`);
   out(`${table(['what', 'figure'], m.rows)}\n\n`);
+
+  out(`How cost grows: engine step (restore + wrong key + persist) in flows of 10 to 2,000 nodes, interleaved rounds; compile is once per version (target: flat ±20 %)\n`);
+  out(`${table(['flow', 'steps/s', 'vs 10 nodes', 'first step (compile)', 'target'], benchFlowSizes().rows)}\n\n`);
+  const st = await benchStorage(quick ? { small: 10_000, large: 100_000, calls: 500 } : { large: Number(process.env.BENCH_STORED_CALLS ?? 1_000_000) });
+  out(`One webhook (a wrong key, sequential, p50 of 200) with finished calls stored in the database (rows written in bulk), beside 10,000 (target: flat ±20 %)\n`);
+  out(`${table(['stored', 'webhook p50', 'vs 10,000', 'file + WAL', 'seeding took', 'target'], st.latency)}\n\n`);
+  out(`Database bytes per finished call (real calls through the voice URL: start, wrong key, last key, status callback)\n`);
+  out(`${table(['what', 'per call', 'target'], st.bytes)}\n\n`);
 
   await builderSection();
 }
