@@ -19,7 +19,7 @@ import express from 'express';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { Agent as HttpAgent, createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +70,18 @@ async function serve(): Promise<void> {
   outer.post('/bare/call-control', rawBody, async (req, res) => {
     const bad = await check(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '', req.headers as Record<string, string>);
     if (bad) res.status(401).json({ error: bad }); else res.json({ commands: [] });
+  });
+  // The fair Call Control baseline: verify, parse, and send the same one command the whole path sends for a wrong key
+  // (gather_using_speak, the re-prompt) through the same SDK client settings to the same stand-in, then answer.
+  const sdk = new Telnyx({ apiKey: 'bench', baseURL: process.env.BENCH_TELNYX_URL!, maxRetries: 0, timeout: 5000 });
+  outer.post('/bare/call-control-command', rawBody, async (req, res) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    const bad = await check(raw, req.headers as Record<string, string>);
+    if (bad) return void res.status(401).json({ error: bad });
+    const p = (JSON.parse(raw) as { data: { id: string; payload: { call_control_id: string; client_state?: string } } }).data;
+    const body = { payload: 'Press 1.', voice: 'AWS.Polly.Joanna-Neural', language: 'en-US' as const, minimum_digits: 1, maximum_digits: 1, valid_digits: '1', timeout_millis: 5000, client_state: p.payload.client_state ?? '', command_id: `bare-${p.id}` };
+    await sdk.calls.actions.gatherUsingSpeak(p.payload.call_control_id, body as never);
+    res.json({ commands: [{ action: 'gather_using_speak', body }] });
   });
   // One HTTP server, two express apps side by side: /bare/* goes to the bare routes, everything else to the app
   // itself, as server/main.ts serves it (mounted inside another express app it would pay a sub-app's routing too).
@@ -164,14 +176,14 @@ async function startChild(env: Record<string, string>): Promise<{ child: ChildPr
   return { child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` };
 }
 
-export interface ServerBench { texml: { whole: LoadFigures; bare: LoadFigures; whole10: LoadFigures; bare10: LoadFigures }; cc: { whole: LoadFigures; bare: LoadFigures }; calls: number; connections: number; rounds: number; amount: number }
+export interface ServerBench { texml: { whole: LoadFigures; bare: LoadFigures; whole10: LoadFigures; bare10: LoadFigures }; cc: { whole: LoadFigures; bare: LoadFigures; fair: LoadFigures }; calls: number; connections: number; rounds: number; amount: number; openLoop: OpenLoopRow[] }
 
 /**
  * Runs both webhook benches: `rounds` alternating rounds of `amount` requests per side, medians reported.
  * `texmlOnly` skips Call Control (its figures are then empty), so a `--cpu-prof` of the child shows the TeXML path alone;
  * `skip` leaves out TeXML phases (their figures are then NaN), to profile one phase alone.
  */
-export async function benchServer(o: { calls?: number; connections?: number; rounds?: number; amount?: number; texmlOnly?: boolean; skip?: ('bare' | 'whole' | 'bare10' | 'whole10')[] } = {}): Promise<ServerBench> {
+export async function benchServer(o: { calls?: number; connections?: number; rounds?: number; amount?: number; texmlOnly?: boolean; skip?: ('bare' | 'whole' | 'bare10' | 'whole10')[]; openRates?: number[]; openSeconds?: number } = {}): Promise<ServerBench> {
   const calls = o.calls ?? 1000, connections = o.connections ?? 100, rounds = o.rounds ?? 3, amount = o.amount ?? 5000;
   const k = keys();
   const telnyx = await standIn();
@@ -221,12 +233,13 @@ export async function benchServer(o: { calls?: number; connections?: number; rou
       return { path: '/webhooks/call-control', body, headers: { 'content-type': 'application/json', ...k.signBody(body) }, done: () => busy.delete(`c${c}`) };
     };
     const bareTexml = () => { const body = new URLSearchParams({ CallSid: `v3:bare-${bi++}`, Digits: '9' }).toString(); return { path: '/bare/texml', body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...k.signBody(body) } }; };
+    const bareCcCommand = () => { const body = JSON.stringify({ data: { event_type: 'call.gather.ended', id: `fair-${ei++}`, payload: { call_control_id: `v3:fair-${ei}`, digits: '9', client_state: 'e30=' } } }); return { path: '/bare/call-control-command', body, headers: { 'content-type': 'application/json', ...k.signBody(body) } }; };
     const bareCc = () => { const body = JSON.stringify({ data: { event_type: 'call.gather.ended', id: `bare-${ei++}`, payload: { digits: '9' } } }); return { path: '/bare/call-control', body, headers: { 'content-type': 'application/json', ...k.signBody(body) } }; };
     // A whole-path answer must be the re-prompt (a Gather), never the apology; a CC answer must carry commands.
     const texmlOk = (s: number, b: string) => s === 200 && b.includes('<Gather');
     const ccOk = (s: number, b: string) => s === 200 && b.includes('gather_using_speak');
     const anyOk = (s: number) => s === 200;
-    const runs = { tw: [] as LoadFigures[], tb: [] as LoadFigures[], cw: [] as LoadFigures[], cb: [] as LoadFigures[], tw10: [] as LoadFigures[], tb10: [] as LoadFigures[] };
+    const runs = { tw: [] as LoadFigures[], tb: [] as LoadFigures[], cw: [] as LoadFigures[], cb: [] as LoadFigures[], cf: [] as LoadFigures[], tw10: [] as LoadFigures[], tb10: [] as LoadFigures[] };
     // Warm-up (JIT, SQLite page cache), not counted.
     await load(url, connections, Math.min(1000, amount), 20, texmlNext, texmlOk);
     if (!o.texmlOnly) await load(url, connections, Math.min(1000, amount), 20, ccNext, ccOk);
@@ -237,6 +250,7 @@ export async function benchServer(o: { calls?: number; connections?: number; rou
       if (!skip.has('whole')) runs.tw.push(await load(url, connections, amount, 30, texmlNext, texmlOk, child.pid));
       if (!o.texmlOnly) {
         runs.cb.push(await load(url, connections, amount, 30, bareCc, anyOk, child.pid));
+        runs.cf.push(await load(url, connections, amount, 30, bareCcCommand, ccOk, child.pid));
         runs.cw.push(await load(url, connections, amount, 30, ccNext, ccOk, child.pid));
       }
       // Latency without queueing: 10 connections (p99 at 100 is mostly time spent waiting in line).
@@ -248,7 +262,13 @@ export async function benchServer(o: { calls?: number; connections?: number; rou
       rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), errors: xs.reduce((a, x) => a + x.errors, 0), sample: xs.find((x) => x.sample)?.sample,
       serverCpuUs: medOf(xs.map((x) => x.serverCpuUs)), loopCpuUs: medOf(xs.map((x) => x.loopCpuUs)), benchCpuUs: medOf(xs.map((x) => x.benchCpuUs)),
     });
-    return { texml: { whole: med(runs.tw), bare: med(runs.tb), whole10: med(runs.tw10), bare10: med(runs.tb10) }, cc: { whole: med(runs.cw), bare: med(runs.cb) }, calls, connections, rounds, amount };
+    // Open loop: requests sent at a fixed offered rate whatever the answers do (latency from the moment each was due).
+    const openLoop: OpenLoopRow[] = [];
+    for (const rate of o.openRates ?? [500, 1000]) {
+      openLoop.push({ what: 'TeXML: bare route', rate, ...(await openLoopRun(url, rate, o.openSeconds ?? 10, bareTexml, anyOk)) });
+      openLoop.push({ what: 'TeXML: whole path', rate, ...(await openLoopRun(url, rate, o.openSeconds ?? 10, texmlNext, texmlOk)) });
+    }
+    return { texml: { whole: med(runs.tw), bare: med(runs.tb), whole10: med(runs.tw10), bare10: med(runs.tb10) }, cc: { whole: med(runs.cw), bare: med(runs.cb), fair: med(runs.cf) }, calls, connections, rounds, amount, openLoop };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -269,8 +289,62 @@ export function serverRows(b: ServerBench): (string | number)[][] {
     row('TeXML: bare route, 10 connections', b.texml.bare10),
     row('TeXML: whole path, 10 connections', b.texml.whole10, b.texml.bare10),
     row('Call Control: bare route (verify signature, fixed JSON)', b.cc.bare),
-    row('Call Control: whole path (+ command to the Telnyx stand-in)', b.cc.whole, b.cc.bare, `p99 < 20 ms: ${b.cc.whole.p99 < 20 ? 'yes' : 'NO'}`),
+    row('Call Control: fair baseline (verify, parse, the same one command through the SDK to the same stand-in)', b.cc.fair),
+    row('Call Control: whole path (+ command to the Telnyx stand-in), vs the fair baseline', b.cc.whole, b.cc.fair, `ratio ≥ 0.70: ${b.cc.whole.rps / b.cc.fair.rps >= 0.7 ? 'yes' : 'NO'}`),
   ];
+}
+
+/** One open-loop phase: offered rate, what was answered, latency from each request's due time. */
+export interface OpenLoopRow { what: string; rate: number; sent: number; answered: number; achieved: number; p50: number; p99: number; max: number; errors: number }
+
+/**
+ * Sends `rate` requests per second for `seconds`, on schedule whether or not earlier ones were answered (an open
+ * loop, as many independent callers are), over a keep-alive pool of up to 1,024 sockets. Each latency counts from
+ * the moment its request was due, so a stall shows as latency rather than as fewer requests (no coordinated omission).
+ */
+export async function openLoopRun(base: string, rate: number, seconds: number, next: Next, ok: (status: number, body: string) => boolean): Promise<Omit<OpenLoopRow, 'what' | 'rate'>> {
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: 1024 });
+  const { hostname, port } = new URL(base);
+  const lat: number[] = [];
+  let sent = 0, answered = 0, errors = 0;
+  const t0 = performance.now();
+  const total = Math.round(rate * seconds);
+  const pending: Promise<void>[] = [];
+  const fire = (due: number) => {
+    const r = next();
+    sent++;
+    pending.push(new Promise<void>((resolve) => {
+      const req = httpRequest({ agent, hostname, port, method: 'POST', path: r.path, headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) }, timeout: 10_000 }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => { text += d; });
+        res.on('end', () => { r.done?.(); answered++; lat.push(performance.now() - due); if (!ok(res.statusCode ?? 0, text)) errors++; resolve(); });
+      });
+      req.on('error', () => { r.done?.(); errors++; resolve(); });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.end(r.body);
+    }));
+  };
+  // A tick every 5 ms sends every request that has come due by then.
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const dueCount = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
+      while (sent < dueCount) fire(t0 + (sent / rate) * 1000);
+      if (sent >= total) { clearInterval(tick); resolve(); }
+    }, 5);
+  });
+  await Promise.all(pending);
+  const elapsed = (performance.now() - t0) / 1000;
+  agent.destroy();
+  const s = [...lat].sort((a, b) => a - b);
+  const q = (p: number) => (s.length ? Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))]! * 10) / 10 : NaN);
+  return { sent, answered, achieved: Math.round(answered / elapsed), p50: q(0.5), p99: q(0.99), max: q(1), errors };
+}
+
+/** Table rows of the open-loop phases for `bench/run.ts`. */
+export function openLoopRows(b: ServerBench): (string | number)[][] {
+  return b.openLoop.map((r) => [r.what, `${r.rate}/s`, `${r.achieved}/s`, `${r.p50} ms`, `${r.p99} ms`, `${r.max} ms`, r.errors,
+    r.what.includes('whole') && r.rate === 500 ? `p99 < 20 ms: ${r.p99 < 20 ? 'yes' : 'NO'}` : '']);
 }
 
 if (process.argv.includes('--serve')) void serve();

@@ -32,6 +32,8 @@ import { outboundPolicy } from './net/outbound-settings.js';
 import { sandboxReadScope } from './api/sandbox-scope.js';
 import { notificationsRouter } from './api/notifications.js';
 import { OutboxWorker } from './notify/worker.js';
+import { healthRouter } from './ops/health.js';
+import { createMetrics, metricsAccessFromEnv, metricsRouter, webhookKind } from './ops/metrics.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -58,6 +60,7 @@ export function createApp(deps: AppDeps): CallflowApp {
     outbound: outboundPolicy(deps.outbound, process.env, !!deps.sandbox), links: deps.links ?? printLink,
     ...(deps.recordedEnv ? { recordedEnv: deps.recordedEnv } : {}),
     transcriptionWaitMs: deps.notify?.transcriptionWaitMs ?? transcriptionWaitFromEnv(process.env),
+    metrics: createMetrics(store, now),
   };
   // The outbox worker sends what the store holds as pending, after each commit; stopped by ctx.outbox.stop().
   const worker = new OutboxWorker(ctx, { now, ...deps.notify });
@@ -70,18 +73,25 @@ export function createApp(deps: AppDeps): CallflowApp {
   app.set('trust proxy', deps.trustProxy ?? false);
   // One structured line per request; webhook bodies are in the webhook log, not here.
   // Nothing at all per request when the logger would drop the line (the level is read once).
+  // Webhooks are also counted and timed for /metrics (nothing else is, when the logger is off).
   const logInfo = ctx.log.isLevelEnabled('info'), logError = ctx.log.isLevelEnabled('error');
-  if (logInfo || logError) {
-    app.use((req, res, next) => {
-      const t0 = performance.now();
-      res.on('finish', () => {
-        const level = res.statusCode >= 500 ? 'error' : 'info';
-        if (level === 'info' && !logInfo) return;
-        ctx.log[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round((performance.now() - t0) * 10) / 10 }, 'request');
-      });
-      next();
+  app.use((req, res, next) => {
+    const kind = webhookKind(req.path);
+    if (!kind && !logInfo && !logError) return next();
+    const t0 = performance.now();
+    res.on('finish', () => {
+      const ms = performance.now() - t0;
+      if (kind) ctx.metrics.webhook(kind, res.statusCode, ms / 1000);
+      const level = res.statusCode >= 500 ? 'error' : 'info';
+      if (level === 'info' ? !logInfo : !logError) return;
+      ctx.log[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     });
-  }
+    next();
+  });
+
+  // Health and readiness first: no key, no rate limit (a balancer polls them), nothing about any company.
+  app.use(healthRouter(ctx));
+  app.use(metricsRouter(ctx.metrics, deps.metricsAccess ?? metricsAccessFromEnv(process.env)));
 
   // Webhooks first: they need the raw body, before any JSON parser.
   const check = signatureChecker(deps.webhookPublicKeys);

@@ -56,6 +56,8 @@ export interface AppDeps {
   notify?: { start?: boolean; transcriptionWaitMs?: number } & import('./notify/worker.js').OutboxWorkerOptions;
   /** Where password reset links go (default: printed on stderr; accounts/links.ts). Tests catch them here; #16 may email them. */
   links?: LinkSink;
+  /** Who may read GET /metrics (default: env CALLFLOW_METRICS_TOKEN / CALLFLOW_METRICS; off when neither is set). */
+  metricsAccess?: import('./ops/metrics.js').MetricsAccess;
 }
 
 /** Resolved deps shared by routes and services. */
@@ -78,4 +80,8 @@ export interface Ctx {
   transcriptionWaitMs: number;
   /** See AppDeps.links. */
   links: LinkSink;
+  /** Prometheus metrics (server/ops/metrics.ts): what the hot path counts. */
+  metrics: import('./ops/metrics.js').Metrics;
+  /** Set once a shutdown began (server/ops/shutdown.ts): /readyz answers 503 so the balancer stops sending. */
+  draining?: boolean;
 }

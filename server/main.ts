@@ -5,7 +5,9 @@
  * CALLFLOW_API_RATE_LIMIT [600/min per key], CALLFLOW_WEBHOOK_RATE_LIMIT [30000/min per IP] (0 = off),
  * HOST [127.0.0.1 with the sandbox, every interface with TELNYX_API_KEY], CALLFLOW_RECORDING_HOSTS,
  * CALLFLOW_ALLOW_PRIVATE_WEBHOOKS, CALLFLOW_RECORDING_MAX_MB (server/README.md).
- * CALLFLOW_HEADERS_TIMEOUT_MS / _REQUEST_TIMEOUT_MS / _KEEPALIVE_TIMEOUT_MS, CALLFLOW_MAX_CONNECTIONS (http-limits.ts).
+ * CALLFLOW_HEADERS_TIMEOUT_MS / _REQUEST_TIMEOUT_MS / _KEEPALIVE_TIMEOUT_MS, CALLFLOW_MAX_CONNECTIONS (http-limits.ts),
+ * CALLFLOW_SHUTDOWN_TIMEOUT_S [10] (ops/shutdown.ts), CALLFLOW_RETAIN_WEBHOOKS_DAYS [30], CALLFLOW_RETAIN_RECORDINGS_DAYS [0 = forever]
+ * (ops/retention.ts), CALLFLOW_METRICS_TOKEN / CALLFLOW_METRICS=public (ops/metrics.ts).
  */
 import { pino } from 'pino';
 import { join } from 'node:path';
@@ -20,6 +22,8 @@ import { outboundPolicy } from './net/outbound-settings.js';
 import { applyHttpLimits, httpLimitsFromEnv } from './http-limits.js';
 import { startVoicemailPurger } from './calls/voicemail-purge.js';
 import { createOwner, ownerEmail } from './accounts/first-owner.js';
+import { gracefulShutdown, shutdownTimeoutFromEnv } from './ops/shutdown.js';
+import { retentionFromEnv, startRetention } from './ops/retention.js';
 
 const log = pino({ name: 'callflow' });
 const port = Number(process.env.PORT ?? 3000);
@@ -52,7 +56,8 @@ const telnyx = createTelnyxClient(apiKey
 // With the sandbox mounted, loopback only unless HOST says otherwise (its test routes have no key to place calls).
 const host = listenHost(process.env, !!sandbox);
 // A setting that does not parse stops the start here: before the first company (and its one-time key) is made.
-try { outboundPolicy({}, process.env, !!sandbox); } catch (err) {
+let retention: ReturnType<typeof retentionFromEnv>;
+try { outboundPolicy({}, process.env, !!sandbox); retention = retentionFromEnv(process.env); } catch (err) {
   process.stderr.write(`callflow: ${(err as Error).message}\n`);
   process.exit(1);
 }
@@ -111,18 +116,14 @@ const server = app.listen({ port, host, backlog: 4096 }, (err?: Error) => {
 });
 // Voicemails deleted with undo are purged when their window passes, even with nobody in the inbox.
 const stopPurger = startVoicemailPurger(store, log);
+// Old webhook logs (and, when set, recordings) are pruned hourly; the call log is kept.
+const stopRetention = startRetention(store, log, retention);
 // Slow or stalled clients (headers or body trickling in) are cut off, and open connections are capped.
 applyHttpLimits(server, httpLimitsFromEnv(process.env));
 
-function shutdown(signal: string) {
-  log.info('%s: shutting down', signal);
-  stopPurger();
-  server.close(() => {
-    sandbox?.close?.();
-    // The outbox worker finishes the notification in flight; what is still pending is sent at the next start.
-    void app.locals.ctx.outbox!.stop().then(() => store.close()).then(() => process.exit(0));
-  });
-  setTimeout(() => process.exit(0), 5000).unref();
-}
+const shutdown = gracefulShutdown({
+  server, ctx: app.locals.ctx, log, timeoutMs: shutdownTimeoutFromEnv(process.env), exit: (code) => process.exit(code),
+  stop: [stopPurger, stopRetention, () => sandbox?.close?.()],
+});
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));

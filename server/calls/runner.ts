@@ -92,7 +92,9 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
   const cursors = recorded?.cursors ? { ...live, ...recorded.cursors } : live;
   const watched = watchTeam(team);
   const env = { now: ctx.now().toISOString(), mode: session.mode, cursors, team: watched.team, company: { name: company?.name ?? '', id: session.companyId } };
+  const t0 = performance.now();
   const stepped = step(flow, session.snapshot, event, env, { version: versionKey(session.companyId, session.flowId, session.version) });
+  ctx.metrics.step((performance.now() - t0) / 1000);
   // Before anything is rendered or sent: the numbers the step uses as the company's must be the company's.
   const own = await ownNumbersOnly(ctx, session, stepped.instructions);
   const result = own === stepped.instructions ? stepped : { ...stepped, instructions: own };

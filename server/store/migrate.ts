@@ -11,8 +11,8 @@ const DIR = join(import.meta.dirname, 'migrations');
  */
 export function migrate(db: Database.Database): number[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
-  const files = readdirSync(DIR).filter((f) => /^\d+_.*\.sql$/.test(f)).sort();
+  const done = appliedMigrations(db);
+  const files = migrationFiles();
   const applied: number[] = [];
   for (const file of files) {
     const version = Number.parseInt(file, 10);
@@ -25,4 +25,24 @@ export function migrate(db: Database.Database): number[] {
     applied.push(version);
   }
   return applied;
+}
+
+/** The migration files this build of Callflow has, in number order. */
+export function migrationFiles(): string[] {
+  return readdirSync(DIR).filter((f) => /^\d+_.*\.sql$/.test(f)).sort();
+}
+
+/** The migration numbers recorded as applied in this database. */
+export function appliedMigrations(db: Database.Database): Set<number> {
+  return new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+}
+
+/**
+ * What /readyz reports: the numbers of this build's migrations not applied to the database (another instance on an
+ * older build opened it, or it was restored from an older backup), and how many are applied.
+ */
+export function migrationState(db: Database.Database): { applied: number; pending: number[] } {
+  const done = appliedMigrations(db);
+  const pending = migrationFiles().map((f) => Number.parseInt(f, 10)).filter((v) => !done.has(v));
+  return { applied: done.size, pending };
 }

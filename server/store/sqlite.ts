@@ -1,13 +1,14 @@
 import Database from 'better-sqlite3';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { checkpointer } from './checkpoint.js';
 import { Connection } from './connection.js';
-import { migrate } from './migrate.js';
+import { migrate, migrationState } from './migrate.js';
 import { readCache } from './read-cache.js';
 import { callRepo } from './sqlite-calls.js';
 import { trafficRepo } from './sqlite-traffic.js';
+import { retentionRepo } from './sqlite-retention.js';
 import { marketRepo } from './sqlite-market.js';
 import { callHistoryRepo } from './sqlite-call-history.js';
 import { messageRepo } from './sqlite-messages.js';
@@ -92,6 +93,25 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
       sqlite.close();
     },
     unit: () => batch.unit(),
+    async health() {
+      db.prepare('SELECT 1').get();
+      return { migrations: migrationState(sqlite) };
+    },
+    async opsCounts(since) {
+      const live = db.prepare('SELECT COUNT(*) AS n FROM call_log WHERE ended_at IS NULL AND started_at >= ?').get(since) as { n: number };
+      const pending = db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'").get() as { n: number };
+      return { liveCalls: live.n, outboxPending: pending.n };
+    },
+    async backup(target) {
+      const dest = resolve(target);
+      if (file !== ':memory:' && dest === resolve(file)) throw new Error('the backup must go to another file than the database itself');
+      // Refused rather than overwritten: an old backup is somebody's only copy.
+      if (existsSync(dest)) throw new Error(`${dest} exists already`);
+      createPrivate(dest);
+      // Committed writes only: the open batch of this turn is not in the copy (it is not committed yet).
+      await sqlite.backup(dest);
+      return { bytes: statSync(dest).size };
+    },
     async createCompany(name) {
       const company: Company = { id: randomUUID(), name, createdAt: iso() };
       const apiKey = newApiKey();
@@ -186,7 +206,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
     },
     ...callRepo(db, iso, cache, batch, () => checkpoints?.wrote()),
     ...marketRepo(db, iso), ...messageRepo(db, iso), ...voicemailRepo(db, iso, cache), ...notifyRepo(db, iso), ...callHistoryRepo(db),
-    ...trafficRepo(db),
+    ...trafficRepo(db), ...retentionRepo(db),
     ...accountRepo(db, iso, hashKey, newApiKey),
   };
   return store;

@@ -7,6 +7,12 @@ import type { UnitOfWork } from './unit-of-work.js';
 
 export type { UnitOfWork } from './unit-of-work.js';
 
+/** What {@link Store.prune} deleted. */
+export interface PruneCounts { webhooks: number; events: number; sessions: number; recordings: number }
+
+/** See {@link Store.health}. */
+export interface StoreHealth { migrations: { applied: number; pending: number[] } }
+
 export interface Company { id: string; name: string; createdAt: string }
 
 export interface FlowRow {
@@ -96,6 +102,26 @@ export type CallLogPatch = Partial<Pick<CallLogRow, 'answeredAt' | 'endedAt' | '
  */
 export interface Store extends BusinessStore, NotifyStore, CallHistoryStore, AccountStore {
   close(): Promise<void>;
+  /**
+   * What /readyz asks: reads the database (rejects when it cannot) and says which of this build's migrations it
+   * lacks (`pending`, empty when up to date) and how many it has applied.
+   */
+  health(): Promise<StoreHealth>;
+  /**
+   * An online copy of the whole database to `file` (a new file, 0600), consistent as of one moment while the server
+   * keeps running and writing: SQLite's backup API. Resolves with the copy's size.
+   */
+  backup(file: string): Promise<{ bytes: number }>;
+  /**
+   * What /metrics reports at each scrape, across every company: calls in progress (started `since` or later and
+   * not ended: a call whose hangup never arrived stops counting after a day) and notifications waiting in the outbox.
+   */
+  opsCounts(since: string): Promise<{ liveCalls: number; outboxPending: number }>;
+  /**
+   * Retention (store/sqlite-retention.ts): deletes webhook logs, their events' dedupe rows and ended calls' snapshots
+   * from before `webhooksBefore`, and recordings' audio from before `recordings.before`; the call log stays.
+   */
+  prune(o: { webhooksBefore?: string; recordings?: { before: string; days: number } }): Promise<PruneCounts>;
   /**
    * A new unit of work: the webhook wrapper makes one per webhook and passes it to the writes that take part
    * (saveSnapshot, finishEvent, recordWebhook), which this store commits together with the other units of this

@@ -82,7 +82,11 @@ export function transient(err: unknown): boolean {
   return false;
 }
 
-export interface ExecOptions { attempts: number; delayMs: number; log: Logger }
+export interface ExecOptions {
+  attempts: number; delayMs: number; log: Logger;
+  /** Told of every failed attempt (`final`: it will not be retried): the metrics count them. */
+  onError?: (action: string, final: boolean) => void;
+}
 
 /** Sends one command, retrying transient failures with the same `command_id` (Telnyx drops repeats). */
 export async function sendCommand(client: Telnyx, ccid: string, cmd: Command, o: ExecOptions): Promise<void> {
@@ -91,7 +95,9 @@ export async function sendCommand(client: Telnyx, ccid: string, cmd: Command, o:
       await send(client, ccid, cmd);
       return;
     } catch (err) {
-      if (!transient(err) || attempt >= o.attempts) throw err;
+      const final = !transient(err) || attempt >= o.attempts;
+      o.onError?.(cmd.action, final);
+      if (final) throw err;
       o.log.warn({ err: (err as Error).message, ccid, action: cmd.action, attempt }, 'telnyx command failed; retrying');
       if (o.delayMs) await new Promise((r) => setTimeout(r, o.delayMs * attempt));
     }

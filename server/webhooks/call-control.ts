@@ -184,7 +184,7 @@ async function callControl(ctx: Ctx, inc: Incoming): Promise<Answer> {
     s ??= p.call_control_id ? await ctx.store.getSession(p.call_control_id) : undefined;
     return { status: 200, contentType: 'application/json' as const, body: answer, eventId: id, callId: s?.callId ?? null, companyId: s?.companyId ?? null };
   };
-  const o: ExecOptions = { attempts: ctx.commandAttempts, delayMs: ctx.retryDelayMs, log: ctx.log };
+  const o: ExecOptions = { attempts: ctx.commandAttempts, delayMs: ctx.retryDelayMs, log: ctx.log, onError: (action, final) => ctx.metrics.commandError(action, final) };
   // Done: answered and its commands sent. Answered only: a crash (or a racing attempt still at work) between the two.
   const stored = await ctx.store.eventState(key);
   if (stored?.done) return reply(stored.answer ?? JSON.stringify({ duplicate: true }));

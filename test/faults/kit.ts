@@ -7,7 +7,8 @@
 import express from 'express';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { listsEveryNumber } from '../../server/stack.js';
 
 export interface Attempt { ccid: string; action: string; commandId: string; answered: number | 'stalled'; body: Record<string, unknown> }
@@ -18,6 +19,10 @@ export type Behaviour = (a: { action: string; commandId: string; attempt: number
 export class TelnyxStandIn {
   attempts: Attempt[] = [];
   behaviour: Behaviour = () => 'ok';
+  /** How long each answered command takes (a slow Telnyx): the webhook that sent it is in flight that long. */
+  delayMs = 0;
+  /** Commands received per call control id, counted on arrival (before `delayMs`): the webhook is in flight from then. */
+  received = new Map<string, number>();
   url = '';
   private server?: Server;
   private byId = new Map<string, number>();
@@ -25,7 +30,9 @@ export class TelnyxStandIn {
   async start(): Promise<void> {
     const app = express();
     app.use(express.json());
-    app.post('/v2/calls/:id/actions/:action', (req, res) => {
+    app.post('/v2/calls/:id/actions/:action', async (req, res) => {
+      this.received.set(req.params.id, (this.received.get(req.params.id) ?? 0) + 1);
+      if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
       const commandId = String(req.body?.command_id ?? '');
       const n = (this.byId.get(commandId) ?? 0) + 1;
       this.byId.set(commandId, n);
@@ -119,4 +126,40 @@ export async function deliver(url: string, ev: RecordedEvent, signBody: (b: stri
     await new Promise((r) => setTimeout(r, o.pauseMs ?? 100));
   }
   throw new Error(`${ev.path} never delivered: ${last}`);
+}
+
+/** A free TCP port on 127.0.0.1 (closed again before it is returned). */
+export async function freePort(): Promise<number> {
+  const s = createNetServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const p = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return p;
+}
+
+/**
+ * Starts the real server (`node --import tsx server/main.ts`) as a child process against the Telnyx stand-in at
+ * `telnyxUrl`, trusting webhooks signed by `publicKey`, and waits until it answers. `key` is the API key its banner
+ * showed (first start on a database only).
+ */
+export async function spawnServer(o: { port: number; db: string; telnyxUrl: string; publicKey: string; env?: Record<string, string> }): Promise<{ child: ChildProcess; key?: string }> {
+  let key: string | undefined;
+  const c = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: {
+      ...process.env, PORT: String(o.port), CALLFLOW_DB: o.db, PUBLIC_URL: 'https://callflow.example',
+      TELNYX_PUBLIC_KEY: o.publicKey, TELNYX_API_KEY: 'KEY_FAULTS', TELNYX_BASE_URL: o.telnyxUrl, CALLFLOW_WEBHOOK_RATE_LIMIT: '0', CALLFLOW_API_RATE_LIMIT: '0',
+      ...o.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // The first start's key is on the stderr banner only (never in the JSON log on stdout).
+  if (process.env.FAULTS_SERVER_LOG) c.stdout!.on('data', (d: Buffer) => process.stderr.write(d)); else c.stdout!.resume();
+  c.stderr!.on('data', (d: Buffer) => { const m = /API key: +(cf_\S+)/.exec(d.toString()); if (m) key = m[1]; });
+  for (let i = 0; i < 300; i++) {
+    if (c.exitCode !== null) throw new Error(`server exited with ${c.exitCode}`);
+    const ok = await fetch(`http://127.0.0.1:${o.port}/api/flows/schema`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    if (ok) return { child: c, ...(key ? { key } : {}) };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('server did not start');
 }

@@ -11,13 +11,12 @@
  * storing its answer left the apology, or silence; see server/webhooks/dedupe.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alwaysOpenMainLine, deliver, fixtureEvents, freshCall, normTexml, TelnyxStandIn } from './kit.js';
+import { alwaysOpenMainLine, deliver, fixtureEvents, freePort, freshCall, normTexml, spawnServer, TelnyxStandIn } from './kit.js';
 
 const CALLS = Number(process.env.FAULT_CALLS ?? 200);
 const IN_FLIGHT = 20;
@@ -36,35 +35,11 @@ let dir = '', port = 0, url = '', apiKey = '';
 let child: ChildProcess | undefined;
 const telnyx = new TelnyxStandIn();
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const p = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return p;
-}
-
 /** Starts the server and waits until it answers; resolves with the API key its banner showed on first start, if any. */
 async function startServer(): Promise<string | undefined> {
-  let key: string | undefined;
-  const c = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: {
-      ...process.env, PORT: String(port), CALLFLOW_DB: join(dir, 'callflow.db'), PUBLIC_URL: 'https://callflow.example',
-      TELNYX_PUBLIC_KEY: PUB, TELNYX_API_KEY: 'KEY_FAULTS', TELNYX_BASE_URL: telnyx.url, CALLFLOW_WEBHOOK_RATE_LIMIT: '0', CALLFLOW_API_RATE_LIMIT: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { child: c, key } = await spawnServer({ port, db: join(dir, 'callflow.db'), telnyxUrl: telnyx.url, publicKey: PUB });
   child = c;
-  // The first start's key is on the stderr banner only (never in the JSON log on stdout).
-  c.stdout!.resume();
-  c.stderr!.on('data', (d: Buffer) => { const m = /API key: +(cf_\S+)/.exec(d.toString()); if (m) key = m[1]; });
-  for (let i = 0; i < 300; i++) {
-    if (c.exitCode !== null) throw new Error(`server exited with ${c.exitCode}`);
-    const ok = await fetch(`${url}/api/flows/schema`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
-    if (ok) return key;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('server did not start');
+  return key;
 }
 
 async function kill(): Promise<void> {

@@ -5,7 +5,7 @@ import type { Company, Store } from '../../store/types.js';
 import { newToken } from '../../api/auth.js';
 import { resetUrl } from '../../accounts/links.js';
 
-export const summary = 'administer the server database (create-company NAME, create-key [--company NAME|ID], revoke-key KEY | --company NAME|ID --all, list-companies, reset-link EMAIL)';
+export const summary = 'administer the server database (create-company NAME, create-key [--company NAME|ID], revoke-key KEY | --company NAME|ID --all, list-companies, reset-link EMAIL, backup FILE)';
 
 const USAGE = `usage: callflow admin create-company NAME          a new company and its API key
        callflow admin create-key [--company NAME|ID] a new API key for an existing company (the only one, if there is one)
@@ -13,6 +13,7 @@ const USAGE = `usage: callflow admin create-company NAME          a new company 
        callflow admin revoke-key --company NAME|ID --all   revoke every API key of that company
        callflow admin list-companies                 the companies in the database
        callflow admin reset-link EMAIL               a one-time link (1 h) for that person to set a new password
+       callflow admin backup FILE                    an online copy of the whole database to FILE (a new file), while the server runs
   A revoked key gets 401 on its next request, also on a server that is running.
   database: CALLFLOW_DB, default ./data/callflow.db
 `;
@@ -57,11 +58,12 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     });
   }
-  if ((sub === 'create-key' || sub === 'revoke-key' || sub === 'list-companies' || sub === 'reset-link') && !existsSync(file)) {
+  if ((sub === 'create-key' || sub === 'revoke-key' || sub === 'list-companies' || sub === 'reset-link' || sub === 'backup') && !existsSync(file)) {
     process.stderr.write(`admin ${sub}: no database at ${file} (set CALLFLOW_DB to the server's database)\n`);
     return 1;
   }
   if (sub === 'revoke-key') return revokeKey(file, rest);
+  if (sub === 'backup') return backup(file, rest);
   if (sub === 'reset-link') return resetLink(file, rest);
   if (sub === 'create-key') {
     const args = parseArgs(rest, []);
@@ -152,6 +154,24 @@ async function resetLink(file: string, argv: string[]): Promise<number> {
     await store.createPasswordReset({ token, personId: found.person.id, at: at.toISOString(), expiresAt });
     const base = (process.env.PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
     process.stdout.write(`A one-time link for ${found.person.email} (${found.person.role}) to set a new password, valid until ${expiresAt}:\n${resetUrl(base, token)}\n`);
+    return 0;
+  });
+}
+
+/**
+ * `admin backup FILE`: SQLite's online backup of the server's database, safe while the server runs and writes (the
+ * copy is consistent as of one moment). FILE must not exist; it is created 0600 (it holds everything the database
+ * does). The copy opens as a database of its own: the server starts on it with CALLFLOW_DB=FILE.
+ */
+async function backup(file: string, rest: string[]): Promise<number> {
+  if (rest.length !== 1 || rest[0]!.startsWith('--')) { process.stderr.write(`admin backup: give one FILE to write the copy to\n${USAGE}`); return 2; }
+  const target = resolve(rest[0]!);
+  if (existsSync(target)) { process.stderr.write(`admin backup: ${target} exists already; give a new file (an old backup is not overwritten)\n`); return 1; }
+  return withStore(file, async (store) => {
+    const started = Date.now();
+    const { bytes } = await store.backup(target);
+    const { migrations } = await store.health();
+    process.stdout.write(`Database: ${file}\nBacked up to ${target}: ${(bytes / 1024 / 1024).toFixed(1)} MiB, ${migrations.applied} migrations, in ${((Date.now() - started) / 1000).toFixed(1)} s.\nRestore: stop the server, then start it with CALLFLOW_DB=${target} (or copy the file over the database).\n`);
     return 0;
   });
 }
