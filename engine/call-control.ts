@@ -1,7 +1,7 @@
 import { DEFAULT_LANGUAGE, DEFAULT_VOICE } from './nodes/common.js';
 import { isCcLanguage, type CcLanguage, type Command, type DigitFields } from './cc-command.js';
 import { isOwn, ownVerb } from './own-verbs.js';
-import { assertNever, isEffect, type EffectVerb, type Instruction, type Prompt } from './types.js';
+import { assertNever, isEffect, type DialScreen, type EffectVerb, type Instruction, type Prompt } from './types.js';
 
 export type { BodyOf, Command, CommandAction } from './cc-command.js';
 
@@ -11,9 +11,11 @@ export type { BodyOf, Command, CommandAction } from './cc-command.js';
  * `speech`: the step started a transcription for a speech menu, so the
  * server stops it (and the gather) when the answer comes. `own`: the command
  * carries a kind's own instruction (engine/own-verbs.ts) of that verb, so the
- * server maps its webhooks with the kind's `ccEvents`.
+ * server maps its webhooks with the kind's `ccEvents`. `screen`: on a rung leg,
+ * the dial is screened: when the leg answers the server plays the whisper and
+ * gathers the key on it ({@link screenCommands}) before bridging.
  */
-export interface ClientState { flow: string; node: string; seq: number; ring?: number; speech?: true; own?: string }
+export interface ClientState { flow: string; node: string; seq: number; ring?: number; speech?: true; own?: string; screen?: true }
 
 /**
  * Seconds of silence that end a Call Control recording (`record_start.timeout_secs`).
@@ -44,6 +46,7 @@ export function encodeClientState(s: ClientState): string {
   if (s.ring !== undefined) o.ring = s.ring;
   if (s.speech) o.speech = true;
   if (s.own) o.own = s.own;
+  if (s.screen) o.screen = true;
   return toBase64(JSON.stringify(o));
 }
 
@@ -53,7 +56,7 @@ export function decodeClientState(b64: string | null | undefined): ClientState |
   try {
     const v: unknown = JSON.parse(fromBase64(b64));
     if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
-    const { flow, node, seq, ring, speech, own } = v as Record<string, unknown>;
+    const { flow, node, seq, ring, speech, own, screen } = v as Record<string, unknown>;
     if (typeof flow !== 'string' || !flow || typeof node !== 'string' || !node) return undefined;
     if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0) return undefined;
     if (ring !== undefined && (typeof ring !== 'number' || !Number.isInteger(ring) || ring < 1)) return undefined;
@@ -61,6 +64,7 @@ export function decodeClientState(b64: string | null | undefined): ClientState |
     if (ring !== undefined) out.ring = ring;
     if (speech === true) out.speech = true;
     if (typeof own === 'string' && own) out.own = own;
+    if (screen === true) out.screen = true;
     return out;
   } catch {
     return undefined;
@@ -202,7 +206,7 @@ const takesAPlace = (i: Instruction): boolean => !isEffect(i) || EFFECT_IN_IDS[i
  * up the rest; `bridge_intent` shows the caller's number, as a transfer does.
  */
 function ringCommands(i: Extract<Instruction, { verb: 'dial' }>, flowId: string, callId: string, index: number): Command[] {
-  const clientState = encodeClientState({ flow: flowId, node: i.node, seq: i.seq, ring: i.targets.length });
+  const clientState = encodeClientState({ flow: flowId, node: i.node, seq: i.seq, ring: i.targets.length, ...(i.screen ? { screen: true as const } : {}) });
   return i.targets.map((to, leg): Command => compact({
     action: 'dial',
     body: {
@@ -222,13 +226,32 @@ function ringCommands(i: Extract<Instruction, { verb: 'dial' }>, flowId: string,
  */
 export function toCommands(instructions: Instruction[], opts: { callId: string; flowId: string }): Command[] {
   return instructions.filter(takesAPlace).flatMap((i, index) => {
-    if (i.verb === 'dial' && i.ring === 'simultaneous' && i.targets.length > 1) return ringCommands(i, opts.flowId, opts.callId, index);
+    // A screened dial rings its own legs (one or several) so the whisper and the key can run on each before the bridge.
+    if (i.verb === 'dial' && (i.screen || (i.ring === 'simultaneous' && i.targets.length > 1))) return ringCommands(i, opts.flowId, opts.callId, index);
     const speech = i.verb === 'gather' && i.input === 'dtmf speech' ? true : undefined;
     const own = ownVerb(i.verb) ? i.verb : undefined;
     const client_state = encodeClientState({ flow: opts.flowId, node: i.node, seq: i.seq, speech, own });
     const ids: Ids = (part) => ({ client_state, command_id: commandId(opts.callId, i.seq, i.node, index, part) });
     return commandsFor(i, ids).map(compact);
   });
+}
+
+/**
+ * What a screened dial's answering leg gets (sent by the server on that leg's `call.answered`): with
+ * `requireKeypress`, a one-key gather whose prompt is the whisper (`gather_using_speak` / `_audio`, or a plain
+ * `gather` when there is none); without, the whisper alone (`speak` / `playback_start`). Every command carries
+ * `clientState` (the leg's ring state), so the leg's `call.gather.ended` / `call.speak.ended` find the ring.
+ */
+export function screenCommands(s: DialScreen, clientState: string, commandIdBase: string): Command[] {
+  const ids: Ids = (part) => ({ client_state: clientState, command_id: `${commandIdBase}${part ? `.${part}` : ''}` });
+  const at = { node: 'screen', seq: 0 };
+  if (!s.requireKeypress) return s.whisper ? commandsFor({ ...at, ...s.whisper }, ids).map(compact) : [];
+  const gather: Extract<Instruction, { verb: 'gather' }> = {
+    ...at, verb: 'gather', prompts: s.whisper ? [s.whisper] : [], input: 'dtmf', numDigits: 1, timeoutSeconds: s.timeoutSeconds,
+    // `#` ends an entry by default (terminating_digit): when it is the accept key it must count as a key.
+    finishOnKey: s.acceptKey === '#' ? '' : '#',
+  };
+  return gatherCommands(gather, ids).map(compact);
 }
 
 /** The `answer` command sent on `call.initiated`; its id is `answer-<callId>` so a repeated webhook answers once. */

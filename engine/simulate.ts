@@ -18,6 +18,13 @@ export interface CallScript {
   speech?: string[];
   /** One outcome per dial, in order (default connected). */
   dial?: DialStatus[];
+  /**
+   * What each person who answers a screened dial does at the whisper, in order (default `accept`): presses the
+   * accept key, presses another key, presses nothing, or is a voicemail (answers, never presses). Only `accept`
+   * puts a call that needs a keypress through; anything else makes that dial `no-answer`. A simultaneous ring
+   * takes one per member until one accepts.
+   */
+  screen?: ScreenAnswer[];
   /** Seconds of message left at each record (0 = nothing said). Default 12. */
   recordSeconds?: number[];
   team?: Record<string, TeamMember>;
@@ -27,6 +34,21 @@ export interface CallScript {
   hangupWhenDone?: boolean;
   /** Events at most (default 60): a flow that never ends is cut off. */
   maxEvents?: number;
+}
+
+/** What the person who answers a screened dial does at the whisper. */
+export type ScreenAnswer = 'accept' | 'wrong-key' | 'silence' | 'voicemail';
+export const SCREEN_ANSWERS: readonly ScreenAnswer[] = ['accept', 'wrong-key', 'silence', 'voicemail'];
+
+/** A connected dial as screening leaves it: still connected (and to whom) only if someone accepted. */
+function screened(waitOn: Extract<Instruction, { verb: 'dial' }>, answers: ScreenAnswer[]): { status: DialStatus; to?: string } {
+  const s = waitOn.screen!;
+  const rung = waitOn.ring === 'simultaneous' ? waitOn.targets : waitOn.targets.slice(0, 1);
+  for (const to of rung) {
+    const a = answers.shift() ?? 'accept';
+    if (!s.requireKeypress || a === 'accept') return { status: 'connected', to };
+  }
+  return { status: 'no-answer' };
 }
 
 /** One step of a simulated call: the event sent and what the engine answered. */
@@ -43,6 +65,7 @@ export function awaited(r: StepResult, mode: Mode): Instruction | undefined {
 
 /** What a scripted caller / Telnyx does next, given the instruction the engine waits on. */
 export function nextEvent(waitOn: Instruction | undefined, s: Required<Pick<CallScript, 'digits' | 'speech' | 'dial' | 'recordSeconds'>> & CallScript): EngineEvent | undefined {
+  s.screen ??= [];
   if (!waitOn) return s.hangupWhenDone === false ? undefined : { type: 'call.ended', cause: 'normal_clearing' };
   // A kind's own instruction: the kind says what the caller's next keys bring (engine/own-verbs.ts).
   if (isOwn(waitOn)) {
@@ -58,8 +81,12 @@ export function nextEvent(waitOn: Instruction | undefined, s: Required<Pick<Call
       if (waitOn.input !== 'dtmf' && s.speech.length) return { type: 'input.speech', text: s.speech.shift()!, confidence: 0.9 };
       return s.hangupWhenDone ? { type: 'call.ended', cause: 'normal_clearing' } : { type: 'input.timeout' };
     }
-    case 'dial':
-      return { type: 'dial.ended', status: s.dial.shift() ?? 'connected', seconds: 30 };
+    case 'dial': {
+      const status = s.dial.shift() ?? 'connected';
+      if (status !== 'connected' || !waitOn.screen) return { type: 'dial.ended', status, seconds: 30 };
+      const r = screened(waitOn, s.screen);
+      return { type: 'dial.ended', ...r, seconds: r.status === 'connected' ? 30 : 0 };
+    }
     case 'record': {
       const secs = s.recordSeconds.length ? s.recordSeconds.shift()! : 12;
       return secs > 0 ? { type: 'recording.saved', url: `https://recordings.example.invalid/${waitOn.node}-${waitOn.seq}.mp3`, seconds: secs } : { type: 'recording.empty' };
@@ -77,7 +104,7 @@ export function simulate(flow: Flow, script: CallScript): { steps: SimStep[]; cu
   const s: Parameters<typeof nextEvent>[1] = {
     ...script,
     digits: [...(script.digits ?? [])], speech: [...(script.speech ?? [])],
-    dial: [...(script.dial ?? [])], recordSeconds: [...(script.recordSeconds ?? [])],
+    dial: [...(script.dial ?? [])], recordSeconds: [...(script.recordSeconds ?? [])], screen: [...(script.screen ?? [])],
   };
   let cursors: Cursors = { ...(script.cursors ?? {}) };
   let snapshot: Snapshot | null = null;

@@ -1,7 +1,7 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import { DEFAULT_LANGUAGE, DEFAULT_VOICE } from './nodes/common.js';
 import { isOwn, ownVerb, type TexmlVerb } from './own-verbs.js';
-import { assertNever, type CoreVerb, type Instruction, type OwnInstruction, type Prompt } from './types.js';
+import { assertNever, type CoreVerb, type DialScreen, type Instruction, type OwnInstruction, type Prompt } from './types.js';
 import { VERB_EFFECTS, type WaitingVerb } from './verbs.js';
 
 /** URLs the TeXML document points back to. */
@@ -18,6 +18,12 @@ export interface TexmlUrls {
    * which target picked up (the Dial action callback does not).
    */
   status?: string;
+  /**
+   * The callee-leg document of a screened dial (`<Number url>` / `<Sip url>`): Telnyx fetches it when that target
+   * answers, runs it on the answering leg while the caller hears ringing, and bridges when it ends (a `<Hangup/>`
+   * in it declines). See {@link renderScreen}.
+   */
+  screen?(instruction: Extract<Instruction, { verb: 'dial' }>): string;
 }
 
 /** The XML declaration every document starts with (Telnyx expects exactly this). */
@@ -170,6 +176,9 @@ const targetEl = (t: string, attrs: Record<string, string | undefined> = {}): El
  * which target picked up and the flow's `vars.agent` is set as in Call Control.
  */
 function legStatus(i: Extract<Instruction, { verb: 'dial' }>, urls: TexmlUrls): Record<string, string | undefined> {
+  // A screened dial learns who took the call from the key pressed in its callee-leg document (`url`), not from
+  // who picked up: a voicemail picks up too.
+  if (i.screen && urls.screen) return { url: urls.screen(i), method: 'POST' };
   if (i.ring !== 'simultaneous' || i.targets.length < 2 || !urls.status) return {};
   return { statusCallback: urls.status, statusCallbackEvent: 'answered', statusCallbackMethod: 'POST' };
 }
@@ -275,6 +284,24 @@ export function renderTexml(instructions: Instruction[], urls: TexmlUrls): strin
   }
   if (!stopped) children.push(el('Hangup'));
   return documentOf(children);
+}
+
+/**
+ * The callee-leg document of a screened dial ({@link TexmlUrls.screen}): the whisper, and with `requireKeypress`
+ * a one-key Gather posting to `keyAction`; silence falls through to `<Hangup/>` (declined: the Dial reports no
+ * answer). Without `requireKeypress` the whisper plays and the document ends, which puts the call through.
+ */
+export function renderScreen(s: DialScreen, keyAction: string): string {
+  const whisper = s.whisper ? promptsEl([s.whisper]) : [];
+  if (!s.requireKeypress) return documentOf(whisper);
+  // `#` ends a Gather's entry by default (finishOnKey): when it is the accept key it must count as a key.
+  const gather = el('Gather', { action: keyAction, input: 'dtmf', numDigits: 1, timeout: clamp(s.timeoutSeconds, 1, 120), finishOnKey: s.acceptKey === '#' ? '' : undefined }, whisper);
+  return documentOf([gather, el('Hangup')]);
+}
+
+/** The answer to a screened leg's key: an empty document puts the call through, `<Hangup/>` declines it. */
+export function renderScreenAnswer(accepted: boolean): string {
+  return documentOf(accepted ? [] : [el('Hangup')]);
 }
 
 /** A well-formed document that apologises and hangs up: what a caller hears when anything fails. */

@@ -117,6 +117,8 @@ export type CoreInstruction = { node: string; seq: number } & (
       timeoutSeconds: number;
       callerId?: string;
       record?: boolean;
+      /** Call screening: what the answering person hears and must press before being put through (TeXML `<Number url>`, Call Control dial + gather + bridge). */
+      screen?: DialScreen;
     }
   | { verb: 'record'; maxSeconds: number; playBeep: boolean; transcribe: boolean; mailbox?: string }
   | { verb: 'hangup'; reason?: string }
@@ -124,6 +126,13 @@ export type CoreInstruction = { node: string; seq: number } & (
   | { verb: 'pause'; seconds: number }
   | Effect
 );
+
+/**
+ * A screened dial: the answering leg hears `whisper`; with `requireKeypress` only `acceptKey` pressed within
+ * `timeoutSeconds` puts the call through, anything else (silence, another key, a hang-up, a voicemail greeting)
+ * counts as no answer, so a team ring moves on to the next member.
+ */
+export interface DialScreen { whisper?: Prompt; requireKeypress: boolean; acceptKey: string; timeoutSeconds: number }
 
 /**
  * Instructions a node kind brings of its own, by verb, merged in by the kind's file like {@link KindEvents}:

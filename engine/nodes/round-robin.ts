@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { DateTime } from 'luxon';
-import { defineNode, type Emit, type NodeContext, type Outcome } from '../node-kind.js';
+import { defineNode, type Emit, type KindFinding, type NodeContext, type Outcome } from '../node-kind.js';
 import type { Env } from '../types.js';
 import { destinationSchema, secondsSchema } from './common.js';
 import { phrases, SHARED_PORT_PHRASES } from './words.js';
 import { dialCost } from './cost.js';
+import { lintScreen, screenLine, screenSchema, toScreen, withScreen } from './screen.js';
 
 const memberSchema = z.object({
   id: z.string({ error: 'Give the member an id' }).min(1, 'Give the member an id'),
@@ -20,6 +21,8 @@ const schema = z.object({
   skipUnavailable: z.boolean().default(true),
   callerId: z.string().optional(),
   record: z.boolean().default(false),
+  /** Call screening: each member who answers hears the whisper and must press the key; otherwise the next is rung. */
+  screen: screenSchema.optional(),
 });
 type RoundRobinData = z.output<typeof schema>;
 
@@ -58,6 +61,8 @@ export function ringOrder(d: RoundRobinData, env: Env, nodeId: string): { order:
 function dial(d: RoundRobinData, ctx: NodeContext, members: Member[], ring: 'simultaneous' | 'sequential'): Emit {
   const e: Emit = { verb: 'dial', targets: members.map((m) => ctx.fill(m.to)), ring, timeoutSeconds: d.ringSeconds, record: d.record };
   if (d.callerId) e.callerId = ctx.fill(d.callerId);
+  const screen = toScreen(d.screen, ctx.fill);
+  if (screen) e.screen = screen;
   return e;
 }
 
@@ -65,7 +70,7 @@ function dial(d: RoundRobinData, ctx: NodeContext, members: Member[], ring: 'sim
 export const roundRobin = defineNode({
   type: 'roundRobin',
   label: 'Ring a team',
-  description: 'Ring team members in turn, in order, all at once, or whoever has been idle longest; busy people are skipped.',
+  description: 'Ring team members in turn, in order, all at once, or whoever has been idle longest; busy people are skipped. Screening (optional): a member who answers hears a whisper and presses a key to take the call, else the next is rung.',
   schema,
   example: { members: [{ id: 'alice', name: 'Alice', to: '+13125550101' }], strategy: 'round_robin', ringSeconds: 20, skipUnavailable: true, record: false },
   ports: () => ['connected', 'noAnswer'],
@@ -84,10 +89,10 @@ export const roundRobin = defineNode({
   noun: 'team ring',
   portPhrase: phrases({ connected: SHARED_PORT_PHRASES.connected, noAnswer: SHARED_PORT_PHRASES.noAnswer }),
   accent: 'green',
-  summary: (d) => [`${(d.members ?? []).length} member(s) · ${d.strategy ?? 'round_robin'}`],
+  summary: (d) => [`${(d.members ?? []).length} member(s) · ${d.strategy ?? 'round_robin'}`, ...screenLine(d.screen)],
   // The member who answered, for the flow's own templates ("You spoke with {{vars.agent}}").
   sets: () => ['agent'],
-  cost: dialCost,
+  cost: (d, port) => withScreen(dialCost(d, port), d.screen, port),
   widgets: { members: 'members' },
   on: (d, ev, ctx): Outcome | undefined => {
     if (ev.type !== 'dial.ended') return undefined;
@@ -104,7 +109,7 @@ export const roundRobin = defineNode({
     return { emit: [dial(d, ctx, [d.members[order[next]!]!], 'sequential')], local: { order, at: next } };
   },
   lint: (d) => {
-    const out: Array<{ code: string; severity: 'error' | 'warning'; message: string }> = [];
+    const out: KindFinding[] = [];
     const ids = new Set<string>(), tos = new Set<string>();
     for (const m of d.members) {
       if (ids.has(m.id)) out.push({ code: 'roundRobin.duplicate-id', severity: 'error', message: `Two members share the id "${m.id}"; give each person their own id.` });
@@ -113,6 +118,6 @@ export const roundRobin = defineNode({
       tos.add(m.to);
     }
     if (d.strategy === 'simultaneous' && d.members.length > 10) out.push({ code: 'roundRobin.too-many', severity: 'error', message: 'Telnyx rings at most 10 phones at once; use fewer members or another strategy.' });
-    return out;
+    return [...out, ...lintScreen(d.screen)];
   },
 });

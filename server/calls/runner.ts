@@ -12,6 +12,7 @@ import { stepEnvOf, watchTeam } from './step-env.js';
 import { ownNumbersOnly } from './own-numbers.js';
 import { hasEffects, runEffects } from './effects.js';
 import { missedCallItems } from '../notify/missed.js';
+import { screenWrite } from './screen.js';
 
 // Flow versions are immutable, so a parsed version never goes stale; it is only forgotten when the cache is full
 // (a bounded LRU, by count and by size: ~200 bytes per node or edge parsed), then read from the store again.
@@ -108,8 +109,10 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
   const body = answer?.render(result);
   // A call's last step writes its missed-call alerts with itself (same transaction): none is lost, none is doubled.
   const outbox = ended ? await endingAlerts(ctx, session, result.trace, flow) : [];
+  const screen = screenWrite(session.callId, result.instructions);
   const saved = await ctx.store.saveSnapshot(session.callId, session.seq, result.snapshot, {
     ...(answer ? { answer: { eventId: answer.key, body: body! } } : {}),
+    ...(screen ? { screen } : {}),
     ...(Object.keys(read).length ? { sessionCursors: read } : {}),
     ...(stepEnv ? { stepEnv: { key: answer!.key, env: stepEnv } } : {}),
     ...(Object.keys(changed).length ? { cursors: { companyId: session.companyId, flowId: session.flowId, next: changed, previous: cursors } } : {}),

@@ -30,7 +30,8 @@ export function parseCallRequest(b: Record<string, unknown>): OwnError | { to: s
   const strings = (k: string) => b[k] === undefined || (Array.isArray(b[k]) && (b[k] as unknown[]).every((x) => typeof x === 'string'));
   for (const k of ['digits', 'speech']) if (!strings(k)) return bad(k, `${k} must be an array of strings`);
   if (b.digits && (b.digits as string[]).some((d) => !/^[0-9*#]*$/.test(d))) return bad('digits', 'digits entries may contain only 0-9, * and #');
-  if (b.callee !== undefined && (!Array.isArray(b.callee) || b.callee.some((c) => !OUTCOMES.includes(c)))) return bad('callee', `callee entries must be one of ${OUTCOMES.join(', ')}`);
+  const outcome = (c: unknown) => OUTCOMES.includes(c as CalleeOutcome) || (typeof c === 'string' && /^answer:[0-9*#]{1,8}$/.test(c));
+  if (b.callee !== undefined && (!Array.isArray(b.callee) || !b.callee.every(outcome))) return bad('callee', `callee entries must be one of ${OUTCOMES.join(', ')}, or answer:KEYS (answers and presses KEYS, 0-9 * #, at a screening whisper)`);
   if (b.mode !== undefined && b.mode !== 'texml' && b.mode !== 'call-control') return bad('mode', 'mode must be texml or call-control');
   if (b.hangupAfterSeconds !== undefined && (typeof b.hangupAfterSeconds !== 'number' || b.hangupAfterSeconds < 0)) return bad('hangupAfterSeconds', 'hangupAfterSeconds must be a number >= 0');
   if (b.thinkMs !== undefined && !isThinkMs(b.thinkMs)) return bad('thinkMs', `thinkMs must be a whole number of milliseconds (0 to ${MAX_THINK_MS}) or [min, max] of them with min <= max`);

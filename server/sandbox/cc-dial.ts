@@ -10,10 +10,10 @@
  */
 import type { SandboxContext } from './context.js';
 import type { Body, CcLeg } from './cc-leg.js';
-import type { CalleeOutcome } from './sim-call.js';
+import { picksUp, screenKeys, type Unanswered } from './sim-call.js';
 
 /** How Telnyx ends a leg the callee did not take (TELNYX.md §3 hangup_cause). */
-export const CAUSES: Record<Exclude<CalleeOutcome, 'answer' | 'voicemail'>, { cause: string; text: string }> = {
+export const CAUSES: Record<Unanswered, { cause: string; text: string }> = {
   busy: { cause: 'user_busy', text: 'busy' },
   failed: { cause: 'call_rejected', text: 'failed' },
   'no-answer': { cause: 'timeout', text: 'no answer' },
@@ -50,10 +50,15 @@ export function playDialledLeg(ctx: SandboxContext, leg: CcLeg, b: Body, linked:
   const play = async () => {
     await rang;
     if (gone()) return; // hung up by the app while it rang
-    linked.call.add('ringing', call.to, outcome === 'answer' || outcome === 'voicemail' ? 4 : 0);
+    linked.call.add('ringing', call.to, picksUp(outcome) ? 4 : 0);
     call.add('ringing', call.to, outcome === 'no-answer' ? timeout : 4);
-    if (outcome === 'answer' || outcome === 'voicemail') { await answered(); return; }
-    const c = CAUSES[outcome];
+    if (picksUp(outcome)) {
+      // What this person does if the app screens the leg (a gather on it): their keys, or nothing (a voicemail never presses).
+      call.scriptKeys(screenKeys(outcome), outcome === 'voicemail' ? 'voicemail' : 'person', linked.call);
+      await answered();
+      return;
+    }
+    const c = CAUSES[outcome as Unanswered];
     linked.call.add('silence', `${call.to}: ${c.text}`);
     await leg.hangupBy('caller', c.cause, 'transfer', `${call.to}: ${c.text}`);
   };

@@ -4,7 +4,7 @@
  * another, and a call nobody commands for a while is hung up by the caller.
  */
 import { sendEvent, type SandboxContext } from './context.js';
-import { TALK_SECONDS, type SimCall } from './sim-call.js';
+import { picksUp, TALK_SECONDS, type SimCall, type Unanswered } from './sim-call.js';
 import { callControlId, uuid } from './util.js';
 import { CAUSES } from './cc-dial.js';
 
@@ -130,7 +130,7 @@ export class CcLeg {
     const timeout = Number(b.timeout_secs ?? 30);
     await this.emit('call.initiated', { direction: 'outgoing', state: 'bridging', start_time: this.call.startedAt.toISOString() }, target);
     this.call.add('ringing', to, outcome === 'no-answer' ? timeout : 4);
-    if (outcome === 'answer' || outcome === 'voicemail') {
+    if (picksUp(outcome)) {
       await this.emit('call.answered', { state: 'answered' }, target);
       await this.emit('call.bridged', { from: this.call.from, to });
       await this.emit('call.bridged', {}, target);
@@ -140,7 +140,7 @@ export class CcLeg {
       await this.hangupBy('caller', 'normal_clearing', 'transfer', `connected to ${to}`);
       return;
     }
-    const { cause, text } = CAUSES[outcome];
+    const { cause, text } = CAUSES[outcome as Unanswered];
     this.call.add('silence', `${to}: ${text}`);
     await this.emit('call.hangup', { hangup_cause: cause, hangup_source: 'callee', sip_hangup_cause: SIP[cause], state: 'hangup' }, target);
   }
@@ -206,6 +206,7 @@ export class CcLeg {
       const { digits: entry, said } = this.call.answer(true, this.transcribing);
       if (said) { await this.spoken(said, b); return; }
       if (entry === undefined) {
+        this.screened(prompt, '');
         await this.emit('call.gather.ended', { digits: '', status: 'call_hangup' });
         await this.hangupBy('caller', 'normal_clearing', 'caller', 'caller gave up after unanswered prompts');
         return;
@@ -222,7 +223,14 @@ export class CcLeg {
       status = digits.length >= min && [...digits].every((d) => valid.includes(d)) ? 'valid' : 'invalid';
       if (status === 'valid') break;
     }
+    this.screened(first, digits);
     await this.emit('call.gather.ended', { digits, status });
+  }
+
+  /** On a leg rung for a caller (a screening gather): the caller's transcript shows what the answering leg heard and pressed. */
+  private screened(prompt: string, digits: string): void {
+    const by = this.call.answeredBy;
+    if (by) by.caller.add('screened', `${this.call.to}${by.who === 'voicemail' ? ' (voicemail)' : ''} heard ${prompt ? `"${prompt}"` : 'nothing'}, pressed ${digits || 'nothing'}`);
   }
 
   /**

@@ -6,8 +6,21 @@
 import { callControlId, uuid } from './util.js';
 
 export type Mode = 'texml' | 'call-control';
-export type CalleeOutcome = 'answer' | 'no-answer' | 'busy' | 'voicemail' | 'failed';
-export type EntryKind = 'heard' | 'pressed' | 'said' | 'silence' | 'ringing' | 'connected' | 'recorded' | 'sms' | 'hangup' | 'error';
+/**
+ * How a leg rung for the caller ends. `answer:KEYS`: a person answers and, when the app screens the call
+ * (a whisper on the answering leg), presses KEYS at it; a plain `answer` presses nothing there, and a
+ * `voicemail` answers (its greeting plays) and never presses anything.
+ */
+export type CalleeOutcome = 'answer' | 'no-answer' | 'busy' | 'voicemail' | 'failed' | `answer:${string}`;
+/** `screened`: what the answering leg of a screened dial heard and pressed (the caller hears ringing meanwhile). */
+export type EntryKind = 'heard' | 'pressed' | 'said' | 'silence' | 'ringing' | 'connected' | 'recorded' | 'sms' | 'hangup' | 'error' | 'screened';
+
+/** Does the leg pick up (a person, with or without keys for a screening, or a voicemail)? */
+export const picksUp = (o: CalleeOutcome): boolean => o === 'answer' || o === 'voicemail' || o.startsWith('answer:');
+/** The keys the answering leg presses at a screening whisper: `answer:1` → '1'; a plain answer and a voicemail press none. */
+export const screenKeys = (o: CalleeOutcome): string => (o.startsWith('answer:') ? o.slice('answer:'.length) : '');
+/** Outcomes that do not pick up, with how Telnyx ends such a leg (cc-dial.ts CAUSES). */
+export type Unanswered = Exclude<CalleeOutcome, 'answer' | 'voicemail' | `answer:${string}`>;
 export interface TranscriptEntry { at: number; kind: EntryKind; text: string }
 export interface Ended { by: 'caller' | 'app' | 'transfer' | 'error'; reason: string }
 
@@ -90,6 +103,18 @@ export class SimCall {
   /** Next scripted keypad entry; '' means silence. undefined: the caller gives up. */
   nextDigits(): string | undefined { return this.next(this.digits); }
   nextSpeech(): string | undefined { return this.next(this.speech); }
+  /** A leg rung for a caller that picked up: who answered (a person or a voicemail) and that caller (screening shows there). */
+  answeredBy?: { who: 'person' | 'voicemail'; caller: SimCall };
+
+  /**
+   * A leg rung for `caller` picked up: what it will press if the app screens it (`keys` at the first prompt, then
+   * nothing), and who it is. A voicemail gets no keys: it never presses anything.
+   */
+  scriptKeys(keys: string, who: 'person' | 'voicemail', caller: SimCall): void {
+    this.digits = keys && who === 'person' ? [keys] : [];
+    this.answeredBy = { who, caller };
+  }
+
   /** The next callee outcome; answered when the script has none. */
   nextCallee(): CalleeOutcome { return this.callee.shift() ?? 'answer'; }
   hasSpeech(): boolean { return this.speech.length > 0; }

@@ -6,7 +6,7 @@
 import type { SandboxContext } from './context.js';
 import { deliver, formBody } from './deliver.js';
 import { allText, parseTexml, type XmlNode } from './texml-parse.js';
-import { TALK_SECONDS, type CalleeOutcome, type SimCall } from './sim-call.js';
+import { picksUp, screenKeys, speakSeconds, TALK_SECONDS, type CalleeOutcome, type SimCall } from './sim-call.js';
 import { uuid } from './util.js';
 
 const MAX_STEPS = 200;
@@ -141,20 +141,31 @@ async function dial(ctx: SandboxContext, call: SimCall, v: XmlNode, base: Fields
   if (!targets.length) { call.add('error', '<Dial> without a number'); return undefined; }
   const timeout = Number(v.attrs.timeout ?? 30);
   // Sequential dials ring one target after another (one scripted outcome each); otherwise all ring at once,
-  // one scripted outcome per target, and the first listed to answer is connected.
+  // one scripted outcome per target, and the first listed to answer is connected. A target whose noun has a
+  // `url` is screened: the document there runs on its leg once it answers, and only a leg whose document ends
+  // without hanging up is connected (the next one that answered is tried; none: no answer).
   const rounds = v.attrs.sequential === 'true' ? targets.map((t) => [t]) : [targets];
-  let outcome: CalleeOutcome = 'no-answer', target = targets[0]!;
+  let outcome: CalleeOutcome = 'no-answer', target = targets[0]!, leg = '';
   for (const round of rounds) {
     const outcomes = round.map(() => call.nextCallee());
-    const first = outcomes.findIndex((o) => o === 'answer' || o === 'voicemail');
-    outcome = first >= 0 ? outcomes[first]! : combined(outcomes);
-    target = round[Math.max(first, 0)]!;
-    call.add('ringing', round.join(', '), outcome === 'no-answer' ? timeout : first >= 0 ? 4 : 2);
-    if (first >= 0) break;
+    const first = outcomes.findIndex(picksUp);
+    const rang = first >= 0 ? outcomes[first]! : combined(outcomes);
+    call.add('ringing', round.join(', '), rang === 'no-answer' ? timeout : first >= 0 ? 4 : 2);
+    let taken = -1, declined = false;
+    for (let k = 0; k < round.length && taken < 0; k++) {
+      if (!picksUp(outcomes[k]!)) continue;
+      const noun = nouns[targets.indexOf(round[k]!)]!;
+      leg = `v3:${uuid()}`;
+      if (!noun.attrs.url || await screenedLeg(ctx, call, noun, v, leg, outcomes[k]!, abs)) taken = k;
+      else declined = true;
+      if (call.ended) return null;
+    }
+    if (taken >= 0) { outcome = outcomes[taken]!; target = round[taken]!; break; }
+    outcome = declined ? 'no-answer' : combined(outcomes);
     call.add('silence', `${round.join(', ')}: ${outcome === 'no-answer' ? 'no answer' : outcome}`);
   }
-  const answered = outcome === 'answer' || outcome === 'voicemail';
-  const leg = `v3:${uuid()}`;
+  const answered = picksUp(outcome);
+  if (!answered) leg = `v3:${uuid()}`;
   const fields: Fields = { ...base, CallStatus: 'in-progress', DialCallStatus: answered ? 'completed' : outcome, DialCallSid: leg, DialCallDuration: answered ? TALK_SECONDS : 0 };
   if (!answered) return v.attrs.action ? request(abs(v.attrs.action), v.attrs.method, fields) : undefined;
   await legAnswered(ctx, call, nouns[targets.indexOf(target)]!, v, leg, abs);
@@ -186,6 +197,49 @@ async function legAnswered(ctx: SandboxContext, call: SimCall, noun: XmlNode, v:
   const url = abs(noun.attrs.statusCallback);
   if (noun.attrs.statusCallbackMethod?.toUpperCase() === 'GET') await getDoc(ctx, call, url, fields);
   else await post(ctx, call, url, fields, true);
+}
+
+/**
+ * A screened target's leg (`url` on its `<Number>` / `<Sip>`), as Telnyx runs it: once the leg answers, the
+ * document at `url` is fetched (POST, the child leg's fields: its own CallSid, `ParentCallSid` = the caller's
+ * call, `To` = the target) and played to the person who answered, while the caller hears ringing. `<Say>` /
+ * `<Play>` they hear; at a `<Gather>` they press the keys their outcome scripts (`answer:KEYS`; a plain answer
+ * and a voicemail press nothing, and the Gather falls through), posted as `Digits` to its action, whose document
+ * runs next; `<Hangup/>` declines the call (the Dial goes on as if unanswered). A document that ends without one
+ * puts the call through: true. A fetch that fails declines too (Telnyx cannot bridge what it could not screen).
+ */
+async function screenedLeg(ctx: SandboxContext, call: SimCall, noun: XmlNode, v: XmlNode, leg: string, outcome: CalleeOutcome, abs: (u: string) => string): Promise<boolean> {
+  const who = `${noun.text}${outcome === 'voicemail' ? ' (voicemail)' : ''}`;
+  const legFields: Fields = {
+    AccountSid: ctx.accountSid, CallSid: leg, CallSidLegacy: leg, From: v.attrs.callerId ?? call.from, To: noun.text,
+    ParentCallSid: call.id, ParentCallSidLegacy: call.id, ConnectionId: call.connectionId, CallStatus: 'in-progress',
+  };
+  let keys = screenKeys(outcome);
+  let url = abs(noun.attrs.url!);
+  for (let docs = 0; docs < 10; docs++) {
+    const d = await post(ctx, call, url, legFields, false);
+    const parsed = d.status === 200 ? parseTexml(d.text) : { error: `${url} answered ${d.status ?? 'nothing'}` };
+    if ('error' in parsed) { call.add('error', `screening document for ${noun.text}: ${parsed.error}`); return false; }
+    let next: string | undefined;
+    for (const verb of parsed.verbs) {
+      if (verb.name === 'Say' || verb.name === 'Play') { const text = verb.name === 'Say' ? allText(verb) : `[audio ${verb.text}]`; call.add('screened', `${who} heard "${text}"`, speakSeconds(text)); continue; }
+      if (verb.name === 'Pause') { call.add('screened', `${who}: pause`, Number(verb.attrs.length ?? 1)); continue; }
+      if (verb.name === 'Hangup') { call.add('screened', `${who}: declined (hung up)`); return false; }
+      if (verb.name === 'Gather') {
+        const heard = verb.children.filter((c) => c.name === 'Say' || c.name === 'Play').map((c) => (c.name === 'Say' ? allText(c) : `[audio ${c.text}]`)).join(' ');
+        const pressed = keys.slice(0, Number(verb.attrs.numDigits ?? 128));
+        keys = '';
+        call.add('screened', `${who} heard ${heard ? `"${heard}"` : 'nothing'}, pressed ${pressed || 'nothing'}`, speakSeconds(heard) + (pressed ? pressed.length * 0.5 : Number(verb.attrs.timeout ?? 5)));
+        if (pressed && verb.attrs.action) { next = abs(verb.attrs.action); legFields.Digits = pressed; break; }
+        continue; // nothing pressed: on to the verb after the Gather
+      }
+      call.add('error', `unsupported verb <${verb.name}> in the screening document skipped`);
+    }
+    if (!next) { call.add('screened', `${who}: accepted`); return true; }
+    url = next;
+  }
+  call.add('error', `screening of ${noun.text}: too many documents`);
+  return false;
 }
 
 /** Outcomes of targets rung together, none answered: no answer if any rang out, else busy if any was, else failed. */

@@ -103,6 +103,10 @@ export function callRepo(db: Connection, iso: () => string, cache: ReadCache, ba
         ON CONFLICT (event_id) DO UPDATE SET answer = excluded.answer, done = 0, answered_ms = excluded.answered_ms`)
         .run(also.answer.eventId, also.answer.body, iso(), Date.now());
     }
+    if (also?.screen) {
+      db.prepare('INSERT INTO processed_events (event_id, answer, created_at, done) VALUES (?, ?, ?, 1) ON CONFLICT (event_id) DO NOTHING')
+        .run(also.screen.key, also.screen.body, iso());
+    }
     if (also?.sessionCursors) recordSessionCursors(callId, also.sessionCursors);
     // A dedupe key steps once (a racing attempt lost the seq write above), so this adds a key, never replaces one.
     if (also?.stepEnv) {

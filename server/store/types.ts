@@ -80,6 +80,11 @@ export interface EventState { answer: string | null; done: boolean; answeredMs: 
 export interface StepWrites {
   /** The webhook's answer for this step (not done yet: its commands are still to be sent). */
   answer?: { eventId: string; body: string };
+  /**
+   * A screened dial this step emitted (server/calls/screen.ts): kept under `key` as a done event answer, so the
+   * callee-leg webhooks of that dial (TeXML `<Number url>`, Call Control's leg events) play the whisper it had.
+   */
+  screen?: { key: string; body: string };
   /** Round-robin cursors moved from `previous` to `next` (see `saveCursors`). */
   cursors?: { companyId: string; flowId: string; next: Cursors; previous: Cursors };
   /** The cursors this call read (see `recordSessionCursors`). */

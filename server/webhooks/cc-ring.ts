@@ -12,11 +12,12 @@
  * the k-th leg seen, `:winner` the leg bridged, `:ended:<k>` the k-th leg
  * that ended unanswered (answer `<leg> <status>`).
  */
-import { encodeClientState, type ClientState, type Command } from '../../engine/call-control.js';
+import { encodeClientState, screenCommands, type ClientState, type Command } from '../../engine/call-control.js';
 import type { DialStatus } from '../../engine/types.js';
 import type { Ctx } from '../deps.js';
 import type { SessionRow } from '../store/types.js';
-import { sendCommand, type ExecOptions } from '../telnyx/executor.js';
+import { executeCommands, sendCommand, type ExecOptions } from '../telnyx/executor.js';
+import { accepts, storedScreen } from '../calls/screen.js';
 import { dialStatusOf, type CcPayload } from './cc-events.js';
 
 /** A client_state of a rung leg. */
@@ -75,6 +76,51 @@ async function bye(ctx: Ctx, leg: string, tag: string, o: ExecOptions): Promise<
   await sendCommand(ctx.telnyx, leg, hangup(leg, tag), o).catch((err: Error) => o.log.info({ leg, err: err.message }, 'ring leg already gone'));
 }
 
+/** A screened leg's events that end its whisper (the gather of the key, or the whisper alone). */
+const SCREEN_ENDS = new Set(['call.gather.ended', 'call.speak.ended', 'call.playback.ended']);
+
+/**
+ * A screened leg answered: the whisper and the key's gather go to that leg (engine `screenCommands`, with the
+ * leg's ring state as client_state, so its gather.ended comes back here). No screen stored for the step, or a
+ * command refused: the leg goes (no answer), the caller is never bridged to someone who was not screened.
+ */
+async function screen(ctx: Ctx, owner: SessionRow, leg: string, cs: RingState, winner: string | null | undefined, tag: string, o: ExecOptions): Promise<Record<string, unknown>> {
+  if (winner) { await bye(ctx, leg, tag, o); return { ring: 'answered after another accepted; hung up' }; }
+  const s = await storedScreen(ctx, owner.callId, cs.seq);
+  const commands = s ? screenCommands(s, encodeClientState(cs), `screen-${tag}-${leg}`) : [];
+  if (!commands.length) { await bye(ctx, leg, tag, o); return { ring: 'nothing to screen with; hung up' }; }
+  const sent = await executeCommands(ctx.telnyx, leg, commands, o);
+  if (!sent.ok) { await bye(ctx, leg, tag, o); return { ring: 'screening failed; hung up', failed: sent.failed }; }
+  return { ring: 'screening', sent: commands };
+}
+
+/**
+ * `leg` takes the call: the first to claim the ring's winner slot is bridged with the caller (parked after
+ * unbridge, so the flow goes on from `connected` when the member hangs up) and the ring's other legs go.
+ */
+async function take(ctx: Ctx, owner: SessionRow, leg: string, cs: RingState, tag: string, o: ExecOptions, end: EndDial): Promise<Record<string, unknown> | symbol> {
+  const won = (await ctx.store.storeEventAnswer(key(owner, cs, 'winner'), leg, true)) || (await ctx.store.eventAnswer(key(owner, cs, 'winner'))) === leg;
+  if (!won) { await bye(ctx, leg, tag, o); return { ring: 'answered late; hung up' }; }
+  // The caller's own client_state (no `ring`): its call.bridged marks this step's dial as connected.
+  const bridge: Command = {
+    action: 'bridge',
+    body: { call_control_id: leg, park_after_unbridge: 'self', client_state: encodeClientState({ flow: cs.flow, node: cs.node, seq: cs.seq }), command_id: `ring-bridge-${tag}` },
+  };
+  const bridged = await sendCommand(ctx.telnyx, owner.callId, bridge, o).then(() => true, (err: Error) => {
+    o.log.error({ err: err.message, ccid: owner.callId, leg }, 'ring bridge failed; ending the ring');
+    return false;
+  });
+  const others = (await legsOf(ctx, owner, cs)).filter((l) => l !== leg);
+  for (const other of others) await bye(ctx, other, tag, o);
+  if (!bridged) {
+    // The caller must not wait on a ring nobody can join: every leg goes and the flow moves on (failed → noAnswer).
+    await bye(ctx, leg, tag, o);
+    return end('failed');
+  }
+  // `sent`, not `commands`: a stored `commands` answer is re-sent to the caller's leg after a crash (complete()).
+  return { ring: 'bridged', sent: [bridge, ...others.map((l) => hangup(l, tag))] };
+}
+
 /** One webhook of a rung leg (`p.call_control_id`) of `owner`'s call. */
 export async function ringLegEvent(ctx: Ctx, owner: SessionRow, type: string, p: CcPayload, cs: RingState, o: ExecOptions, end: EndDial): Promise<Record<string, unknown> | symbol> {
   const leg = p.call_control_id ?? '';
@@ -90,26 +136,20 @@ export async function ringLegEvent(ctx: Ctx, owner: SessionRow, type: string, p:
   }
   if (type === 'call.answered') {
     if (over) { await bye(ctx, leg, tag, o); return { ring: 'answered after the step ended; hung up' }; }
-    const won = (await ctx.store.storeEventAnswer(key(owner, cs, 'winner'), leg, true)) || (await ctx.store.eventAnswer(key(owner, cs, 'winner'))) === leg;
-    if (!won) { await bye(ctx, leg, tag, o); return { ring: 'answered late; hung up' }; }
-    // The caller's own client_state (no `ring`): its call.bridged marks this step's dial as connected.
-    const bridge: Command = {
-      action: 'bridge',
-      body: { call_control_id: leg, park_after_unbridge: 'self', client_state: encodeClientState({ flow: cs.flow, node: cs.node, seq: cs.seq }), command_id: `ring-bridge-${tag}` },
-    };
-    const bridged = await sendCommand(ctx.telnyx, owner.callId, bridge, o).then(() => true, (err: Error) => {
-      o.log.error({ err: err.message, ccid: owner.callId, leg }, 'ring bridge failed; ending the ring');
-      return false;
-    });
-    const others = (await legsOf(ctx, owner, cs)).filter((l) => l !== leg);
-    for (const other of others) await bye(ctx, other, tag, o);
-    if (!bridged) {
-      // The caller must not wait on a ring nobody can join: every leg goes and the flow moves on (failed → noAnswer).
-      await bye(ctx, leg, tag, o);
-      return end('failed');
-    }
-    // `sent`, not `commands`: a stored `commands` answer is re-sent to the caller's leg after a crash (complete()).
-    return { ring: 'bridged', sent: [bridge, ...others.map((l) => hangup(l, tag))] };
+    // Screened: the person who answered hears the whisper first; only the accept key (below) takes the call.
+    if (cs.screen) return screen(ctx, owner, leg, cs, winner, tag, o);
+    return take(ctx, owner, leg, cs, tag, o, end);
+  }
+  if (cs.screen && SCREEN_ENDS.has(type)) {
+    if (over) { await bye(ctx, leg, tag, o); return { ring: 'screened after the step ended; hung up' }; }
+    if (winner && winner !== leg) { await bye(ctx, leg, tag, o); return { ring: 'accepted late; hung up' }; }
+    const s = await storedScreen(ctx, owner.callId, cs.seq);
+    // A gather ends `valid` with the key; a whisper without a key must have been heard out (not cut by a hang-up).
+    const heard = type === 'call.gather.ended' ? p.status === 'valid' || p.status === 'invalid' || p.status === 'timeout' : p.status === 'completed';
+    const ok = !!s && heard && (type === 'call.gather.ended' ? s.requireKeypress && accepts(s, p.digits) : !s.requireKeypress);
+    // Declined (another key, nothing, a voicemail's greeting, a hang-up): the leg goes; its call.hangup counts it as no answer.
+    if (!ok) { await bye(ctx, leg, tag, o); return { ring: `declined (pressed ${p.digits ? `"${p.digits}"` : 'nothing'})` }; }
+    return take(ctx, owner, leg, cs, tag, o, end);
   }
   if (type !== 'call.hangup') return { ignored: `ring leg ${type}` };
   if (winner === leg) {
@@ -120,7 +160,8 @@ export async function ringLegEvent(ctx: Ctx, owner: SessionRow, type: string, p:
   if (winner || over) return { ignored: 'ring leg hung up' };
   // Counted once per leg (append skips a value already there); whoever finds every slot filled ends the dial.
   // A redelivery after a crash between the two finds them filled too, and ends it (the step is conditional on seq).
-  const status = dialStatusOf(p.hangup_cause);
+  // A screened leg that hangs up normally had answered and did not accept (declined, or hung up at the whisper): no answer.
+  const status = cs.screen && p.hangup_cause === 'normal_clearing' ? 'no-answer' : dialStatusOf(p.hangup_cause);
   await append(ctx, key(owner, cs, 'ended:'), `${leg} ${status}`, cs.ring);
   const statuses: DialStatus[] = [];
   for (let i = 0; i < cs.ring; i++) {

@@ -69,16 +69,19 @@ const num = (s: string | undefined) => {
  * Maps an action callback to the engine event it means: `marker` ({@link urlMarker}) from the Redirect the
  * renderer puts after Gather / Record, else the signed fields. `answered` is the target a leg of this step's
  * simultaneous ring reported answering ({@link isLegAnswered}); a connected dial carries it as `to`, as
- * Call Control's does, so the engine knows the member (`vars.agent`). Without it `to` stays unset.
+ * Call Control's does, so the engine knows the member (`vars.agent`). Without it `to` stays unset. `screened`:
+ * the step's dial was screened, so it connected only if a member accepted (`answered` set).
  */
-export function actionEvent(ref: StepRef, f: Record<string, string>, marker?: 'timeout' | 'empty', answered?: string): EngineEvent {
+export function actionEvent(ref: StepRef, f: Record<string, string>, marker?: 'timeout' | 'empty', answered?: string, screened = false): EngineEvent {
   if (marker === 'timeout') return { type: 'input.timeout' };
   if (marker === 'empty') return { type: 'recording.empty' };
   // A kind's own waiting verb: the kind says what its action callback means.
   const own = ownVerb(ref.verb);
   if (own) return own.texmlEvent(f);
   if (ref.verb === 'dial' || f.DialCallStatus) {
-    const status = dialStatus(f.DialCallStatus);
+    const reported = dialStatus(f.DialCallStatus);
+    // Screened: connected means someone accepted (recorded as `answered`); a leg that answered and was declined is no answer.
+    const status = screened && reported === 'connected' && !answered ? 'no-answer' : reported;
     return { type: 'dial.ended', status, seconds: num(f.DialCallDuration), ...(status === 'connected' && answered ? { to: answered } : {}) };
   }
   if (ref.verb === 'record' || f.RecordingUrl) {

@@ -7,6 +7,8 @@ import { webhook, type Answer, type Incoming } from './capture.js';
 import { actionEvent, isLegAnswered, parseStep, texmlFields, urlMarker, TERMINAL_STATUSES } from './texml-events.js';
 import { numberOfAnotherCompany } from './company-check.js';
 import { onTexmlStatus } from '../calls/lifecycle.js';
+import { parseScreenStep, screenLeg, screenUrl } from './texml-screen.js';
+import { storedScreen } from '../calls/screen.js';
 
 export const NOT_IN_SERVICE = 'The number you have called is not in service. Please check the number and try again. Goodbye.';
 
@@ -18,7 +20,7 @@ const xml = (body: string, callId?: string | null, companyId?: string | null): A
 /** Action URLs point back at `/webhooks/texml/<verb>-<node>-<seq>`. */
 export function texmlUrls(ctx: Ctx): TexmlUrls {
   const base = `${ctx.publicUrl()}/webhooks/texml`;
-  return { action: (i) => `${base}/${i.verb}-${i.node}-${i.seq}`, recordingStatus: `${base}/status`, status: `${base}/status`, transcription: `${base}/transcription` };
+  return { action: (i) => `${base}/${i.verb}-${i.node}-${i.seq}`, recordingStatus: `${base}/status`, status: `${base}/status`, transcription: `${base}/transcription`, screen: (i) => screenUrl(base, i) };
 }
 
 function notInService(ctx: Ctx): string {
@@ -97,6 +99,9 @@ async function action(ctx: Ctx, inc: Incoming): Promise<Answer> {
   const t = signedFields(ctx, inc);
   if ('refused' in t) return t.refused;
   const f = t.fields;
+  // A screened dial's callee leg (its `<Number url>` document and that document's key): not a step of a call.
+  const screen = parseScreenStep(inc.params.step ?? '');
+  if (screen) return screenLeg(ctx, inc, f, screen, `${ctx.publicUrl()}/webhooks/texml`);
   const ref = parseStep(inc.params.step ?? '');
   const callId = f.CallSid;
   if (!ref || !callId) return xml(renderApology(), callId);
@@ -111,7 +116,9 @@ async function action(ctx: Ctx, inc: Incoming): Promise<Answer> {
     if (!session || session.seq !== ref.seq) return undefined;
     const urls = texmlUrls(ctx);
     const answered = ref.verb === 'dial' ? await ctx.store.dialAnswer(callId, ref.seq) : undefined;
-    const adv = await advance(ctx, session, actionEvent(ref, f, urlMarker(inc.query), answered), { key, render: (r) => renderTexml(r.instructions, urls), unit: inc.unit });
+    // A screened dial connects only through a member who accepted (texml-screen.ts), whatever DialCallStatus says.
+    const screened = ref.verb === 'dial' && !!(await storedScreen(ctx, callId, ref.seq));
+    const adv = await advance(ctx, session, actionEvent(ref, f, urlMarker(inc.query), answered, screened), { key, render: (r) => renderTexml(r.instructions, urls), unit: inc.unit });
     if (adv.kind === 'stepped') return adv.answer!;
     return adv.kind === 'stale' ? undefined : keep(ctx, key, renderApology());
   });
