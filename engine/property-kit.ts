@@ -25,6 +25,8 @@ export const templated: fc.Arbitrary<string> = fc
 const url = fc.constantFrom('{{vars.x}}', 'https://cf.example/{{caller.from}}.mp3', 'https://cf.example/a.mp3?c={{call.id}}&n={{now.iso}}');
 const destination = fc.constantFrom('{{caller.from}}', '{{vars.account}}', '{{vars.missing}}', '{{caller.to}}');
 const prompt = fc.oneof({ weight: 3, arbitrary: templated.map((text) => ({ text })) }, { weight: 1, arbitrary: url.map((u) => ({ url: u })) });
+/** A dial's call screening (transfer, ring a team): a templated whisper, any key, with or without a keypress. */
+const screen = fc.record({ whisper: prompt, requireKeypress: fc.boolean(), acceptKey: fc.constantFrom('1', '#', '*', '0'), timeoutSeconds: fc.integer({ min: 1, max: 30 }) }, { requiredKeys: ['whisper'] });
 
 /**
  * `data` for each kind, every text field templated. Fields that are not text a caller hears or a
@@ -44,9 +46,9 @@ export const DATA: Record<NodeType, fc.Arbitrary<unknown>> = {
   businessHours: fc.constant({ weekly: { mon: [{ open: '08:00', close: '17:00' }] }, holidays: [{ date: '2026-12-25', name: 'Christmas' }] }),
   roundRobin: fc.record({
     members: fc.tuple(destination, destination).map(([a, b]) => [{ id: 'a', name: 'A', to: a }, { id: 'b', name: 'B', to: b }]),
-    strategy: fc.constantFrom('round_robin', 'sequential', 'simultaneous', 'longest_idle'), callerId: templated,
-  }),
-  transfer: fc.record({ to: destination, callerId: templated }),
+    strategy: fc.constantFrom('round_robin', 'sequential', 'simultaneous', 'longest_idle'), callerId: templated, screen,
+  }, { requiredKeys: ['members', 'strategy', 'callerId'] }),
+  transfer: fc.record({ to: destination, callerId: templated, screen }, { requiredKeys: ['to', 'callerId'] }),
   voicemail: fc.record({ greeting: prompt, mailbox: fc.constantFrom('main', 'sales') }),
   sms: fc.record({ to: destination, from: destination, text: templated, mediaUrls: fc.array(url, { minLength: 1, maxLength: 2 }) }),
   branch: fc.record({
