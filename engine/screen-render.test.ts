@@ -52,7 +52,7 @@ describe('a screened dial in Call Control', () => {
       client_state: 'CS', command_id: 'screen-x', minimum_digits: 1, maximum_digits: 1, terminating_digit: '#', timeout_millis: 5000, inter_digit_timeout_millis: 5000,
       payload: 'Call for Sales & more, press 1 to accept', voice: 'AWS.Polly.Joanna-Neural', language: 'en-US', maximum_tries: 1,
     } }]);
-    expect(screenCommands({ ...screen, acceptKey: '#' }, 'CS', 'x')[0]!.body.terminating_digit).toBe('');
+    expect((screenCommands({ ...screen, acceptKey: '#' }, 'CS', 'x')[0]!.body as Record<string, unknown>).terminating_digit).toBe('');
     expect(screenCommands({ ...screen, whisper: { verb: 'play', url: 'https://cdn.example.com/w.mp3' } }, 'CS', 'x').map((c) => c.action)).toEqual(['gather_using_audio']);
     expect(screenCommands({ ...screen, whisper: undefined }, 'CS', 'x').map((c) => c.action)).toEqual(['gather']);
     expect(screenCommands({ ...screen, requireKeypress: false }, 'CS', 'x').map((c) => c.action)).toEqual(['speak']);

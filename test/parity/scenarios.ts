@@ -4,7 +4,8 @@
  * one, and silence), key pairs when there are nested menus, account numbers
  * for a collect node, each menu phrase said aloud, a message left at the
  * tone, and for every transfer / ring-a-team node
- * the callee outcomes that matter (per member for a team). The engine's own
+ * the callee outcomes that matter (per member for a team; for a screened one
+ * also the accept key, a wrong key, silence and a voicemail that never presses). The engine's own
  * simulator only picks the scripts (one per distinct path, so the suite stays
  * quick); the verdict comes from real calls through the server and sandbox.
  */
@@ -32,10 +33,15 @@ interface Node { id: string; type: string; data: Record<string, any> }
 
 /** The callee outcome lists worth trying at a dial node (one entry per member rung, in ring order, for a team). */
 function calleeLists(node: Node): string[][] {
-  if (node.type === 'transfer') return [['busy'], ['no-answer'], ['failed'], ['voicemail']];
+  // A screened dial (a key to press): whoever answers presses the accept key, another key, nothing, or is a voicemail.
+  const screen = node.data.screen as { requireKeypress?: boolean; acceptKey?: string } | undefined;
+  const key = screen && screen.requireKeypress !== false ? screen.acceptKey ?? '1' : undefined;
+  const wrong = key && `answer:${['9', '8'].find((k) => k !== key)}`;
+  if (node.type === 'transfer') return [['busy'], ['no-answer'], ['failed'], ['voicemail'], ...(key ? [[`answer:${key}`], [wrong!], ['answer']] : [])];
   const n = Math.max(1, (node.data.members as unknown[] | undefined)?.length ?? 1);
   const all = (o: string) => Array.from({ length: n }, () => o);
-  return [['busy', 'answer'], ['no-answer', 'answer'], all('no-answer'), all('busy'), ['failed', ...all('no-answer').slice(1)]];
+  const screened = key ? [['voicemail', `answer:${key}`], [wrong!, `answer:${key}`], all('voicemail'), ['answer', ...all('no-answer').slice(1)]] : [];
+  return [['busy', 'answer'], ['no-answer', 'answer'], all('no-answer'), all('busy'), ['failed', ...all('no-answer').slice(1)], ...screened];
 }
 
 const enginePath = (flow: Flow, at: string, s: Scenario['script']) =>
@@ -70,6 +76,17 @@ export function scenariosFor(doc: { nodes: Node[] }): Scenario[] {
         if (!node || (node.type !== 'transfer' && node.type !== 'roundRobin') || dialsSeen.has(id)) continue;
         dialsSeen.add(id);
         for (const callee of calleeLists(node)) out.push({ name: `${label}, ${id}: ${callee.join(',')}`, at, script: { digits, callee } });
+      }
+      // A screened dial reached only once the dials before it go unanswered: its outcomes after that many unanswered legs.
+      let legs = 0;
+      for (const st of simulate(flow, { at, mode: 'texml', digits, dial: Array.from({ length: 20 }, () => 'no-answer' as const), maxEvents: 40 }).steps) {
+        for (const t of st.trace) {
+          const node = t.kind === 'enter' ? nodes.find((n) => n.id === t.node) : undefined;
+          if (!node || !node.data.screen || (node.type !== 'transfer' && node.type !== 'roundRobin') || dialsSeen.has(node.id) || !legs) continue;
+          dialsSeen.add(node.id);
+          for (const callee of calleeLists(node)) out.push({ name: `${label}, ${node.id} after ${legs} unanswered: ${callee.join(',')}`, at, script: { digits, callee: [...Array.from({ length: legs }, () => 'no-answer'), ...callee] } });
+        }
+        for (const i of st.instructions) if (i.verb === 'dial') legs += i.targets.length;
       }
     }
   }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { simulate, type SimStep } from '../../../engine/simulate.js';
+import { SCREEN_ANSWERS, simulate, type ScreenAnswer, type SimStep } from '../../../engine/simulate.js';
 import { renderTexml } from '../../../engine/texml.js';
 import { toCommands } from '../../../engine/call-control.js';
 import type { DialStatus, Mode, TraceEntry } from '../../../engine/types.js';
@@ -8,7 +8,7 @@ import { formatFinding, readFlowFile } from '../flow-file.js';
 
 export const summary = 'run a flow offline and print each step: callflow simulate FLOW [--digits 1,2] [--at ISO] [--mode texml|call-control]';
 
-const USAGE = `usage: callflow simulate FLOW [--digits 1,2] [--say "text"] [--dial connected,busy] [--at ISO] [--from E164]
+const USAGE = `usage: callflow simulate FLOW [--digits 1,2] [--say "text"] [--dial connected,busy] [--screen accept,voicemail] [--at ISO] [--from E164]
                          [--to E164] [--mode texml|call-control] [--json] [--fixture DIR] [--update]`;
 
 /** Base of the action URLs the simulator prints (the server uses PUBLIC_URL). */
@@ -17,7 +17,7 @@ export const SIM_BASE_URL = 'https://callflow.example';
 /** How one step is rendered for a person or a golden file. */
 export function renderStep(flow: Flow, s: SimStep, mode: Mode, base = SIM_BASE_URL): { texml?: string; commands?: ReturnType<typeof toCommands> } {
   if (mode === 'texml') {
-    return { texml: renderTexml(s.instructions, { action: (i) => `${base}/webhooks/texml/${i.verb}-${i.node}-${i.seq}` }) };
+    return { texml: renderTexml(s.instructions, { action: (i) => `${base}/webhooks/texml/${i.verb}-${i.node}-${i.seq}`, screen: (i) => `${base}/webhooks/texml/screen-${i.node}-${i.seq}` }) };
   }
   return { commands: toCommands(s.instructions, { callId: s.snapshot.context.call.id || 'sim-call', flowId: flow.id }) };
 }
@@ -37,11 +37,13 @@ export function pathOf(trace: TraceEntry[]): string {
 const DIAL_OUTCOMES = ['connected', 'no-answer', 'busy', 'failed'];
 
 /** The caller's script must make sense before anything runs: a clear message, or undefined. */
-export function checkScript(v: { digits?: string; dial?: string; from?: string; to?: string }): string | undefined {
+export function checkScript(v: { digits?: string; dial?: string; screen?: string; from?: string; to?: string }): string | undefined {
   const badDigits = list(v.digits)?.find((d) => !/^[0-9*#]*$/.test(d));
   if (badDigits !== undefined) return `--digits takes keys 0-9, * and # separated by commas (an empty entry is silence), not "${badDigits}"`;
   const badDial = list(v.dial)?.find((d) => !DIAL_OUTCOMES.includes(d));
   if (badDial !== undefined) return `--dial takes ${DIAL_OUTCOMES.join(', ')} separated by commas, not "${badDial}"`;
+  const badScreen = list(v.screen)?.find((d) => !(SCREEN_ANSWERS as readonly string[]).includes(d));
+  if (badScreen !== undefined) return `--screen takes ${SCREEN_ANSWERS.join(', ')} separated by commas (what each person answering a screened dial does), not "${badScreen}"`;
   for (const k of ['from', 'to'] as const) {
     const n = v[k];
     if (n !== undefined && !/^(\+[1-9]\d{6,14}|sips?:\S+@\S+)$/.test(n)) return `--${k} must be an E.164 number like +13125550100 or a sip: address, not "${n}"`;
@@ -57,7 +59,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
     options: {
-      digits: { type: 'string' }, say: { type: 'string', multiple: true }, dial: { type: 'string' },
+      digits: { type: 'string' }, say: { type: 'string', multiple: true }, dial: { type: 'string' }, screen: { type: 'string' },
       at: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, mode: { type: 'string' },
       json: { type: 'boolean' }, fixture: { type: 'string' }, update: { type: 'boolean' }, help: { type: 'boolean' },
     },
@@ -90,7 +92,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { steps } = simulate(flow, {
     at, mode, from: values.from, to: values.to, digits: list(values.digits), speech: values.say,
-    dial: list(values.dial) as DialStatus[] | undefined,
+    dial: list(values.dial) as DialStatus[] | undefined, screen: list(values.screen) as ScreenAnswer[] | undefined,
   });
   if (values.json) {
     const out = steps.map((s) => ({ event: s.event, path: pathOf(s.trace), waitingIn: s.waitingIn ?? null, ...renderStep(flow, s, mode) }));
