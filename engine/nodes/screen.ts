@@ -3,7 +3,7 @@ import type { CostEstimate, KindFinding } from '../node-kind.js';
 import type { DialScreen } from '../types.js';
 import { promptSchema, secondsSchema, toPrompt } from './common.js';
 import { promptSeconds } from './cost.js';
-import { promptLine } from './words.js';
+import { cardLine, promptLine } from './words.js';
 
 /**
  * Call screening on a dial (transfer, ring a team): the person who answers hears the whisper
@@ -54,7 +54,7 @@ export function screenSeconds(s: Partial<ScreenData> | undefined, accepted: bool
 export function screenLine(s: Partial<ScreenData> | undefined): string[] {
   if (!s) return [];
   const w = promptLine(s.whisper);
-  return [`screened${s.requireKeypress === false ? '' : ` · press ${s.acceptKey ?? '1'}`}${w ? ` · ${w}` : ''}`];
+  return [cardLine(`screened${s.requireKeypress === false ? '' : ` · press ${s.acceptKey ?? '1'}`}${w ? ` · ${w}` : ''}`)];
 }
 
 /**
