@@ -7,6 +7,12 @@
  * `connected` when the member hangs up), hangs up the others and, when every
  * leg ended unanswered, ends the dial with their combined status.
  *
+ * A screened dial (`client_state.screen`, one leg or several) is rung the
+ * same way, but a leg that answers first gets the whisper and a one-key
+ * gather (the step's stored screen, server/calls/screen.ts); only its
+ * `call.gather.ended` with the accept key bridges it (first to accept wins),
+ * anything else hangs the leg up, and that hangup counts as no answer.
+ *
  * Its bookkeeping lives in `processed_events` rows (one conditional write
  * each, so racing or redelivered webhooks agree): `ring:<call>:<seq>:leg:<k>`
  * the k-th leg seen, `:winner` the leg bridged, `:ended:<k>` the k-th leg
