@@ -227,6 +227,12 @@ export class CcLeg {
     await this.emit('call.gather.ended', { digits, status });
   }
 
+  /** On a leg rung for a caller (a whisper played to it): the caller's transcript shows what the answering leg heard. */
+  screenedHeard(what: string): void {
+    const by = this.call.answeredBy;
+    if (by) by.caller.add('screened', `${this.call.to}${by.who === 'voicemail' ? ' (voicemail)' : ''} heard "${what}"`);
+  }
+
   /** On a leg rung for a caller (a screening gather): the caller's transcript shows what the answering leg heard and pressed. */
   private screened(prompt: string, digits: string): void {
     const by = this.call.answeredBy;

@@ -113,6 +113,7 @@ async function effect(leg: CcLeg, action: string, b: Body, other?: CcLeg): Promi
     case 'speak':
       await leg.emit('call.speak.started');
       call.hear(b.payload_type === 'ssml' ? String(b.payload).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim() : String(b.payload));
+      leg.screenedHeard(String(b.payload));
       // A caller who hangs up mid-prompt cuts it short, as Telnyx reports it.
       await leg.emit('call.speak.ended', { status: (await leg.callerLeft()) ? 'call_hangup' : 'completed' });
       return;
@@ -121,6 +122,7 @@ async function effect(leg: CcLeg, action: string, b: Body, other?: CcLeg): Promi
       if (b.audio_url !== undefined && unfetchable(b.audio_url)) { await leg.playbackFailed(b.audio_url); return; }
       await leg.emit('call.playback.started', { ...media, overlay: false });
       call.hear(`[audio ${String(b.audio_url ?? b.media_name ?? 'inline audio')}]`);
+      leg.screenedHeard(`[audio ${String(b.audio_url ?? b.media_name ?? 'inline audio')}]`);
       await leg.emit('call.playback.ended', { ...media, overlay: false, status: (await leg.callerLeft()) ? 'call_hangup' : 'completed' });
       return;
     }

@@ -62,7 +62,7 @@ describe('TeXML <Number url>: the callee-leg document', () => {
   it('refuses a callee outcome that is not one (with the field path)', async () => {
     const res = await fetch(`${b.url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: '+13125550100', callee: ['answer:x'] }) });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.path).toEqual(['callee']);
+    expect(((await res.json()) as { error: { path: string[] } }).error.path).toEqual(['callee']);
   });
 });
 

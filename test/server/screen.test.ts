@@ -26,6 +26,16 @@ const flow = (strategy: string) => ({
   edges: [e_('team', 'connected', 'thanks'), e_('team', 'noAnswer', 'desk'), e_('thanks', 'next', 'bye'), e_('desk', 'connected', 'bye'), e_('desk', 'noAnswer', 'sorry'), e_('sorry', 'next', 'bye')],
 });
 
+/*  desk(transfer, whisper only: no key to press) ─connected→ bye / ─noAnswer→ sorry(say) → bye */
+const WHISPER_ONLY = {
+  format: 'callflow/1', id: 'whisper-only', name: 'Whisper only', timezone: 'America/Chicago', start: 'desk',
+  nodes: [
+    n_('desk', 'transfer', { to: DESK, screen: { whisper: { url: 'https://cdn.example.com/whisper.mp3' }, requireKeypress: false } }),
+    n_('sorry', 'say', { text: 'Nobody could take your call.' }), n_('bye', 'hangup', {}),
+  ],
+  edges: [e_('desk', 'connected', 'bye'), e_('desk', 'noAnswer', 'sorry'), e_('desk', 'busy', 'sorry'), e_('desk', 'failed', 'sorry'), e_('sorry', 'next', 'bye')],
+};
+
 let live: Live;
 const numberOf: Record<string, string> = {};
 beforeAll(async () => {
@@ -37,13 +47,17 @@ beforeAll(async () => {
     numberOf[strategy] = `+131255501${60 + i}`;
     await live.hold(numberOf[strategy]!);
   }
+  await live.api('POST', '/api/flows', WHISPER_ONLY);
+  await live.api('POST', `/api/flows/${WHISPER_ONLY.id}/publish`);
+  numberOf.whisper = '+13125550170';
+  await live.hold(numberOf.whisper);
   live.clock = new Date('2026-11-25T18:00:00Z');
 });
 afterAll(async () => { await live.close(); });
 
 interface Call { path: string[]; heard: string[]; screened: string[]; errors: string[]; transcript: string[] }
 async function place(strategy: string, mode: 'texml' | 'call-control', callee: string[]): Promise<Call> {
-  await live.api('PUT', `/api/numbers/${encodeURIComponent(numberOf[strategy]!)}`, { flowId: flow(strategy).id, mode });
+  await live.api('PUT', `/api/numbers/${encodeURIComponent(numberOf[strategy]!)}`, { flowId: strategy === 'whisper' ? WHISPER_ONLY.id : flow(strategy).id, mode });
   const res = await fetch(`${live.url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: numberOf[strategy], from: '+13125550147', mode, callee }) });
   const r = (await res.json()) as { callId: string; transcript: { kind: string; text: string }[] };
   const { call: log } = (await live.api('GET', `/api/calls/${encodeURIComponent(r.callId)}`)) as { call: { path?: string[] } };
@@ -93,5 +107,13 @@ describe.each(['texml', 'call-control'] as const)('screening in %s', (mode) => {
     const c = await place('simultaneous', mode, ['voicemail', 'answer:2', 'voicemail']);
     expect(c.errors, c.transcript.join('\n')).toEqual([]);
     expect(c.path, c.transcript.join('\n')).toEqual(['>team', 'team.noAnswer', '>desk', 'desk.noAnswer', '>sorry', 'sorry.next', '>bye', 'end:hangup@bye']);
+  });
+
+  it('a whisper with no key to press plays to whoever answers, then the call goes through (a voicemail too)', async () => {
+    const c = await place('whisper', mode, ['voicemail']);
+    expect(c.errors, c.transcript.join('\n')).toEqual([]);
+    expect(c.path, c.transcript.join('\n')).toEqual(['>desk', 'desk.connected', '>bye', 'end:hangup@bye']);
+    const busy = await place('whisper', mode, ['busy']);
+    expect(busy.path).toEqual(['>desk', 'desk.busy', '>sorry', 'sorry.next', '>bye', 'end:hangup@bye']);
   });
 });
