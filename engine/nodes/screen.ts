@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CostEstimate, KindFinding } from '../node-kind.js';
 import type { DialScreen } from '../types.js';
 import { promptSchema, secondsSchema, toPrompt } from './common.js';
-import { promptSeconds } from './cost.js';
+import { COST_ASSUMPTIONS, promptSeconds } from './cost.js';
 import { cardLine, promptLine } from './words.js';
 
 /**
@@ -46,7 +46,7 @@ export function lintScreen(s: ScreenData | undefined): KindFinding[] {
  */
 export function screenSeconds(s: Partial<ScreenData> | undefined, accepted: boolean): number {
   if (!s) return 0;
-  const wait = s.requireKeypress === false ? 0 : accepted ? 2 : (s.timeoutSeconds ?? 5);
+  const wait = s.requireKeypress === false ? 0 : accepted ? COST_ASSUMPTIONS.screenKeySeconds : (s.timeoutSeconds ?? 5);
   return promptSeconds(s.whisper) + wait;
 }
 

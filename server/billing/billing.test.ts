@@ -75,6 +75,18 @@ describe('estimatePaths', () => {
     });
     expect(estimatePaths(odd, effectiveRates({}), 6).map((p) => `${p.nodes.join('>')} via ${p.ports.join(',')}`)).toEqual(['a>b>end via next,next']);
   });
+
+  it('prices a screened transfer\'s whisper on the outbound leg (flows/sales-screened.json)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = JSON.parse(readFileSync(new URL('../../flows/sales-screened.json', import.meta.url), 'utf8'));
+    const plain = { ...doc, nodes: doc.nodes.map((n: { data: Record<string, unknown> }) => ({ ...n, data: { ...n.data, screen: undefined } })) };
+    const out = (d: unknown) => Object.fromEntries(estimatePaths(parseFlow(d), effectiveRates({}), 6).map((p) => [p.ports.join(','), p.outboundSeconds]));
+    const screened = out(doc), unscreened = out(plain);
+    // Connected at the team: the whisper (10 words at 2.5 a second → 4 s) and 2 s to press the key, on top of the talk.
+    expect(screened['next,connected,next']).toBe(unscreened['next,connected,next']! + 4 + 2);
+    // Nobody accepted, then the manager: the team's whisper waited out (4 + 5 s), the manager's (12 words → 5 s) and its key (2 s).
+    expect(screened['next,noAnswer,connected']).toBe(unscreened['next,noAnswer,connected']! + 4 + 5 + 5 + 2);
+  });
 });
 
 describe('statement', () => {
