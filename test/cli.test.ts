@@ -42,6 +42,7 @@ describe('callflow simulate', () => {
   it.each([
     [['--digits', 'abc'], '--digits takes keys'],
     [['--dial', 'maybe'], '--dial takes'],
+    [['--screen', 'hello'], '--screen takes accept, wrong-key, silence, voicemail'],
     [['--from', '12345'], '--from must be an E.164 number'],
     [['--mode', 'sip'], '--mode must be texml or call-control'],
     [['--at', 'tomorrow'], '--at must be an ISO date'],
@@ -49,6 +50,14 @@ describe('callflow simulate', () => {
     const r = await cli(simulate, ['flows/main-line.json', ...args]);
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
+  });
+
+  it('--screen scripts the people who answer a screened dial: a voicemail is skipped, the next member accepts', async () => {
+    const r = await cli(simulate, ['flows/sales-screened.json', '--screen', 'voicemail,accept', '--at', '2026-11-25T12:00:00-06:00']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('<Number url="https://callflow.example/webhooks/texml/screen-sales-1" method="POST">+13125550141</Number>');
+    expect(r.out).toContain('dial.ended no-answer');
+    expect(r.out).toContain('dial.ended connected +13125550142');
   });
 
   it('explains why a broken file is not a flow', async () => {
