@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { httpRequest } from './http-request.js';
-import { isVarPath, routeResult, scriptedResult, urlProblem, valueAt } from './http-result.js';
+import { isVarPath, routeResult, scriptedResult, urlProblem, valueAt, type HttpResult } from './http-result.js';
 import { flowOf, first, portsOf, runCall, verbsOf } from './test-kit.js';
 import { renderTexml } from '../texml.js';
 import { toCommands } from '../call-control.js';
@@ -29,7 +29,7 @@ function lookupFlow(data: Record<string, unknown> = {}) {
     [['ask', 'next', 'look'], ['look', 'ok', 'said'], ['look', 'error', 'sorry'], ['look', 'timeout', 'slow']],
   );
 }
-const ended = (result: EngineEvent & { type: 'http.ended' }['result']): EngineEvent => ({ type: 'http.ended', result });
+const ended = (result: HttpResult): EngineEvent => ({ type: 'http.ended', result });
 
 describe('httpRequest', () => {
   it('emits the request filled in (values in the URL percent-encoded) and waits for its result', () => {
@@ -85,12 +85,12 @@ describe('httpRequest', () => {
   it('Call Control: speaks or plays the hold prompt; without one, a short SSML pause whose end brings the result', () => {
     const ids = { callId: 'c1', flowId: 'f' };
     const [r] = runCall(lookupFlow(), cc, []);
-    expect(toCommands(r!.instructions, ids).map((c) => [c.action, c.body.payload ?? c.body.audio_url])).toEqual([['speak', 'One moment.']]);
+    expect(toCommands(r!.instructions, ids)).toMatchObject([{ action: 'speak', body: { payload: 'One moment.' } }]);
     const [music] = runCall(lookupFlow({ hold: { url: 'https://cdn.example/hold.mp3' } }), cc, []);
     expect(toCommands(music!.instructions, ids)[0]).toMatchObject({ action: 'playback_start', body: { audio_url: 'https://cdn.example/hold.mp3' } });
     const [quiet] = runCall(lookupFlow({ hold: undefined }), cc, []);
     expect(toCommands(quiet!.instructions, ids)[0]).toMatchObject({ action: 'speak', body: { payload_type: 'ssml' } });
-    const spec = httpRequest.instructions.http!;
+    const spec = httpRequest.instructions!.http!;
     expect(spec.ccEvents['call.speak.ended']!({ status: 'completed' })).toMatchObject({ type: 'http.ended' });
     expect(spec.ccEvents['call.speak.ended']!({ status: 'call_hangup' })).toBeUndefined();
   });

@@ -57,13 +57,18 @@ type HttpData = z.output<typeof schema>;
 
 const TOKEN = /\{\{[^}]*\}\}/g;
 
-/** The URL filled in: values are percent-encoded, except a template the URL starts with (a whole address from a variable). */
+/**
+ * The URL filled in. Values in the path, query and fragment are percent-encoded (an order number "A/17" stays one
+ * path segment); templates in the scheme and host part (`{{vars.base}}/orders`, `https://{{vars.host}}/x`) are
+ * filled as they are.
+ */
 export function fillUrl(url: string, fill: NodeContext['fill']): string {
+  const start = /^(?:[^:/?#]*:\/\/)?[^/?#]*/.exec(url)?.[0].length ?? 0;
   let out = '';
   let at = 0;
   for (const m of url.matchAll(TOKEN)) {
     out += url.slice(at, m.index);
-    out += m.index === 0 ? fill(m[0]) : encodeURIComponent(fill(m[0]));
+    out += m.index < start ? fill(m[0]) : encodeURIComponent(fill(m[0]));
     at = m.index + m[0].length;
   }
   return out + url.slice(at);

@@ -1,4 +1,5 @@
 import type { Mode, Snapshot, Cursors, TeamMember } from '../../engine/types.js';
+import type { HttpResult } from '../../engine/nodes/http-result.js';
 import type { BusinessStore } from './business-types.js';
 import type { NotifyStore, OutboxItem } from './notify-types.js';
 import type { CallHistoryStore } from './history-types.js';
@@ -46,6 +47,8 @@ export interface StepEnv {
   team?: Record<string, TeamMember>;
   /** The round-robin cursor each node the step entered read (0 when it had none yet). */
   cursors?: Cursors;
+  /** The result of the httpRequest this step was answered with (calls/http-runner.ts): status and body, timeout or error. */
+  http?: HttpResult;
 }
 
 /** One call's way through its flow (CallLogRow.path) with the version it ran on and whether it has ended. */

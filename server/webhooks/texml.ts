@@ -7,6 +7,8 @@ import { webhook, type Answer, type Incoming } from './capture.js';
 import { actionEvent, isLegAnswered, parseStep, texmlFields, urlMarker, TERMINAL_STATUSES } from './texml-events.js';
 import { numberOfAnotherCompany } from './company-check.js';
 import { onTexmlStatus } from '../calls/lifecycle.js';
+import { httpResultFor } from '../calls/http-runner.js';
+import { HTTP_VERB } from '../../engine/nodes/http-request.js';
 
 export const NOT_IN_SERVICE = 'The number you have called is not in service. Please check the number and try again. Goodbye.';
 
@@ -111,7 +113,10 @@ async function action(ctx: Ctx, inc: Incoming): Promise<Answer> {
     if (!session || session.seq !== ref.seq) return undefined;
     const urls = texmlUrls(ctx);
     const answered = ref.verb === 'dial' ? await ctx.store.dialAnswer(callId, ref.seq) : undefined;
-    const adv = await advance(ctx, session, actionEvent(ref, f, urlMarker(inc.query), answered), { key, render: (r) => renderTexml(r.instructions, urls), unit: inc.unit });
+    // An httpRequest's Redirect (after its hold prompt): answered once the request is done, at most its timeout.
+    const http = ref.verb === HTTP_VERB ? await httpResultFor(ctx, callId, ref.seq, key) : undefined;
+    const event = http ? { type: 'http.ended' as const, result: http } : actionEvent(ref, f, urlMarker(inc.query), answered);
+    const adv = await advance(ctx, session, event, { key, render: (r) => renderTexml(r.instructions, urls), unit: inc.unit, ...(http ? { http } : {}) });
     if (adv.kind === 'stepped') return adv.answer!;
     return adv.kind === 'stale' ? undefined : keep(ctx, key, renderApology());
   });
