@@ -36,6 +36,8 @@ export interface OwnVerbSpec<V extends PropertyKey = keyof KindInstructions> {
    * script itself (its own copy for the run: a kind may take from its lists, e.g. `http` responses per node).
    */
   simulate(i: Extract<OwnInstruction, { verb: V }>, keys: string | undefined, script?: CallScript): EngineEvent;
+  /** How the builder's simulator transcript reads it (default: the verb). */
+  describe?(i: Extract<OwnInstruction, { verb: V }>): string;
   /** `false`: the caller's keys play no part (a request the server runs): the script's digits are left for the next prompt. */
   keys?: false;
 }

@@ -138,6 +138,7 @@ export const httpRequest = defineNode({
         'call.playback.ended': (p) => (CUT_SHORT.has(String(p.status)) ? undefined : { type: 'http.ended', result: NO_RESULT }),
       },
       keys: false,
+      describe: (i) => `asks ${i.method} ${i.url} (up to ${i.timeoutSeconds}s)${i.hold ? `, on hold: ${i.hold.verb === 'say' ? `“${i.hold.text}”` : `▶ ${i.hold.url}`}` : ''}`,
       // The script's responses for this node, in order (`http: {node: {status, body} | 'timeout' | [...]}`); none: 200 with `{}`.
       simulate: (i, _keys, script) => ({ type: 'http.ended', result: nextScripted(script?.http, i.node) }),
     }),
