@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { httpRequest } from './http-request.js';
+import { fillUrl, httpRequest } from './http-request.js';
 import { isVarPath, routeResult, scriptedResult, urlProblem, valueAt, type HttpResult } from './http-result.js';
 import { flowOf, first, portsOf, runCall, verbsOf } from './test-kit.js';
 import { renderTexml } from '../texml.js';
@@ -39,6 +39,10 @@ describe('httpRequest', () => {
       timeoutSeconds: 3, hold: { verb: 'say', text: 'One moment.' }, node: 'look', seq: 1,
     }]);
     expect(r!.waiting).toBe(true);
+    // Templates in the scheme and host are filled as they are (a base URL or host:port from a variable).
+    const fill = (t: string) => t.replace('{{vars.api}}', '127.0.0.1:8080').replace('{{vars.base}}', 'https://a.example/v1').replace('{{vars.order}}', 'A/17');
+    expect(fillUrl('http://{{vars.api}}/orders/{{vars.order}}', fill)).toBe('http://127.0.0.1:8080/orders/A%2F17');
+    expect(fillUrl('{{vars.base}}/orders?id={{vars.order}}', fill)).toBe('https://a.example/v1/orders?id=A%2F17');
     expect(r!.snapshot.value).toBe('look');
   });
 
@@ -70,6 +74,10 @@ describe('httpRequest', () => {
   it('POST sends the filled body with a content type; GET sends none', () => {
     const [post] = runCall(lookupFlow({ method: 'POST', body: '{"order":"{{vars.order}}"}' }), texml, []);
     expect(first(post!, 'http')).toMatchObject({ method: 'POST', body: '{"order":"A/17"}', headers: { 'content-type': 'application/json' } });
+    // A JSON body gets its values escaped as JSON: a quote in a value cannot end the string or add a field.
+    const evil = 'Acme", "admin": true, "x": "\\';
+    const [quoted] = runCall(flowOf([{ id: 'look', type: 'httpRequest', data: { method: 'POST', url: 'https://a.example', body: '{"who":"{{company.name}}","n":1}' } }], []), { ...texml, company: { name: evil } }, []);
+    expect(JSON.parse(first(quoted!, 'http').body!)).toEqual({ who: evil, n: 1 });
     const [get] = runCall(lookupFlow({ body: 'x' }), texml, []);
     expect(first(get!, 'http').body).toBeUndefined();
   });

@@ -47,7 +47,7 @@ const schema = z.object({
   method: z.enum(['GET', 'POST'], { error: 'Use GET or POST' }).default('GET'),
   url: noNewline('The address').pipe(z.string().min(1, 'Give the address to request, e.g. https://api.example.com/orders/{{vars.order}}')),
   headers: z.record(headerName, noNewline('A header value')).default({}),
-  body: z.string().max(16_384, 'Keep the body under 16 KB').optional(),
+  body: z.string().max(4096, 'Keep the body under 4,096 characters').optional(),
   timeoutSeconds: secondsSchema(1, HTTP_MAX_TIMEOUT).default(3),
   /** Variable name → where its value is in the JSON answer (`data.account.balance`, `items[0].name`). */
   vars: z.record(identifierSchema, z.string()).default({}),
@@ -74,15 +74,19 @@ export function fillUrl(url: string, fill: NodeContext['fill']): string {
   return out + url.slice(at);
 }
 
+/** A JSON body filled in: each value escaped as JSON string content, so `"{{vars.note}}"` stays one string whatever the caller said. */
+export function fillJson(body: string, fill: NodeContext['fill']): string {
+  return body.replace(TOKEN, (m) => JSON.stringify(fill(m)).slice(1, -1));
+}
+
 function request(d: HttpData, ctx: NodeContext): Emit {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(d.headers)) headers[k] = ctx.fill(v);
   const i: Emit = { verb: 'http', method: d.method, url: fillUrl(d.url, ctx.fill), headers, timeoutSeconds: d.timeoutSeconds };
   if (d.method === 'POST' && d.body !== undefined) {
-    i.body = ctx.fill(d.body);
-    if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) {
-      headers['content-type'] = /^\s*[[{]/.test(d.body) ? 'application/json' : 'text/plain; charset=utf-8';
-    }
+    const json = /^\s*[[{]/.test(d.body);
+    i.body = json ? fillJson(d.body, ctx.fill) : ctx.fill(d.body);
+    if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = json ? 'application/json' : 'text/plain; charset=utf-8';
   }
   if (d.hold) i.hold = toPrompt(d.hold, ctx.fill);
   return i;
