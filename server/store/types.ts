@@ -222,4 +222,11 @@ export interface Store extends BusinessStore, NotifyStore, CallHistoryStore, Acc
   recordDialAnswer(callId: string, seq: number, to: string, legCallId: string): Promise<boolean>;
   /** The number recorded by {@link Store.recordDialAnswer} for that call and step; undefined when none answered. */
   dialAnswer(callId: string, seq: number): Promise<string | undefined>;
+  // httpRequest nodes (calls/http-runner.ts)
+  /** Claims sending the request of a call's step (one conditional write): true for the one attempt that sends it. */
+  claimHttpRequest(callId: string, seq: number, deadlineMs: number): Promise<boolean>;
+  /** Keeps the claimed request's result (the first one written stays). */
+  finishHttpRequest(callId: string, seq: number, result: HttpResult): Promise<void>;
+  /** The request of a call's step: by when its sender gives up, and its result once in; undefined when never claimed. */
+  httpRequest(callId: string, seq: number): Promise<{ deadlineMs: number; result?: HttpResult } | undefined>;
 }

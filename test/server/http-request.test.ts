@@ -17,6 +17,9 @@ import type { AddressInfo } from 'node:net';
 import { startStack, type Stack } from '../../server/stack.js';
 import { holdInSandbox } from '../../server/seed.js';
 import { replayFixture, type FixtureFiles } from '../../server/fixtures/replay.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 interface Hit { method: string; url: string; headers: IncomingMessage['headers']; body: string }
 const hits: Hit[] = [];
@@ -157,24 +160,28 @@ describe.each(['texml', 'call-control'] as const)('httpRequest through the real 
   });
 });
 
-describe('a webhook Telnyx delivers twice sends the request once', () => {
+describe('a webhook Telnyx delivers twice sends the request once; another instance answers it', () => {
   let t: Stack;
-  const post = async (path: string, body: string, type: string) => {
-    const res = await fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': type, ...t.sign(body) }, body });
+  /** A second instance on the same database (scale-out: any instance takes any webhook). */
+  let t2: Stack;
+  const dir = mkdtempSync(join(tmpdir(), 'cf-http-'));
+  const post = async (path: string, body: string, type: string, on = t) => {
+    const res = await fetch(`${on.url}${path}`, { method: 'POST', headers: { 'content-type': type, ...on.sign(body) }, body });
     return { status: res.status, text: await res.text() };
   };
-  const form = (path: string, f: Record<string, string>) => post(path, new URLSearchParams(f).toString(), 'application/x-www-form-urlencoded');
+  const form = (path: string, f: Record<string, string>, on = t) => post(path, new URLSearchParams(f).toString(), 'application/x-www-form-urlencoded', on);
   const cc = (id: string, type: string, payload: Record<string, unknown>) =>
     post('/webhooks/call-control', JSON.stringify({ data: { record_type: 'event', event_type: type, id, occurred_at: new Date().toISOString(), payload }, meta: { attempt: 1 } }), 'application/json');
 
   beforeAll(async () => {
-    t = await startStack({ telnyx: 'accept-all', outbound: { allowPrivate: ['127.0.0.1/32'] } });
+    t = await startStack({ telnyx: 'accept-all', outbound: { allowPrivate: ['127.0.0.1/32'] }, dbFile: join(dir, 'cf.db') });
+    t2 = await startStack({ telnyx: 'accept-all', outbound: { allowPrivate: ['127.0.0.1/32'] }, dbFile: join(dir, 'cf.db') });
     await t.api('POST', '/api/flows', flow('orders', `127.0.0.1:${port}`));
     await t.api('POST', '/api/flows/orders/publish');
     await t.api('PUT', `/api/numbers/${encodeURIComponent('+13125550171')}`, { flowId: 'orders', mode: 'texml' });
     await t.api('PUT', `/api/numbers/${encodeURIComponent('+13125550172')}`, { flowId: 'orders', mode: 'call-control' });
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => { await t?.close(); await t2?.close(); rmSync(dir, { recursive: true, force: true }); });
 
   it('TeXML: the Gather action that asks for it, and the Redirect that answers it, each twice', async () => {
     const f = { CallSid: 'dup-texml-1', From: '+13125550147', To: '+13125550171' };
@@ -190,6 +197,18 @@ describe('a webhook Telnyx delivers twice sends the request once', () => {
     const [a, b] = await Promise.all([form(new URL(redirect).pathname, f), form(new URL(redirect).pathname, f)]);
     expect(a.text).toContain('Your order is shipped.');
     expect(b.text).toBe(a.text);
+    expect(hits.length - before).toBe(1);
+  });
+
+  it('the Redirect reaching another instance gets the result the first one stored (no second request)', async () => {
+    const f = { CallSid: 'dup-texml-2', From: '+13125550147', To: '+13125550171' };
+    const start = await form('/webhooks/texml', f);
+    const action = /<Gather action="([^"]+)"/.exec(start.text)![1]!;
+    const before = hits.length;
+    const asked = await form(new URL(action).pathname, { ...f, Digits: '1234' });
+    const redirect = /<Redirect method="POST">([^<]+)<\/Redirect>/.exec(asked.text)![1]!;
+    const other = await form(new URL(redirect).pathname, f, t2);
+    expect(other.text).toContain('Your order is shipped.');
     expect(hits.length - before).toBe(1);
   });
 
