@@ -128,6 +128,9 @@ describe.each(['texml', 'call-control'] as const)('httpRequest through the real 
     const files = await exported(call.callId);
     // The result is an outside fact: recorded with the step that was answered with it.
     expect(Object.values(files.call?.steps ?? {})).toContainEqual({ http: { status: 200, body: JSON.stringify({ order: { status: 'shipped', eta: '2026-12-09' } }) } });
+    // The builder's replay script (GET /api/calls/:id/script) carries the recorded result, not a made-up one.
+    const script = await s.api<{ steps: { event: { type: string; result?: unknown } }[] }>('GET', `/api/calls/${encodeURIComponent(call.callId)}/script`);
+    expect(script.steps.map((st) => st.event).filter((e) => e.type === 'http.ended')).toEqual([{ type: 'http.ended', result: { status: 200, body: JSON.stringify({ order: { status: 'shipped', eta: '2026-12-09' } }) } }]);
     const sent = hits.length;
     const lines = await replayFixture(files);
     expect(lines.map((l) => l.diff)).toEqual(lines.map(() => []));
