@@ -56,6 +56,19 @@ describe('POST /api/flows/simulate with http', () => {
     expect(ports).toContain('lookup.error');
   });
 
+  it('lint and publish: a literal loopback URL is an error with its path (publish refused); a timeout past 10 s is a 400 with its path', async () => {
+    const local = { ...flow, id: 'order-local', nodes: flow.nodes.map((n: { id: string; data: Record<string, unknown> }) => (n.id === 'lookup' ? { ...n, data: { ...n.data, url: 'http://127.0.0.1:8080/orders/{{vars.order}}' } } : n)) };
+    const lint = await request(h.app).post('/api/flows/lint').set(auth).send(local).expect(200);
+    const finding = (lint.body.findings as { code: string; severity: string; node?: string; path?: unknown[] }[]).find((f) => f.code === 'httpRequest.private');
+    expect(finding).toMatchObject({ severity: 'error', node: 'lookup' });
+    await request(h.app).post('/api/flows').set(auth).send(local).expect(201);
+    const published = await request(h.app).post('/api/flows/order-local/publish').set(auth).expect(422);
+    expect(JSON.stringify(published.body)).toContain('httpRequest.private');
+    const slow = { ...flow, id: 'order-slow', nodes: flow.nodes.map((n: { id: string; data: Record<string, unknown> }) => (n.id === 'lookup' ? { ...n, data: { ...n.data, timeoutSeconds: 30 } } : n)) };
+    const bad = await request(h.app).post('/api/flows').set(auth).send(slow).expect(400);
+    expect(bad.body.error.path).toEqual(['nodes', 2, 'data', 'timeoutSeconds']);
+  });
+
   it('answers 400 with the path for an answer that is not one', async () => {
     const res = await request(h.app).post('/api/flows/simulate').set(auth).send({ flow, http: { lookup: { status: 'fine' } } }).expect(400);
     expect(res.body.error).toMatchObject({ code: 'bad_request', path: ['http', 'lookup'] });
