@@ -36,7 +36,7 @@ describe('httpRequest', () => {
     const [r] = runCall(lookupFlow({ headers: { Authorization: 'Bearer {{company.name}}' } }), { ...texml, company: { name: 'Acme' } }, []);
     expect(r!.instructions).toEqual([{
       verb: 'http', method: 'GET', url: 'https://api.example.com/orders/A%2F17?from=%2B13125550147', headers: { Authorization: 'Bearer Acme' },
-      timeoutSeconds: 3, hold: { verb: 'say', text: 'One moment.' }, node: 'look', seq: 1,
+      timeoutSeconds: 3, hold: { verb: 'say', text: 'One moment.' }, readsBody: true, node: 'look', seq: 1,
     }]);
     expect(r!.waiting).toBe(true);
     // Templates in the scheme and host are filled as they are (a base URL or host:port from a variable).

@@ -22,7 +22,11 @@ export type { HttpResult } from './http-result.js';
 declare module '../types.js' {
   interface KindInstructions {
     /** A request for the server to run (filled in), and the prompt the caller hears meanwhile. */
-    http: { method: 'GET' | 'POST'; url: string; headers: Record<string, string>; body?: string; timeoutSeconds: number; hold?: Prompt };
+    http: {
+      method: 'GET' | 'POST'; url: string; headers: Record<string, string>; body?: string; timeoutSeconds: number; hold?: Prompt;
+      /** The node reads variables from a 2xx answer's body: only then does the server keep (and record) the body. */
+      readsBody?: true;
+    };
   }
   interface KindEvents {
     /** The request's result, as the server got it (or the simulator scripted it). */
@@ -89,6 +93,7 @@ function request(d: HttpData, ctx: NodeContext): Emit {
     if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = json ? 'application/json' : 'text/plain; charset=utf-8';
   }
   if (d.hold) i.hold = toPrompt(d.hold, ctx.fill);
+  if (Object.keys(d.vars).length) i.readsBody = true;
   return i;
 }
 

@@ -91,10 +91,18 @@ async function fromStore(ctx: Ctx, callId: string, seq: number): Promise<HttpRes
   }
 }
 
+/** The result as the call keeps it: the body only where the node reads it (a 2xx, variables to fill). */
+function kept(i: HttpInstruction, r: HttpResult): HttpResult {
+  return 'status' in r && !(i.readsBody && r.status >= 200 && r.status <= 299) ? { status: r.status, body: '' } : r;
+}
+
 /** One request, never throwing: every way it can go is a result. */
 async function send(ctx: Ctx, i: HttpInstruction): Promise<HttpResult> {
   const standIn = ctx.httpStandIn?.({ node: i.node, method: i.method, url: i.url });
-  if (standIn) return standIn;
+  return kept(i, standIn ?? await fetchGuarded(ctx, i));
+}
+
+async function fetchGuarded(ctx: Ctx, i: HttpInstruction): Promise<HttpResult> {
   let url: URL;
   try { url = new URL(i.url); } catch { return { error: `"${i.url.slice(0, 200)}" is not a URL` }; }
   const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: 'application/json', ...i.headers };

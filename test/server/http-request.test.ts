@@ -141,6 +141,9 @@ describe.each(['texml', 'call-control'] as const)('httpRequest through the real 
     const call = await place(to, mode, ['0000']);
     expect(heard(call)).toEqual(expect.arrayContaining(['One moment while I look that up.', 'Sorry, we could not find that order.']));
     expect(await pathOf(call.callId)).toContain('look.error');
+    // A body the node does not read (not a 2xx) is not kept in the call's record.
+    const files = await exported(call.callId);
+    expect(Object.values(files.call?.steps ?? {})).toContainEqual({ http: { status: 404, body: '' } });
   });
 
   it('timeout: an answer slower than the timeout leaves by timeout (the caller is not kept waiting for it)', async () => {
