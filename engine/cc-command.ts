@@ -27,7 +27,8 @@ export const CC_LANGUAGES = [
 ] as const;
 export type CcLanguage = (typeof CC_LANGUAGES)[number];
 
-export interface SpeakBody extends Common { payload: string; voice: string; language?: CcLanguage; loop?: number }
+/** `payload_type: 'ssml'`: the payload is SSML (httpRequest's silent stand-in for a hold prompt). */
+export interface SpeakBody extends Common { payload: string; voice: string; language?: CcLanguage; loop?: number; payload_type?: 'text' | 'ssml' }
 export interface PlaybackBody extends Common { audio_url: string; loop?: number }
 /** `maximum_tries: 1`: the engine counts retries itself (menu maxRetries), one try per command. */
 export interface GatherSpeakBody extends DigitFields { payload: string; voice: string; language?: CcLanguage; maximum_tries?: number }

@@ -1,6 +1,7 @@
 import type { Command } from './cc-command.js';
 import type { EngineEvent, KindInstructions, Mode, OwnInstruction } from './types.js';
 import type { VerbEffect } from './verbs.js';
+import type { CallScript } from './simulate.js';
 
 /** One TeXML verb element a kind writes for its own instruction (escaped by the renderer like every other). */
 export interface TexmlVerb {
@@ -31,9 +32,14 @@ export interface OwnVerbSpec<V extends PropertyKey = keyof KindInstructions> {
   ccEvents: Readonly<Record<string, (payload: Readonly<Record<string, unknown>>) => EngineEvent | undefined>>;
   /**
    * The offline simulators (engine/simulate.ts: the CLI, `/api/flows/simulate`, the builder): the event a scripted
-   * caller brings, given the script's next keys (`''` silence; undefined when the script has none left).
+   * caller brings, given the script's next keys (`''` silence; undefined when the script has none left) and the
+   * script itself (its own copy for the run: a kind may take from its lists, e.g. `http` responses per node).
    */
-  simulate(i: Extract<OwnInstruction, { verb: V }>, keys: string | undefined): EngineEvent;
+  simulate(i: Extract<OwnInstruction, { verb: V }>, keys: string | undefined, script?: CallScript): EngineEvent;
+  /** How the builder's simulator transcript reads it (default: the verb). */
+  describe?(i: Extract<OwnInstruction, { verb: V }>): string;
+  /** `false`: the caller's keys play no part (a request the server runs): the script's digits are left for the next prompt. */
+  keys?: false;
 }
 
 /** A kind's own instructions, by verb: one spec for each verb the kind declared. */

@@ -59,6 +59,10 @@ export const DATA: Record<NodeType, fc.Arbitrary<unknown>> = {
   }),
   setVariable: fc.record({ name: fc.constantFrom('x', 'account'), value: templated }),
   hangup: fc.constant({}),
+  httpRequest: fc.record({
+    method: fc.constantFrom('GET', 'POST'), url: fc.constantFrom('https://api.cf.example/o/{{vars.account}}?from={{caller.from}}', '{{vars.x}}'),
+    headers: fc.record({ 'X-Caller': templated }), body: templated, vars: fc.constant({ x: 'data.x', account: 'items[0].id' }), hold: prompt,
+  }),
 };
 
 /** A flow of 1-6 nodes of any kinds, each port wired to a random node or left unwired; the first node starts. */

@@ -30,6 +30,11 @@ export interface CallScript {
   team?: Record<string, TeamMember>;
   cursors?: Cursors;
   company?: Record<string, string>;
+  /**
+   * Scripted answers of httpRequest nodes, by node id: `{status, body}` (body text or JSON), `'timeout'`, `{error}`,
+   * or a list of those taken in order. A node with none gets 200 and `{}`.
+   */
+  http?: Record<string, unknown>;
   /** Hang up (caller) instead of answering once the script is exhausted. */
   hangupWhenDone?: boolean;
   /** Events at most (default 60): a flow that never ends is cut off. */
@@ -69,8 +74,10 @@ export function nextEvent(waitOn: Instruction | undefined, s: Required<Pick<Call
   if (!waitOn) return s.hangupWhenDone === false ? undefined : { type: 'call.ended', cause: 'normal_clearing' };
   // A kind's own instruction: the kind says what the caller's next keys bring (engine/own-verbs.ts).
   if (isOwn(waitOn)) {
+    const spec = ownVerb((waitOn as { verb: string }).verb)!;
+    if (spec.keys === false) return spec.simulate(waitOn, undefined, s);
     if (!s.digits.length && s.hangupWhenDone) return { type: 'call.ended', cause: 'normal_clearing' };
-    return ownVerb((waitOn as { verb: string }).verb)!.simulate(waitOn, s.digits.shift());
+    return spec.simulate(waitOn, s.digits.shift(), s);
   }
   switch (waitOn.verb) {
     case 'gather': {
@@ -105,6 +112,8 @@ export function simulate(flow: Flow, script: CallScript): { steps: SimStep[]; cu
     ...script,
     digits: [...(script.digits ?? [])], speech: [...(script.speech ?? [])],
     dial: [...(script.dial ?? [])], recordSeconds: [...(script.recordSeconds ?? [])], screen: [...(script.screen ?? [])],
+    // Each run its own lists, so a kind taking responses from them leaves the caller's script as it was.
+    ...(script.http ? { http: Object.fromEntries(Object.entries(script.http).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v])) } : {}),
   };
   let cursors: Cursors = { ...(script.cursors ?? {}) };
   let snapshot: Snapshot | null = null;

@@ -59,6 +59,7 @@ export function createApp(deps: AppDeps): CallflowApp {
     commandAttempts: deps.commandAttempts ?? 3, retryDelayMs: deps.retryDelayMs ?? 200, connections: deps.connections ?? {},
     outbound: outboundPolicy(deps.outbound, process.env, !!deps.sandbox), links: deps.links ?? printLink,
     ...(deps.recordedEnv ? { recordedEnv: deps.recordedEnv } : {}),
+    ...(deps.httpStandIn ? { httpStandIn: deps.httpStandIn } : {}),
     transcriptionWaitMs: deps.notify?.transcriptionWaitMs ?? transcriptionWaitFromEnv(process.env),
     metrics: createMetrics(store, now),
   };

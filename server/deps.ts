@@ -6,6 +6,9 @@ import type { RateLimits, TrustProxy } from './rate-limit.js';
 import type { OutboundOptions, OutboundPolicy } from './net/outbound-settings.js';
 import type { LinkSink } from './accounts/links.js';
 
+/** Answers an httpRequest's request in place of the network (AppDeps.httpStandIn). */
+export type HttpStandIn = (request: { node: string; method: string; url: string }) => import('../engine/nodes/http-result.js').HttpResult | undefined;
+
 /** What `createApp` needs; everything with I/O comes in here so tests can swap it. */
 export interface AppDeps {
   /** A store, or the path of the SQLite file to open. */
@@ -49,6 +52,11 @@ export interface AppDeps {
    */
   recordedEnv?: (key: string) => StepEnv | undefined;
   /**
+   * Fixture recording only: answers an httpRequest node's request instead of the network (a scenario's scripted
+   * answer, by node id), so recording needs no outside server; undefined lets the request go out as usual.
+   */
+  httpStandIn?: HttpStandIn;
+  /**
    * Notifications (issue #16): the outbox worker's options (clock, backoff; `start: false` leaves it stopped, as a
    * fixture replay does) and how long a voicemail's notifications wait for its transcription (default 60 s, env
    * CALLFLOW_TRANSCRIPTION_WAIT_S).
@@ -74,6 +82,8 @@ export interface Ctx {
   outbound: OutboundPolicy;
   /** See AppDeps.recordedEnv (fixture replays). */
   recordedEnv?: (key: string) => StepEnv | undefined;
+  /** See AppDeps.httpStandIn (fixture recording). */
+  httpStandIn?: HttpStandIn;
   /** The outbox worker (server/notify/worker.ts): `kick()` once a notification is committed. */
   outbox?: { kick(): void; stop(): Promise<void>; attemptNow(row: import('./store/notify-types.js').OutboxRow): Promise<void> };
   /** How long a voicemail's notifications wait for its transcription (ms). */

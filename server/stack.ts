@@ -30,6 +30,8 @@ export interface StackOptions {
   outbound?: OutboundOptions;
   /** createApp's `notify` (outbox worker clock and backoff, transcription wait). */
   notify?: AppDeps['notify'];
+  /** createApp's `httpStandIn`: answers httpRequest nodes' requests in place of the network (fixture recording). */
+  httpStandIn?: AppDeps['httpStandIn'];
 }
 
 export interface Stack {
@@ -103,6 +105,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const app = createApp({
     db: dbFile, log, telnyx, publicUrl: () => url, webhookPublicKeys: [ownKey, ...(sandbox ? [sandbox.publicKeyBase64] : [])],
     now: o.now, sandbox: sandbox?.router, builderDir: o.builderDir, retryDelayMs: 20, outbound: o.outbound, notify: o.notify,
+    ...(o.httpStandIn ? { httpStandIn: o.httpStandIn } : {}),
   });
   holder.app = app;
   const { apiKey } = await app.locals.ctx.store.createCompany('Stack company');

@@ -7,6 +7,8 @@ import { toFlow, type Doc } from './graph.js';
 import { describeEvent, describeInstruction, pathOf, simulate, SIM_START, waitingFor, type SimState } from './sim.js';
 import type { Highlight } from './SidePanel.js';
 import { ReplayBanner, useReplay } from './ReplayBanner.js';
+import { HttpAnswer } from './HttpAnswer.js';
+import { HTTP_VERB } from '../../engine/nodes/http-request.js';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 const ZONES = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? ['UTC'];
@@ -118,6 +120,7 @@ export function SimulatorPanel({ doc, onHighlight, onFocus }: { doc: Doc; onHigh
                 <button onClick={() => send({ type: 'recording.saved', url: 'https://example.invalid/recording.mp3', seconds: 12 })}>Leave a message</button>
                 <button onClick={() => send({ type: 'recording.empty' })}>No message</button>
               </>}
+              {waits === HTTP_VERB && <HttpAnswer onSend={send} />}
               {(waits === 'say' || waits === 'play') && <button data-testid="sim-prompt-ended" onClick={() => send({ type: 'prompt.ended' })}>Prompt finished</button>}
               <button className="danger" onClick={() => send({ type: 'call.ended', cause: 'caller-hangup' })}>Hang up</button>
             </div>

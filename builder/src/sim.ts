@@ -3,7 +3,7 @@ import { renderTexml } from '../../engine/texml.js';
 import { toCommands } from '../../engine/call-control.js';
 import { graphOf, type GraphEdge, type GraphNode } from '../../engine/graph.js';
 import { awaitedInstruction } from '../../engine/verbs.js';
-import { isOwn } from '../../engine/own-verbs.js';
+import { isOwn, ownVerb } from '../../engine/own-verbs.js';
 import type { Flow } from '../../engine/schema.js';
 import type { EngineEvent, Env, Instruction, Mode, Snapshot, TraceEntry } from '../../engine/types.js';
 
@@ -75,14 +75,14 @@ export function describeEvent(e: EngineEvent): string {
     case 'recording.saved': return `Caller left a ${e.seconds}s message`;
     case 'recording.empty': return 'Caller left no message';
     case 'call.ended': return 'Caller hung up';
-    default: return e.type;
+    default: return 'result' in e && e.result && typeof e.result === 'object' ? `${e.type}: ${JSON.stringify(e.result)}` : e.type;
   }
 }
 
 /** How an instruction reads in the transcript. */
 export function describeInstruction(i: Instruction): string {
   // A kind's own instruction (engine/own-verbs.ts): named by its verb; the core ones read as below.
-  if (isOwn(i)) return `${(i as { verb: string }).verb}s`;
+  if (isOwn(i)) return ownVerb((i as { verb: string }).verb)?.describe?.(i) ?? `${(i as { verb: string }).verb}s`;
   switch (i.verb) {
     case 'say': return `says “${i.text}”`;
     case 'play': return `plays ${i.url}`;

@@ -13,6 +13,7 @@ import { sms } from './sms.js';
 import { branch } from './branch.js';
 import { setVariable } from './set-variable.js';
 import { hangup } from './hangup.js';
+import { httpRequest } from './http-request.js';
 
 /** Every node kind, by `type`. The one place that lists them (palette order). */
 export const NODE_KINDS = {
@@ -28,6 +29,7 @@ export const NODE_KINDS = {
   branch,
   setVariable,
   hangup,
+  httpRequest,
 } satisfies Record<string, NodeKind>;
 
 export type NodeType = keyof typeof NODE_KINDS;

@@ -69,7 +69,11 @@ export function scriptSteps(callId: string, webhooks: WebhookRow[], steps: Recor
     if (seen.has(key)) continue;
     seen.add(key);
     const s = w.kind === 'texml' ? texmlStep(w, callId, answered) : w.kind === 'call-control' ? ccStep(w, callId) : undefined;
-    if (s) out.push({ at: w.receivedAt, key, ...s, ...(steps[key] ? { env: steps[key] } : {}) });
+    if (!s) continue;
+    const env = steps[key];
+    // An httpRequest's result is not in the webhook that answered it: it is what that step recorded.
+    const event = s.event.type === 'http.ended' && env?.http ? { ...s.event, result: env.http } : s.event;
+    out.push({ at: w.receivedAt, key, ...s, event, ...(env ? { env } : {}) });
   }
   return out;
 }

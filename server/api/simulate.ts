@@ -8,6 +8,13 @@ import { AppError } from '../errors.js';
 import type { Ctx } from '../deps.js';
 import { texmlUrls } from '../webhooks/texml.js';
 
+const httpAnswer = z.union([
+  z.literal('timeout'),
+  z.strictObject({ timeout: z.literal(true) }),
+  z.strictObject({ error: z.string().max(500) }),
+  z.strictObject({ status: z.number().int().min(100).max(599), body: z.union([z.string().max(65_536), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional() }),
+], { error: 'Answer with {status, body}, "timeout" or {error}' });
+
 const body = z.object({
   flow: z.unknown(),
   digits: z.array(z.string().max(64)).max(100).optional(),
@@ -15,6 +22,8 @@ const body = z.object({
   at: z.iso.datetime({ offset: true }).optional(),
   from: z.string().regex(/^\+[1-9]\d{1,14}$/, 'Use E.164, e.g. +13125550100').optional(),
   mode: z.enum(['texml', 'call-control']).default('texml'),
+  /** httpRequest answers by node id: `{status, body}`, `'timeout'`, `{error}`, or a list of them taken in order. */
+  http: z.record(z.string().max(100), z.union([httpAnswer, z.array(httpAnswer).max(20)])).optional(),
 }).strict();
 
 /** `POST /api/flows/simulate`: drives the engine's scripted simulation and renders each step as Telnyx would get it. */
@@ -31,7 +40,7 @@ export function simulateRoute(ctx: Ctx): RequestHandler {
       throw err;
     }
     const at = b.at ?? ctx.now().toISOString();
-    const { steps } = simulate(flow, { at, mode: b.mode, from: b.from, digits: b.digits, speech: b.speech });
+    const { steps } = simulate(flow, { at, mode: b.mode, from: b.from, digits: b.digits, speech: b.speech, ...(b.http ? { http: b.http } : {}) });
     res.json({
       steps: steps.map((s) => ({
         event: s.event,

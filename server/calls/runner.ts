@@ -13,6 +13,8 @@ import { ownNumbersOnly } from './own-numbers.js';
 import { hasEffects, runEffects } from './effects.js';
 import { missedCallItems } from '../notify/missed.js';
 import { screenWrite } from './screen.js';
+import { httpOf, startHttp } from './http-runner.js';
+import type { HttpResult } from '../../engine/nodes/http-result.js';
 
 // Flow versions are immutable, so a parsed version never goes stale; it is only forgotten when the cache is full
 // (a bounded LRU, by count and by size: ~200 bytes per node or edge parsed), then read from the store again.
@@ -70,6 +72,8 @@ export interface AnswerWith {
    * inside `advance`, before them.
    */
   unit?: UnitOfWork;
+  /** The httpRequest result this step is answered with (calls/http-runner.ts): an outside fact, kept in its StepEnv. */
+  http?: HttpResult;
 }
 
 /**
@@ -103,7 +107,7 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
   if (untouched) return { kind: 'ignored' };
   const read = cursorsRead(flow, result.trace, cursors);
   // What this step read from outside, stored with it under its dedupe key (a step without one only ends the call).
-  const stepEnv = answer && stepEnvOf(watched.read(), read);
+  const stepEnv = answer && stepEnvOf(watched.read(), read, answer.http);
   const changed = Object.fromEntries(Object.entries(result.cursors).filter(([k, v]) => cursors[k] !== v));
   const ended = event.type === 'call.ended' || result.snapshot.status === 'done';
   const body = answer?.render(result);
@@ -121,6 +125,9 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
     ...(outbox.length ? { outbox } : {}),
   }, answer?.unit);
   if (!saved) return { kind: 'stale' };
+  // A request the step waits on (httpRequest): sent once the step is durable, by the attempt that stored it.
+  const request = httpOf(result.instructions);
+  if (request) void (answer?.unit ? answer.unit.durable() : Promise.resolve()).then(() => startHttp(ctx, session.callId, request), () => {});
   if (outbox.length) void (answer?.unit ? answer.unit.durable() : Promise.resolve()).then(() => ctx.outbox?.kick(), () => {});
   // Effects (an SMS, a voicemail, a member released) only once the step that caused them is stored.
   if (answer?.unit && hasEffects(result.instructions)) await answer.unit.durable();

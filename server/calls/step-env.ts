@@ -28,8 +28,8 @@ export function watchTeam(team: Record<string, TeamMember>): { team: Record<stri
 }
 
 /** The StepEnv to store for a step, or undefined when it read nothing from outside (nothing is stored then). */
-export function stepEnvOf(team: Record<string, TeamMember>, cursors: Cursors): StepEnv | undefined {
+export function stepEnvOf(team: Record<string, TeamMember>, cursors: Cursors, http?: StepEnv['http']): StepEnv | undefined {
   const readTeam = Object.keys(team).length > 0, readCursors = Object.keys(cursors).length > 0;
-  if (!readTeam && !readCursors) return undefined; // most steps (a prompt, a key press): nothing to build or write
-  return { ...(readTeam ? { team } : {}), ...(readCursors ? { cursors } : {}) };
+  if (!readTeam && !readCursors && !http) return undefined; // most steps (a prompt, a key press): nothing to build or write
+  return { ...(readTeam ? { team } : {}), ...(readCursors ? { cursors } : {}), ...(http ? { http } : {}) };
 }

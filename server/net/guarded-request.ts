@@ -17,6 +17,11 @@ export class RefusedTarget extends Error {
   constructor(message: string) { super(message); this.name = 'RefusedTarget'; }
 }
 
+/** No complete answer within `timeoutMs` (the request was given up). */
+export class RequestTimeout extends Error {
+  constructor(message: string) { super(message); this.name = 'RequestTimeout'; }
+}
+
 export interface GuardedRequest {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
@@ -95,7 +100,7 @@ export function guardedRequest(url: URL, o: GuardedRequest): Promise<GuardedResp
       res.on('end', () => finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
       res.on('error', (err) => finish(err));
     });
-    const timer = setTimeout(() => finish(new Error(`no complete answer within ${o.timeoutMs} ms`)), o.timeoutMs);
+    const timer = setTimeout(() => finish(new RequestTimeout(`no complete answer within ${o.timeoutMs} ms`)), o.timeoutMs);
     req.on('error', (err) => finish(err));
     req.end(o.body);
   });

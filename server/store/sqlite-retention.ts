@@ -3,7 +3,7 @@
  * path through the flow) is kept; after the retention period these go:
  *
  * - webhook logs (the raw bodies and our answers: what `GET /api/calls/:id` lists and a fixture export replays),
- *   the dedupe rows of the events they carried, and the engine snapshots of calls that have ended;
+ *   the dedupe rows of the events they carried (and httpRequest nodes' requests, `http_requests`), and the engine snapshots of calls that have ended;
  * - when recordings have a retention period too: the audio of call recordings and voicemails older than it. The call
  *   log says `recording deleted after N days` where it linked one; a voicemail keeps its row (caller, time,
  *   transcription) with `audioError` saying the same.
@@ -52,7 +52,8 @@ export function retentionRepo(db: Connection, batchSize = BATCH): Pick<Store, 'p
       const out: PruneCounts = { webhooks: 0, events: 0, sessions: 0, recordings: 0 };
       if (o.webhooksBefore) {
         out.webhooks = sweep('webhooks', 'received_at', o.webhooksBefore);
-        out.events = sweep('processed_events', 'created_at', o.webhooksBefore);
+        // With the dedupe rows: the httpRequest claims and results of the same steps (migration 022; counted as events).
+        out.events = sweep('processed_events', 'created_at', o.webhooksBefore) + sweep('http_requests', 'started_at', o.webhooksBefore);
         out.sessions = sweep('call_sessions', 'updated_at', o.webhooksBefore, " AND status = 'done'");
       }
       if (o.recordings) {

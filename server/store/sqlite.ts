@@ -7,6 +7,7 @@ import { Connection } from './connection.js';
 import { migrate, migrationState } from './migrate.js';
 import { readCache } from './read-cache.js';
 import { callRepo } from './sqlite-calls.js';
+import { httpRepo } from './sqlite-http.js';
 import { trafficRepo } from './sqlite-traffic.js';
 import { retentionRepo } from './sqlite-retention.js';
 import { marketRepo } from './sqlite-market.js';
@@ -206,7 +207,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
     },
     ...callRepo(db, iso, cache, batch, () => checkpoints?.wrote()),
     ...marketRepo(db, iso), ...messageRepo(db, iso), ...voicemailRepo(db, iso, cache), ...notifyRepo(db, iso), ...callHistoryRepo(db),
-    ...trafficRepo(db), ...retentionRepo(db),
+    ...trafficRepo(db), ...retentionRepo(db), ...httpRepo(db, iso),
     ...accountRepo(db, iso, hashKey, newApiKey),
   };
   return store;

@@ -1,4 +1,5 @@
 import type { Mode, Snapshot, Cursors, TeamMember } from '../../engine/types.js';
+import type { HttpResult } from '../../engine/nodes/http-result.js';
 import type { BusinessStore } from './business-types.js';
 import type { NotifyStore, OutboxItem } from './notify-types.js';
 import type { CallHistoryStore } from './history-types.js';
@@ -46,6 +47,8 @@ export interface StepEnv {
   team?: Record<string, TeamMember>;
   /** The round-robin cursor each node the step entered read (0 when it had none yet). */
   cursors?: Cursors;
+  /** The result of the httpRequest this step was answered with (calls/http-runner.ts): status and body, timeout or error. */
+  http?: HttpResult;
 }
 
 /** One call's way through its flow (CallLogRow.path) with the version it ran on and whether it has ended. */
@@ -224,4 +227,11 @@ export interface Store extends BusinessStore, NotifyStore, CallHistoryStore, Acc
   recordDialAnswer(callId: string, seq: number, to: string, legCallId: string): Promise<boolean>;
   /** The number recorded by {@link Store.recordDialAnswer} for that call and step; undefined when none answered. */
   dialAnswer(callId: string, seq: number): Promise<string | undefined>;
+  // httpRequest nodes (calls/http-runner.ts)
+  /** Claims sending the request of a call's step (one conditional write): true for the one attempt that sends it. */
+  claimHttpRequest(callId: string, seq: number, deadlineMs: number): Promise<boolean>;
+  /** Keeps the claimed request's result (the first one written stays). */
+  finishHttpRequest(callId: string, seq: number, result: HttpResult): Promise<void>;
+  /** The request of a call's step: by when its sender gives up, and its result once in; undefined when never claimed. */
+  httpRequest(callId: string, seq: number): Promise<{ deadlineMs: number; result?: HttpResult } | undefined>;
 }

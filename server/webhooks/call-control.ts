@@ -13,6 +13,8 @@ import { waitFor } from './dedupe.js';
 import { onCallControlEvent } from '../calls/lifecycle.js';
 import { numberOfAnotherCompany } from './company-check.js';
 import { endRinging, ringLegEvent, type RingState } from './cc-ring.js';
+import { httpResultFor } from '../calls/http-runner.js';
+import type { HttpResult } from '../../engine/nodes/http-result.js';
 
 const NOT_IN_SERVICE_NODE = '__not_in_service';
 interface Envelope { data?: { id?: string; event_type?: string; payload?: CcPayload } }
@@ -69,7 +71,7 @@ interface Mine { key: string; stepped: boolean; unit: UnitOfWork }
  * (`{commands}`) is stored with the snapshot, in one transaction, before any
  * command is sent; losing the snapshot write to a racing attempt is LOST.
  */
-async function stepAndRun(ctx: Ctx, mine: Mine, session: SessionRow, event: EngineEvent, o: ExecOptions, connectionId?: string, before: Command[] = []): Promise<Record<string, unknown> | typeof LOST> {
+async function stepAndRun(ctx: Ctx, mine: Mine, session: SessionRow, event: EngineEvent, o: ExecOptions, connectionId?: string, before: Command[] = [], http?: HttpResult): Promise<Record<string, unknown> | typeof LOST> {
   const live = session.mode === 'call-control' && event.type !== 'call.ended';
   let commands: Command[] = [];
   const adv = await advance(ctx, session, event, {
@@ -80,6 +82,7 @@ async function stepAndRun(ctx: Ctx, mine: Mine, session: SessionRow, event: Engi
     },
     // Written in the webhook's unit, committed with the turn's other units.
     unit: mine.unit,
+    ...(http ? { http } : {}),
   });
   if (adv.kind === 'stale') return LOST;
   // No command leaves before the step is durable.
@@ -160,14 +163,17 @@ async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecO
     if (!isStale(cs, session)) await ctx.store.claimEvent(bridgeKey(session));
     return { body: { bridged: true }, session };
   }
-  const event = ccEvent(type, p);
+  let event = ccEvent(type, p);
+  // The end of an httpRequest's hold prompt: the step goes on with the request's result, once it is in (at most its timeout).
+  let http: HttpResult | undefined;
+  if (event?.type === 'http.ended' && !isStale(cs, session)) event = { type: 'http.ended', result: (http = await httpResultFor(ctx, session.callId, session.seq, mine.key)) };
   if (event?.type === 'recording.saved') await ctx.store.patchCallLog(session.callId, { recordingUrl: event.url, recordingSeconds: event.seconds });
   if (!event) return { body: { ignored: type }, session };
   if (type !== 'call.hangup' && isStale(cs, session)) return { body: { ignored: 'stale', seq: cs?.seq, current: session.seq }, session };
   // A transcript counts only while a speech menu listens (a late one after its stop carries the next step's state).
   if (type === 'call.transcription' && !cs?.speech) return { body: { ignored: 'not listening for speech' }, session };
   const before = cs?.speech && (type === 'call.transcription' || type === 'call.gather.ended') ? stopSpeech(type, cs, session.callId) : [];
-  return { body: await stepAndRun(ctx, mine, session, event, o, p.connection_id, before), session };
+  return { body: await stepAndRun(ctx, mine, session, event, o, p.connection_id, before, http), session };
 }
 
 async function callControl(ctx: Ctx, inc: Incoming): Promise<Answer> {

@@ -9,6 +9,8 @@ import { numberOfAnotherCompany } from './company-check.js';
 import { onTexmlStatus } from '../calls/lifecycle.js';
 import { parseScreenStep, screenLeg, screenUrl } from './texml-screen.js';
 import { storedScreen } from '../calls/screen.js';
+import { httpResultFor } from '../calls/http-runner.js';
+import { HTTP_VERB } from '../../engine/nodes/http-request.js';
 
 export const NOT_IN_SERVICE = 'The number you have called is not in service. Please check the number and try again. Goodbye.';
 
@@ -118,7 +120,10 @@ async function action(ctx: Ctx, inc: Incoming): Promise<Answer> {
     const answered = ref.verb === 'dial' ? await ctx.store.dialAnswer(callId, ref.seq) : undefined;
     // A screened dial connects only through a member who accepted (texml-screen.ts), whatever DialCallStatus says.
     const screened = ref.verb === 'dial' && !!(await storedScreen(ctx, callId, ref.seq));
-    const adv = await advance(ctx, session, actionEvent(ref, f, urlMarker(inc.query), answered, screened), { key, render: (r) => renderTexml(r.instructions, urls), unit: inc.unit });
+    // An httpRequest's Redirect (after its hold prompt): answered once the request is done, at most its timeout.
+    const http = ref.verb === HTTP_VERB ? await httpResultFor(ctx, callId, ref.seq, key) : undefined;
+    const event = http ? { type: 'http.ended' as const, result: http } : actionEvent(ref, f, urlMarker(inc.query), answered, screened);
+    const adv = await advance(ctx, session, event, { key, render: (r) => renderTexml(r.instructions, urls), unit: inc.unit, ...(http ? { http } : {}) });
     if (adv.kind === 'stepped') return adv.answer!;
     return adv.kind === 'stale' ? undefined : keep(ctx, key, renderApology());
   });

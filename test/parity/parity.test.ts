@@ -71,6 +71,7 @@ interface Outcome { path: string[]; ended: string; cause: string | null; errors:
 /** Places one call and reads back what the server logged of it. */
 async function call(flow: string, mode: 'texml' | 'call-control', s: Scenario): Promise<Outcome> {
   live.clock = new Date(s.at);
+  live.http = s.http;
   await live.api('PUT', `/api/numbers/${encodeURIComponent(numberOf[flow]!)}`, { flowId: flow, mode });
   const res = await fetch(`${live.url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: numberOf[flow], from: '+13125550147', mode, ...s.script }) });
   const r = (await res.json()) as { callId: string; transcript: { kind: string; text: string }[]; ended: { by: string } };

@@ -19,7 +19,15 @@ export interface Scenario {
   script: { digits?: string[]; speech?: string[]; callee?: string[] };
   /** Says something to a menu (speech input: TeXML's SpeechResult, Call Control's transcription). */
   speech?: boolean;
+  /** How the flow's httpRequest nodes are answered, by node id (Live.http; none: 200 with `{}`). */
+  http?: Record<string, unknown>;
 }
+
+/** The answers worth trying at an httpRequest node: one per port (a refused address is an error too). */
+const HTTP_ANSWERS: Array<[string, unknown]> = [
+  ['200', { status: 200, body: { order: { status: 'shipped' } } }], ['404', { status: 404, body: '' }], ['not JSON', { status: 200, body: '<html>' }],
+  ['timeout', 'timeout'], ['refused', { error: 'refused: 10.0.0.1 is private' }],
+];
 
 /** Weekday mornings and afternoons, lunch, night, a Sunday and the holidays of the example flows (UTC). */
 export const INSTANTS = [
@@ -56,6 +64,8 @@ export function scenariosFor(doc: { nodes: Node[] }): Scenario[] {
   const wrong = ['9', '8', '7'].find((k) => !keys.includes(k)) ?? '#';
   const digitScripts: string[][] = [[], [wrong], ...keys.map((k) => [k])];
   if (menus.length > 1) for (const a of keys) for (const b of keys) digitScripts.push([a, b]);
+  // A collect with no menu before it: the account numbers alone.
+  if (nodes.some((n) => n.type === 'collect') && !menus.length) for (const acct of ACCOUNTS) digitScripts.push([acct]);
   if (nodes.some((n) => n.type === 'collect')) for (const a of keys) for (const b of keys) for (const acct of ACCOUNTS) digitScripts.push([a, b, acct]);
   const speechMenus = menus.filter((m) => Object.keys(m.data.speech ?? {}).length);
   const out: Scenario[] = [];
@@ -73,6 +83,10 @@ export function scenariosFor(doc: { nodes: Node[] }): Scenario[] {
       if (!speechMenus.length || digits.length) out.push({ name: `${label} + message`, at, script: { digits, speech: [MESSAGE] } });
       for (const id of path.filter((p) => p.startsWith('>')).map((p) => p.slice(1))) {
         const node = nodes.find((n) => n.id === id);
+        if (node?.type === 'httpRequest' && !dialsSeen.has(id)) {
+          dialsSeen.add(id);
+          for (const [what, answer] of HTTP_ANSWERS) out.push({ name: `${label}, ${id} answers ${what}`, at, script: { digits }, http: { [id]: answer } });
+        }
         if (!node || (node.type !== 'transfer' && node.type !== 'roundRobin') || dialsSeen.has(id)) continue;
         dialsSeen.add(id);
         for (const callee of calleeLists(node)) out.push({ name: `${label}, ${id}: ${callee.join(',')}`, at, script: { digits, callee } });

@@ -43,7 +43,7 @@ const inOrder = (lines: string[], want: string[]) => { let i = 0; for (const l o
 const experience = (r: Result) => show(r).filter((l) => l !== 'connected: call answered' && !l.startsWith('hangup:') && !l.startsWith('sms:'));
 const texts = (r: Result) => show(r).filter((l) => l.startsWith('sms:')).sort();
 
-const CASES: { flow: string; name: string; at?: string; script: Record<string, unknown>; expect: string[]; ended: string; roundRobin?: string[] }[] = [
+const CASES: { flow: string; name: string; at?: string; script: Record<string, unknown>; expect: string[]; ended: string; roundRobin?: string[]; http?: Record<string, unknown> }[] = [
   { flow: 'main-line', name: 'open, support', script: { digits: ['2'] }, ended: 'app',
     expect: ['heard: Thanks for calling Acme Plumbing.', 'heard: For sales, press 1. For support, press 2. To leave a message, press 3.', 'pressed: 2', 'ringing: +13125550110', 'connected: +13125550110'] },
   { flow: 'main-line', name: 'open, voicemail', script: { digits: ['3'], speech: ['This is Sam, call me back'] }, ended: 'app',
@@ -61,6 +61,9 @@ const CASES: { flow: string; name: string; at?: string; script: Record<string, u
     expect: ['heard: Our office is closed. Stay on the line for the on-call engineer.', 'ringing: +447700900123', 'heard: Nobody could take your call. Please leave a message.', 'recorded: Boiler is broken'] },
   { flow: 'after-hours', name: 'closed: message and receipt', at: '2026-11-29T18:00:00Z', script: { speech: ['Please call me'] }, ended: 'app',
     expect: ['heard: You have reached us after hours. Our hours are 9 to 6, Monday to Friday.', 'recorded: Please call me'] },
+  { flow: 'order-status', name: 'order found', script: { digits: ['482913'] }, ended: 'app',
+    http: { lookup: { status: 200, body: { order: { status: 'out for delivery', delivery: { estimate: 'today' } } } } },
+    expect: ['pressed: 482913', 'heard: One moment while I look up order 482913.', 'heard: Order 482913 is out for delivery. Estimated delivery: today. Thank you for calling.'] },
 ];
 
 describe('example flows through the real server, played by the sandbox', () => {
@@ -69,6 +72,7 @@ describe('example flows through the real server, played by the sandbox', () => {
   for (const c of CASES) {
     it(`${c.flow}: ${c.name} (TeXML and Call Control agree)`, async () => {
       live.clock = new Date(c.at ?? '2026-11-25T18:00:00Z');
+      live.http = c.http;
       const texml = await call(c.flow, 'texml', c.script);
       const cc = await call(c.flow, 'call-control', c.script);
       for (const r of [texml, cc]) {

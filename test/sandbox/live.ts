@@ -14,11 +14,17 @@ import Telnyx from 'telnyx';
 import { createApp } from '../../server/app.js';
 import { createSandbox } from '../../server/sandbox/index.js';
 import { holdInSandbox } from '../../server/seed.js';
+import { scriptedResult } from '../../engine/nodes/http-result.js';
 
 export interface Live {
   url: string;
   /** The server's clock (set it before each call). */
   clock: Date;
+  /**
+   * How httpRequest nodes' requests are answered, by node id (the simulator's script: `{status, body}`, `'timeout'`,
+   * `{error}`); set it before each call. A node not listed gets 200 with `{}`: these suites never reach the network.
+   */
+  http?: Record<string, unknown>;
   api(method: string, path: string, body?: unknown): Promise<any>;
   /** Has the sandbox account hold `e164` (a 555-01xx number), so the API may route it. */
   hold(e164: string): Promise<void>;
@@ -33,6 +39,7 @@ export async function startLive(company: string): Promise<Live> {
   const app = createApp({
     db: join(dir, 'cf.db'), log: pino({ level: 'silent' }), telnyx: new Telnyx({ apiKey: 'sandbox', baseURL: 'http://x/sandbox/v2', maxRetries: 0 }),
     publicUrl: () => url, webhookPublicKeys: [sandbox.publicKeyBase64], now: () => live.clock, sandbox: sandbox.router, retryDelayMs: 0,
+    httpStandIn: (r) => (live.http?.[r.node] === undefined ? { status: 200, body: '{}' } : scriptedResult(live.http[r.node])),
   });
   const server: Server = await new Promise((r) => { const s = app.listen(0, '127.0.0.1', () => r(s)); });
   url = live.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

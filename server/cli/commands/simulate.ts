@@ -9,7 +9,9 @@ import { formatFinding, readFlowFile } from '../flow-file.js';
 export const summary = 'run a flow offline and print each step: callflow simulate FLOW [--digits 1,2] [--at ISO] [--mode texml|call-control]';
 
 const USAGE = `usage: callflow simulate FLOW [--digits 1,2] [--say "text"] [--dial connected,busy] [--screen accept,voicemail] [--at ISO] [--from E164]
-                         [--to E164] [--mode texml|call-control] [--json] [--fixture DIR] [--update]`;
+                         [--to E164] [--http NODE=ANSWER ...] [--mode texml|call-control] [--json] [--fixture DIR] [--update]
+  --http answers an httpRequest node: NODE=200:{"order":{"status":"shipped"}} (status, then the body), NODE=404,
+         NODE=timeout or NODE=error; give it again for the same node to answer its next visits in order`;
 
 /** Base of the action URLs the simulator prints (the server uses PUBLIC_URL). */
 export const SIM_BASE_URL = 'https://callflow.example';
@@ -51,6 +53,19 @@ export function checkScript(v: { digits?: string; dial?: string; screen?: string
   return undefined;
 }
 
+/** `--http NODE=ANSWER` options as the simulator's script (`http` by node), or the message for a bad one. */
+export function httpAnswers(opts: string[] | undefined): { http?: Record<string, unknown[]> } | { error: string } {
+  if (!opts?.length) return {};
+  const http: Record<string, unknown[]> = {};
+  for (const o of opts) {
+    const m = /^([^=]+)=(timeout|error|(\d{3})(?::([\s\S]*))?)$/.exec(o);
+    if (!m) return { error: `--http takes NODE=STATUS[:BODY], NODE=timeout or NODE=error (e.g. lookup=200:{"status":"shipped"}), not "${o}"` };
+    const answer = m[2] === 'timeout' ? 'timeout' : m[2] === 'error' ? { error: 'the request failed (scripted)' } : { status: Number(m[3]), body: m[4] ?? '' };
+    (http[m[1]!] ??= []).push(answer);
+  }
+  return { http };
+}
+
 function list(v: string | undefined): string[] | undefined {
   return v === undefined ? undefined : v.split(',').map((s) => s.trim());
 }
@@ -59,7 +74,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
     options: {
-      digits: { type: 'string' }, say: { type: 'string', multiple: true }, dial: { type: 'string' }, screen: { type: 'string' },
+      digits: { type: 'string' }, say: { type: 'string', multiple: true }, dial: { type: 'string' }, screen: { type: 'string' }, http: { type: 'string', multiple: true },
       at: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, mode: { type: 'string' },
       json: { type: 'boolean' }, fixture: { type: 'string' }, update: { type: 'boolean' }, help: { type: 'boolean' },
     },
@@ -85,6 +100,11 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${bad}\n`);
     return 2;
   }
+  const answers = httpAnswers(values.http);
+  if ('error' in answers) {
+    process.stderr.write(`${answers.error}\n`);
+    return 2;
+  }
   const { flow, findings } = readFlowFile(file);
   if (!flow) {
     process.stderr.write(`${file} is not a valid callflow/1 flow:\n${findings.map((f) => `  ${formatFinding(f)}`).join('\n')}\n`);
@@ -92,7 +112,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { steps } = simulate(flow, {
     at, mode, from: values.from, to: values.to, digits: list(values.digits), speech: values.say,
-    dial: list(values.dial) as DialStatus[] | undefined, screen: list(values.screen) as ScreenAnswer[] | undefined,
+    dial: list(values.dial) as DialStatus[] | undefined, screen: list(values.screen) as ScreenAnswer[] | undefined, ...answers,
   });
   if (values.json) {
     const out = steps.map((s) => ({ event: s.event, path: pathOf(s.trace), waitingIn: s.waitingIn ?? null, ...renderStep(flow, s, mode) }));
@@ -102,7 +122,7 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(`${flow.name} (${flow.id}) — ${mode}, at ${at}\n`);
   steps.forEach((s, i) => {
     const { type, ...rest } = s.event;
-    const detail = Object.values(rest).filter((v) => v !== undefined).join(' ');
+    const detail = Object.values(rest).filter((v) => v !== undefined).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(' ');
     process.stdout.write(`\nstep ${i + 1}  ${type}${detail ? ` ${detail}` : ''}\n  path: ${pathOf(s.trace) || '(no node entered)'}\n`);
     const r = renderStep(flow, s, mode);
     if (r.texml) process.stdout.write(`  TeXML:\n${indent(r.texml)}\n`);
