@@ -57,6 +57,11 @@ export const DATA: Record<NodeType, fc.Arbitrary<unknown>> = {
   }),
   setVariable: fc.record({ name: fc.constantFrom('x', 'account'), value: templated }),
   hangup: fc.constant({}),
+  aiGather: fc.record({
+    fields: fc.constant([{ name: 'name', description: 'The caller\'s name' }, { name: 'x', description: 'A number', type: 'number', required: false }]),
+    greeting: templated,
+  }),
+  aiAssistant: fc.record({ assistantId: fc.constant('assistant-1'), greeting: templated, instructions: templated, variables: fc.constant(['x', 'account']) }),
 };
 
 /** A flow of 1-6 nodes of any kinds, each port wired to a random node or left unwired; the first node starts. */

@@ -46,8 +46,15 @@ export function nextEvent(waitOn: Instruction | undefined, s: Required<Pick<Call
   if (!waitOn) return s.hangupWhenDone === false ? undefined : { type: 'call.ended', cause: 'normal_clearing' };
   // A kind's own instruction: the kind says what the caller's next keys bring (engine/own-verbs.ts).
   if (isOwn(waitOn)) {
+    const spec = ownVerb((waitOn as { verb: string }).verb)!;
+    // Its answers come from a list of its own (`ai`, `assistant`): the digits are left for the gathers.
+    if (spec.scripted) {
+      const list = (s as unknown as Record<string, unknown[] | undefined>)[spec.scripted.list];
+      if (!list?.length && s.hangupWhenDone) return { type: 'call.ended', cause: 'normal_clearing' };
+      return spec.scripted.answer(waitOn, list?.shift());
+    }
     if (!s.digits.length && s.hangupWhenDone) return { type: 'call.ended', cause: 'normal_clearing' };
-    return ownVerb((waitOn as { verb: string }).verb)!.simulate(waitOn, s.digits.shift());
+    return spec.simulate(waitOn, s.digits.shift());
   }
   switch (waitOn.verb) {
     case 'gather': {
@@ -74,8 +81,10 @@ export function nextEvent(waitOn: Instruction | undefined, s: Required<Pick<Call
  * Each step's cursors carry into the next, as they would across webhooks.
  */
 export function simulate(flow: Flow, script: CallScript): { steps: SimStep[]; cursors: Cursors } {
+  // Every list is copied, the kinds' own (`ai`, ...) too: answering shifts them, and the script is the caller's.
+  const lists = Object.fromEntries(Object.entries(script).filter(([, v]) => Array.isArray(v)).map(([k, v]) => [k, [...(v as unknown[])]]));
   const s: Parameters<typeof nextEvent>[1] = {
-    ...script,
+    ...script, ...lists,
     digits: [...(script.digits ?? [])], speech: [...(script.speech ?? [])],
     dial: [...(script.dial ?? [])], recordSeconds: [...(script.recordSeconds ?? [])],
   };

@@ -193,7 +193,7 @@ describe('renderTexml on what the engine emits', () => {
       const r = step(flow, null, { type: 'call.started', from: '+13125550100', to: '+13125550199', callId: 'c1', direction: 'inbound' }, env);
       const tags = verbs(renderTexml(r.instructions, urls)).map((x) => x.tag);
       const last = tags.slice(-2).join(' ');
-      expect(['Gather Redirect', 'Record Redirect'].includes(last) || ['Dial', 'Hangup'].includes(tags[tags.length - 1]!), `${type}: ${tags.join(' ')}`).toBe(true);
+      expect(['Gather Redirect', 'Record Redirect'].includes(last) || ['Dial', 'Hangup', 'AIGather', 'Connect'].includes(tags[tags.length - 1]!), `${type}: ${tags.join(' ')}`).toBe(true);
       expect(r.waiting || tags[tags.length - 1] === 'Hangup', `${type} ended without Hangup`).toBe(true);
     }
   });

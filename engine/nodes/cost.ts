@@ -4,7 +4,11 @@ import type { CostEstimate } from '../node-kind.js';
  * What a call is assumed to do where the flow cannot say, in seconds (shown with every estimate by
  * /api/flows/:id/usage). Assumptions, not measurements.
  */
-export const COST_ASSUMPTIONS = { wordsPerSecond: 2.5, playSeconds: 10, talkSeconds: 180, ringSeconds: 15, voicemailSeconds: 45 } as const;
+export const COST_ASSUMPTIONS = {
+  wordsPerSecond: 2.5, playSeconds: 10, talkSeconds: 180, ringSeconds: 15, voicemailSeconds: 45,
+  /** An AI gather's conversation per field asked for; an AI Assistant's whole conversation. */
+  aiFieldSeconds: 15, assistantSeconds: 120,
+} as const;
 
 /** Seconds to speak `text` (at least 1 for any text), 0 when there is none. */
 export function speechSeconds(text: unknown): number {

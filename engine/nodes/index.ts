@@ -13,6 +13,8 @@ import { sms } from './sms.js';
 import { branch } from './branch.js';
 import { setVariable } from './set-variable.js';
 import { hangup } from './hangup.js';
+import { aiGather } from './ai-gather.js';
+import { aiAssistant } from './ai-assistant.js';
 
 /** Every node kind, by `type`. The one place that lists them (palette order). */
 export const NODE_KINDS = {
@@ -28,6 +30,8 @@ export const NODE_KINDS = {
   branch,
   setVariable,
   hangup,
+  aiGather,
+  aiAssistant,
 } satisfies Record<string, NodeKind>;
 
 export type NodeType = keyof typeof NODE_KINDS;
