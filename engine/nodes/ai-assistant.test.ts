@@ -53,7 +53,7 @@ describe('aiAssistant', () => {
   });
 
   it('maps Telnyx callbacks: TeXML Connect action Reason, CC call.conversation.ended reason', () => {
-    const spec = aiAssistant.instructions.assist!;
+    const spec = aiAssistant.instructions!.assist!;
     expect(spec.texmlEvent({ Reason: 'service_error' })).toEqual({ type: 'assistant.ended', reason: 'service_error' });
     expect(spec.texmlEvent({})).toEqual({ type: 'assistant.ended' });
     expect(spec.ccEvents['call.conversation.ended']!({ reason: null })).toEqual({ type: 'assistant.ended' });

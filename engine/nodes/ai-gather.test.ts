@@ -112,7 +112,7 @@ describe('aiGather', () => {
   });
 
   it('maps Telnyx callbacks to its event: TeXML Base64Result (wrapped as published, or bare), CC call.ai_gather.ended', () => {
-    const spec = aiGather.instructions.aiGather!;
+    const spec = aiGather.instructions!.aiGather!;
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64');
     expect(spec.texmlEvent({ Status: 'valid', Base64Result: b64({ status: 'valid', result: { name: 'Sam' } }) })).toEqual(gathered({ name: 'Sam' }));
     expect(spec.texmlEvent({ Status: 'valid', Base64Result: b64({ name: 'Sam', party: 3 }) })).toEqual(gathered({ name: 'Sam', party: 3 }));
