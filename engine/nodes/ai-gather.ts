@@ -25,11 +25,11 @@ declare module '../types.js' {
 }
 
 /** One scripted AI gather answer (engine/simulate.ts `ai`, the sandbox's `ai`): a result, or the AI gave up. */
-export type AiScripted = { result: Record<string, unknown> } | { failed: true };
+export type AiScripted = { result: Record<string, unknown> } | { failed: true } | { hangup: true };
 
 declare module '../simulate.js' {
   interface CallScript {
-    /** One entry per AI gather, in order: `{result: {...}}` (what Telnyx's AI returns, right or wrong) or `{failed: true}`. Default: failed. */
+    /** One entry per AI gather, in order: `{result: {...}}` (what Telnyx's AI returns, right or wrong), `{failed: true}` or `{hangup: true}` (the caller hangs up). Default: failed. */
     ai?: AiScripted[];
   }
 }
@@ -126,7 +126,8 @@ export const aiGather = defineNode({
       scripted: {
         list: 'ai',
         answer: (_i, entry) => {
-          const e = entry as Partial<{ result: unknown; failed: boolean }> | undefined;
+          const e = entry as Partial<{ result: unknown; failed: boolean; hangup: boolean }> | undefined;
+          if (e?.hangup) return { type: 'call.ended', cause: 'normal_clearing' };
           return e && !e.failed && e.result !== undefined ? gathered('valid', boundedResult(e.result) ?? {}) : gathered('invalid', undefined);
         },
       },

@@ -5,10 +5,12 @@ import { toCommands } from '../../../engine/call-control.js';
 import type { DialStatus, Mode, TraceEntry } from '../../../engine/types.js';
 import type { Flow } from '../../../engine/schema.js';
 import { formatFinding, readFlowFile } from '../flow-file.js';
+import { aiArgs, assistantArgs } from '../ai-script.js';
 
 export const summary = 'run a flow offline and print each step: callflow simulate FLOW [--digits 1,2] [--at ISO] [--mode texml|call-control]';
 
 const USAGE = `usage: callflow simulate FLOW [--digits 1,2] [--say "text"] [--dial connected,busy] [--at ISO] [--from E164]
+                         [--ai JSON|failed|hangup]… [--assistant done,failed,hangup]
                          [--to E164] [--mode texml|call-control] [--json] [--fixture DIR] [--update]`;
 
 /** Base of the action URLs the simulator prints (the server uses PUBLIC_URL). */
@@ -57,7 +59,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
     options: {
-      digits: { type: 'string' }, say: { type: 'string', multiple: true }, dial: { type: 'string' },
+      digits: { type: 'string' }, say: { type: 'string', multiple: true }, dial: { type: 'string' }, ai: { type: 'string', multiple: true }, assistant: { type: 'string' },
       at: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, mode: { type: 'string' },
       json: { type: 'boolean' }, fixture: { type: 'string' }, update: { type: 'boolean' }, help: { type: 'boolean' },
     },
@@ -83,6 +85,12 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${bad}\n`);
     return 2;
   }
+  const ai = aiArgs(values.ai), assistant = assistantArgs(values.assistant);
+  const badAi = 'error' in ai ? ai.error : 'error' in assistant ? assistant.error : undefined;
+  if (badAi) {
+    process.stderr.write(`${badAi}\n`);
+    return 2;
+  }
   const { flow, findings } = readFlowFile(file);
   if (!flow) {
     process.stderr.write(`${file} is not a valid callflow/1 flow:\n${findings.map((f) => `  ${formatFinding(f)}`).join('\n')}\n`);
@@ -90,7 +98,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { steps } = simulate(flow, {
     at, mode, from: values.from, to: values.to, digits: list(values.digits), speech: values.say,
-    dial: list(values.dial) as DialStatus[] | undefined,
+    dial: list(values.dial) as DialStatus[] | undefined, ...ai, ...assistant,
   });
   if (values.json) {
     const out = steps.map((s) => ({ event: s.event, path: pathOf(s.trace), waitingIn: s.waitingIn ?? null, ...renderStep(flow, s, mode) }));
@@ -100,7 +108,7 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(`${flow.name} (${flow.id}) — ${mode}, at ${at}\n`);
   steps.forEach((s, i) => {
     const { type, ...rest } = s.event;
-    const detail = Object.values(rest).filter((v) => v !== undefined).join(' ');
+    const detail = Object.values(rest).filter((v) => v !== undefined).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(' ');
     process.stdout.write(`\nstep ${i + 1}  ${type}${detail ? ` ${detail}` : ''}\n  path: ${pathOf(s.trace) || '(no node entered)'}\n`);
     const r = renderStep(flow, s, mode);
     if (r.texml) process.stdout.write(`  TeXML:\n${indent(r.texml)}\n`);
