@@ -27,7 +27,7 @@ export async function startAiAssistant(leg: CcLeg, b: Body): Promise<void> {
   leg.call.add('connected', `AI assistant ${id}`, ASSISTANT_SECONDS);
   const end = leg.call.nextAssistant();
   if (end === 'hangup') { await leg.hangupBy('caller', 'normal_clearing', 'caller', 'caller hung up on the AI assistant'); return; }
-  leg.call.add(end === 'done' ? 'silence' : 'error', end === 'done' ? `AI assistant ${id}: conversation over` : `AI assistant ${id}: ${ASSISTANT_REASON.failed}`);
+  leg.call.add('silence', `AI assistant ${id} ended: ${ASSISTANT_REASON[end]}`);
   await leg.emit('call.conversation.ended', {
     assistant_id: id, conversation_id: uuid(), duration_sec: ASSISTANT_SECONDS, calling_party_type: 'pstn', reason: ASSISTANT_REASON[end],
   }, over);

@@ -47,7 +47,7 @@ export async function connectVerb(call: SimCall, v: XmlNode, base: Fields, abs: 
   call.add('connected', `AI assistant ${id}`, ASSISTANT_SECONDS);
   const end = call.nextAssistant();
   if (end === 'hangup') { call.end({ by: 'caller', reason: 'caller hung up on the AI assistant' }, { kind: 'hangup', text: 'caller hung up' }); return 'gone'; }
-  call.add(end === 'done' ? 'silence' : 'error', end === 'done' ? `AI assistant ${id}: conversation over` : `AI assistant ${id}: ${ASSISTANT_REASON.failed}`);
+  call.add('silence', `AI assistant ${id} ended: ${ASSISTANT_REASON[end]}`);
   if (!v.attrs.action) return undefined;
   return next(abs(v.attrs.action), v.attrs.method, { ...base, CallStatus: 'in-progress', Reason: ASSISTANT_REASON[end] });
 }

@@ -61,6 +61,8 @@ const CASES: { flow: string; name: string; at?: string; script: Record<string, u
     expect: ['heard: Our office is closed. Stay on the line for the on-call engineer.', 'ringing: +447700900123', 'heard: Nobody could take your call. Please leave a message.', 'recorded: Boiler is broken'] },
   { flow: 'after-hours', name: 'closed: message and receipt', at: '2026-11-29T18:00:00Z', script: { speech: ['Please call me'] }, ended: 'app',
     expect: ['heard: You have reached us after hours. Our hours are 9 to 6, Monday to Friday.', 'recorded: Please call me'] },
+  { flow: 'ai-receptionist', name: 'AI gathers name and reason, billing', script: { ai: [{ result: { name: 'Sam Lee', reason: 'billing' } }] }, ended: 'app',
+    expect: ['heard: Who am I speaking with, and what are you calling about?', 'heard: Thanks Sam Lee. Connecting you to billing.', 'ringing: +13125550120'] },
 ];
 
 describe('example flows through the real server, played by the sandbox', () => {
