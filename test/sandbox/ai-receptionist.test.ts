@@ -73,7 +73,7 @@ describe('AI receptionist through the real server, played by the sandbox', () =>
     for (const [body, path] of [[{ ai: [{ result: 'Sam' }] }, ['ai', 0]], [{ ai: { result: {} } }, ['ai']], [{ ai: [{ failed: true }, {}] }, ['ai', 1]], [{ assistant: ['maybe'] }, ['assistant', 0]]] as const) {
       const res = await fetch(`${live.url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: NUMBER, ...body }) });
       expect(res.status).toBe(400);
-      expect((await res.json()).error).toMatchObject({ code: 'bad_request', path });
+      expect(((await res.json()) as { error: unknown }).error).toMatchObject({ code: 'bad_request', path });
     }
   });
 });
