@@ -15,6 +15,14 @@ const body = z.object({
   at: z.iso.datetime({ offset: true }).optional(),
   from: z.string().regex(/^\+[1-9]\d{1,14}$/, 'Use E.164, e.g. +13125550100').optional(),
   mode: z.enum(['texml', 'call-control']).default('texml'),
+  /** One per AI gather: what Telnyx's AI returns (`{result}`), or that it got nothing (`{failed: true}`), or the caller hangs up. */
+  ai: z.array(z.union([
+    z.object({ result: z.record(z.string().max(64), z.unknown()) }).strict(),
+    z.object({ failed: z.literal(true) }).strict(),
+    z.object({ hangup: z.literal(true) }).strict(),
+  ], { error: 'Each ai entry is {result: {...}}, {failed: true} or {hangup: true}' })).max(100).optional(),
+  /** One per AI Assistant conversation: how it ends. */
+  assistant: z.array(z.enum(['done', 'failed', 'hangup'])).max(100).optional(),
 }).strict();
 
 /** `POST /api/flows/simulate`: drives the engine's scripted simulation and renders each step as Telnyx would get it. */
@@ -31,7 +39,7 @@ export function simulateRoute(ctx: Ctx): RequestHandler {
       throw err;
     }
     const at = b.at ?? ctx.now().toISOString();
-    const { steps } = simulate(flow, { at, mode: b.mode, from: b.from, digits: b.digits, speech: b.speech });
+    const { steps } = simulate(flow, { at, mode: b.mode, from: b.from, digits: b.digits, speech: b.speech, ai: b.ai, assistant: b.assistant });
     res.json({
       steps: steps.map((s) => ({
         event: s.event,

@@ -71,6 +71,20 @@ describe('bad AI results through the server', () => {
     expect(fake.actions('v3:ai-cc')).toEqual(['answer', 'gather_using_ai', 'speak']);
   });
 
+  it('POST /api/flows/simulate takes scripted AI results; a malformed script is a 400 with its path', async () => {
+    const sim = (extra: Record<string, unknown>) => request(h.app).post('/api/flows/simulate').set(acme.auth).send({ flow: flow('sim'), at: '2026-11-23T10:00:00-06:00', ...extra });
+    const ok = await sim({ ai: [{ result: { name: 'Sam' } }] }).expect(200);
+    expect(ok.body.steps[1].event).toEqual({ type: 'ai.gathered', status: 'valid', result: { name: 'Sam' } });
+    expect(ok.body.steps[1].texml).toContain('Hi Sam.');
+    const cc = await sim({ mode: 'call-control', ai: [{ failed: true }] }).expect(200);
+    expect(cc.body.steps[0].commands.map((c: { action: string }) => c.action)).toEqual(['gather_using_ai']);
+    expect(cc.body.steps.flatMap((st: { trace: { kind: string; port?: string }[] }) => st.trace).some((t: { kind: string; port?: string }) => t.kind === 'port' && t.port === 'failed')).toBe(true);
+    const bad = await sim({ ai: [{ result: 'Sam' }] }).expect(400);
+    expect(bad.body.error).toMatchObject({ code: 'bad_request', path: ['ai', 0] });
+    const badEnd = await sim({ assistant: ['maybe'] }).expect(400);
+    expect(badEnd.body.error.path).toEqual(['assistant', 0]);
+  });
+
   it('a flow whose AI gather collects nothing, or asks twice for one name, is not published (the finding names the field)', async () => {
     for (const [id, fields, code] of [['none', [], 'aiGather.no-fields'], ['twice', [{ name: 'a', description: 'x' }, { name: 'a', description: 'y' }], 'aiGather.duplicate-field']] as const) {
       await request(h.app).post('/api/flows').set(acme.auth).send(flow(id, [...fields])).expect(201);
