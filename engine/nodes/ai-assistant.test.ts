@@ -74,5 +74,6 @@ describe('aiAssistant', () => {
     expect(lint({}).find((f) => f.code === 'aiAssistant.no-assistant')).toMatchObject({ severity: 'error', path: ['nodes', 0, 'data', 'assistantId'] });
     expect(lint({ assistantId: '{{vars.x}}' }).find((f) => f.code === 'aiAssistant.bad-id')).toMatchObject({ severity: 'error' });
     expect(lint({ assistantId: 'assistant-1' }).filter((f) => f.code.startsWith('aiAssistant'))).toEqual([]);
+    expect(lint({ assistantId: 'assistant-1', variables: ['nobody_sets_me'] }).find((f) => f.code === 'aiAssistant.unset-variable')).toMatchObject({ severity: 'warning', path: ['nodes', 0, 'data', 'variables', 0] });
   });
 });

@@ -102,12 +102,15 @@ export const aiAssistant = defineNode({
       ],
     }),
   },
-  lint: (d) => {
+  lint: (d, ctx) => {
     const out: KindFinding[] = [];
     if (!d.assistantId) out.push({ code: 'aiAssistant.no-assistant', severity: 'error', path: ['assistantId'], message: 'Choose the AI Assistant to hand the call to: give its id (assistant-…) from Mission Control.' });
     else if (/\s|\{\{/.test(d.assistantId)) out.push({ code: 'aiAssistant.bad-id', severity: 'error', path: ['assistantId'], message: `"${d.assistantId}" is not an assistant id: ids have no spaces or templates (e.g. assistant-776d0d6f-…).` });
     const dup = d.variables.find((v, i) => d.variables.indexOf(v) !== i);
     if (dup) out.push({ code: 'aiAssistant.duplicate-variable', severity: 'warning', path: ['variables'], message: `The variable "${dup}" is listed twice.` });
+    d.variables.forEach((v, i) => {
+      if (ctx.setElsewhere && !ctx.setElsewhere(v)) out.push({ code: 'aiAssistant.unset-variable', severity: 'warning', path: ['variables', i], message: `No step sets {{vars.${v}}}, so the assistant never gets it.` });
+    });
     return out;
   },
 });
