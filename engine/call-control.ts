@@ -34,7 +34,8 @@ function toBase64(text: string): string {
   return btoa(bin);
 }
 
-function fromBase64(b64: string): string {
+/** UTF-8 text of base64 (what `client_state` and TeXML's base64 fields carry); throws on bad input. */
+export function fromBase64(b64: string): string {
   const bin = atob(b64);
   const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
   return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

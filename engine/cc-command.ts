@@ -52,6 +52,32 @@ export interface TranscriptionStartBody extends Common {
   transcription_engine_config?: { transcription_engine: 'Google'; hints?: string[] };
 }
 
+/**
+ * Languages gather_using_ai's speech recognition accepts (the SDK's `GoogleTranscriptionLanguage`: two- or
+ * three-letter codes, not `en-US`).
+ */
+export const AI_GATHER_LANGUAGES = [
+  'af', 'sq', 'am', 'ar', 'hy', 'az', 'eu', 'bn', 'bs', 'bg', 'my', 'ca', 'yue', 'zh', 'hr', 'cs', 'da', 'nl', 'en', 'et', 'fil', 'fi', 'fr', 'gl',
+  'ka', 'de', 'el', 'gu', 'iw', 'hi', 'hu', 'is', 'id', 'it', 'ja', 'jv', 'kn', 'kk', 'km', 'ko', 'lo', 'lv', 'lt', 'mk', 'ms', 'ml', 'mr', 'mn',
+  'ne', 'no', 'fa', 'pl', 'pt', 'pa', 'ro', 'ru', 'rw', 'sr', 'si', 'sk', 'sl', 'ss', 'st', 'es', 'su', 'sw', 'sv', 'ta', 'te', 'th', 'tn', 'tr',
+  'ts', 'uk', 'ur', 'uz', 've', 'vi', 'xh', 'zu',
+] as const;
+export type AiGatherLanguage = (typeof AI_GATHER_LANGUAGES)[number];
+
+/** gather_using_ai: the fields to collect as a JSON Schema object; the result comes in `call.ai_gather.ended`. */
+export interface GatherUsingAiBody extends Common {
+  parameters: Record<string, unknown>;
+  greeting?: string;
+  voice?: string;
+  language?: AiGatherLanguage;
+  user_response_timeout_ms?: number;
+}
+/** ai_assistant_start: hands the call to a stored Telnyx AI Assistant; `call.conversation.ended` says it is over. */
+export interface AiAssistantStartBody extends Common {
+  assistant: { id: string; instructions?: string; dynamic_variables?: Record<string, string> };
+  greeting?: string;
+}
+
 /** A Call Control action: POST /v2/calls/{call_control_id}/actions/{action} with `body`. */
 export type Command =
   | { action: 'answer'; body: Common }
@@ -69,7 +95,9 @@ export type Command =
   | { action: 'bridge'; body: BridgeBody }
   | { action: 'record_start'; body: RecordStartBody }
   | { action: 'record_stop'; body: RecordStopBody }
-  | { action: 'hangup'; body: Common };
+  | { action: 'hangup'; body: Common }
+  | { action: 'gather_using_ai'; body: GatherUsingAiBody }
+  | { action: 'ai_assistant_start'; body: AiAssistantStartBody };
 
 export type CommandAction = Command['action'];
 /** The body type of one action. */

@@ -109,10 +109,14 @@ function loopFindings(g: Graph): Finding[] {
 
 function kindFindings(g: Graph): Finding[] {
   const out: Finding[] = [];
+  // Who sets each variable (the kinds' `sets`), for a kind that warns about overwriting another step's.
+  const setters = new Map<string, FlowNode[]>();
+  for (const n of g.byId.values()) for (const v of safe(() => g.kind(n).sets(n.data as never), [] as string[])) setters.set(v, [...(setters.get(v) ?? []), n]);
   for (const n of g.byId.values()) {
     const lint = g.kind(n).lint;
     if (!lint) continue;
-    const found = safe(() => lint(n.data as never, { timezone: g.flow.timezone }), [{ code: 'lint-failed', severity: 'warning' as const, message: `We could not fully check ${nodeName(n, g.kind(n))}; review its settings.` }]);
+    const setElsewhere = (name: string) => { const o = setters.get(name)?.find((m) => m !== n); return o ? nodeName(o, g.kind(o)) : undefined; };
+    const found = safe(() => lint(n.data as never, { timezone: g.flow.timezone, setElsewhere }), [{ code: 'lint-failed', severity: 'warning' as const, message: `We could not fully check ${nodeName(n, g.kind(n))}; review its settings.` }]);
     const at = g.flow.nodes.indexOf(n);
     for (const f of found) out.push({ code: f.code, severity: f.severity, node: n.id, ...(f.path ? { path: ['nodes', at, 'data', ...f.path] } : {}), message: f.message });
   }

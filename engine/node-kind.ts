@@ -51,6 +51,13 @@ export interface KindFinding {
   path?: (string | number)[];
 }
 
+/** What a kind's own check knows about the rest of the flow. */
+export interface KindLintContext {
+  timezone: string;
+  /** The step (`the say step "Welcome"`) that also sets `{{vars.NAME}}`, other than this one; undefined when none does. */
+  setElsewhere?: (name: string) => string | undefined;
+}
+
 /**
  * Turns a node's `data` at one version of its kind into the next version's (version n in, n + 1 out). Raw JSON in,
  * raw JSON out (what a flow file holds, before the schema's defaults); pure, and it must not change its argument.
@@ -82,6 +89,8 @@ export interface CostEstimate {
   outboundSeconds?: number;
   recordedSeconds?: number;
   transcribedSeconds?: number;
+  /** Seconds a Telnyx AI (AI gather, AI Assistant) talks with the caller. */
+  aiSeconds?: number;
   /** Texts sent (billing counts their segments). */
   texts?: string[];
 }
@@ -125,7 +134,7 @@ export interface NodeKind<D = any> {
    */
   readsCursor?(data: D): boolean;
   /** Problems only this kind knows about (bad hours, a regex that does not compile, ...). */
-  lint?(data: D, ctx: { timezone: string }): KindFinding[];
+  lint?(data: D, ctx: KindLintContext): KindFinding[];
   /**
    * Events of its own (declared in types.ts `KindEvents` by the kind's file): the compiled node listens for them.
    * The transports learn what brings each from `instructions` (`texmlEvent`, `ccEvents`).

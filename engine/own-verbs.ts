@@ -8,6 +8,11 @@ export interface TexmlVerb {
   tag: string;
   attrs?: Readonly<Record<string, string | number | boolean | undefined>>;
   text?: string;
+  /**
+   * Text written as a CDATA section (Telnyx wants `<AIGather>`'s `<Parameters>` JSON in one): stripped of what
+   * XML cannot carry; a `]]>` inside is split across two sections (by the renderer's XML builder), so the content reads back unchanged.
+   */
+  cdata?: string;
   children?: readonly TexmlVerb[];
 }
 
@@ -40,6 +45,14 @@ export interface OwnVerbSpec<V extends PropertyKey = keyof KindInstructions> {
   describe?(i: Extract<OwnInstruction, { verb: V }>): string;
   /** `false`: the caller's keys play no part (a request the server runs): the script's digits are left for the next prompt. */
   keys?: false;
+  /**
+   * Optional: the offline simulators take this verb's scripted answers from a list of the call script instead of
+   * its keys: `list` names it (a field the kind's file adds to engine/simulate.ts `CallScript` by declaration
+   * merging, e.g. `ai`), and `answer` makes the event of its next entry (undefined once the list is used up).
+   */
+  scripted?: { list: string; answer(i: Extract<OwnInstruction, { verb: V }>, entry: unknown): EngineEvent };
+  /** Optional: what a person can answer in the builder's simulator while the call waits on it, one button each. */
+  choices?(i: Extract<OwnInstruction, { verb: V }>): { label: string; event: EngineEvent }[];
 }
 
 /** A kind's own instructions, by verb: one spec for each verb the kind declared. */

@@ -63,6 +63,11 @@ export const DATA: Record<NodeType, fc.Arbitrary<unknown>> = {
     method: fc.constantFrom('GET', 'POST'), url: fc.constantFrom('https://api.cf.example/o/{{vars.account}}?from={{caller.from}}', '{{vars.x}}'),
     headers: fc.record({ 'X-Caller': templated }), body: templated, vars: fc.constant({ x: 'data.x', account: 'items[0].id' }), hold: prompt,
   }),
+  aiGather: fc.record({
+    fields: fc.constant([{ name: 'name', description: 'The caller\'s name' }, { name: 'x', description: 'A number', type: 'number', required: false }]),
+    greeting: templated,
+  }),
+  aiAssistant: fc.record({ assistantId: fc.constant('assistant-1'), greeting: templated, instructions: templated, variables: fc.constant(['x', 'account']) }),
 };
 
 /** A flow of 1-6 nodes of any kinds, each port wired to a random node or left unwired; the first node starts. */

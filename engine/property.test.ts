@@ -6,7 +6,8 @@ import { parseFlow, type Flow } from './schema.js';
 import { step } from './step.js';
 import { renderTexml } from './texml.js';
 import { toCommands } from './call-control.js';
-import type { EngineEvent, Env, Mode, Snapshot } from './types.js';
+import type { EngineEvent, Env, Instruction, Mode, Snapshot } from './types.js';
+import { isOwn, ownVerb } from './own-verbs.js';
 import { DATA, flowArb } from './property-kit.js';
 import { kindOf, NODE_TYPES } from './nodes/index.js';
 
@@ -29,6 +30,12 @@ const eventArb: fc.Arbitrary<EngineEvent> = fc.oneof(
   fc.record({ type: fc.constant('recording.saved' as const), url: fc.webUrl(), seconds: fc.nat(300) }),
   fc.constant({ type: 'recording.empty' as const }),
   fc.record({ type: fc.constant('amd.ended' as const), result: fc.constantFrom('human', 'machine', 'not_sure') }),
+  // An AI gather's result is an LLM's: any keys, any values (bounded as the transports bound them).
+  fc.record({
+    type: fc.constant('ai.gathered' as const), status: fc.constantFrom('valid' as const, 'invalid' as const),
+    result: fc.dictionary(fc.oneof(fc.constantFrom('name', 'reason', 'x'), fc.string({ maxLength: 8 })), fc.oneof(fc.string({ maxLength: 20 }), fc.double(), fc.boolean(), fc.constant(null)), { maxKeys: 4 }),
+  }),
+  fc.record({ type: fc.constant('assistant.ended' as const), reason: fc.constantFrom('completed', 'service_error', 'x') }),
 );
 
 const envArb = fc.record({
@@ -37,8 +44,10 @@ const envArb = fc.record({
 });
 
 /** What the caller would do next if they stayed silent and nobody answered: drives any call to its end. */
-function patient(snapshot: Snapshot, lastVerbs: string[]): EngineEvent {
+function patient(snapshot: Snapshot, lastVerbs: string[], lastOwn?: Instruction): EngineEvent {
   const v = lastVerbs.at(-1);
+  // A kind's own instruction: what its silent caller brings (an AI gather that gets nothing, an assistant that ends).
+  if (lastOwn && v === lastOwn.verb) return ownVerb(v)!.simulate(lastOwn as never, '');
   if (v === 'dial') return { type: 'dial.ended', status: 'no-answer', seconds: 20 };
   if (v === 'record') return { type: 'recording.empty' };
   if (v === 'say' || v === 'play') return { type: 'prompt.ended' };
@@ -59,7 +68,7 @@ describe('generated flows of every kind, a template in every text field', () => 
   });
 
   // Fields the engine uses as they are (a voice name, a regex, a mailbox label, a time zone), not text it fills.
-  const NOT_FILLED = new Set(['say.voice', 'say.language', 'collect.pattern', 'voicemail.mailbox', 'businessHours.timezone', 'hangup.reason', 'httpRequest.vars']);
+  const NOT_FILLED = new Set(['say.voice', 'say.language', 'collect.pattern', 'voicemail.mailbox', 'businessHours.timezone', 'hangup.reason', 'httpRequest.vars', 'aiGather.voice', 'aiGather.language', 'aiAssistant.assistantId']);
   it('covers every field of every kind that takes text', () => {
     for (const type of NODE_TYPES) {
       const kind = kindOf(type)!;
@@ -79,8 +88,9 @@ function callEnds(flow: Flow, env: Env, events: EngineEvent[], hangUp: boolean, 
   let r = step(flow, null, { type: 'call.started', from: '+13125550147', to: '+18445550199', callId: 'prop', direction: 'inbound' }, e);
   const endings: string[] = [];
   let last: string[] = [];
+  let lastOwn: Instruction | undefined;
   const check = () => {
-    if (r.instructions.length) last = r.instructions.map((i) => i.verb);
+    if (r.instructions.length) { last = r.instructions.map((i) => i.verb); lastOwn = r.instructions.filter(isOwn).at(-1); }
     for (const t of r.trace) if (t.kind === 'ended') endings.push(t.reason);
     const entered = r.trace.filter((t) => t.kind === 'enter').length;
     expect(entered).toBeLessThanOrEqual(STEP_LIMIT + 1);
@@ -99,7 +109,7 @@ function callEnds(flow: Flow, env: Env, events: EngineEvent[], hangUp: boolean, 
   }
   // Then the caller waits patiently (or hangs up): the call must end within a bounded number of events.
   for (let n = 0; n < 40 && r.waiting; n++) {
-    const ev: EngineEvent = hangUp ? { type: 'call.ended', cause: 'normal_clearing' } : patient(r.snapshot, last);
+    const ev: EngineEvent = hangUp ? { type: 'call.ended', cause: 'normal_clearing' } : patient(r.snapshot, last, lastOwn);
     r = step(flow, r.snapshot, ev, e);
     check();
   }

@@ -76,6 +76,12 @@ export function nextEvent(waitOn: Instruction | undefined, s: Required<Pick<Call
   if (isOwn(waitOn)) {
     const spec = ownVerb((waitOn as { verb: string }).verb)!;
     if (spec.keys === false) return spec.simulate(waitOn, undefined, s);
+    // Its answers come from a list of its own (`ai`, `assistant`): the digits are left for the gathers.
+    if (spec.scripted) {
+      const list = (s as unknown as Record<string, unknown[] | undefined>)[spec.scripted.list];
+      if (!list?.length && s.hangupWhenDone) return { type: 'call.ended', cause: 'normal_clearing' };
+      return spec.scripted.answer(waitOn, list?.shift());
+    }
     if (!s.digits.length && s.hangupWhenDone) return { type: 'call.ended', cause: 'normal_clearing' };
     return spec.simulate(waitOn, s.digits.shift(), s);
   }
@@ -108,8 +114,10 @@ export function nextEvent(waitOn: Instruction | undefined, s: Required<Pick<Call
  * Each step's cursors carry into the next, as they would across webhooks.
  */
 export function simulate(flow: Flow, script: CallScript): { steps: SimStep[]; cursors: Cursors } {
+  // Every list is copied, the kinds' own (`ai`, ...) too: answering shifts them, and the script is the caller's.
+  const lists = Object.fromEntries(Object.entries(script).filter(([, v]) => Array.isArray(v)).map(([k, v]) => [k, [...(v as unknown[])]]));
   const s: Parameters<typeof nextEvent>[1] = {
-    ...script,
+    ...script, ...lists,
     digits: [...(script.digits ?? [])], speech: [...(script.speech ?? [])],
     dial: [...(script.dial ?? [])], recordSeconds: [...(script.recordSeconds ?? [])], screen: [...(script.screen ?? [])],
     // Each run its own lists, so a kind taking responses from them leaves the caller's script as it was.

@@ -40,6 +40,7 @@ const builder = new XMLBuilder({
   attributeNamePrefix: '', // attributes sit under ':@' already: no prefix to add or strip
   suppressEmptyNode: true,
   processEntities: false,
+  cdataPropName: '__cdata', // only a kind's own verb writes one (TexmlVerb.cdata); the builder splits a `]]>` inside
 });
 
 /** One element in fast-xml-parser's ordered form. */
@@ -230,6 +231,7 @@ function recordEls(i: Extract<Instruction, { verb: 'record' }>, action: string, 
 
 /** A kind's verb element, built (and escaped) like the core ones. */
 function ownEl(v: TexmlVerb): El {
+  if (v.cdata !== undefined) return el(v.tag, v.attrs ?? NO_ATTRS, [{ __cdata: [{ '#text': xmlSafe(v.cdata) }] }]);
   return el(v.tag, v.attrs ?? NO_ATTRS, v.text !== undefined ? v.text : (v.children ?? []).map(ownEl));
 }
 

@@ -4,7 +4,7 @@ import { flowSchema } from '../../engine/schema.js';
 import { currentNode } from '../../engine/step.js';
 import type { EngineEvent, Env, Mode } from '../../engine/types.js';
 import { toFlow, type Doc } from './graph.js';
-import { describeEvent, describeInstruction, pathOf, simulate, SIM_START, waitingFor, type SimState } from './sim.js';
+import { describeEvent, describeInstruction, ownChoices, pathOf, simulate, SIM_START, waitingFor, type SimState } from './sim.js';
 import type { Highlight } from './SidePanel.js';
 import { ReplayBanner, useReplay } from './ReplayBanner.js';
 import { HttpAnswer } from './HttpAnswer.js';
@@ -122,6 +122,7 @@ export function SimulatorPanel({ doc, onHighlight, onFocus }: { doc: Doc; onHigh
               </>}
               {waits === HTTP_VERB && <HttpAnswer onSend={send} />}
               {(waits === 'say' || waits === 'play') && <button data-testid="sim-prompt-ended" onClick={() => send({ type: 'prompt.ended' })}>Prompt finished</button>}
+              {ownChoices(sim).map((c) => <button key={c.label} onClick={() => send(c.event)}>{c.label}</button>)}
               <button className="danger" onClick={() => send({ type: 'call.ended', cause: 'caller-hangup' })}>Hang up</button>
             </div>
           </div>

@@ -75,6 +75,8 @@ export function describeEvent(e: EngineEvent): string {
     case 'recording.saved': return `Caller left a ${e.seconds}s message`;
     case 'recording.empty': return 'Caller left no message';
     case 'call.ended': return 'Caller hung up';
+    case 'ai.gathered': return e.status === 'valid' ? `The AI collected ${Object.entries(e.result ?? {}).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ') || 'nothing'}` : 'The AI could not collect the details';
+    case 'assistant.ended': return `The assistant finished${e.reason ? ` (${e.reason})` : ''}`;
     default: return 'result' in e && e.result && typeof e.result === 'object' ? `${e.type}: ${JSON.stringify(e.result)}` : e.type;
   }
 }
@@ -103,4 +105,16 @@ export function waitingFor(s: SimState): Instruction['verb'] | undefined {
   const last = s.steps.at(-1);
   if (!s.waiting || !last) return undefined;
   return awaitedInstruction(last.instructions, last.mode)?.verb;
+}
+
+/**
+ * The answers a person can give while the call waits on a kind's own instruction (its spec's `choices`: an AI
+ * gather's "Caller answered" / "Caller gave up", an assistant's "done" / "failed"), one button each; [] otherwise.
+ */
+export function ownChoices(s: SimState): { label: string; event: EngineEvent }[] {
+  const last = s.steps.at(-1);
+  if (!s.waiting || !last) return [];
+  const i = awaitedInstruction(last.instructions, last.mode);
+  if (!i || !isOwn(i)) return [];
+  try { return ownVerb((i as { verb: string }).verb)?.choices?.(i) ?? []; } catch { return []; }
 }

@@ -5,7 +5,11 @@ import type { CostEstimate } from '../node-kind.js';
  * /api/flows/:id/usage). Assumptions, not measurements. `screenKeySeconds`: how long a member takes to press the
  * key after a screening whisper (a screened no-answer is priced as a voicemail that waited out the whole timeout).
  */
-export const COST_ASSUMPTIONS = { wordsPerSecond: 2.5, playSeconds: 10, talkSeconds: 180, ringSeconds: 15, voicemailSeconds: 45, screenKeySeconds: 2 } as const;
+export const COST_ASSUMPTIONS = {
+  wordsPerSecond: 2.5, playSeconds: 10, talkSeconds: 180, ringSeconds: 15, voicemailSeconds: 45, screenKeySeconds: 2,
+  /** An AI gather's conversation per field asked for; an AI Assistant's whole conversation. */
+  aiFieldSeconds: 15, assistantSeconds: 120,
+} as const;
 
 /** Seconds to speak `text` (at least 1 for any text), 0 when there is none. */
 export function speechSeconds(text: unknown): number {

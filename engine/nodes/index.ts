@@ -14,6 +14,8 @@ import { branch } from './branch.js';
 import { setVariable } from './set-variable.js';
 import { hangup } from './hangup.js';
 import { httpRequest } from './http-request.js';
+import { aiGather } from './ai-gather.js';
+import { aiAssistant } from './ai-assistant.js';
 
 /** Every node kind, by `type`. The one place that lists them (palette order). */
 export const NODE_KINDS = {
@@ -30,6 +32,8 @@ export const NODE_KINDS = {
   setVariable,
   hangup,
   httpRequest,
+  aiGather,
+  aiAssistant,
 } satisfies Record<string, NodeKind>;
 
 export type NodeType = keyof typeof NODE_KINDS;

@@ -24,6 +24,14 @@ const body = z.object({
   mode: z.enum(['texml', 'call-control']).default('texml'),
   /** httpRequest answers by node id: `{status, body}`, `'timeout'`, `{error}`, or a list of them taken in order. */
   http: z.record(z.string().max(100), z.union([httpAnswer, z.array(httpAnswer).max(20)])).optional(),
+  /** One per AI gather: what Telnyx's AI returns (`{result}`), or that it got nothing (`{failed: true}`), or the caller hangs up. */
+  ai: z.array(z.union([
+    z.object({ result: z.record(z.string().max(64), z.unknown()) }).strict(),
+    z.object({ failed: z.literal(true) }).strict(),
+    z.object({ hangup: z.literal(true) }).strict(),
+  ], { error: 'Each ai entry is {result: {...}}, {failed: true} or {hangup: true}' })).max(100).optional(),
+  /** One per AI Assistant conversation: how it ends. */
+  assistant: z.array(z.enum(['done', 'failed', 'hangup'])).max(100).optional(),
 }).strict();
 
 /** `POST /api/flows/simulate`: drives the engine's scripted simulation and renders each step as Telnyx would get it. */
@@ -40,7 +48,7 @@ export function simulateRoute(ctx: Ctx): RequestHandler {
       throw err;
     }
     const at = b.at ?? ctx.now().toISOString();
-    const { steps } = simulate(flow, { at, mode: b.mode, from: b.from, digits: b.digits, speech: b.speech, ...(b.http ? { http: b.http } : {}) });
+    const { steps } = simulate(flow, { at, mode: b.mode, from: b.from, digits: b.digits, speech: b.speech, ...(b.http ? { http: b.http } : {}), ai: b.ai, assistant: b.assistant });
     res.json({
       steps: steps.map((s) => ({
         event: s.event,

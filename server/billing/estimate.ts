@@ -18,11 +18,11 @@ export const ASSUMPTIONS = { ...COST_ASSUMPTIONS, maxPaths: 200 };
 
 type Node = Flow['nodes'][number];
 
-/** Seconds a node keeps the caller, seconds of outbound leg, recorded/transcribed seconds and SMS segments, when it leaves by `port` (the kind's `cost`). */
+/** Seconds a node keeps the caller, seconds of outbound leg, recorded/transcribed/AI seconds and SMS segments, when it leaves by `port` (the kind's `cost`). */
 function nodeCost(n: Node, port: string | undefined) {
   const e = kindOf(n.type)?.cost(n.data as never, port ?? '') ?? {};
   const sms = (e.texts ?? []).reduce((a, t) => a + countSegments(t).segments, 0);
-  return { seconds: e.seconds ?? 0, out: e.outboundSeconds ?? 0, rec: e.recordedSeconds ?? 0, trans: e.transcribedSeconds ?? 0, sms };
+  return { seconds: e.seconds ?? 0, out: e.outboundSeconds ?? 0, rec: e.recordedSeconds ?? 0, trans: e.transcribedSeconds ?? 0, ai: e.aiSeconds ?? 0, sms };
 }
 
 /** All paths with their estimated cost at `rates`, billed in `increment`-second steps. */
@@ -40,7 +40,7 @@ export function estimatePaths(flow: Flow, rates: Record<RateKind, number>, incre
   };
   walk(flow.start, [flow.start], []);
   return paths.map((p) => {
-    const t = { seconds: 0, out: 0, rec: 0, trans: 0, sms: 0 };
+    const t = { seconds: 0, out: 0, rec: 0, trans: 0, ai: 0, sms: 0 };
     p.nodes.forEach((id, i) => { const c = nodeCost(nodes.get(id)!, p.ports[i]); for (const k of Object.keys(t) as (keyof typeof t)[]) t[k] += c[k]; });
     const breakdown: Partial<Record<RateKind, number>> = {
       call_in_minute: perMinute(rates.call_in_minute, billedSeconds(t.seconds, increment)),
@@ -48,6 +48,7 @@ export function estimatePaths(flow: Flow, rates: Record<RateKind, number>, incre
       ...(t.rec ? { recording_minute: perMinute(rates.recording_minute, billedSeconds(t.rec, 60)) } : {}),
       ...(t.trans ? { transcription_minute: perMinute(rates.transcription_minute, billedSeconds(t.trans, 60)) } : {}),
       ...(t.sms ? { sms_out_segment: rates.sms_out_segment * t.sms } : {}),
+      ...(t.ai ? { ai_minute: perMinute(rates.ai_minute, billedSeconds(t.ai, 60)) } : {}),
     };
     const micros = Object.values(breakdown).reduce((a, b) => a + (b ?? 0), 0);
     return { nodes: p.nodes, ports: p.ports, seconds: t.seconds, outboundSeconds: t.out, micros, breakdown, ...(p.truncated ? { truncated: true } : {}) };

@@ -14,6 +14,11 @@ export const DEFAULT_RATES = {
   recording_minute: 2_000,
   /** PLACEHOLDER: speech-to-text per minute of audio. */
   transcription_minute: 25_000,
+  /**
+   * PLACEHOLDER (assumption, issue #13): a minute of Telnyx AI (AI gather, AI Assistant conversation) on top of the
+   * call's own minutes; Telnyx prices AI per minute, plus model and TTS usage this does not split out.
+   */
+  ai_minute: 60_000,
   /** PLACEHOLDER: answering machine detection per call. */
   amd_call: 2_000,
   /** PLACEHOLDER: outbound SMS, per segment (the sandbox's cost.amount says $0.004). */

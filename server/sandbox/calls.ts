@@ -7,7 +7,8 @@ import type { SandboxContext } from './context.js';
 import { CcLeg } from './cc-leg.js';
 import type { NumberStore } from './numbers.js';
 import { playTexmlCall } from './texml-player.js';
-import { SimCall, type CalleeOutcome, type CallScript, type Mode, type ThinkMs } from './sim-call.js';
+import { SimCall, type AiAnswer, type AssistantEnd, type CalleeOutcome, type CallScript, type Mode, type ThinkMs } from './sim-call.js';
+import { aiScriptProblem } from './ai.js';
 import { body, isE164, sendOwnError, type OwnError } from './util.js';
 import { callInScope, readScope, UNSCOPED } from './read-scope.js';
 
@@ -36,10 +37,13 @@ export function parseCallRequest(b: Record<string, unknown>): OwnError | { to: s
   if (b.hangupAfterSeconds !== undefined && (typeof b.hangupAfterSeconds !== 'number' || b.hangupAfterSeconds < 0)) return bad('hangupAfterSeconds', 'hangupAfterSeconds must be a number >= 0');
   if (b.thinkMs !== undefined && !isThinkMs(b.thinkMs)) return bad('thinkMs', `thinkMs must be a whole number of milliseconds (0 to ${MAX_THINK_MS}) or [min, max] of them with min <= max`);
   if (b.thinkSeed !== undefined && !Number.isSafeInteger(b.thinkSeed)) return bad('thinkSeed', 'thinkSeed must be an integer');
+  const aiBad = aiScriptProblem(b.ai, b.assistant);
+  if (aiBad) return { code: 'bad_request', message: aiBad.message, path: aiBad.path };
   return {
     to: b.to, from: (b.from as string) ?? '+13125550147', mode: b.mode as Mode | undefined,
     script: { digits: b.digits as string[], speech: b.speech as string[], callee: b.callee as CalleeOutcome[], hangupAfterSeconds: b.hangupAfterSeconds as number | undefined,
-      thinkMs: b.thinkMs as ThinkMs | undefined, thinkSeed: b.thinkSeed as number | undefined },
+      thinkMs: b.thinkMs as ThinkMs | undefined, thinkSeed: b.thinkSeed as number | undefined,
+      ai: b.ai as AiAnswer[] | undefined, assistant: b.assistant as AssistantEnd[] | undefined },
   };
 }
 

@@ -11,7 +11,8 @@
 import type {
   ActionAnswerParams, ActionBridgeParams, ActionGatherParams, ActionGatherUsingAudioParams, ActionGatherUsingSpeakParams, ActionHangupParams,
   ActionRejectParams, ActionSendDtmfParams, ActionSpeakParams, ActionStartPlaybackParams, ActionStartRecordingParams, ActionStartTranscriptionParams,
-  ActionStopGatherParams, ActionStopRecordingParams, ActionStopTranscriptionParams, ActionTransferParams,
+  ActionStopGatherParams, ActionStopRecordingParams, ActionStopTranscriptionParams, ActionTransferParams, ActionGatherUsingAIParams,
+  ActionStartAIAssistantParams,
 } from 'telnyx/resources/calls/actions';
 
 /**
@@ -40,6 +41,8 @@ const FIELDS: Record<string, readonly string[]> = {
   send_dtmf: exactly<ActionSendDtmfParams>()(['digits', 'client_state', 'command_id', 'duration_millis']),
   transcription_start: exactly<ActionStartTranscriptionParams>()(['client_state', 'command_id', 'transcription_engine', 'transcription_engine_config', 'transcription_tracks']),
   transcription_stop: exactly<ActionStopTranscriptionParams>()(['client_state', 'command_id']),
+  gather_using_ai: exactly<ActionGatherUsingAIParams>()(['parameters', 'assistant', 'client_state', 'command_id', 'gather_ended_speech', 'greeting', 'interruption_settings', 'language', 'message_history', 'send_message_history_updates', 'send_partial_results', 'transcription', 'user_response_timeout_ms', 'voice', 'voice_settings']),
+  ai_assistant_start: exactly<ActionStartAIAssistantParams>()(['assistant', 'client_state', 'command_id', 'greeting', 'interruption_settings', 'message_history', 'participants', 'send_message_history_updates', 'transcription']),
 };
 
 /** The first body field Telnyx does not document for this action, or undefined. */

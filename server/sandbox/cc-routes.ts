@@ -7,6 +7,7 @@ import type { SandboxContext } from './context.js';
 import { CcLeg, unfetchable, type Body } from './cc-leg.js';
 import { playDialledLeg } from './cc-dial.js';
 import { unknownField } from './cc-fields.js';
+import { gatherUsingAi, startAiAssistant } from './cc-ai.js';
 import { SimCall, TALK_SECONDS } from './sim-call.js';
 import { body, errors, isE164, requireE164, requireField } from './util.js';
 
@@ -19,6 +20,7 @@ const ACTIONS: Record<string, { required?: string[]; oneOf?: string[] }> = {
   transfer: { required: ['to'] }, bridge: { required: ['call_control_id'] },
   record_start: { required: ['format', 'channels'] }, send_dtmf: { required: ['digits'] },
   gather_stop: {}, transcription_start: {}, transcription_stop: {},
+  gather_using_ai: { required: ['parameters'] }, ai_assistant_start: {},
 };
 const BEFORE_ANSWER = new Set(['answer', 'reject', 'hangup']);
 const ENUMS: Record<string, Record<string, string[]>> = {
@@ -38,6 +40,12 @@ function validate(action: string, b: Body): void {
   if (action === 'transfer' && !isE164(b.to) && !/^sips?:/.test(String(b.to))) throw errors.e164('to');
   if (typeof b.payload === 'string' && b.payload.length > 3000) throw errors.invalid('payload', 'payload must be at most 3000 characters.');
   if (action === 'send_dtmf' && !/^[0-9A-D*#wW]+$/.test(String(b.digits))) throw errors.invalid('digits', 'digits may contain 0-9, A-D, *, #, w and W.');
+  if (action === 'gather_using_ai' && (!b.parameters || typeof b.parameters !== 'object' || Array.isArray(b.parameters))) throw errors.invalid('parameters', 'parameters must be a JSON Schema object.');
+  if (action === 'ai_assistant_start') {
+    const a = b.assistant as Body | undefined;
+    if (!a || typeof a !== 'object' || typeof a.id !== 'string' || !a.id) throw errors.missing('assistant.id');
+  }
+  if (typeof b.greeting === 'string' && b.greeting.length > 3000) throw errors.invalid('greeting', 'greeting must be at most 3000 characters.');
 }
 
 export function callControlRouter(ctx: SandboxContext, legs: Map<string, CcLeg>): Router {
@@ -127,6 +135,8 @@ async function effect(leg: CcLeg, action: string, b: Body, other?: CcLeg): Promi
       return;
     }
     case 'gather_using_speak': case 'gather_using_audio': case 'gather': await leg.gather(action, b); return;
+    case 'gather_using_ai': await gatherUsingAi(leg, b); return;
+    case 'ai_assistant_start': await startAiAssistant(leg, b); return;
     case 'transfer': await leg.transfer(b); return;
     case 'record_start': await leg.record(b); return;
     case 'send_dtmf': call.add('heard', `[tones ${String(b.digits)}]`); return;

@@ -39,7 +39,16 @@ export interface CallScript {
   thinkMs?: ThinkMs;
   /** Seed of the `[min, max]` think-time pick (default 0). */
   thinkSeed?: number;
+  /** One entry per AI gather (TeXML `<AIGather>`, `gather_using_ai`): what Telnyx's AI reports (sandbox/ai.ts). */
+  ai?: AiAnswer[];
+  /** One entry per AI Assistant conversation (`<Connect><AIAssistant>`, `ai_assistant_start`): how it ends. */
+  assistant?: AssistantEnd[];
 }
+
+/** A scripted AI gather: the structured result the AI returns (right or wrong), the AI giving up, or the caller hanging up. */
+export type AiAnswer = { result: Record<string, unknown> } | { failed: true } | { hangup: true };
+/** How a scripted assistant conversation ends: over with the caller still there, an error, or the caller hanging up. */
+export type AssistantEnd = 'done' | 'failed' | 'hangup';
 
 /** A fixed think time, or a range picked per prompt. */
 export type ThinkMs = number | [number, number];
@@ -65,6 +74,8 @@ export class SimCall {
   private digits: string[];
   private speech: string[];
   private callee: CalleeOutcome[];
+  private ai: AiAnswer[];
+  private assistant: AssistantEnd[];
   private silentAfterScript = 0;
   private readonly thinkMs?: ThinkMs;
   private readonly thinkSeed: number;
@@ -82,6 +93,8 @@ export class SimCall {
     this.digits = [...(script.digits ?? [])];
     this.speech = [...(script.speech ?? [])];
     this.callee = [...(script.callee ?? [])];
+    this.ai = [...(script.ai ?? [])];
+    this.assistant = [...(script.assistant ?? [])];
     this.hangupAfter = script.hangupAfterSeconds;
     this.thinkMs = script.thinkMs;
     this.thinkSeed = script.thinkSeed ?? 0;
@@ -118,6 +131,13 @@ export class SimCall {
   /** The next callee outcome; answered when the script has none. */
   nextCallee(): CalleeOutcome { return this.callee.shift() ?? 'answer'; }
   hasSpeech(): boolean { return this.speech.length > 0; }
+  /** The next AI gather answer; once the script has none the AI gets nothing usable, and after 3 such the caller hangs up. */
+  nextAi(): AiAnswer {
+    if (this.ai.length) return this.ai.shift()!;
+    return ++this.silentAfterScript > PATIENCE ? { hangup: true } : { failed: true };
+  }
+  /** How the next assistant conversation ends; `done` when the script has none. */
+  nextAssistant(): AssistantEnd { return this.assistant.shift() ?? 'done'; }
 
   /**
    * The caller's answer to one prompt that listens for keys and/or speech:

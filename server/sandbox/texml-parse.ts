@@ -5,23 +5,28 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 /** One XML element: its name, attributes, child elements and text. */
-export interface XmlNode { name: string; attrs: Record<string, string>; children: XmlNode[]; text: string }
+export interface XmlNode {
+  name: string; attrs: Record<string, string>; children: XmlNode[]; text: string;
+  /** The element's CDATA sections, joined as written (AIGather's `<Parameters>` JSON); absent when it has none. */
+  cdata?: string;
+}
 
 const parser = new XMLParser({
   preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false,
-  parseAttributeValue: false, trimValues: true, ignoreDeclaration: true, processEntities: true,
+  parseAttributeValue: false, trimValues: true, ignoreDeclaration: true, processEntities: true, cdataPropName: '#cdata',
 });
 
 type Raw = Record<string, unknown>;
 
 function toNode(raw: Raw): XmlNode | undefined {
-  const name = Object.keys(raw).find((k) => k !== ':@' && k !== '#text');
+  const name = Object.keys(raw).find((k) => k !== ':@' && k !== '#text' && k !== '#cdata');
   if (!name) return undefined;
   const kids = (raw[name] as Raw[]) ?? [];
   const attrs = (raw[':@'] as Record<string, string>) ?? {};
   const children = kids.map(toNode).filter((n): n is XmlNode => !!n);
   const text = kids.filter((k) => '#text' in k).map((k) => String(k['#text'])).join(' ').trim();
-  return { name, attrs, children, text };
+  const sections = kids.filter((k) => '#cdata' in k).map((k) => (k['#cdata'] as Raw[]).map((t) => String(t['#text'] ?? '')).join(''));
+  return sections.length ? { name, attrs, children, text, cdata: sections.join('') } : { name, attrs, children, text };
 }
 
 /** The verbs of a `<Response>` document, or an error saying why it is not one. */

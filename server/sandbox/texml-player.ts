@@ -8,6 +8,7 @@ import { deliver, formBody } from './deliver.js';
 import { allText, parseTexml, type XmlNode } from './texml-parse.js';
 import { picksUp, screenKeys, speakSeconds, TALK_SECONDS, type CalleeOutcome, type SimCall } from './sim-call.js';
 import { uuid } from './util.js';
+import { aiGatherVerb, connectVerb } from './texml-ai.js';
 
 const MAX_STEPS = 200;
 type Fields = Record<string, string | number | undefined>;
@@ -93,6 +94,8 @@ async function runVerbs(ctx: SandboxContext, call: SimCall, verbs: XmlNode[], do
       case 'Gather': { const n = await gather(call, v, base, abs, docUrl); if (n === 'gone') return null; if (n) return n; break; }
       case 'Dial': { const n = await dial(ctx, call, v, base, abs); if (n !== undefined) return n; break; }
       case 'Record': { const n = await record(ctx, call, v, base, abs); if (n !== undefined) return n; break; }
+      case 'AIGather': { const n = await aiGatherVerb(call, v, base, abs); if (n === 'gone') return null; if (n) return n; break; }
+      case 'Connect': { const n = await connectVerb(call, v, base, abs); if (n === 'gone') return null; if (n) return n; break; }
       default: call.add('error', `unsupported verb <${v.name}> skipped`);
     }
   }

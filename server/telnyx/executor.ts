@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type {
   ActionAnswerParams, ActionGatherParams, ActionGatherUsingAudioParams, ActionGatherUsingSpeakParams, ActionHangupParams, ActionSpeakParams,
   ActionStartPlaybackParams, ActionStartRecordingParams, ActionStartTranscriptionParams, ActionStopGatherParams, ActionStopRecordingParams,
-  ActionStopTranscriptionParams, ActionTransferParams, ActionBridgeParams,
+  ActionStopTranscriptionParams, ActionTransferParams, ActionBridgeParams, ActionGatherUsingAIParams, ActionStartAIAssistantParams,
 } from 'telnyx/resources/calls/actions';
 import type { CallDialParams } from 'telnyx/resources/calls/calls';
 import type { BodyOf, Command } from '../../engine/call-control.js';
@@ -17,6 +17,7 @@ interface SdkBodies {
   gather_using_speak: ActionGatherUsingSpeakParams; gather_using_audio: ActionGatherUsingAudioParams; gather: ActionGatherParams;
   gather_stop: ActionStopGatherParams; transcription_start: ActionStartTranscriptionParams; transcription_stop: ActionStopTranscriptionParams;
   transfer: ActionTransferParams; record_start: ActionStartRecordingParams; record_stop: ActionStopRecordingParams; hangup: ActionHangupParams;
+  gather_using_ai: ActionGatherUsingAIParams; ai_assistant_start: ActionStartAIAssistantParams;
   /** Partial: the server fills connection_id and from before sending (checked in {@link send}). */
   dial: Partial<CallDialParams>;
   /** The wire shape (TELNYX.md §4): `call_control_id`, which the SDK takes as `call_control_id_to_bridge_with`. */
@@ -39,7 +40,7 @@ type Fits<E, S> = [Exclude<keyof E, keyof S>] extends [never] ? (E extends S ? t
 export const BODIES_FIT: { [A in Command['action']]: Fits<BodyOf<A>, SdkBodies[A]> } = {
   answer: true, speak: true, playback_start: true, gather_using_speak: true, gather_using_audio: true, gather: true,
   gather_stop: true, transcription_start: true, transcription_stop: true, transfer: true, record_start: true, record_stop: true, hangup: true,
-  dial: true, bridge: true,
+  dial: true, bridge: true, gather_using_ai: true, ai_assistant_start: true,
 };
 
 /**
@@ -62,6 +63,8 @@ function send(client: Telnyx, id: string, c: Command): Promise<unknown> {
     case 'record_start': return a.startRecording(id, c.body);
     case 'record_stop': return a.stopRecording(id, c.body);
     case 'hangup': return a.hangup(id, c.body);
+    case 'gather_using_ai': return a.gatherUsingAI(id, c.body);
+    case 'ai_assistant_start': return a.startAIAssistant(id, c.body);
     case 'bridge': {
       const { call_control_id, ...rest } = c.body;
       return a.bridge(id, { ...rest, call_control_id_to_bridge_with: call_control_id });

@@ -16,7 +16,7 @@ import { pathOf } from '../../server/calls/runner.js';
 
 export interface Scenario {
   name: string; at: string;
-  script: { digits?: string[]; speech?: string[]; callee?: string[] };
+  script: { digits?: string[]; speech?: string[]; callee?: string[]; ai?: unknown[]; assistant?: ('done' | 'failed' | 'hangup')[] };
   /** Says something to a menu (speech input: TeXML's SpeechResult, Call Control's transcription). */
   speech?: boolean;
   /** How the flow's httpRequest nodes are answered, by node id (Live.http; none: 200 with `{}`). */
@@ -53,7 +53,7 @@ function calleeLists(node: Node): string[][] {
 }
 
 const enginePath = (flow: Flow, at: string, s: Scenario['script']) =>
-  simulate(flow, { at, mode: 'texml', digits: s.digits, speech: s.speech, maxEvents: 40 }).steps.flatMap((st) => pathOf(st.trace));
+  simulate(flow, { at, mode: 'texml', digits: s.digits, speech: s.speech, ai: s.ai as never, assistant: s.assistant, maxEvents: 40 }).steps.flatMap((st) => pathOf(st.trace));
 
 /** The scenarios for one flow document. */
 export function scenariosFor(doc: { nodes: Node[] }): Scenario[] {
@@ -109,6 +109,43 @@ export function scenariosFor(doc: { nodes: Node[] }): Scenario[] {
     const at = INSTANTS.find((i) => enginePath(flow, i, { digits: [] }).includes(`>${m.id}`));
     if (!at) continue;
     for (const phrase of Object.keys(m.data.speech)) out.push({ name: `${at.slice(0, 16)} says "${phrase}" at ${m.id}`, at, script: { digits: [''], speech: [phrase, MESSAGE] }, speech: true });
+  }
+  out.push(...aiScenarios(flow, nodes));
+  return out;
+}
+
+/**
+ * For a flow with AI gathers: results whose text fields hold each word the flow's branches test for (an `eq` /
+ * `in` / `startsWith` value, a plain alternative of a `matches` pattern) and one no branch knows, a result missing a
+ * required field, one of the wrong type, and nothing usable; each with every AI Assistant outcome. One per path.
+ */
+function aiScenarios(flow: Flow, nodes: Node[]): Scenario[] {
+  const gathers = nodes.filter((n) => n.type === 'aiGather');
+  if (!gathers.length) return [];
+  const words = new Set(['something else']);
+  for (const b of nodes.filter((n) => n.type === 'branch')) for (const r of b.data.rules ?? []) {
+    const v = r.when?.value;
+    const vals = Array.isArray(v) ? v : r.when?.op === 'matches' ? String(v).replace(/^\(\?i\)/, '').split('|') : r.when?.op === 'in' ? String(v).split(',') : [String(v)];
+    for (const w of vals) if (/^[\w ]+$/.test(w.trim())) words.add(w.trim());
+  }
+  const fieldsOf = (n: Node) => (n.data.fields ?? []) as { name: string; type?: string; required?: boolean }[];
+  const sample = (word: string) => Object.fromEntries(gathers.flatMap(fieldsOf).map((f) => [f.name, f.type === 'number' ? 1 : f.type === 'boolean' ? true : f.type === 'date' ? '2026-01-02' : word]));
+  const required = gathers.flatMap(fieldsOf).find((f) => f.required !== false)?.name;
+  const results: unknown[] = [...[...words].map((w) => ({ result: sample(w) })), { failed: true }];
+  if (required) {
+    const { [required]: _gone, ...missing } = sample('x');
+    results.push({ result: missing }, { result: { ...sample('x'), [required]: 42 } });
+  }
+  const assistants: ('done' | 'failed' | 'hangup')[][] = nodes.some((n) => n.type === 'aiAssistant') ? [['done'], ['failed'], ['hangup']] : [[]];
+  const out: Scenario[] = [];
+  const seen = new Set<string>();
+  const at = INSTANTS[0]!;
+  for (const r of results) for (const assistant of assistants) {
+    const script = { ai: gathers.map(() => r), ...(assistant.length ? { assistant } : {}) };
+    const key = enginePath(flow, at, script).join(' ');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ name: `${at.slice(0, 16)} ai ${JSON.stringify(r)}${assistant.length ? `, assistant ${assistant[0]}` : ''}`, at, script });
   }
   return out;
 }

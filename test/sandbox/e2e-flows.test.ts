@@ -64,6 +64,8 @@ const CASES: { flow: string; name: string; at?: string; script: Record<string, u
   { flow: 'order-status', name: 'order found', script: { digits: ['482913'] }, ended: 'app',
     http: { lookup: { status: 200, body: { order: { status: 'out for delivery', delivery: { estimate: 'today' } } } } },
     expect: ['pressed: 482913', 'heard: One moment while I look up order 482913.', 'heard: Order 482913 is out for delivery. Estimated delivery: today. Thank you for calling.'] },
+  { flow: 'ai-receptionist', name: 'AI gathers name and reason, billing', script: { ai: [{ result: { name: 'Sam Lee', reason: 'billing' } }] }, ended: 'app',
+    expect: ['heard: Who am I speaking with, and what are you calling about?', 'heard: Thanks Sam Lee. Connecting you to billing.', 'ringing: +13125550120'] },
 ];
 
 describe('example flows through the real server, played by the sandbox', () => {

@@ -3,14 +3,18 @@
  * sandbox (POST /sandbox/calls) and prints what the caller heard and did.
  */
 import { parseArgs } from 'node:util';
+import { aiArgs, assistantArgs } from '../ai-script.js';
 
 export const summary = 'place a sandbox test call and print its transcript: callflow call TO [--digits 1,2] [--say "text"]';
 
 const USAGE = `usage: callflow call TO [--from E164] [--digits 1,2] [--say "text"]… [--callee answer,busy]
+                     [--ai JSON|failed|hangup]… [--assistant done,failed]
                      [--mode texml|call-control] [--hangup-after SECONDS] [--url http://localhost:3000] [--json]
   --digits   one entry per prompt, comma-separated; an empty entry is silence (e.g. "1,,2")
   --say      what the caller says (speech prompts, voicemail); repeat for several
   --callee   outcome of each transfer/dial: answer, no-answer, busy, voicemail, failed
+  --ai       what Telnyx's AI collects at each AI gather: a JSON object ('{"name":"Sam"}'), failed or hangup; repeat
+  --assistant how each AI Assistant conversation ends: done, failed or hangup, comma-separated
 `;
 
 interface Entry { at: number; kind: string; text: string }
@@ -22,7 +26,7 @@ export function callRequest(argv: string[]): { url: string; json: boolean; body:
   try {
     parsed = parseArgs({
       args: argv, allowPositionals: true,
-      options: { from: { type: 'string' }, digits: { type: 'string' }, say: { type: 'string', multiple: true }, callee: { type: 'string' }, mode: { type: 'string' }, url: { type: 'string' }, 'hangup-after': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+      options: { from: { type: 'string' }, digits: { type: 'string' }, say: { type: 'string', multiple: true }, callee: { type: 'string' }, ai: { type: 'string', multiple: true }, assistant: { type: 'string' }, mode: { type: 'string' }, url: { type: 'string' }, 'hangup-after': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
     });
   } catch (e) { return { error: (e as Error).message }; }
   const { values: v, positionals } = parsed;
@@ -33,6 +37,10 @@ export function callRequest(argv: string[]): { url: string; json: boolean; body:
   if (v.say) body.speech = v.say;
   if (v.callee) body.callee = v.callee.split(',').map((c) => c.trim());
   if (v.mode) body.mode = v.mode;
+  const ai = aiArgs(v.ai), assistant = assistantArgs(v.assistant);
+  if ('error' in ai) return ai;
+  if ('error' in assistant) return assistant;
+  Object.assign(body, ai, assistant);
   if (v['hangup-after'] !== undefined) body.hangupAfterSeconds = Number(v['hangup-after']);
   const url = (v.url ?? process.env.PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
   return { url, json: !!v.json, body };

@@ -5,11 +5,13 @@ import { toCommands } from '../../../engine/call-control.js';
 import type { DialStatus, Mode, TraceEntry } from '../../../engine/types.js';
 import type { Flow } from '../../../engine/schema.js';
 import { formatFinding, readFlowFile } from '../flow-file.js';
+import { aiArgs, assistantArgs } from '../ai-script.js';
 
 export const summary = 'run a flow offline and print each step: callflow simulate FLOW [--digits 1,2] [--at ISO] [--mode texml|call-control]';
 
 const USAGE = `usage: callflow simulate FLOW [--digits 1,2] [--say "text"] [--dial connected,busy] [--screen accept,voicemail] [--at ISO] [--from E164]
-                         [--to E164] [--http NODE=ANSWER ...] [--mode texml|call-control] [--json] [--fixture DIR] [--update]
+                         [--to E164] [--http NODE=ANSWER ...] [--ai JSON|failed|hangup]… [--assistant done,failed,hangup]
+                         [--mode texml|call-control] [--json] [--fixture DIR] [--update]
   --http answers an httpRequest node: NODE=200:{"order":{"status":"shipped"}} (status, then the body), NODE=404,
          NODE=timeout or NODE=error; give it again for the same node to answer its next visits in order`;
 
@@ -74,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
     options: {
-      digits: { type: 'string' }, say: { type: 'string', multiple: true }, dial: { type: 'string' }, screen: { type: 'string' }, http: { type: 'string', multiple: true },
+      digits: { type: 'string' }, say: { type: 'string', multiple: true }, dial: { type: 'string' }, screen: { type: 'string' }, http: { type: 'string', multiple: true }, ai: { type: 'string', multiple: true }, assistant: { type: 'string' },
       at: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, mode: { type: 'string' },
       json: { type: 'boolean' }, fixture: { type: 'string' }, update: { type: 'boolean' }, help: { type: 'boolean' },
     },
@@ -101,8 +103,9 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const answers = httpAnswers(values.http);
-  if ('error' in answers) {
-    process.stderr.write(`${answers.error}\n`);
+  const ai = aiArgs(values.ai), assistant = assistantArgs(values.assistant);
+  if ('error' in answers || 'error' in ai || 'error' in assistant) {
+    process.stderr.write(`${'error' in answers ? answers.error : 'error' in ai ? ai.error : (assistant as { error: string }).error}\n`);
     return 2;
   }
   const { flow, findings } = readFlowFile(file);
@@ -112,7 +115,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { steps } = simulate(flow, {
     at, mode, from: values.from, to: values.to, digits: list(values.digits), speech: values.say,
-    dial: list(values.dial) as DialStatus[] | undefined, screen: list(values.screen) as ScreenAnswer[] | undefined, ...answers,
+    dial: list(values.dial) as DialStatus[] | undefined, screen: list(values.screen) as ScreenAnswer[] | undefined, ...answers, ...ai, ...assistant,
   });
   if (values.json) {
     const out = steps.map((s) => ({ event: s.event, path: pathOf(s.trace), waitingIn: s.waitingIn ?? null, ...renderStep(flow, s, mode) }));
