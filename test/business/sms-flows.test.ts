@@ -38,7 +38,7 @@ const textsTo = async (to: string) => (await sentTo(to)).map((m) => m.text as st
 /** A text from `from` to our number, signed by the sandbox as Telnyx would. */
 async function text(from: string, body: string, mediaUrls?: string[]) {
   const res = await fetch(`${s.url}/sandbox/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, to: ours, text: body, ...(mediaUrls ? { mediaUrls } : {}) }) });
-  expect((await res.json()).delivered).toBe(true);
+  expect(((await res.json()) as { delivered: boolean }).delivered).toBe(true);
 }
 const texter = (n: number) => `+1312555${String(2000 + n)}`;
 
