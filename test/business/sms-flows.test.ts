@@ -158,6 +158,20 @@ describe('a text runs the number\'s SMS flow', () => {
     expect((await textsTo(who))[0]).toMatch(/^We are closed right now/);
   });
 
+  it('past the budget cap the flow sends nothing (the send path refuses it) and the conversation still runs', async () => {
+    const spent = (await call(s, 'GET', '/api/usage')).body.totalMicros as number;
+    await s.api('PUT', '/api/usage/budget', { budgetMicros: spent + 1 });
+    const who = texter(9);
+    await text(who, 'hello');
+    const company = (await ctx().store.numberByE164(ours))!.companyId;
+    await until(async () => (await ctx().store.conversationsWith(company, who))[0]?.dueAt, 'the conversation waits');
+    expect(await textsTo(who)).toEqual([]);
+    await s.api('PUT', '/api/usage/budget', { budgetMicros: null });
+    await text(who, '2');
+    await until(async () => (await textsTo(who)).length === 1, 'the address once the cap is lifted');
+    expect((await textsTo(who))[0]).toMatch(/^Acme Plumbing, 1200/);
+  });
+
   it('a number with its SMS flow cleared only stores texts', async () => {
     expect((await call(s, 'PUT', `/api/numbers/${encodeURIComponent(ours)}`, { smsFlowId: null })).body.number.smsFlowId).toBeNull();
     const who = texter(8);
