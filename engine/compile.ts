@@ -6,8 +6,9 @@ import { Lru } from './lru.js';
 import { graphOf, type FlowGraph } from './graph.js';
 import type { Emit, NodeContext, Outcome } from './node-kind.js';
 import type { Flow, FlowNode } from './schema.js';
-import type { CallContext, Cursors, EngineEvent, Env, Instruction, Mode, TraceEntry } from './types.js';
+import type { CallContext, Cursors, EngineEvent, Env, Instruction, RunMode, TraceEntry } from './types.js';
 import { EVENT_TYPES } from './types.js';
+import { textVars } from './messages.js';
 
 /**
  * What one step accumulates besides the call context: the instructions, the
@@ -40,7 +41,7 @@ const DEFAULT_STEP_LIMIT = 100;
 /** What a node kind sees: plain fields, with `now` and the template scope built only when asked for. */
 class NodeView implements NodeContext {
   readonly id: string;
-  readonly mode: Mode;
+  readonly mode: RunMode;
   readonly call: CallContext['call'];
   readonly vars: Readonly<Record<string, string>>;
   readonly local: Readonly<Record<string, unknown>>;
@@ -192,6 +193,16 @@ export function compileFlow(flow: Flow): AnyStateMachine {
             })),
           }
         : { target: END, actions: assign(({ context }: Args) => ending(context, undefined, 'error', apologyThenHangup, `start node "${flow.start}" does not exist`)) },
+      // A text conversation (mode sms) starts with the first text: the texter is the caller, our number the called.
+      'message.received': startOk
+        ? {
+            target: flow.start,
+            actions: assign(({ event }: { event: Extract<EngineEvent, { type: 'message.received' }> }) => ({
+              call: { id: event.conversationId ?? '', from: event.from, to: event.to, direction: 'inbound' as const },
+              vars: textVars(event),
+            })),
+          }
+        : { target: END, actions: assign(({ context }: Args) => ending(context, undefined, 'error', [], `start node "${flow.start}" does not exist`)) },
     },
   };
   states[END] = { type: 'final' };

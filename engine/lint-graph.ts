@@ -2,6 +2,7 @@ import { IANAZone } from 'luxon';
 import { kindOf } from './nodes/index.js';
 import { cycles } from './lint-loops.js';
 import { ownershipFindings } from './lint-numbers.js';
+import { channelFindings, lintModeOf } from './lint-channel.js';
 import { nodeLabel, nodeName, portPhrase, sentence } from './lint-words.js';
 import type { Finding } from './lint.js';
 import { graphOf, type FlowGraph, type KindLookup } from './graph.js';
@@ -95,8 +96,9 @@ function reachFindings(g: Graph): Finding[] {
 }
 
 function loopFindings(g: Graph): Finding[] {
-  // TeXML is the strict mode: say/play do not wait there, so a loop of them would spin.
-  const idle = [...g.byId.values()].filter((n) => !safe(() => g.kind(n).waits(n.data as never, 'texml'), true));
+  // TeXML is the strict mode of a call: say/play do not wait there, so a loop of them would spin. An SMS flow waits only in waitForReply.
+  const mode = lintModeOf(g.flow);
+  const idle = [...g.byId.values()].filter((n) => !safe(() => g.kind(n).waits(n.data as never, mode), true));
   const idleIds = new Set(idle.map((n) => n.id));
   const next = (id: string) => g.wiring.out(id).filter((e) => idleIds.has(e.target)).map((e) => e.target);
   return cycles(idle.map((n) => n.id), next).map((ids) => {
@@ -133,5 +135,5 @@ export function graphFindings(flow: Flow, lookup: KindLookup = kindOf, company: 
   const kind = (n: FlowNode) => lookup(n.type) ?? NO_KIND;
   const g: Graph = { flow, kind, byId, wiring };
   const owned = company.numbers ? ownershipFindings(flow, kind, company.numbers) : [];
-  return [...nodesFindings(flow, byId), ...edgeFindings(flow, byId, kind), ...reachFindings(g), ...loopFindings(g), ...kindFindings(g), ...owned];
+  return [...nodesFindings(flow, byId), ...edgeFindings(flow, byId, kind), ...reachFindings(g), ...loopFindings(g), ...kindFindings(g), ...channelFindings(flow, byId.values(), kind), ...owned];
 }

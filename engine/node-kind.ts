@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { DateTime } from 'luxon';
 import type { OwnVerbs } from './own-verbs.js';
-import type { CallContext, EngineEvent, Env, Instruction, KindEvents, Mode } from './types.js';
+import type { CallContext, Channel, EngineEvent, Env, Instruction, KindEvents, RunMode } from './types.js';
 
 /** An instruction as a node emits it; the step adds `node` and `seq`. */
 export type Emit = Instruction extends infer I ? (I extends unknown ? Omit<I, 'node' | 'seq'> : never) : never;
@@ -10,7 +10,8 @@ export type Emit = Instruction extends infer I ? (I extends unknown ? Omit<I, 'n
 export interface NodeContext {
   /** The node's id in the flow. */
   id: string;
-  mode: Mode;
+  /** The voice transport, or `sms` in a text conversation. */
+  mode: RunMode;
   call: CallContext['call'];
   vars: Readonly<Record<string, string>>;
   /** This node's scratch state (empty on entry). */
@@ -120,7 +121,13 @@ export interface NodeKind<D = any> {
   /** An unwired port that falls back to another one (businessHours holiday → closed). */
   fallbacks?: Record<string, string>;
   /** Does entering this node wait for the caller or Telnyx (so a loop through it is safe)? */
-  waits(data: D, mode: Mode): boolean;
+  waits(data: D, mode: RunMode): boolean;
+  /**
+   * What can start a flow this kind is in (engine/lint-channel.ts): `voice` (a call; the default when absent),
+   * `sms` (a text conversation, a flow with `"channel": "sms"`), or both. Lint refuses a kind in a flow of
+   * another channel (say in an SMS flow, waitForReply in a call flow).
+   */
+  channels?: readonly Channel[];
   enter(data: D, ctx: NodeContext): Outcome;
   /**
    * Fields of `data` that name a number the call uses as its own (an SMS's `from`, a dial's `callerId`): they

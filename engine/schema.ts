@@ -54,6 +54,8 @@ function currentOf(nodeSchema: typeof flowNodeSchema) {
     name: z.string().min(1).max(200),
     description: z.string().max(2000).optional(),
     timezone: z.string().min(1).default('UTC'),
+    channel: z.enum(['voice', 'sms'], { error: 'Use "voice" (a call starts the flow) or "sms" (a text starts it)' }).optional()
+      .describe('What starts the flow: "voice" (an inbound call, the default) or "sms" (an inbound text on a number whose smsFlowId names it); lint keeps each kind of step to the channels it works in.'),
     start: z.string().min(1),
     kinds: z.record(z.string(), z.number().int().min(1)).optional()
       .describe('The version of each kind of step\'s data, for kinds past version 1 (e.g. {"menu": 2}); a kind not listed is at version 1. Written by the builder; older data is upgraded when the flow is read.'),

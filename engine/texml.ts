@@ -253,7 +253,8 @@ function render(i: Instruction, urls: TexmlUrls): { els: El[]; stop: boolean } {
     // Effects (types.ts Effect): the server runs them; TeXML has no verb for them (no SMS verb either).
     case 'sms':
     case 'voicemail.save':
-    case 'member.release': return { els: [], stop: STOPS[i.verb] };
+    case 'member.release':
+    case 'reply.await': return { els: [], stop: STOPS[i.verb] };
     case 'hangup': return { els: [el('Hangup')], stop: STOPS.hangup };
     case 'redirect': return { els: [el('Redirect', POST, i.url)], stop: STOPS.redirect };
     case 'gather': return { els: gatherEls(i, urls.action(i)), stop: STOPS.gather };

@@ -7,6 +7,16 @@
 /** How the call is driven at Telnyx: one TeXML document per step, or Call Control commands. */
 export type Mode = 'texml' | 'call-control';
 
+/**
+ * How a flow runs: a call in one of the two voice {@link Mode}s, or `sms`, a text conversation
+ * (server/messaging/conversations.ts). In `sms` no transport renders anything: the server sends the
+ * step's `sms` effects through the messaging API and waits where a `reply.await` says so.
+ */
+export type RunMode = Mode | 'sms';
+
+/** What starts a flow: a phone call (the default) or an inbound text (a flow with `"channel": "sms"`). */
+export type Channel = 'voice' | 'sms';
+
 /** Outcome of a dial (transfer / round robin leg). */
 export type DialStatus = 'connected' | 'no-answer' | 'busy' | 'failed';
 
@@ -25,7 +35,12 @@ export type CoreEvent =
   | { type: 'recording.saved'; url: string; seconds: number }
   | { type: 'recording.empty' }
   | { type: 'amd.ended'; result: 'human' | 'machine' | 'not_sure' | string }
-  | { type: 'call.ended'; cause?: string };
+  | { type: 'call.ended'; cause?: string }
+  /**
+   * A text from the person the conversation is with (mode `sms`): the first one starts the run (`conversationId`
+   * becomes `call.id`, `from` the texter, `to` our number), later ones answer a waitForReply. `media`: MMS URLs.
+   */
+  | { type: 'message.received'; from: string; to: string; text: string; media?: string[]; conversationId?: string };
 
 /**
  * Events a node kind brings of its own, by type, merged in by the kind's file (TypeScript declaration merging):
@@ -54,6 +69,7 @@ export type CoreEventType = CoreEvent['type'];
 const EVENT_TYPE_SET: { readonly [T in CoreEventType]: true } = {
   'call.started': true, 'input.digits': true, 'input.speech': true, 'input.timeout': true, 'prompt.ended': true,
   'dial.ended': true, 'recording.saved': true, 'recording.empty': true, 'amd.ended': true, 'call.ended': true,
+  'message.received': true,
 };
 
 /**
@@ -84,7 +100,12 @@ export type Effect =
    * member it reached, by `member` id (round robin) or by the number dialled (`to`, a transfer), has just
    * finished a call (their lastCallEndedAt, which longest_idle reads).
    */
-  | { verb: 'member.release'; member?: string; to?: string };
+  | { verb: 'member.release'; member?: string; to?: string }
+  /**
+   * A text conversation waits here for the texter's reply (waitForReply in mode `sms`): the server sends the
+   * node `input.timeout` once `minutes` have passed without one (server/messaging/conversations.ts sweeper).
+   */
+  | { verb: 'reply.await'; minutes: number };
 
 /** The verbs of the domain effects. */
 export type EffectVerb = Effect['verb'];
@@ -156,7 +177,7 @@ export type CoreVerb = CoreInstruction['verb'];
 /** An effect as the server receives it: stamped with its node and step. */
 export type EffectInstruction = Extract<Instruction, { verb: EffectVerb }>;
 
-const EFFECT_VERB_SET: { readonly [V in EffectVerb]: true } = { sms: true, 'voicemail.save': true, 'member.release': true };
+const EFFECT_VERB_SET: { readonly [V in EffectVerb]: true } = { sms: true, 'voicemail.save': true, 'member.release': true, 'reply.await': true };
 
 /** Every effect verb, derived from the union (a missing or extra one fails the typecheck). */
 export const EFFECT_VERBS = Object.keys(EFFECT_VERB_SET) as readonly EffectVerb[];
@@ -185,7 +206,8 @@ export type Cursors = Record<string, number>;
 export interface Env {
   /** The current instant, ISO 8601 with offset (the engine never reads a clock). */
   now: string;
-  mode: Mode;
+  /** The voice transport, or `sms` for a text conversation ({@link RunMode}). */
+  mode: RunMode;
   /** Member id → availability. Members not listed count as available. */
   team?: Record<string, TeamMember>;
   cursors?: Cursors;

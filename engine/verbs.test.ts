@@ -14,6 +14,7 @@ const SAMPLE: { [V in InstructionVerb]: Extract<Instruction, { verb: V }> } = {
   sms: { node: 'n', seq: 1, verb: 'sms', to: '+13125550100', from: '+13125550199', text: 'Hi' },
   'voicemail.save': { node: 'n', seq: 1, verb: 'voicemail.save', url: 'https://a.example/m.mp3', seconds: 12, transcribe: false },
   'member.release': { node: 'n', seq: 1, verb: 'member.release', member: 'alice' },
+  'reply.await': { node: 'n', seq: 1, verb: 'reply.await', minutes: 60 },
   hangup: { node: 'n', seq: 1, verb: 'hangup' },
   redirect: { node: 'n', seq: 1, verb: 'redirect', url: 'https://a.example/next' },
   pause: { node: 'n', seq: 1, verb: 'pause', seconds: 1 },

@@ -21,6 +21,7 @@ import { trustProxyFromEnv } from './rate-limit.js';
 import { outboundPolicy } from './net/outbound-settings.js';
 import { applyHttpLimits, httpLimitsFromEnv } from './http-limits.js';
 import { startVoicemailPurger } from './calls/voicemail-purge.js';
+import { startConversationSweeper } from './messaging/conversations.js';
 import { createOwner, ownerEmail } from './accounts/first-owner.js';
 import { gracefulShutdown, shutdownTimeoutFromEnv } from './ops/shutdown.js';
 import { retentionFromEnv, startRetention } from './ops/retention.js';
@@ -118,12 +119,14 @@ const server = app.listen({ port, host, backlog: 4096 }, (err?: Error) => {
 const stopPurger = startVoicemailPurger(store, log);
 // Old webhook logs (and, when set, recordings) are pruned hourly; the call log is kept.
 const stopRetention = startRetention(store, log, retention);
+// A text conversation's waitForReply times out when due (server/messaging/conversations.ts), whoever is looking.
+const stopConversationSweeper = startConversationSweeper(app.locals.ctx);
 // Slow or stalled clients (headers or body trickling in) are cut off, and open connections are capped.
 applyHttpLimits(server, httpLimitsFromEnv(process.env));
 
 const shutdown = gracefulShutdown({
   server, ctx: app.locals.ctx, log, timeoutMs: shutdownTimeoutFromEnv(process.env), exit: (code) => process.exit(code),
-  stop: [stopPurger, stopRetention, () => sandbox?.close?.()],
+  stop: [stopPurger, stopRetention, stopConversationSweeper, () => sandbox?.close?.()],
 });
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -15,6 +15,19 @@ async function cli(cmd: (argv: string[]) => Promise<number>, argv: string[]) {
 afterEach(() => vi.restoreAllMocks());
 
 describe('callflow simulate', () => {
+  it('runs an SMS flow as a text conversation: --text per text, - for no reply; without texts it says what to give', async () => {
+    const r = await cli(simulate, ['flows/sms-keywords.json', '--at', '2026-11-25T10:00:00-06:00', '--text', 'hello', '--text', '-', '--text', 'where']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('path: pick [other] → menu [next] → wait');
+    expect(r.out).toContain('waits 30 min for a reply');
+    expect(r.out).toContain('step 2  no reply (timeout) at 2026-11-25T16:30:00.000Z (run 1)');
+    expect(r.out).toContain('step 3  text "where" at 2026-11-25T16:31:00.000Z (run 2)');
+    expect(r.out).toContain('to +13125550147: Acme Plumbing, 1200 W Fulton St, Chicago IL 60607.');
+    const none = await cli(simulate, ['flows/sms-keywords.json']);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/is an SMS flow: give the texter's texts with --text/);
+  });
+
   it('prints the path and the TeXML of each step (main line, Monday 10:00, press 1)', async () => {
     const r = await cli(simulate, ['flows/main-line.json', '--digits', '1', '--at', '2026-11-23T10:00:00-08:00']);
     expect(r.code).toBe(0);

@@ -116,6 +116,11 @@ function FlowSettings({ doc, dispatch, readOnly }: { doc: Doc; dispatch: (a: Edi
           {[...new Set(['UTC', ...ZONES])].map((z) => <option key={z}>{z}</option>)}
         </select>
       </label>
+      <label className="field"><span>Started by</span>
+        <select name="flow-channel" value={h.channel ?? 'voice'} disabled={readOnly} onChange={(e) => setH({ channel: e.target.value === 'sms' ? 'sms' : undefined })}>
+          <option value="voice">a call</option><option value="sms">a text (SMS flow: a number's smsFlowId)</option>
+        </select>
+      </label>
       <label className="field"><span>Start step</span>
         <select name="flow-start" value={h.start} disabled={readOnly} onChange={(e) => setH({ start: e.target.value })}>
           <option value="">—</option>

@@ -27,12 +27,15 @@ export function SimulatorPanel({ doc, onHighlight, onFocus }: { doc: Doc; onHigh
   const [mode, setMode] = useState<Mode>('texml');
   const [digits, setDigits] = useState('');
   const [speech, setSpeech] = useState('');
+  const [text, setText] = useState('');
   const [sim, setSim] = useState<SimState>(SIM_START);
   const [error, setError] = useState('');
 
   const parsed = useMemo(() => flowSchema.safeParse(toFlow(doc)), [doc.header, doc.nodes, doc.edges]);
   const now = DateTime.fromISO(`${date}T${time}`, { zone });
-  const env: Env = { now: now.isValid ? now.toISO()! : new Date(0).toISOString(), mode, company: { name: 'Acme' } };
+  // An SMS flow ("channel": "sms") runs as a text conversation (engine/README.md "Text conversations"): mode sms.
+  const sms = doc.header.channel === 'sms';
+  const env: Env = { now: now.isValid ? now.toISO()! : new Date(0).toISOString(), mode: sms ? 'sms' : mode, company: { name: 'Acme' } };
   const waits = waitingFor(sim);
   const active = currentNode(sim.snapshot);
 
@@ -62,6 +65,13 @@ export function SimulatorPanel({ doc, onHighlight, onFocus }: { doc: Doc; onHigh
     if (last && last.verb === 'gather' && (last.numDigits ?? 1) <= next.length) { send({ type: 'input.digits', digits: next }); setDigits(''); }
     else setDigits(next);
   };
+  // A text: answers the waitForReply, or (nothing waiting) starts a new run below the transcript so far.
+  const sendText = () => {
+    if (!parsed.success || !text.trim()) return;
+    const event: EngineEvent = { type: 'message.received', from, to, text: text.trim(), conversationId: 'sim-conversation' };
+    try { setSim((s) => simulate(parsed.data, s.waiting ? s : { ...s, snapshot: null }, event, env)); setError(''); setText(''); }
+    catch (e) { setError(`The engine failed: ${(e as Error).message}`); }
+  };
   const firstIssue = !parsed.success ? parsed.error.issues[0] : undefined;
   // `?replay=<callId>`: the recorded call, replayed once into this panel (ReplayBanner.tsx).
   const replay = useReplay(parsed.success ? parsed.data : null);
@@ -84,21 +94,32 @@ export function SimulatorPanel({ doc, onHighlight, onFocus }: { doc: Doc; onHigh
         <label className="field"><span>Time zone</span>
           <select name="sim-zone" value={zone} onChange={(e) => setZone(e.target.value)}>{[...new Set([tz, 'UTC', ...ZONES])].map((z) => <option key={z}>{z}</option>)}</select>
         </label>
-        <label className="field"><span>Mode</span>
+        {!sms && <label className="field"><span>Mode</span>
           <select name="sim-mode" value={mode} onChange={(e) => setMode(e.target.value as Mode)}><option value="texml">TeXML</option><option value="call-control">Call Control</option></select>
-        </label>
-        <label className="field"><span>Caller</span><input name="sim-from" value={from} onChange={(e) => setFrom(e.target.value)} /></label>
-        <label className="field"><span>Called number</span><input name="sim-to" value={to} onChange={(e) => setTo(e.target.value)} /></label>
+        </label>}
+        <label className="field"><span>{sms ? 'Texter' : 'Caller'}</span><input name="sim-from" value={from} onChange={(e) => setFrom(e.target.value)} /></label>
+        <label className="field"><span>{sms ? 'Texted number' : 'Called number'}</span><input name="sim-to" value={to} onChange={(e) => setTo(e.target.value)} /></label>
       </div>
       <div className="muted">{now.isValid ? now.toFormat("cccc d LLL yyyy, HH:mm ZZZZ") : 'Pick a valid date and time'}</div>
       {firstIssue && <div className="error" role="alert">Fix the flow before simulating: {firstIssue.message} (at {firstIssue.path.join('.')})</div>}
-      <div className="row">
+      {sms && (
+        <div className="row">
+          <form className="row grow" onSubmit={(e) => { e.preventDefault(); sendText(); }}>
+            <input aria-label="Texter sends" data-testid="sim-text" placeholder="the texter sends…" value={text} onChange={(e) => setText(e.target.value)} />
+            <button className="primary" data-testid="sim-send-text" disabled={!parsed.success || !now.isValid || !text.trim()}>Send text</button>
+          </form>
+          {waits === 'reply.await' && <button data-testid="sim-no-reply" onClick={() => send({ type: 'input.timeout' })} title="The texter does not answer before the wait times out">No reply</button>}
+          {sim.steps.length > 0 && <button onClick={() => setSim(SIM_START)}>Reset</button>}
+          {sim.steps.length > 0 && <span className={`badge ${sim.waiting ? 'ok' : ''}`} data-testid="sim-status">{sim.waiting ? `waiting in ${active} for a reply` : 'conversation ended'}</span>}
+        </div>
+      )}
+      {!sms && <div className="row">
         <button className="primary" data-testid="sim-start" disabled={!parsed.success || !now.isValid} onClick={start}>{sim.steps.length ? 'Restart call' : 'Start call'}</button>
         {sim.steps.length > 0 && <button onClick={() => setSim(SIM_START)}>Reset</button>}
         <span className="grow" />
         {sim.steps.length > 0 && <span className={`badge ${sim.waiting ? 'ok' : ''}`} data-testid="sim-status">{sim.waiting ? `waiting in ${active}${waits ? ` (${waits})` : ''}` : 'call ended'}</span>}
-      </div>
-      {sim.waiting && (
+      </div>}
+      {sim.waiting && !sms && (
         <div className="phone">
           <div className="keypad" aria-label="Keypad">
             {KEYS.map((k) => <button key={k} data-testid={`key-${k}`} onClick={() => press(k)}>{k}</button>)}
@@ -129,14 +150,14 @@ export function SimulatorPanel({ doc, onHighlight, onFocus }: { doc: Doc; onHigh
         </div>
       )}
       {error && <div className="error" role="alert">{error}</div>}
-      {sim.steps.length === 0 ? <div className="empty small">Pick a date and time and start a call. The path lights up on the canvas.</div> : (
+      {sim.steps.length === 0 ? <div className="empty small">{sms ? 'Pick a date and time and send a text as the texter would. The path lights up on the canvas.' : 'Pick a date and time and start a call. The path lights up on the canvas.'}</div> : (
         <ol className="transcript" data-testid="transcript">
           {sim.steps.map((s, i) => (
             <li key={i}>
               <div className="ev">{describeEvent(s.event)}</div>
               {s.instructions.map((ins, j) => <div key={j} className="ins"><button className="link" onClick={() => onFocus(ins.node)}>{ins.node}</button> {describeInstruction(ins)}</div>)}
-              {s.trace.filter((t) => t.kind === 'ended').map((t, j) => <div key={`e${j}`} className="ins muted">call ended: {t.kind === 'ended' ? t.reason : ''}</div>)}
-              <details><summary>{mode === 'texml' ? 'TeXML' : 'Commands'}</summary><pre>{s.wire}</pre></details>
+              {s.trace.filter((t) => t.kind === 'ended').map((t, j) => <div key={`e${j}`} className="ins muted">{s.mode === 'sms' ? 'conversation' : 'call'} ended: {t.kind === 'ended' ? t.reason : ''}</div>)}
+              {s.mode !== 'sms' && <details><summary>{s.mode === 'texml' ? 'TeXML' : 'Commands'}</summary><pre>{s.wire}</pre></details>}
             </li>
           ))}
         </ol>

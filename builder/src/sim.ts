@@ -5,7 +5,7 @@ import { graphOf, type GraphEdge, type GraphNode } from '../../engine/graph.js';
 import { awaitedInstruction } from '../../engine/verbs.js';
 import { isOwn, ownVerb } from '../../engine/own-verbs.js';
 import type { Flow } from '../../engine/schema.js';
-import type { EngineEvent, Env, Instruction, Mode, Snapshot, TraceEntry } from '../../engine/types.js';
+import type { EngineEvent, Env, Instruction, RunMode, Snapshot, TraceEntry } from '../../engine/types.js';
 
 /** One simulated exchange: what the caller (or Telnyx) did, and what the engine answered. */
 export interface SimStep {
@@ -15,7 +15,7 @@ export interface SimStep {
   /** The TeXML document or the Call Control commands, as text. */
   wire: string;
   /** The mode the step ran in (what waits depends on it). */
-  mode: Mode;
+  mode: RunMode;
 }
 
 /** The simulator's whole state: kept in React state, advanced by the engine's pure step. */
@@ -29,6 +29,8 @@ const URLS = { action: (i: Instruction) => `https://example.invalid/webhooks/tex
 /** What goes on the wire for these instructions in this mode. A renderer failure is shown, not thrown. */
 export function wireOf(instructions: Instruction[], env: Env, flowId: string, callId: string): string {
   try {
+    // A text conversation has no wire format of its own: the server sends its texts through the messaging API.
+    if (env.mode === 'sms') return instructions.map(describeInstruction).join('\n');
     if (env.mode === 'texml') return renderTexml(instructions, URLS);
     return JSON.stringify(toCommands(instructions, { callId, flowId }), null, 2);
   } catch (e) {
@@ -77,6 +79,7 @@ export function describeEvent(e: EngineEvent): string {
     case 'call.ended': return 'Caller hung up';
     case 'ai.gathered': return e.status === 'valid' ? `The AI collected ${Object.entries(e.result ?? {}).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ') || 'nothing'}` : 'The AI could not collect the details';
     case 'assistant.ended': return `The assistant finished${e.reason ? ` (${e.reason})` : ''}`;
+    case 'message.received': return `Texter sent “${e.text}”${e.media?.length ? ` with ${e.media.length} attachment(s)` : ''}`;
     default: return 'result' in e && e.result && typeof e.result === 'object' ? `${e.type}: ${JSON.stringify(e.result)}` : e.type;
   }
 }
@@ -94,6 +97,7 @@ export function describeInstruction(i: Instruction): string {
     case 'sms': return `texts ${i.to}: “${i.text}”`;
     case 'voicemail.save': return `keeps the ${i.seconds}s message${i.mailbox ? ` in ${i.mailbox}` : ''}`;
     case 'member.release': return `frees ${i.member ?? i.to ?? 'the person reached'} for the next call`;
+    case 'reply.await': return `waits up to ${i.minutes} min for a reply`;
     case 'hangup': return `hangs up${i.reason ? ` (${i.reason})` : ''}`;
     case 'redirect': return `redirects to ${i.url}`;
     case 'pause': return `pauses ${i.seconds}s`;
@@ -104,6 +108,8 @@ export function describeInstruction(i: Instruction): string {
 export function waitingFor(s: SimState): Instruction['verb'] | undefined {
   const last = s.steps.at(-1);
   if (!s.waiting || !last) return undefined;
+  // A text conversation waits where a waitForReply said so (reply.await); a call on its transport's waiting verb.
+  if (last.mode === 'sms') return last.instructions.find((i) => i.verb === 'reply.await')?.verb;
   return awaitedInstruction(last.instructions, last.mode)?.verb;
 }
 
@@ -113,7 +119,7 @@ export function waitingFor(s: SimState): Instruction['verb'] | undefined {
  */
 export function ownChoices(s: SimState): { label: string; event: EngineEvent }[] {
   const last = s.steps.at(-1);
-  if (!s.waiting || !last) return [];
+  if (!s.waiting || !last || last.mode === 'sms') return [];
   const i = awaitedInstruction(last.instructions, last.mode);
   if (!i || !isOwn(i)) return [];
   try { return ownVerb((i as { verb: string }).verb)?.choices?.(i) ?? []; } catch { return []; }

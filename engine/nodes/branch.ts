@@ -75,6 +75,7 @@ export const branch = defineNode({
   example: { rules: [{ port: 'vip', when: { var: 'vars.account', op: 'startsWith', value: '9' } }] },
   ports: (d) => [...rulePorts(d), 'else'],
   waits: () => false,
+  channels: ['voice', 'sms'],
   noun: 'branch',
   portPhrase: phrases({ else: 'for when no rule matches' }),
   accent: 'slate',

@@ -85,6 +85,7 @@ export const businessHours = defineNode({
   // Open and closed are both reached every week: a missing one hangs up on callers silently.
   reachablePorts: () => ['open', 'closed'],
   waits: () => false,
+  channels: ['voice', 'sms'],
   noun: 'business-hours check',
   portPhrase: phrases({ open: 'for when the business is open', closed: 'for when the business is closed', holiday: 'for holidays' }),
   accent: 'cyan',

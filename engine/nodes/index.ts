@@ -10,6 +10,8 @@ import { roundRobin } from './round-robin.js';
 import { transfer } from './transfer.js';
 import { voicemail } from './voicemail.js';
 import { sms } from './sms.js';
+import { keywords } from './keywords.js';
+import { waitForReply } from './wait-for-reply.js';
 import { branch } from './branch.js';
 import { setVariable } from './set-variable.js';
 import { hangup } from './hangup.js';
@@ -28,6 +30,8 @@ export const NODE_KINDS = {
   transfer,
   voicemail,
   sms,
+  keywords,
+  waitForReply,
   branch,
   setVariable,
   hangup,

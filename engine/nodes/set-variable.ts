@@ -13,6 +13,7 @@ export const setVariable = defineNode({
   example: { name: 'department', value: 'sales' },
   ports: () => ['next'],
   waits: () => false,
+  channels: ['voice', 'sms'],
   noun: 'variable step',
   portPhrase: phrases({ next: SHARED_PORT_PHRASES.next }),
   accent: 'slate',

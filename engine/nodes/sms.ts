@@ -6,7 +6,7 @@ import { cardLine, phrases, SHARED_PORT_PHRASES } from './words.js';
 export const sms = defineNode({
   type: 'sms',
   label: 'Send SMS',
-  description: 'Send a text message, by default to the caller from the number they called.',
+  description: 'Send a text message, by default to the caller (in an SMS flow: the texter) from the number they called or texted.',
   schema: z.object({
     to: z.string().min(1, 'Give the number to text').default('{{caller.from}}'),
     from: z.string().min(1, 'Give the number to text from').default('{{caller.to}}'),
@@ -18,6 +18,7 @@ export const sms = defineNode({
   ownNumberFields: ['from'],
   // TeXML has no SMS verb: the server sends it through the messaging API, so the call never waits.
   waits: () => false,
+  channels: ['voice', 'sms'],
   noun: 'text message',
   portPhrase: phrases({ next: SHARED_PORT_PHRASES.next }),
   accent: 'orange',

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { parseFlow } from '../../engine/schema.js';
 import { simulate } from '../../engine/simulate.js';
+import { simulateConversation } from '../../engine/simulate-sms.js';
 import { renderTexml } from '../../engine/texml.js';
 import { toCommands } from '../../engine/call-control.js';
 import { AppError } from '../errors.js';
@@ -32,6 +33,8 @@ const body = z.object({
   ], { error: 'Each ai entry is {result: {...}}, {failed: true} or {hangup: true}' })).max(100).optional(),
   /** One per AI Assistant conversation: how it ends. */
   assistant: z.array(z.enum(['done', 'failed', 'hangup'])).max(100).optional(),
+  /** An SMS flow ("channel": "sms"): the texter's texts in order, null = no reply until the wait times out. */
+  texts: z.array(z.union([z.string().max(1600), z.null()])).max(100).optional(),
 }).strict();
 
 /** `POST /api/flows/simulate`: drives the engine's scripted simulation and renders each step as Telnyx would get it. */
@@ -48,6 +51,12 @@ export function simulateRoute(ctx: Ctx): RequestHandler {
       throw err;
     }
     const at = b.at ?? ctx.now().toISOString();
+    if (flow.channel === 'sms') {
+      // A text conversation: no TeXML, no commands; what the flow sends is in the instructions (sms, reply.await).
+      if (!b.texts?.length) throw new AppError('bad_request', 'texts: an SMS flow needs the texter\'s texts, e.g. ["HOURS"] (null = no reply)', ['texts']);
+      const conv = simulateConversation(flow, { at, from: b.from, texts: b.texts });
+      return void res.json({ steps: conv.steps.map((s) => ({ event: s.event, at: s.at, run: s.run, node: s.waiting ? s.snapshot.value : null, instructions: s.instructions, trace: s.trace })) });
+    }
     const { steps } = simulate(flow, { at, mode: b.mode, from: b.from, digits: b.digits, speech: b.speech, ...(b.http ? { http: b.http } : {}), ai: b.ai, assistant: b.assistant });
     res.json({
       steps: steps.map((s) => ({

@@ -42,11 +42,17 @@ async function releaseMember(ctx: Ctx, i: Extract<EffectInstruction, { verb: 'me
   await ctx.store.memberCallEnded(session.companyId, i.member ? { id: i.member } : { to: i.to }, ctx.now().toISOString());
 }
 
+/** A text conversation's wait (server/messaging/conversations.ts keeps it); a call has nobody texting, so nothing to do. */
+async function awaitReply(ctx: Ctx, i: Extract<EffectInstruction, { verb: 'reply.await' }>, session: SessionRow): Promise<void> {
+  ctx.log.info({ callId: session.callId, node: i.node }, 'reply.await in a call: nothing to wait for');
+}
+
 /** The one table: every effect verb has its runner (a new effect in the engine is a compile error here). */
 export const EFFECT_RUNNERS = {
   sms: sendSms,
   'voicemail.save': saveVoicemail,
   'member.release': releaseMember,
+  'reply.await': awaitReply,
 } satisfies { [V in EffectVerb]: EffectRunner<V> };
 
 /** Does the step emit anything for the server to run (so its commit must be awaited before it)? */

@@ -9,6 +9,7 @@ import type { MessageRow, MessageStatus } from '../store/business-types.js';
 import { chargeUnits } from '../billing/ledger.js';
 import { keywordOf, keywordReply } from './keywords.js';
 import { messageCharge, sendMessage } from './send.js';
+import { conversationText } from './conversations.js';
 
 /** The fields of Telnyx's message object this server reads. */
 export interface MessagePayload {
@@ -55,6 +56,8 @@ async function received(ctx: Ctx, p: MessagePayload): Promise<string | undefined
       ctx.log.warn({ err, keyword: k }, 'keyword reply failed');
     }
   }
+  // The number's SMS flow (after the keyword rules, which win over it): STOP ends the texter's conversation.
+  await conversationText(ctx, number.companyId, m, k);
   return number.companyId;
 }
 

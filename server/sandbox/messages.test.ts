@@ -67,4 +67,17 @@ describe('inbound texts', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as any).error).toEqual({ code: 'bad_request', message: 'from must be a phone number in E.164 format', path: ['from'] });
   });
+
+  it('with mediaUrls it is an MMS, media[] as Telnyx sends it; bad media URLs are a 400 at mediaUrls', async () => {
+    const post = (body: unknown) => fetch(`${b.url}/sandbox/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await post({ from: '+13125550147', to: '+13125550100', text: 'the leak', mediaUrls: ['https://cdn.example.com/leak.png'] });
+    const out = await res.json() as any;
+    const ev: any = await verified(b, await b.waitFor((h) => h.json?.data?.payload?.id === out.id));
+    expect(ev.data.payload).toMatchObject({ type: 'MMS', text: 'the leak', media: [{ url: 'https://cdn.example.com/leak.png', content_type: 'image/png' }] });
+    for (const mediaUrls of [['ftp://x.example/a.png'], 'https://a.example/x.png', Array.from({ length: 11 }, (_, i) => `https://a.example/${i}.png`)]) {
+      const bad = await post({ from: '+13125550147', to: '+13125550100', text: 'x', mediaUrls });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as any).error.path).toEqual(['mediaUrls']);
+    }
+  });
 });

@@ -77,18 +77,27 @@ export function messagesRouter(ctx: SandboxContext, sent: SentMessage[], onMessa
 
 /**
  * Simulates a text sent by someone to one of your numbers: Telnyx's
- * `message.received` event, signed, to `/webhooks/messaging`.
+ * `message.received` event, signed, to `/webhooks/messaging`; with `mediaUrls`, an MMS.
  */
 export function inboundMessagesRouter(ctx: SandboxContext): Router {
   const r = Router();
   r.post('/messages', async (req, res) => {
     const b = body(req);
-    const bad = !isE164(b.from) ? 'from' : !isE164(b.to) ? 'to' : typeof b.text !== 'string' || !b.text ? 'text' : '';
-    if (bad) { sendOwnError(res, 'bad_request', bad === 'text' ? 'text is required' : `${bad} must be a phone number in E.164 format`, [bad]); return; }
+    const raw = b.mediaUrls ?? [];
+    const mediaOk = Array.isArray(raw) && raw.length <= 10 && raw.every((u) => typeof u === 'string' && /^https?:\/\//.test(u));
+    const media: string[] = mediaOk ? (raw as string[]) : [];
+    const bad = !isE164(b.from) ? 'from' : !isE164(b.to) ? 'to' : typeof b.text !== 'string' || (!b.text && !media.length) ? 'text' : !mediaOk ? 'mediaUrls' : '';
+    if (bad) {
+      const why = bad === 'text' ? 'text is required' : bad === 'mediaUrls' ? 'mediaUrls must be at most 10 http(s) URLs' : `${bad} must be a phone number in E.164 format`;
+      sendOwnError(res, 'bad_request', why, [bad]); return;
+    }
     const seg = segments(b.text as string);
     const at = ctx.now().toISOString();
     const payload = {
-      record_type: 'message', id: uuid(), direction: 'inbound', type: 'SMS', text: b.text, media: [], parts: seg.parts, encoding: seg.encoding,
+      // An MMS carries its attachments as Telnyx does: media [{url, content_type, size, hash_sha256}].
+      record_type: 'message', id: uuid(), direction: 'inbound', type: media.length ? 'MMS' : 'SMS', text: b.text,
+      media: media.map((url) => ({ url, content_type: /\.png$/i.test(url) ? 'image/png' : 'image/jpeg', size: null, hash_sha256: null })),
+      parts: seg.parts, encoding: seg.encoding,
       from: { phone_number: b.from, carrier: 'Sandbox Wireless', line_type: 'Wireless' },
       to: [{ phone_number: b.to, status: 'webhook_delivered', carrier: 'Telnyx', line_type: 'VoIP' }],
       messaging_profile_id: null, received_at: at, sent_at: null, completed_at: null, errors: [], tags: [],

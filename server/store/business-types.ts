@@ -28,6 +28,8 @@ export interface BizNumber {
   telnyxId: string | null; orderId: string | null; voicemail: boolean; monthlyMicros: number | null;
   purchasedAt: string | null; releasedAt: string | null; updatedAt: string;
   releaseStatus: 'failed' | 'released' | null; releaseError: string | null;
+  /** The SMS flow an inbound text starts (server/messaging/conversations.ts); null = texts are only stored. */
+  smsFlowId?: string | null;
 }
 
 export interface NumberCounters { callsIn: number; callsOut: number; messagesSent: number; messagesReceived: number }

@@ -10,6 +10,7 @@ const bizRow = (r: Row): BizNumber => ({
   e164: r.e164, companyId: r.company_id, flowId: r.flow_id, mode: r.mode, status: r.status, telnyxId: r.telnyx_id,
   orderId: r.order_id, voicemail: !!r.voicemail, monthlyMicros: r.monthly_micros, purchasedAt: r.purchased_at,
   releasedAt: r.released_at, updatedAt: r.updated_at, releaseStatus: r.release_status ?? null, releaseError: r.release_error ?? null,
+  smsFlowId: r.sms_flow_id ?? null,
 });
 
 /** Company settings, the number lifecycle, one call by id, the usage ledger and server keys on SQLite. */

@@ -16,6 +16,7 @@ import { messageRepo } from './sqlite-messages.js';
 import { voicemailRepo } from './sqlite-voicemail.js';
 import { notifyRepo } from './sqlite-notify.js';
 import { accountRepo } from './sqlite-accounts.js';
+import { conversationRepo } from './sqlite-conversations.js';
 import type { Company, FlowRow, FlowVersionRow, NumberRow, Store } from './types.js';
 import { Batcher } from './unit-of-work.js';
 import type { Mode } from '../../engine/types.js';
@@ -209,6 +210,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
     ...marketRepo(db, iso), ...messageRepo(db, iso), ...voicemailRepo(db, iso, cache), ...notifyRepo(db, iso), ...callHistoryRepo(db),
     ...trafficRepo(db), ...retentionRepo(db), ...httpRepo(db, iso),
     ...accountRepo(db, iso, hashKey, newApiKey),
+    ...conversationRepo(db, iso),
   };
   return store;
 }

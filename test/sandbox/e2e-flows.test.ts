@@ -11,7 +11,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLive, type Live } from './live.js';
 
-const FLOWS = readdirSync('flows').filter((f) => f.endsWith('.json') && f !== 'callflow.schema.json');
+// A flow started by a text ("channel": "sms") takes no calls: test/business/sms-flows.test.ts runs it through the sandbox.
+const FLOWS = readdirSync('flows').filter((f) => f.endsWith('.json') && f !== 'callflow.schema.json')
+  .filter((f) => JSON.parse(readFileSync(join('flows', f), 'utf8')).channel !== 'sms');
 let live: Live;
 const numberOf: Record<string, string> = {};
 

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SCREEN_ANSWERS, simulate, type ScreenAnswer, type SimStep } from '../../../engine/simulate.js';
+import { simulateConversation } from '../../../engine/simulate-sms.js';
 import { renderTexml } from '../../../engine/texml.js';
 import { toCommands } from '../../../engine/call-control.js';
 import type { DialStatus, Mode, TraceEntry } from '../../../engine/types.js';
@@ -13,7 +14,8 @@ const USAGE = `usage: callflow simulate FLOW [--digits 1,2] [--say "text"] [--di
                          [--to E164] [--http NODE=ANSWER ...] [--ai JSON|failed|hangup]… [--assistant done,failed,hangup]
                          [--mode texml|call-control] [--json] [--fixture DIR] [--update]
   --http answers an httpRequest node: NODE=200:{"order":{"status":"shipped"}} (status, then the body), NODE=404,
-         NODE=timeout or NODE=error; give it again for the same node to answer its next visits in order`;
+         NODE=timeout or NODE=error; give it again for the same node to answer its next visits in order
+       an SMS flow ("channel": "sms"): callflow simulate FLOW --text hello --text 2 [--text -] (- is no reply: the wait times out)`;
 
 /** Base of the action URLs the simulator prints (the server uses PUBLIC_URL). */
 export const SIM_BASE_URL = 'https://callflow.example';
@@ -78,6 +80,7 @@ export async function run(argv: string[]): Promise<number> {
     options: {
       digits: { type: 'string' }, say: { type: 'string', multiple: true }, dial: { type: 'string' }, screen: { type: 'string' }, http: { type: 'string', multiple: true }, ai: { type: 'string', multiple: true }, assistant: { type: 'string' },
       at: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, mode: { type: 'string' },
+      text: { type: 'string', multiple: true },
       json: { type: 'boolean' }, fixture: { type: 'string' }, update: { type: 'boolean' }, help: { type: 'boolean' },
     },
   });
@@ -113,6 +116,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${file} is not a valid callflow/1 flow:\n${findings.map((f) => `  ${formatFinding(f)}`).join('\n')}\n`);
     return 1;
   }
+  if (flow.channel === 'sms') return conversation(flow, at, values.from, values.to, values.text, !!values.json);
   const { steps } = simulate(flow, {
     at, mode, from: values.from, to: values.to, digits: list(values.digits), speech: values.say,
     dial: list(values.dial) as DialStatus[] | undefined, screen: list(values.screen) as ScreenAnswer[] | undefined, ...answers, ...ai, ...assistant,
@@ -134,6 +138,28 @@ export async function run(argv: string[]): Promise<number> {
   const last = steps.at(-1)!;
   const end = last.trace.findLast((t) => t.kind === 'ended');
   process.stdout.write(`\n${last.waiting ? `still waiting in "${last.waitingIn}" (script exhausted)` : `call ended${end && end.kind === 'ended' ? `: ${end.reason}${end.node ? ` at "${end.node}"` : ''}` : ''}`}\n`);
+  return 0;
+}
+
+/** An SMS flow: a scripted text conversation (engine/simulate-sms.ts), each step's texts and path. */
+function conversation(flow: Flow, at: string, from: string | undefined, to: string | undefined, texts: string[] | undefined, json: boolean): number {
+  if (!texts?.length) {
+    process.stderr.write(`${flow.id} is an SMS flow: give the texter's texts with --text (one per text; --text - is no reply)\n`);
+    return 2;
+  }
+  const { steps } = simulateConversation(flow, { at, from, to, texts: texts.map((t) => (t === '-' ? null : t)) });
+  const sent = (s: (typeof steps)[number]) => s.instructions.flatMap((i) => (i.verb === 'sms' ? [`to ${i.to}: ${i.text}`] : i.verb === 'reply.await' ? [`waits ${i.minutes} min for a reply`] : []));
+  if (json) {
+    process.stdout.write(`${JSON.stringify(steps.map((s) => ({ event: s.event, at: s.at, run: s.run, path: pathOf(s.trace), instructions: s.instructions })), null, 2)}\n`);
+    return 0;
+  }
+  process.stdout.write(`${flow.name} (${flow.id}) — text conversation, at ${at}\n`);
+  steps.forEach((s, i) => {
+    const what = s.event.type === 'message.received' ? `text "${s.event.text}"` : 'no reply (timeout)';
+    process.stdout.write(`\nstep ${i + 1}  ${what} at ${s.at} (run ${s.run})\n  path: ${pathOf(s.trace) || '(no node entered)'}\n${sent(s).map((l) => `  ${l}\n`).join('')}`);
+  });
+  const last = steps.at(-1);
+  process.stdout.write(`\n${last?.waiting ? `still waiting in "${last.snapshot.value}" for a reply` : 'conversation ended'}\n`);
   return 0;
 }
 
