@@ -27,7 +27,8 @@ describe('numbers: search, purchase, configure, release (HTTP, sandbox)', () => 
     expect(bought.status).toBe(202);
     expect(bought.body.number.status).toBe('pending');
     expect(bought.body.order.id).toBeTruthy();
-    const active = await until(async () => (await call(s, 'GET', '/api/numbers')).body.numbers.find((n: any) => n.e164 === pick && n.status === 'active'), 'active');
+    // Active first (number_order.complete), then its Telnyx id, learned from Telnyx's number list right after.
+    const active = await until(async () => (await call(s, 'GET', '/api/numbers')).body.numbers.find((n: any) => n.e164 === pick && n.status === 'active' && n.telnyxId), 'active with its Telnyx id');
     expect(active.telnyxId).toBeTruthy();
     expect(active.counters).toEqual({ callsIn: 0, callsOut: 0, messagesSent: 0, messagesReceived: 0 });
     const usage = await call(s, 'GET', '/api/usage');
