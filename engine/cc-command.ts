@@ -30,6 +30,10 @@ export type CcLanguage = (typeof CC_LANGUAGES)[number];
 /** `payload_type: 'ssml'`: the payload is SSML (httpRequest's silent stand-in for a hold prompt). */
 export interface SpeakBody extends Common { payload: string; voice: string; language?: CcLanguage; loop?: number; payload_type?: 'text' | 'ssml' }
 export interface PlaybackBody extends Common { audio_url: string; loop?: number }
+/** Audio sent inline (base64 of the file, `audio_type` its format) instead of by URL: the pause kind's silence. */
+export interface InlinePlaybackBody extends Common { playback_content: string; audio_type: 'wav' | 'mp3'; loop?: number }
+/** Refuses a call that was not answered (Telnyx's `reject`): the caller hears busy or a refusal, nothing is billed. */
+export interface RejectBody extends Common { cause: 'CALL_REJECTED' | 'USER_BUSY' }
 /** `maximum_tries: 1`: the engine counts retries itself (menu maxRetries), one try per command. */
 export interface GatherSpeakBody extends DigitFields { payload: string; voice: string; language?: CcLanguage; maximum_tries?: number }
 export interface GatherAudioBody extends DigitFields { audio_url: string; maximum_tries?: number }
@@ -82,7 +86,7 @@ export interface AiAssistantStartBody extends Common {
 export type Command =
   | { action: 'answer'; body: Common }
   | { action: 'speak'; body: SpeakBody }
-  | { action: 'playback_start'; body: PlaybackBody }
+  | { action: 'playback_start'; body: PlaybackBody | InlinePlaybackBody }
   | { action: 'gather_using_speak'; body: GatherSpeakBody }
   | { action: 'gather_using_audio'; body: GatherAudioBody }
   /** A gather with no prompt of its own (its prompts, if any, were sent just before it). */
@@ -98,6 +102,7 @@ export type Command =
   | { action: 'hangup'; body: Common }
   | { action: 'gather_using_ai'; body: GatherUsingAiBody }
   | { action: 'ai_assistant_start'; body: AiAssistantStartBody };
+  | { action: 'reject'; body: RejectBody };
 
 export type CommandAction = Command['action'];
 /** The body type of one action. */

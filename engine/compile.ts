@@ -23,6 +23,8 @@ export interface StepScratch {
   out: Instruction[];
   trace: TraceEntry[];
   port: string | null;
+  /** Set by an outcome that ends the call (`Outcome.end`), for the node's end guard. */
+  end?: 'rejected';
   steps: number;
   cursors: Cursors;
 }
@@ -87,6 +89,7 @@ function apply(ctx: MachineContext, node: FlowNode, o: Outcome, entering: boolea
   const s = ctx.$;
   stamp(s, node.id, ctx.seq, o.emit);
   s.port = o.port ?? null;
+  if (o.end) s.end = o.end;
   if (o.cursor !== undefined) s.cursors[node.id] = o.cursor;
   const patch: Partial<MachineContext> = {};
   if (o.local) patch.local = o.local;
@@ -120,6 +123,12 @@ function nodeState(flow: Flow, wiring: FlowGraph, node: FlowNode): Record<string
       guard: ({ context }: Args) => context.$.steps > limitOf(context.$),
       target: END,
       actions: assign(({ context }: Args) => ending(context, node.id, 'step-limit', apologyThenHangup, `more than ${limitOf(context.$)} steps without waiting for the caller`)),
+    },
+    {
+      // An outcome that ends the call itself (a reject: Outcome.end), whatever ports the node has.
+      guard: ({ context }: Args) => context.$.end !== undefined,
+      target: END,
+      actions: assign(({ context }: Args) => ending(context, node.id, context.$.end!, [])),
     },
   ];
   for (const port of ports) {

@@ -6,7 +6,7 @@ import { channelFindings, lintModeOf } from './lint-channel.js';
 import { nodeLabel, nodeName, portPhrase, sentence } from './lint-words.js';
 import type { Finding } from './lint.js';
 import { graphOf, type FlowGraph, type KindLookup } from './graph.js';
-import type { NodeKind } from './node-kind.js';
+import type { FlowLintContext, NodeKind } from './node-kind.js';
 import type { Flow, FlowEdge, FlowNode } from './schema.js';
 
 export type { KindLookup } from './graph.js';
@@ -125,8 +125,26 @@ function kindFindings(g: Graph): Finding[] {
   return out;
 }
 
-/** What lint knows about the flow's company, when the caller has it (engine/lint.ts LintContext). */
-export interface CompanyFacts { numbers?: readonly string[] }
+/** Checks a kind makes of the whole flow (NodeKind.flowLint), once per kind the flow uses. */
+function flowKindFindings(g: Graph, lookup: KindLookup, company: CompanyFacts): Finding[] {
+  const out: Finding[] = [];
+  for (const type of new Set(g.flow.nodes.map((n) => n.type))) {
+    const kind = lookup(type);
+    if (!kind?.flowLint) continue;
+    const found = safe(() => kind.flowLint!({ flow: g.flow, wiring: g.wiring, kindOf: lookup, flows: company.flows }), []);
+    for (const f of found) {
+      const at = f.node === undefined ? -1 : g.flow.nodes.findIndex((n) => n.id === f.node);
+      out.push({ code: f.code, severity: f.severity, ...(f.node ? { node: f.node } : {}), ...(f.path && at >= 0 ? { path: ['nodes', at, 'data', ...f.path] } : {}), message: f.message });
+    }
+  }
+  return out;
+}
+
+/**
+ * What lint knows about the flow's company, when the caller has it (engine/lint.ts LintContext): its numbers, and
+ * its other flows by id (published or not, the ports their `return` steps name, the flows they run as subflows).
+ */
+export interface CompanyFacts { numbers?: readonly string[]; flows?: FlowLintContext['flows'] }
 
 /** Graph and per-kind findings for a flow that passed the schema; with the company's numbers, the ownership check too. */
 export function graphFindings(flow: Flow, lookup: KindLookup = kindOf, company: CompanyFacts = {}): Finding[] {
@@ -136,4 +154,5 @@ export function graphFindings(flow: Flow, lookup: KindLookup = kindOf, company: 
   const g: Graph = { flow, kind, byId, wiring };
   const owned = company.numbers ? ownershipFindings(flow, kind, company.numbers) : [];
   return [...nodesFindings(flow, byId), ...edgeFindings(flow, byId, kind), ...reachFindings(g), ...loopFindings(g), ...kindFindings(g), ...channelFindings(flow, byId.values(), kind), ...owned];
+  return [...nodesFindings(flow, byId), ...edgeFindings(flow, byId, kind), ...reachFindings(g), ...loopFindings(g), ...kindFindings(g), ...flowKindFindings(g, lookup, company), ...owned];
 }

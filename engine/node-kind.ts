@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import type { DateTime } from 'luxon';
 import type { OwnVerbs } from './own-verbs.js';
 import type { CallContext, Channel, EngineEvent, Env, Instruction, KindEvents, RunMode } from './types.js';
+import type { CallContext, EngineEvent, Env, Instruction, KindEvents, Mode } from './types.js';
+import type { FlowGraph, GraphEdge, GraphNode, KindLookup } from './graph.js';
 
 /** An instruction as a node emits it; the step adds `node` and `seq`. */
 export type Emit = Instruction extends infer I ? (I extends unknown ? Omit<I, 'node' | 'seq'> : never) : never;
@@ -42,6 +44,11 @@ export interface Outcome {
   vars?: Record<string, string>;
   /** New round-robin cursor for this node. */
   cursor?: number;
+  /**
+   * The call ends here, by what `emit` holds (a reject): no port is taken, the trace says `ended` with this
+   * reason and the call log's path `end:<reason>@<node>`.
+   */
+  end?: 'rejected';
 }
 
 /** A problem a kind finds in its own data; `path` (inside `data`, e.g. `['rules', 0, 'when', 'value']`) names the field. */
@@ -57,6 +64,16 @@ export interface KindLintContext {
   timezone: string;
   /** The step (`the say step "Welcome"`) that also sets `{{vars.NAME}}`, other than this one; undefined when none does. */
   setElsewhere?: (name: string) => string | undefined;
+/** A finding about the flow around a kind's nodes ({@link NodeKind.flowLint}): `node` names the step it is about. */
+export interface FlowFinding extends KindFinding { node?: string }
+
+/** What {@link NodeKind.flowLint} sees: the whole flow, its wiring (engine/graph.ts) and what lint knows of the company. */
+export interface FlowLintContext {
+  flow: { id: string; start: string; nodes: readonly GraphNode[]; edges: readonly GraphEdge[] };
+  wiring: FlowGraph;
+  kindOf: KindLookup;
+  /** The company's other flows, when the server passes them (engine/lint-graph.ts CompanyFacts `flows`). */
+  flows?: Readonly<Record<string, { published: boolean; returns: readonly string[]; calls: readonly string[] }>>;
 }
 
 /**
@@ -140,6 +157,13 @@ export interface NodeKind<D = any> {
    * read so a fixture can seed them (server/calls/runner.ts `cursorsRead`) without reading the kind's data itself.
    */
   readsCursor?(data: D): boolean;
+  /**
+   * Entering it plays nothing and waits for nothing (a branch, a variable, an hours check): a call that has passed
+   * only such steps has not been answered yet, so a reject after them still refuses the call unanswered.
+   */
+  silent?: boolean;
+  /** Problems of this kind that only the whole flow shows (a reject after the call was answered); run once per flow that has the kind. */
+  flowLint?(ctx: FlowLintContext): FlowFinding[];
   /** Problems only this kind knows about (bad hours, a regex that does not compile, ...). */
   lint?(data: D, ctx: KindLintContext): KindFinding[];
   /**

@@ -221,7 +221,7 @@ export interface Env {
 export type TraceEntry =
   | { kind: 'enter'; node: string; type: string }
   | { kind: 'port'; node: string; port: string; target?: string }
-  | { kind: 'ended'; node?: string; reason: 'hangup' | 'caller-hangup' | 'step-limit' | 'unwired' | 'end-of-flow' | 'error'; detail?: string }
+  | { kind: 'ended'; node?: string; reason: 'hangup' | 'caller-hangup' | 'step-limit' | 'unwired' | 'end-of-flow' | 'error' | 'rejected'; detail?: string }
   /** A filled text or a variable's value was longer than the engine keeps (template.ts MAX_TEXT) and was cut there; `variable` names the variable. */
   | { kind: 'truncated'; node: string; limit: number; variable?: string };
 

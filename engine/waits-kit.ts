@@ -50,6 +50,7 @@ export const CC_PRODUCES: Record<CommandAction, { webhook: string; payload: Reco
   record_start: { webhook: 'call.recording.saved', payload: { recording_urls: { mp3: 'https://rec.example/m.mp3' } }, event: { type: 'recording.saved', url: 'https://rec.example/m.mp3', seconds: 12 } },
   record_stop: { webhook: 'call.recording.saved', payload: { recording_urls: { mp3: 'https://rec.example/m.mp3' } }, event: { type: 'recording.saved', url: 'https://rec.example/m.mp3', seconds: 12 } },
   hangup: null,
+  reject: null, // ends the call: call.hangup (call_rejected / user_busy) follows
   bridge: null, // call.bridged: the server waits for the far end's hang-up
   gather_using_ai: { webhook: 'call.ai_gather.ended', payload: { status: 'invalid' }, event: { type: 'ai.gathered', status: 'invalid' } },
   ai_assistant_start: { webhook: 'call.conversation.ended', payload: { reason: 'service_error' }, event: { type: 'assistant.ended', reason: 'service_error' } },

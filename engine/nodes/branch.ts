@@ -76,6 +76,7 @@ export const branch = defineNode({
   ports: (d) => [...rulePorts(d), 'else'],
   waits: () => false,
   channels: ['voice', 'sms'],
+  silent: true, // plays nothing: a reject after it still refuses the call unanswered
   noun: 'branch',
   portPhrase: phrases({ else: 'for when no rule matches' }),
   accent: 'slate',

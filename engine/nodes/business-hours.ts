@@ -86,6 +86,7 @@ export const businessHours = defineNode({
   reachablePorts: () => ['open', 'closed'],
   waits: () => false,
   channels: ['voice', 'sms'],
+  silent: true, // plays nothing: a reject after it still refuses the call unanswered
   noun: 'business-hours check',
   portPhrase: phrases({ open: 'for when the business is open', closed: 'for when the business is closed', holiday: 'for holidays' }),
   accent: 'cyan',

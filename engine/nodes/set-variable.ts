@@ -14,6 +14,7 @@ export const setVariable = defineNode({
   ports: () => ['next'],
   waits: () => false,
   channels: ['voice', 'sms'],
+  silent: true, // plays nothing: a reject after it still refuses the call unanswered
   noun: 'variable step',
   portPhrase: phrases({ next: SHARED_PORT_PHRASES.next }),
   accent: 'slate',

@@ -5,6 +5,7 @@ import type {
   ActionAnswerParams, ActionGatherParams, ActionGatherUsingAudioParams, ActionGatherUsingSpeakParams, ActionHangupParams, ActionSpeakParams,
   ActionStartPlaybackParams, ActionStartRecordingParams, ActionStartTranscriptionParams, ActionStopGatherParams, ActionStopRecordingParams,
   ActionStopTranscriptionParams, ActionTransferParams, ActionBridgeParams, ActionGatherUsingAIParams, ActionStartAIAssistantParams,
+  ActionStopTranscriptionParams, ActionTransferParams, ActionBridgeParams, ActionRejectParams,
 } from 'telnyx/resources/calls/actions';
 import type { CallDialParams } from 'telnyx/resources/calls/calls';
 import type { BodyOf, Command } from '../../engine/call-control.js';
@@ -18,6 +19,7 @@ interface SdkBodies {
   gather_stop: ActionStopGatherParams; transcription_start: ActionStartTranscriptionParams; transcription_stop: ActionStopTranscriptionParams;
   transfer: ActionTransferParams; record_start: ActionStartRecordingParams; record_stop: ActionStopRecordingParams; hangup: ActionHangupParams;
   gather_using_ai: ActionGatherUsingAIParams; ai_assistant_start: ActionStartAIAssistantParams;
+  reject: ActionRejectParams;
   /** Partial: the server fills connection_id and from before sending (checked in {@link send}). */
   dial: Partial<CallDialParams>;
   /** The wire shape (TELNYX.md §4): `call_control_id`, which the SDK takes as `call_control_id_to_bridge_with`. */
@@ -41,6 +43,7 @@ export const BODIES_FIT: { [A in Command['action']]: Fits<BodyOf<A>, SdkBodies[A
   answer: true, speak: true, playback_start: true, gather_using_speak: true, gather_using_audio: true, gather: true,
   gather_stop: true, transcription_start: true, transcription_stop: true, transfer: true, record_start: true, record_stop: true, hangup: true,
   dial: true, bridge: true, gather_using_ai: true, ai_assistant_start: true,
+  dial: true, bridge: true, reject: true,
 };
 
 /**
@@ -65,6 +68,7 @@ function send(client: Telnyx, id: string, c: Command): Promise<unknown> {
     case 'hangup': return a.hangup(id, c.body);
     case 'gather_using_ai': return a.gatherUsingAI(id, c.body);
     case 'ai_assistant_start': return a.startAIAssistant(id, c.body);
+    case 'reject': return a.reject(id, c.body);
     case 'bridge': {
       const { call_control_id, ...rest } = c.body;
       return a.bridge(id, { ...rest, call_control_id_to_bridge_with: call_control_id });
