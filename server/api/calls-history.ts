@@ -22,7 +22,7 @@ const cursorText = z.string().max(600).transform((s, c): CallCursor => {
 /** `GET /api/calls` filters (README "Call history"); an unknown one is a 400 naming it. */
 export const historyQuery = z.object({
   direction: z.enum(['inbound', 'outbound']).optional(), number: e164.optional(), status: z.enum(['active', 'ended']).optional(),
-  outcome: z.enum(['answered', 'missed', 'voicemail', 'no-answer', 'live']).optional(),
+  outcome: z.enum(['answered', 'missed', 'voicemail', 'no-answer', 'live', 'rejected']).optional(),
   since: z.iso.datetime({ offset: true }).optional(), until: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: cursorText.optional(),

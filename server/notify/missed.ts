@@ -50,7 +50,8 @@ const dialable = (from: string | null): from is string => !!from && /^\+[1-9]\d{
 export function missedCall(path: readonly string[], flow: Pick<Flow, 'nodes'>): MissedWhere | undefined {
   const kind = (id: string) => flow.nodes.find((n) => n.id === id)?.type ?? null;
   const end = [...path].reverse().find((p) => p.startsWith('end:'));
-  if (!end || isConnected(path)) return undefined;
+  // A call the flow refused (a reject step) was turned away on purpose: not missed.
+  if (!end || isConnected(path) || end.startsWith('end:rejected')) return undefined;
   const unanswered: string[] = [];
   let last: string | null = null, reachedVoicemail = false;
   for (const p of path) {

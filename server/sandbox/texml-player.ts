@@ -32,7 +32,45 @@ export async function playTexmlCall(ctx: SandboxContext, call: SimCall, voiceUrl
   } catch (err) {
     call.end({ by: 'error', reason: (err as Error).message }, { kind: 'error', text: (err as Error).message });
   }
+  // A <Start><Recording> runs until the call ends: its recording is reported then, before the call's completion.
+  for (const rec of extras(call).recordings) await recordingDone(ctx, call, base, rec);
   await post(ctx, call, `${ctx.publicUrl()}/webhooks/texml/status`, statusFields(ctx, call, base), true);
+}
+
+/** What this player tracks of a call besides the SimCall: whether a verb ran (Telnyx answered), a refusal, the call recordings started. */
+interface PlayerState { answered: boolean; refused?: string; recordings: { attrs: Record<string, string>; from: number; abs: (u: string) => string }[] }
+const STATES = new WeakMap<SimCall, PlayerState>();
+function extras(call: SimCall): PlayerState {
+  let s = STATES.get(call);
+  if (!s) STATES.set(call, (s = { answered: false, recordings: [] }));
+  return s;
+}
+
+/**
+ * `<Start>` (non-blocking): a `<Recording>` child starts recording the whole call and the next verb follows at
+ * once (Telnyx's Recording page); the recording stops when the call ends. Other children are not played here.
+ */
+function start(call: SimCall, v: XmlNode, abs: (u: string) => string): void {
+  for (const c of v.children) {
+    if (c.name === 'Recording') { extras(call).recordings.push({ attrs: c.attrs, from: call.t, abs }); call.add('recorded', 'call recording started'); }
+    else call.add('error', `unsupported <Start><${c.name}> skipped`);
+  }
+}
+
+/** The recording status callback of a call recording, at the end of the call (`completed`; its whole length). */
+async function recordingDone(ctx: SandboxContext, call: SimCall, base: Fields, rec: PlayerState['recordings'][number]): Promise<void> {
+  if (!rec.attrs.recordingStatusCallback) return;
+  const events = (rec.attrs.recordingStatusCallbackEvent ?? 'completed').split(/\s+/);
+  if (!events.includes('completed')) return;
+  const sid = uuid();
+  const fields: Fields = {
+    ...base, RecordingSid: sid, RecordingUrl: `${ctx.publicUrl()}/sandbox/recordings/${sid}.${rec.attrs.format === 'wav' ? 'wav' : 'mp3'}`,
+    RecordingDuration: Math.max(1, Math.round(call.t - rec.from)), RecordingStatus: 'completed',
+    RecordingChannels: rec.attrs.channels === 'single' || rec.attrs.channels === 'mono' ? 1 : 2, RecordingSource: 'StartCallRecording',
+  };
+  const url = rec.abs(rec.attrs.recordingStatusCallback);
+  if (rec.attrs.recordingStatusCallbackMethod?.toUpperCase() === 'GET') await getDoc(ctx, call, url, fields);
+  else await post(ctx, call, url, fields, true);
 }
 
 function baseFields(ctx: SandboxContext, call: SimCall): Fields {
@@ -41,6 +79,15 @@ function baseFields(ctx: SandboxContext, call: SimCall): Fields {
 
 function statusFields(ctx: SandboxContext, call: SimCall, base: Fields): Fields {
   const end = new Date(call.startedAt.getTime() + call.t * 1000).toISOString();
+  const refused = extras(call).refused;
+  // Refused by a <Reject> before anything else: never answered (no AnsweredTime, no duration), the cause says how.
+  if (refused) {
+    return {
+      ...base, CallStatus: 'completed', CallbackSource: 'call-progress-events', SequenceNumber: 3, Timestamp: end,
+      CallInitiatedAt: call.startedAt.toISOString(), EndTime: end, CallDuration: 0, HangupCause: refused === 'busy' ? 'user_busy' : 'call_rejected', HangupSource: 'callee',
+      CallControlId: call.id, CallLegId: call.legId, CallSessionId: call.sessionId, Direction: call.direction === 'incoming' ? 'inbound' : 'outbound-api',
+    };
+  }
   return {
     ...base, CallStatus: 'completed', CallbackSource: 'call-progress-events', SequenceNumber: 3, Timestamp: end,
     CallInitiatedAt: call.startedAt.toISOString(), AnsweredTime: call.startedAt.toISOString(), EndTime: end,
@@ -81,8 +128,13 @@ async function runVerbs(ctx: SandboxContext, call: SimCall, verbs: XmlNode[], do
     if (call.ended) return null;
     if (call.callerWantsOut()) { call.end({ by: 'caller', reason: `caller hung up after ${call.hangupAfter}s` }, { kind: 'hangup', text: 'caller hung up' }); return null; }
     if (++call.steps > MAX_STEPS) { call.end({ by: 'error', reason: 'too many verbs' }, { kind: 'error', text: `stopped after ${MAX_STEPS} verbs` }); return null; }
+    // <Reject> as the first verb of the call: Telnyx never answers it. Any other verb first: it answers.
+    const state = extras(call);
+    if (v.name === 'Reject' && !state.answered) state.refused = v.attrs.reason === 'busy' ? 'busy' : 'rejected';
+    state.answered = true;
     switch (v.name) {
       case 'Say': sayOrPlay(call, v); break;
+      case 'Start': start(call, v, abs); break;
       case 'Play': sayOrPlay(call, v); break;
       case 'Pause': { const s = Number(v.attrs.length ?? 1); call.add('silence', `pause ${s}s`, s); break; }
       case 'Hangup': call.end({ by: 'app', reason: 'Hangup' }, { kind: 'hangup', text: 'the app hung up' }); return null;

@@ -12,6 +12,9 @@ const CASES: { name: string; direction: string; ended: boolean; answered?: boole
   { name: 'message not kept (voicemail off)', direction: 'inbound', ended: true, path: ['>vm', 'vm.next', 'end:hangup@bye'], mailboxes: [null] },
   { name: 'empty message', direction: 'inbound', ended: true, path: ['>vm', 'vm.noRecording', 'end:hangup@bye'] },
   { name: 'hung up in menu', direction: 'inbound', ended: true, path: ['>menu', 'end:caller-hangup'] },
+  { name: 'rejected by a block list', direction: 'inbound', ended: true, path: ['>block', 'end:rejected@block'] },
+  { name: 'rejected after silent steps', direction: 'inbound', ended: true, path: ['>hours', 'hours.open', '>block', 'end:rejected@block'] },
+  { name: 'not on the block list, then missed', direction: 'inbound', ended: true, path: ['>block', 'block.next', '>menu', 'end:caller-hangup'] },
   { name: 'outbound answered', direction: 'outbound', ended: true, answered: true, path: [] },
   { name: 'outbound unanswered', direction: 'outbound', ended: true, path: [] },
 ];
@@ -26,5 +29,7 @@ describe('call outcome: the SQL and the TypeScript rule agree', () => {
     const sql = (db.prepare(`SELECT ${OUTCOME_SQL} AS o FROM call_log c`).get() as { o: string }).o;
     const ts = callOutcome({ direction: k.direction, endedAt: k.ended ? at : null, answeredAt: k.answered ? at : null, path: k.path }, (k.mailboxes ?? []).map((mailbox) => ({ mailbox })));
     expect(ts).toBe(sql);
+    if (k.name.startsWith('rejected')) expect(ts).toBe('rejected');
+    if (k.name.startsWith('not on the block list')) expect(ts).toBe('missed');
   });
 });

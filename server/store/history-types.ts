@@ -15,7 +15,7 @@ import type { CallLogRow } from './types.js';
  *   the flow only played a message, or the recording was empty or not kept (the number's voicemail off);
  * - `no-answer`: outbound, ended, never answered.
  */
-export type CallOutcome = 'live' | 'answered' | 'voicemail' | 'missed' | 'no-answer';
+export type CallOutcome = 'live' | 'answered' | 'voicemail' | 'missed' | 'no-answer' | 'rejected';
 
 /** Where a page of the history starts: just older than this call (the history is newest first). */
 export interface CallCursor { startedAt: string; callId: string }

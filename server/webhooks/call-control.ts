@@ -15,6 +15,8 @@ import { numberOfAnotherCompany } from './company-check.js';
 import { endRinging, ringLegEvent, type RingState } from './cc-ring.js';
 import { httpResultFor } from '../calls/http-runner.js';
 import type { HttpResult } from '../../engine/nodes/http-result.js';
+import { rejectsFirst } from '../calls/reject-first.js';
+import { unansweredReject } from '../../engine/nodes/reject.js';
 
 const NOT_IN_SERVICE_NODE = '__not_in_service';
 interface Envelope { data?: { id?: string; event_type?: string; payload?: CcPayload } }
@@ -45,7 +47,7 @@ async function linkDials(ctx: Ctx, ccid: string, commands: Command[], connection
 }
 
 /** call.initiated: route by number, create the session and answer (or answer to say the number is not in service). */
-async function initiated(ctx: Ctx, ccid: string, p: CcPayload, o: ExecOptions): Promise<Record<string, unknown>> {
+async function initiated(ctx: Ctx, ccid: string, p: CcPayload, o: ExecOptions, mine?: Mine): Promise<Record<string, unknown>> {
   if (p.direction !== 'incoming') return { ignored: 'outgoing leg' };
   const number = p.to ? await ctx.store.numberByE164(p.to) : undefined;
   const existing = await ctx.store.getSession(ccid);
@@ -57,7 +59,35 @@ async function initiated(ctx: Ctx, ccid: string, p: CcPayload, o: ExecOptions): 
   }
   const base = { callId: ccid, companyId: number.companyId, flowId: flow.id, version: flow.publishedVersion, mode: 'call-control' as const };
   await ctx.store.startCall({ ...base, callSessionId: p.call_session_id ?? null }, { ...base, direction: 'inbound', from: p.from ?? null, to: p.to ?? null, startedAt: ctx.now().toISOString() });
+  const call = { callId: ccid, from: p.from ?? '', to: p.to ?? '' };
+  if (mine && await rejectsFirst(ctx, base, call)) return refuseUnanswered(ctx, mine, base, call, o);
   return run(ctx, ccid, flow.id, [answerCommand(ccid, flow.id)], o);
+}
+
+/**
+ * The flow refuses the call before anything answers it (server/calls/reject-first.ts): its first step is taken
+ * now, on call.initiated, and stored like any step; its command is Telnyx's `reject`, never `answer`. (Should the
+ * stored step not be a reject after all, the call is answered and the step's commands follow the answer.)
+ */
+async function refuseUnanswered(ctx: Ctx, mine: Mine, base: { callId: string; flowId: string }, call: { callId: string; from: string; to: string }, o: ExecOptions): Promise<Record<string, unknown>> {
+  const session = (await ctx.store.getSession(base.callId))!;
+  if (session.snapshot) return { ignored: 'already started' };
+  let commands: Command[] = [];
+  const started: EngineEvent = { type: 'call.started', from: call.from, to: call.to, callId: call.callId, direction: 'inbound' };
+  const adv = await advance(ctx, session, started, {
+    key: mine.key,
+    render: (r) => {
+      const clientState = encodeClientState({ flow: base.flowId, node: 'reject', seq: r.snapshot.context.seq });
+      const refuse = unansweredReject(r.instructions, { callId: base.callId, clientState });
+      commands = refuse ? [refuse] : [answerCommand(base.callId, base.flowId), ...toCommands(r.instructions, { callId: base.callId, flowId: base.flowId })];
+      return JSON.stringify({ commands });
+    },
+    unit: mine.unit,
+  });
+  if (adv.kind !== 'stepped') return { ignored: adv.kind };
+  mine.stepped = true;
+  await mine.unit.durable();
+  return run(ctx, base.callId, base.flowId, commands, o);
 }
 
 /** What `handle` answers when a racing attempt won the step: its stored answer is what counts. */
@@ -105,7 +135,7 @@ async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecO
   const cs = decodeClientState(p.client_state);
   // A leg we dialled for a simultaneous ring is not a new call: handled below, with its owner.
   if (type === 'call.initiated' && !(cs?.ring && p.direction === 'outgoing')) {
-    const body = await initiated(ctx, ccid, p, o);
+    const body = await initiated(ctx, ccid, p, o, mine);
     if (body.ignored === 'number of another company') return { body, refused: true };
     // A transfer target's leg (outgoing, in the caller's call session) is logged with the call it belongs to.
     const owner = p.direction === 'outgoing' && p.call_session_id ? await ctx.store.sessionByCallSessionId(p.call_session_id) : undefined;

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { renderApology, renderTexml, type TexmlUrls } from '../../engine/texml.js';
 import type { Instruction } from '../../engine/types.js';
+import { rejectsFirst } from '../calls/reject-first.js';
 import { advance } from '../calls/runner.js';
 import type { Ctx } from '../deps.js';
 import { webhook, type Answer, type Incoming } from './capture.js';
@@ -86,7 +87,9 @@ async function voiceUrl(ctx: Ctx, inc: Incoming): Promise<Answer> {
     if (!number || !flow?.publishedVersion) return keep(ctx, key, notInService(ctx));
     const base = { callId, companyId: number.companyId, flowId: flow.id, version: flow.publishedVersion, mode: 'texml' as const };
     const t = ctx.now().toISOString();
-    await ctx.store.startCall({ ...base, callSessionId: f.CallSessionId ?? null }, { ...base, direction: 'inbound', from: f.From ?? null, to: f.To ?? null, startedAt: t }, { answeredAt: t });
+    // A `<Reject>` as the first verb: Telnyx never answers the call (server/calls/reject-first.ts), so no minutes.
+    const refused = await rejectsFirst(ctx, base, { callId, from: f.From ?? '', to: f.To ?? '' });
+    await ctx.store.startCall({ ...base, callSessionId: f.CallSessionId ?? null }, { ...base, direction: 'inbound', from: f.From ?? null, to: f.To ?? null, startedAt: t }, refused ? {} : { answeredAt: t });
     const session = (await ctx.store.getSession(callId))!;
     if (session.snapshot) return undefined; // started by a racing attempt: its answer
     const urls = texmlUrls(ctx);

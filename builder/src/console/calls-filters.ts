@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { href } from './route.js';
 
 /** The outcomes the history filters by (server/store/history-types.ts `CallOutcome` says what each means). */
-export const OUTCOMES = ['answered', 'missed', 'voicemail', 'no-answer', 'live'] as const;
+export const OUTCOMES = ['answered', 'missed', 'voicemail', 'no-answer', 'live', 'rejected'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** The call history's filters as the `#/calls?…` hash holds them, so a filtered view can be linked. */

@@ -2,7 +2,7 @@
 export interface CallRow {
   callId: string; flowId: string | null; mode: string | null; direction: 'inbound' | 'outbound'; from: string | null; to: string | null;
   startedAt: string; answeredAt: string | null; endedAt: string | null; hangupCause: string | null;
-  outcome: 'live' | 'answered' | 'voicemail' | 'missed' | 'no-answer';
+  outcome: 'live' | 'answered' | 'voicemail' | 'missed' | 'no-answer' | 'rejected';
   /** The node a live call is in (GET /api/calls/live only). */
   node?: unknown;
 }
