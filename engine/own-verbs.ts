@@ -27,8 +27,11 @@ export type CommandIds = (part: number) => { client_state: string; command_id: s
 export interface OwnVerbSpec<V extends PropertyKey = keyof KindInstructions> {
   /** Waits, ends or continues, per mode (engine/verbs.ts). */
   effect: Readonly<Record<Mode, VerbEffect>>;
-  /** TeXML: the verbs of the document for it; `action` is the URL its callback must POST to (when it waits). */
-  texml(i: Extract<OwnInstruction, { verb: V }>, action: string): TexmlVerb[];
+  /**
+   * TeXML: the verbs of the document for it; `action` is the URL its callback must POST to (when it waits);
+   * `callbacks` the server's other callback URLs (the recording status callback), when the renderer has them.
+   */
+  texml(i: Extract<OwnInstruction, { verb: V }>, action: string, callbacks?: { recordingStatus?: string }): TexmlVerb[];
   /** TeXML: the event the action callback's signed fields mean. */
   texmlEvent(fields: Readonly<Record<string, string>>): EngineEvent;
   /** Call Control: its commands (any of the typed Telnyx commands), with the step's ids. */
@@ -53,6 +56,12 @@ export interface OwnVerbSpec<V extends PropertyKey = keyof KindInstructions> {
   scripted?: { list: string; answer(i: Extract<OwnInstruction, { verb: V }>, entry: unknown): EngineEvent };
   /** Optional: what a person can answer in the builder's simulator while the call waits on it, one button each. */
   choices?(i: Extract<OwnInstruction, { verb: V }>): { label: string; event: EngineEvent }[];
+  simulate(i: Extract<OwnInstruction, { verb: V }>, keys: string | undefined): EngineEvent;
+  /**
+   * `false`: the caller's keys play no part (a pause): the simulators answer it without taking the script's next
+   * keys, and a script that has run out does not hang up on it. Absent: it listens, as a gather does.
+   */
+  listens?: false;
 }
 
 /** A kind's own instructions, by verb: one spec for each verb the kind declared. */

@@ -70,6 +70,8 @@ export const DATA: Record<NodeType, fc.Arbitrary<unknown>> = {
   aiAssistant: fc.record({ assistantId: fc.constant('assistant-1'), greeting: templated, instructions: templated, variables: fc.constant(['x', 'account']) }),
   keywords: fc.constant({ options: [{ port: 'a', keywords: ['1', 'HOURS'] }, { port: 'b', keywords: ['2'] }] }),
   waitForReply: fc.record({ timeoutMinutes: fc.integer({ min: 1, max: 120 }) }),
+  pause: fc.record({ seconds: fc.integer({ min: 1, max: 180 }) }),
+  recordCall: fc.record({ consent: prompt, channels: fc.constantFrom('single', 'dual') }, { requiredKeys: ['channels'] }),
   reject: fc.record({ reason: fc.constantFrom('rejected', 'busy'), callers: fc.constantFrom(['+13125550147'], ['+1312*'], ['anonymous', '+1900*']) }, { requiredKeys: ['reason'] }),
 };
 

@@ -244,7 +244,7 @@ function render(i: Instruction, urls: TexmlUrls): { els: El[]; stop: boolean } {
   if (isOwn(i)) {
     const spec = ownVerb((i as { verb: string }).verb)!;
     const waits = spec.effect.texml === 'waits';
-    return { els: spec.texml(i, waits ? urls.action(i) : '').map(ownEl), stop: spec.effect.texml !== 'continues' };
+    return { els: spec.texml(i, waits ? urls.action(i) : '', { recordingStatus: urls.recordingStatus }).map(ownEl), stop: spec.effect.texml !== 'continues' };
   }
   switch (i.verb) {
     case 'say':

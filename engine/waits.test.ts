@@ -34,6 +34,12 @@ const VARIANTS: Partial<Record<NodeType, Case[]>> = {
   ],
   sms: [{ name: 'MMS', data: { text: 'Photo', mediaUrls: ['https://cdn.example/a.jpg'] } }],
   branch: [{ name: 'no rules', data: { rules: [] } }],
+  reject: [
+    { name: 'caller on the block list', data: { callers: ['+1312*'] } },
+    { name: 'caller not on the block list', data: { callers: ['+1415*'] } },
+  ],
+  pause: [{ name: 'three minutes', data: { seconds: 180 } }],
+  recordCall: [{ name: 'no notice', data: { channels: 'single' } }],
 };
 
 function casesOf(type: NodeType): Case[] {

@@ -19,6 +19,8 @@ import { httpRequest } from './http-request.js';
 import { aiGather } from './ai-gather.js';
 import { aiAssistant } from './ai-assistant.js';
 import { reject } from './reject.js';
+import { pause } from './pause.js';
+import { recordCall } from './record-call.js';
 
 /** Every node kind, by `type`. The one place that lists them (palette order). */
 export const NODE_KINDS = {
@@ -40,6 +42,8 @@ export const NODE_KINDS = {
   aiGather,
   aiAssistant,
   reject,
+  pause,
+  recordCall,
 } satisfies Record<string, NodeKind>;
 
 export type NodeType = keyof typeof NODE_KINDS;

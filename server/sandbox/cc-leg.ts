@@ -104,6 +104,8 @@ export class CcLeg {
     // On a call the app dialled out, the app is Telnyx's caller and the person its callee.
     const reported = this.call.direction === 'outgoing' ? (source === 'caller' ? 'callee' : 'caller') : source;
     await this.emit('call.hangup', { hangup_cause: cause, hangup_source: reported, sip_hangup_cause: sip, start_time: this.call.startedAt.toISOString(), state: 'hangup', call_quality_stats: null });
+    // A recording of the whole call stops with it and is reported after the hangup, as Telnyx does.
+    await this.saveCallRecording();
     this.call.end({ by, reason });
   }
 
@@ -245,6 +247,13 @@ export class CcLeg {
    * word, in `call.recording.transcription.saved`.
    */
   async record(b: Body): Promise<void> {
+    // No silence timeout and no length limit: Telnyx records the call from now until record_stop or the hangup,
+    // and the commands after it run at once (a call recording, not a message).
+    if (b.timeout_secs === undefined && !b.max_length) {
+      this.callRecording = { b, from: this.call.t };
+      this.call.add('recorded', 'call recording started');
+      return;
+    }
     if (b.play_beep !== false) this.call.add('heard', '[beep]');
     await this.call.think();
     if (this.call.ended) return;
@@ -261,6 +270,22 @@ export class CcLeg {
       recording_urls: { mp3: `${base}.mp3`, wav: `${base}.wav` }, public_recording_urls: { mp3: `${base}.mp3`, wav: `${base}.wav` },
     });
     if (b.transcription === true && message) await this.transcribed(id, message);
+  }
+
+  /** The call recording running (record_start without timeout_secs or max_length), until record_stop or the hangup. */
+  callRecording?: { b: Body; from: number };
+
+  /** Stops the call recording, if one runs, and reports it: `call.recording.saved` with its whole length. */
+  async saveCallRecording(): Promise<void> {
+    const rec = this.callRecording;
+    if (!rec) return;
+    this.callRecording = undefined;
+    const at = (t: number) => new Date(this.call.startedAt.getTime() + t * 1000).toISOString();
+    const id = uuid(), base = `${this.ctx.publicUrl()}/sandbox/recordings/${id}`;
+    await this.emit('call.recording.saved', {
+      channels: rec.b.channels, recording_started_at: at(rec.from), recording_ended_at: at(Math.max(this.call.t, rec.from + 1)),
+      recording_urls: { mp3: `${base}.mp3`, wav: `${base}.wav` }, public_recording_urls: { mp3: `${base}.mp3`, wav: `${base}.wav` },
+    });
   }
 
   /** `call.recording.transcription.saved`, shaped as Telnyx's published callback (no from/to). */

@@ -110,6 +110,21 @@ export function callControlRouter(ctx: SandboxContext, legs: Map<string, CcLeg>)
   return r;
 }
 
+/**
+ * Seconds of a base64 WAV (PCM) whose samples are all at the zero level (0x80 for 8-bit, 0 for 16-bit), or
+ * undefined when it is not such a file: inline audio the sandbox can tell is silence.
+ */
+export function silentWavSeconds(b64: string): number | undefined {
+  let bytes: Buffer;
+  try { bytes = Buffer.from(b64, 'base64'); } catch { return undefined; }
+  if (bytes.length < 44 || bytes.toString('ascii', 0, 4) !== 'RIFF' || bytes.toString('ascii', 8, 12) !== 'WAVE' || bytes.toString('ascii', 36, 40) !== 'data') return undefined;
+  const rate = bytes.readUInt32LE(24), bits = bytes.readUInt16LE(34), channels = bytes.readUInt16LE(22) || 1;
+  const data = bytes.subarray(44, 44 + bytes.readUInt32LE(40));
+  const zero = bits === 8 ? 0x80 : 0;
+  if (!rate || (bits !== 8 && bits !== 16) || !data.every((x) => x === zero)) return undefined;
+  return data.length / (rate * channels * (bits / 8));
+}
+
 /** What each accepted command does on the call, in order. */
 async function effect(leg: CcLeg, action: string, b: Body, other?: CcLeg): Promise<void> {
   const call = leg.call;
@@ -127,6 +142,15 @@ async function effect(leg: CcLeg, action: string, b: Body, other?: CcLeg): Promi
       return;
     case 'playback_start': {
       const media = b.audio_url ? { media_url: b.audio_url } : { media_name: b.media_name ?? 'inline audio' };
+      const quiet = typeof b.playback_content === 'string' ? silentWavSeconds(b.playback_content) : undefined;
+      if (quiet !== undefined) {
+        // Inline audio that is all silence (a pause): the caller hears nothing for its length, loops included.
+        const loops = Math.max(1, Number(b.loop ?? 1) || 1);
+        await leg.emit('call.playback.started', { ...media, overlay: false });
+        call.add('silence', `pause ${Math.round(quiet * loops * 10) / 10}s`, quiet * loops);
+        await leg.emit('call.playback.ended', { ...media, overlay: false, status: (await leg.callerLeft()) ? 'call_hangup' : 'completed' });
+        return;
+      }
       if (b.audio_url !== undefined && unfetchable(b.audio_url)) { await leg.playbackFailed(b.audio_url); return; }
       await leg.emit('call.playback.started', { ...media, overlay: false });
       call.hear(`[audio ${String(b.audio_url ?? b.media_name ?? 'inline audio')}]`);
@@ -153,6 +177,7 @@ async function effect(leg: CcLeg, action: string, b: Body, other?: CcLeg): Promi
       await leg.hangupBy('caller', 'normal_clearing', 'transfer', `bridged with ${other!.call.to}`);
       return;
     }
-    default: return; // record_stop: the recording was already saved when the message ended; gather_stop acted at once
+    case 'record_stop': await leg.saveCallRecording(); return; // a message's recording was already saved when it ended
+    default: return; // gather_stop acted at once
   }
 }
