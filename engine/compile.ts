@@ -4,6 +4,7 @@ import { kindOf } from './nodes/index.js';
 import { clip, fillBounded, MAX_TEXT } from './template.js';
 import { Lru } from './lru.js';
 import { graphOf, type FlowGraph } from './graph.js';
+import { expandSubflows } from './subflow-expand.js';
 import type { Emit, NodeContext, Outcome } from './node-kind.js';
 import type { Flow, FlowNode } from './schema.js';
 import type { CallContext, Cursors, EngineEvent, Env, Instruction, RunMode, TraceEntry } from './types.js';
@@ -24,7 +25,7 @@ export interface StepScratch {
   trace: TraceEntry[];
   port: string | null;
   /** Set by an outcome that ends the call (`Outcome.end`), for the node's end guard. */
-  end?: 'rejected';
+  end?: 'rejected' | 'error';
   steps: number;
   cursors: Cursors;
 }
@@ -187,7 +188,9 @@ function nodeState(flow: Flow, wiring: FlowGraph, node: FlowNode): Record<string
  * node, plus `__idle` (before the call starts) and the final `__end`.
  * No invoke, no delays, no child actors; the persisted context is JSON.
  */
-export function compileFlow(flow: Flow): AnyStateMachine {
+export function compileFlow(input: Flow): AnyStateMachine {
+  // Subflows embedded at publish are inlined first (engine/subflow-expand.ts): the machine stays flat.
+  const flow = expandSubflows(input);
   const wiring = graphOf(flow);
   const states: Record<string, unknown> = {};
   for (const node of flow.nodes) if (kindOf(node.type)) states[node.id] = nodeState(flow, wiring, node);

@@ -48,7 +48,7 @@ export interface Outcome {
    * The call ends here, by what `emit` holds (a reject): no port is taken, the trace says `ended` with this
    * reason and the call log's path `end:<reason>@<node>`.
    */
-  end?: 'rejected';
+  end?: 'rejected' | 'error';
 }
 
 /** A problem a kind finds in its own data; `path` (inside `data`, e.g. `['rules', 0, 'when', 'value']`) names the field. */

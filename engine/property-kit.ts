@@ -72,6 +72,8 @@ export const DATA: Record<NodeType, fc.Arbitrary<unknown>> = {
   waitForReply: fc.record({ timeoutMinutes: fc.integer({ min: 1, max: 120 }) }),
   pause: fc.record({ seconds: fc.integer({ min: 1, max: 180 }) }),
   recordCall: fc.record({ consent: prompt, channels: fc.constantFrom('single', 'dual') }, { requiredKeys: ['channels'] }),
+  subflow: fc.constant({ flow: 'verify-caller', returns: ['done', 'failed'] }),
+  return: fc.constantFrom({ port: 'done' }, { port: 'failed' }),
   reject: fc.record({ reason: fc.constantFrom('rejected', 'busy'), callers: fc.constantFrom(['+13125550147'], ['+1312*'], ['anonymous', '+1900*']) }, { requiredKeys: ['reason'] }),
 };
 

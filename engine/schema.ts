@@ -61,6 +61,8 @@ function currentOf(nodeSchema: typeof flowNodeSchema) {
       .describe('The version of each kind of step\'s data, for kinds past version 1 (e.g. {"menu": 2}); a kind not listed is at version 1. Written by the builder; older data is upgraded when the flow is read.'),
     nodes: z.array(nodeSchema).max(5000),
     edges: z.array(flowEdgeSchema).max(20000),
+    subflows: z.record(z.string(), z.object({ version: z.number().int().min(1), flow: z.unknown() })).optional()
+      .describe('Written by the server when it publishes: the published version of each flow a subflow step runs, embedded, so this version runs on its own (engine/subflow-expand.ts). Not written by hand.'),
     import: importSchema.optional()
       .describe('Where the flow was imported from and what the importer could not carry over (engine/import-notes.ts); lint shows each note on its step until it is fixed or dismissed.'),
   });

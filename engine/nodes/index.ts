@@ -21,6 +21,8 @@ import { aiAssistant } from './ai-assistant.js';
 import { reject } from './reject.js';
 import { pause } from './pause.js';
 import { recordCall } from './record-call.js';
+import { subflow } from './subflow.js';
+import { returnKind } from './return.js';
 
 /** Every node kind, by `type`. The one place that lists them (palette order). */
 export const NODE_KINDS = {
@@ -44,6 +46,8 @@ export const NODE_KINDS = {
   reject,
   pause,
   recordCall,
+  subflow,
+  return: returnKind,
 } satisfies Record<string, NodeKind>;
 
 export type NodeType = keyof typeof NODE_KINDS;

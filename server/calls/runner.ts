@@ -1,5 +1,6 @@
 import { ZodError } from 'zod';
 import { parseFlow, type Flow } from '../../engine/schema.js';
+import { expandSubflows } from '../../engine/subflow-expand.js';
 import { step } from '../../engine/step.js';
 import { flowElements, MACHINE_CACHE_LIMITS } from '../../engine/compile.js';
 import { Lru } from '../../engine/lru.js';
@@ -35,7 +36,8 @@ export const versionKey = (companyId: string, flowId: string, version: number) =
  */
 function runnable(key: string, doc: unknown): Flow {
   try {
-    return parseFlow(doc);
+    // Subflows embedded at publish are inlined (engine/subflow-expand.ts): everything downstream sees one flat flow.
+    return expandSubflows(parseFlow(doc));
   } catch (err) {
     if (!(err instanceof ZodError)) throw err;
     const first = err.issues[0];
