@@ -67,7 +67,7 @@ describe('subflow', () => {
   it('lint refuses a flow that runs itself, and with the company\'s flows: cycles, unknown, unpublished and unmatched ports', () => {
     const self = { ...parent(false), id: 'check' };
     expect(lintFlow(self).map((f) => f.code)).toContain('subflow.cycle');
-    const codes = (flows: Parameters<typeof lintFlow>[1]['flows']) => lintFlow(parent(false), { flows }).filter((f) => f.code.startsWith('subflow.')).map((f) => f.code);
+    const codes = (flows: NonNullable<NonNullable<Parameters<typeof lintFlow>[1]>['flows']>) => lintFlow(parent(false), { flows }).filter((f) => f.code.startsWith('subflow.')).map((f) => f.code);
     expect(codes({ check: { published: true, returns: ['done', 'failed'], calls: [] } })).toEqual([]);
     expect(codes({ check: { published: true, returns: ['done'], calls: ['other'] }, other: { published: true, returns: [], calls: ['main'] } })).toEqual(['subflow.cycle']);
     expect(codes({})).toEqual(['subflow.missing']);

@@ -11,15 +11,16 @@ let step: { version: number; re: RegExp } | undefined;
 function stepPattern(): RegExp {
   const version = ownVerbsVersion();
   if (step?.version !== version) {
-    step = { version, re: new RegExp(`^(${waitingVerbs('texml').map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})-([A-Za-z0-9][A-Za-z0-9_-]*)-(\\d+)$`) };
+    step = { version, re: new RegExp(`^(${waitingVerbs('texml').map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})-([A-Za-z0-9][A-Za-z0-9_.-]*)-(\\d+)$`) };
   }
   return step.re;
 }
 
-/** Parses `gather-menu-3`; undefined when it is not one of ours. */
+/** Parses `gather-menu-3` (`gather-verify.ask-3`: the subflow step `verify/ask`); undefined when it is not one of ours. */
 export function parseStep(step: string): StepRef | undefined {
   const m = stepPattern().exec(step);
-  return m ? { verb: m[1] as StepRef['verb'], node: m[2]!, seq: Number(m[3]) } : undefined;
+  // A step of an inlined subflow (`verify/ask`, engine/subflow-expand.ts) is written `verify.ask` in the URL.
+  return m ? { verb: m[1] as StepRef['verb'], node: m[2]!.replaceAll('.', '/'), seq: Number(m[3]) } : undefined;
 }
 
 /** The content type Telnyx sends TeXML fields in (POST); the only one whose fields we read. */

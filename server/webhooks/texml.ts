@@ -24,6 +24,7 @@ const xml = (body: string, callId?: string | null, companyId?: string | null): A
 export function texmlUrls(ctx: Ctx): TexmlUrls {
   const base = `${ctx.publicUrl()}/webhooks/texml`;
   return { action: (i) => `${base}/${i.verb}-${i.node}-${i.seq}`, recordingStatus: `${base}/status`, status: `${base}/status`, transcription: `${base}/transcription`, screen: (i) => screenUrl(base, i) };
+  return { action: (i) => `${base}/${i.verb}-${i.node.replaceAll('/', '.')}-${i.seq}`, recordingStatus: `${base}/status`, status: `${base}/status`, transcription: `${base}/transcription` };
 }
 
 function notInService(ctx: Ctx): string {
