@@ -23,15 +23,14 @@ describe('recordCall', () => {
     expect(portsOf(r!)[0]).toBe('rec:next');
   });
 
-  it('Call Control: speaks the notice first, starts record_start (no timeout, no limit) when it ended, and goes on', () => {
+  it('Call Control: speaks the notice first, starts record_start (no silence timeout, max_length 0: no limit) when it ended, and goes on', () => {
     const [r, after] = runCall(flow({ text: 'This call may be recorded.' }), cc, [{ type: 'prompt.ended' }]);
     expect(verbsOf(r!)).toEqual(['say']);
     expect(r!.waiting).toBe(true);
     const cmds = toCommands(after!.instructions, { callId: 'c', flowId: 'f' });
     expect(cmds.map((c) => c.action)).toEqual(['record_start', 'transfer']);
-    expect(cmds[0]!.body).toEqual(expect.objectContaining({ format: 'mp3', channels: 'dual', play_beep: false }));
+    expect(cmds[0]!.body).toEqual(expect.objectContaining({ format: 'mp3', channels: 'dual', max_length: 0, play_beep: false }));
     expect(cmds[0]!.body).not.toHaveProperty('timeout_secs');
-    expect(cmds[0]!.body).not.toHaveProperty('max_length');
   });
 
   it('without a notice it starts at once in both modes, and lint warns that nobody was told', () => {

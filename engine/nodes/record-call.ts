@@ -20,7 +20,7 @@ const start = (d: RecordCallData): Emit => ({ verb: 'recordCall', channels: d.ch
 /**
  * Record the rest of the call, after an optional consent notice. TeXML: `<Start><Recording>` (non-blocking: the
  * next verb follows at once; the recording stops when the call ends and is reported to the recording status
- * callback). Call Control: `record_start` without a silence timeout or a length limit, which records until the
+ * callback). Call Control: `record_start` with no silence timeout and `max_length: 0` (no limit), which records until the
  * hangup (`call.recording.saved` then). Either way the server keeps the audio on the call log as it keeps every
  * recording (server/calls/recordings.ts) and charges its minutes. The notice plays before the recording starts,
  * in both modes (Call Control waits for its `call.speak.ended`).
@@ -49,7 +49,8 @@ export const recordCall = defineNode({
         children: [{ tag: 'Recording', attrs: { channels: i.channels, format: 'mp3', recordingStatusCallback: callbacks?.recordingStatus, recordingStatusCallbackMethod: callbacks?.recordingStatus ? 'POST' : undefined, recordingStatusCallbackEvent: callbacks?.recordingStatus ? 'completed' : undefined } }],
       }],
       texmlEvent: () => ({ type: 'prompt.ended' }), // never asked: it does not wait
-      callControl: (i, ids) => [{ action: 'record_start', body: { ...ids(0), format: 'mp3', channels: i.channels, play_beep: false } }],
+      // `max_length: 0` is Telnyx's "no limit", and no `timeout_secs`: it records until the hangup.
+      callControl: (i, ids) => [{ action: 'record_start', body: { ...ids(0), format: 'mp3', channels: i.channels, max_length: 0, play_beep: false } }],
       ccEvents: {},
       simulate: () => ({ type: 'prompt.ended' }),
       listens: false,

@@ -247,9 +247,11 @@ export class CcLeg {
    * word, in `call.recording.transcription.saved`.
    */
   async record(b: Body): Promise<void> {
-    // No silence timeout and no length limit: Telnyx records the call from now until record_stop or the hangup,
-    // and the commands after it run at once (a call recording, not a message).
-    if (b.timeout_secs === undefined && !b.max_length) {
+    // `max_length: 0` (no limit) and no silence timeout: Telnyx records the call from now until record_stop or the
+    // hangup, and the commands after it run at once (a call recording, not a message). A record_start that says
+    // neither is still played as a message (the caller's next speech), as this sandbox always did: Telnyx would
+    // record it to the hangup too.
+    if (b.timeout_secs === undefined && b.max_length === 0) {
       this.callRecording = { b, from: this.call.t };
       this.call.add('recorded', 'call recording started');
       return;
