@@ -15,8 +15,9 @@ import { flowFor, versionKey } from './runner.js';
 
 /** Does this call's first step refuse it (a reject before anything answers)? */
 export async function rejectsFirst(ctx: Ctx, v: { companyId: string; flowId: string; version: number; mode: Mode }, call: { callId: string; from: string; to: string }): Promise<boolean> {
-  const flow = await flowFor(ctx, v);
-  if (!mayReject(flow)) return false;
+  // A version that cannot run is not refused here: the call goes the usual way, to the apology and the log line.
+  const flow = await flowFor(ctx, v).catch(() => undefined);
+  if (!flow || !mayReject(flow)) return false;
   const company = await ctx.store.company(v.companyId);
   const env = { now: ctx.now().toISOString(), mode: v.mode, company: { name: company?.name ?? '', id: v.companyId } };
   const r = step(flow, null, { type: 'call.started', from: call.from, to: call.to, callId: call.callId, direction: 'inbound' }, env, { version: versionKey(v.companyId, v.flowId, v.version) });
