@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { lintFlow, publishable } from '../engine/lint.js';
 import { parseFlow, type Flow } from '../engine/schema.js';
 import type { Store } from './store/types.js';
+import { runsSubflows, withSubflows } from './api/subflows.js';
 import { phoneNumberId, type PhoneNumbersClient } from './telnyx/numbers.js';
 
 /** Creates a flow from a document, publishes it and routes numbers to it, straight through the store (replays, benches, tests). */
@@ -28,11 +29,13 @@ export const DEMO_NUMBERS = [
 /** Imports every example flow into the company, publishes those without errors and routes the demo numbers. */
 export async function seedExamples(store: Store, companyId: string, flowsDir: string): Promise<{ flows: string[]; numbers: string[] }> {
   const flows: string[] = [];
-  for (const file of readdirSync(flowsDir).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort()) {
-    const doc = JSON.parse(readFileSync(join(flowsDir, file), 'utf8')) as unknown;
+  const docs = readdirSync(flowsDir).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort()
+    .map((file) => JSON.parse(readFileSync(join(flowsDir, file), 'utf8')) as unknown);
+  // A flow that runs subflows is published after the flows it runs, with them embedded (server/api/subflows.ts).
+  for (const doc of [...docs.filter((d) => !runsSubflows(d)), ...docs.filter(runsSubflows)]) {
     const flow = parseFlow(doc);
     if (!(await store.createFlow(companyId, flow.id, flow.name, doc))) continue;
-    if (publishable(lintFlow(doc))) await store.publish(companyId, flow.id, doc);
+    if (publishable(lintFlow(doc))) await store.publish(companyId, flow.id, await withSubflows(store, companyId, doc));
     flows.push(flow.id);
   }
   const numbers: string[] = [];

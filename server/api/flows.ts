@@ -104,7 +104,7 @@ export function flowsRouter(ctx: Ctx): Router {
     const findings = lintFlow(f.doc, { numbers: await companyNumbers(ctx, f.companyId), flows: await flowFacts(ctx, f.companyId) });
     if (!publishable(findings)) throw new AppError('lint', 'The flow has errors; fix them before publishing', undefined, { findings });
     // The flows its subflow steps run, embedded as published now (server/api/subflows.ts).
-    const { version } = await ctx.store.publish(f.companyId, f.id, await withSubflows(ctx, f.companyId, f.doc));
+    const { version } = await ctx.store.publish(f.companyId, f.id, await withSubflows(ctx.store, f.companyId, f.doc));
     await audit(ctx, res, 'flow.publish', f.id, { version });
     res.status(201).json({ version });
   });

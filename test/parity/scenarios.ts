@@ -13,10 +13,15 @@ import { simulate } from '../../engine/simulate.js';
 import { parseFlow } from '../../engine/schema.js';
 import type { Flow } from '../../engine/schema.js';
 import { pathOf } from '../../server/calls/runner.js';
+import { expandSubflows } from '../../engine/subflow-expand.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface Scenario {
   name: string; at: string;
   script: { digits?: string[]; speech?: string[]; callee?: string[]; ai?: unknown[]; assistant?: ('done' | 'failed' | 'hangup')[] };
+  /** `from`: the caller's number (default the suite's); a block list's scenarios call from a number on it. */
+  script: { digits?: string[]; speech?: string[]; callee?: string[]; from?: string };
   /** Says something to a menu (speech input: TeXML's SpeechResult, Call Control's transcription). */
   speech?: boolean;
   /** How the flow's httpRequest nodes are answered, by node id (Live.http; none: 200 with `{}`). */
@@ -54,11 +59,25 @@ function calleeLists(node: Node): string[][] {
 
 const enginePath = (flow: Flow, at: string, s: Scenario['script']) =>
   simulate(flow, { at, mode: 'texml', digits: s.digits, speech: s.speech, ai: s.ai as never, assistant: s.assistant, maxEvents: 40 }).steps.flatMap((st) => pathOf(st.trace));
+  simulate(flow, { at, mode: 'texml', digits: s.digits, speech: s.speech, from: s.from, maxEvents: 40 }).steps.flatMap((st) => pathOf(st.trace));
+
+/** The doc with the flows its subflow steps run (flows/<id>.json) embedded, as publishing embeds them. */
+function withChildren(doc: { nodes: Node[] }): unknown {
+  const ids = [...new Set(doc.nodes.filter((n) => n.type === 'subflow').map((n) => String(n.data.flow)))];
+  const found = ids.filter((id) => existsSync(join('flows', `${id}.json`)));
+  if (!found.length) return doc;
+  return { ...doc, subflows: Object.fromEntries(found.map((id) => [id, { version: 1, flow: JSON.parse(readFileSync(join('flows', `${id}.json`), 'utf8')) }])) };
+}
+
+/** A number on each block list entry (an exact number, or a prefix filled up to a full number); withheld numbers are not scripted. */
+const blockedCallers = (nodes: Node[]): string[] => nodes.filter((n) => n.type === 'reject').flatMap((n) => (n.data.callers ?? []) as string[])
+  .filter((c) => c.startsWith('+')).map((c) => (c.endsWith('*') ? `${c.slice(0, -1)}5550100`.slice(0, 12) : c));
 
 /** The scenarios for one flow document. */
 export function scenariosFor(doc: { nodes: Node[] }): Scenario[] {
-  const flow = parseFlow(doc);
-  const nodes = doc.nodes;
+  // Subflows inlined (their steps `step/child-step`), so their menus and collects get scripts too.
+  const flow = expandSubflows(parseFlow(withChildren(doc)));
+  const nodes = flow.nodes as unknown as Node[];
   const menus = nodes.filter((n) => n.type === 'menu');
   const keys = [...new Set(menus.flatMap((m) => Object.keys(m.data.options ?? {})))];
   const wrong = ['9', '8', '7'].find((k) => !keys.includes(k)) ?? '#';
@@ -67,6 +86,7 @@ export function scenariosFor(doc: { nodes: Node[] }): Scenario[] {
   // A collect with no menu before it: the account numbers alone.
   if (nodes.some((n) => n.type === 'collect') && !menus.length) for (const acct of ACCOUNTS) digitScripts.push([acct]);
   if (nodes.some((n) => n.type === 'collect')) for (const a of keys) for (const b of keys) for (const acct of ACCOUNTS) digitScripts.push([a, b, acct]);
+  if (nodes.some((n) => n.type === 'collect') && !keys.length) for (const acct of ACCOUNTS) digitScripts.push([acct]);
   const speechMenus = menus.filter((m) => Object.keys(m.data.speech ?? {}).length);
   const out: Scenario[] = [];
   const seen = new Set<string>();
@@ -104,6 +124,8 @@ export function scenariosFor(doc: { nodes: Node[] }): Scenario[] {
       }
     }
   }
+  // A caller on each block list entry, refused before anything answers (the reject kind).
+  for (const from of blockedCallers(nodes)) out.push({ name: `${INSTANTS[0]!.slice(0, 16)} blocked caller ${from}`, at: INSTANTS[0]!, script: { digits: [], from } });
   // Each menu phrase said instead of pressed, at the first instant the menu is reached.
   for (const m of speechMenus) {
     const at = INSTANTS.find((i) => enginePath(flow, i, { digits: [] }).includes(`>${m.id}`));
