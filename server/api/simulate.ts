@@ -8,6 +8,8 @@ import { toCommands } from '../../engine/call-control.js';
 import { AppError } from '../errors.js';
 import type { Ctx } from '../deps.js';
 import { texmlUrls } from '../webhooks/texml.js';
+import { withSubflows } from './subflows.js';
+import { companyOf } from './auth.js';
 
 const httpAnswer = z.union([
   z.literal('timeout'),
@@ -39,10 +41,11 @@ const body = z.object({
 
 /** `POST /api/flows/simulate`: drives the engine's scripted simulation and renders each step as Telnyx would get it. */
 export function simulateRoute(ctx: Ctx): RequestHandler {
-  return (req, res) => {
+  return async (req, res) => {
     const b = body.parse(req.body);
     let flow;
-    try { flow = parseFlow(b.flow); } catch (err) {
+    // Subflow steps run the company's flows as published now (what a publish would embed).
+    try { flow = parseFlow(await withSubflows(ctx.store, companyOf(res).id, b.flow)); } catch (err) {
       if (err instanceof z.ZodError) {
         const i = err.issues[0]!;
         const path = ['flow', ...(i.path as (string | number)[])];

@@ -36,6 +36,7 @@ export async function flowFacts(ctx: Ctx, companyId: string): Promise<NonNullabl
  * cyclic subflows (flowFacts), so every child is found here.
  */
 export async function withSubflows(store: Pick<Store, 'getFlow' | 'getVersion'>, companyId: string, doc: unknown): Promise<unknown> {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return doc; // not a flow: the parse says why
   const { subflows: _stale, ...rest } = doc as Doc & Record<string, unknown>;
   const ids = childIds(doc);
   if (!ids.length) return _stale === undefined ? doc : rest;

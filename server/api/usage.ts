@@ -1,5 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { expandSubflows } from '../../engine/subflow-expand.js';
+import { withSubflows } from './subflows.js';
 import { AppError } from '../errors.js';
 import type { Ctx } from '../deps.js';
 import { parseFlow } from '../../engine/schema.js';
@@ -71,7 +73,8 @@ export function usageRouter(ctx: Ctx): Router {
     const row = await ctx.store.getFlow(id, req.params.flowId);
     if (!row) throw new AppError('not_found', `Flow ${req.params.flowId} not found`, ['flowId']);
     let flow;
-    try { flow = parseFlow(row.doc); } catch { throw new AppError('bad_request', `Flow ${row.id} does not parse; fix it before estimating`, ['flowId']); }
+    // A subflow step is estimated through its flow as published now (what a publish would embed).
+    try { flow = expandSubflows(parseFlow(await withSubflows(ctx.store, id, row.doc))); } catch { throw new AppError('bad_request', `Flow ${row.id} does not parse; fix it before estimating`, ['flowId']); }
     const paths = estimatePaths(flow, await ratesOf(ctx, id), await incrementOf(ctx, id));
     res.json({ flowId: row.id, assumptions: ASSUMPTIONS, paths });
   });

@@ -103,3 +103,21 @@ describe('subflow publishing', () => {
     expect(v.flow.subflows.check.flow.id).toBe('check');
   });
 });
+
+describe('estimates and the simulate route', () => {
+  it('a reject costs nothing, a pause its seconds, and a subflow is estimated through its published flow', async () => {
+    await live.api('POST', '/api/flows', doc('refuse-all', 'no', [n('no', 'reject', {})], []));
+    const refused = await live.api('GET', '/api/usage/estimate/refuse-all');
+    expect(refused.paths).toEqual([expect.objectContaining({ nodes: ['no'], seconds: 0, micros: 0 })]);
+    const parent = await live.api('GET', '/api/usage/estimate/uses-check');
+    expect(parent.paths.map((p: { nodes: string[] }) => p.nodes)).toContainEqual(['verify/ask', 'thanks']);
+    const blocked = await live.api('GET', '/api/usage/estimate/blocked');
+    expect(blocked.paths[0].seconds).toBeGreaterThanOrEqual(2); // the pause, the notice, the message
+  });
+
+  it('simulates a draft that runs a published subflow, and answers a body that is not a flow with 400', async () => {
+    const sim = await live.api('POST', '/api/flows/simulate', { flow: PARENT, digits: ['4411'], mode: 'call-control' });
+    expect(JSON.stringify(sim.steps)).toContain('Account 4411, thank you.');
+    await expect(live.api('POST', '/api/flows/simulate', { flow: null })).rejects.toThrow(/: 400 .*"path":\["flow"\]/);
+  });
+});
