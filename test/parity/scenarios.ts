@@ -86,7 +86,8 @@ export function scenariosFor(doc: { nodes: Node[] }): Scenario[] {
   // A collect with no menu before it: the account numbers alone.
   if (nodes.some((n) => n.type === 'collect') && !menus.length) for (const acct of ACCOUNTS) digitScripts.push([acct]);
   if (nodes.some((n) => n.type === 'collect')) for (const a of keys) for (const b of keys) for (const acct of ACCOUNTS) digitScripts.push([a, b, acct]);
-  if (nodes.some((n) => n.type === 'collect') && !keys.length) for (const acct of ACCOUNTS) digitScripts.push([acct]);
+  // A collect with no menu before it (a subflow's account check): the account numbers, and a four-digit one.
+  if (nodes.some((n) => n.type === 'collect') && !keys.length) for (const acct of [...ACCOUNTS, '4411']) digitScripts.push([acct]);
   const speechMenus = menus.filter((m) => Object.keys(m.data.speech ?? {}).length);
   const out: Scenario[] = [];
   const seen = new Set<string>();
