@@ -68,6 +68,12 @@ const CASES: { flow: string; name: string; at?: string; script: Record<string, u
     expect: ['pressed: 482913', 'heard: One moment while I look up order 482913.', 'heard: Order 482913 is out for delivery. Estimated delivery: today. Thank you for calling.'] },
   { flow: 'ai-receptionist', name: 'AI gathers name and reason, billing', script: { ai: [{ result: { name: 'Sam Lee', reason: 'billing' } }] }, ended: 'app',
     expect: ['heard: Who am I speaking with, and what are you calling about?', 'heard: Thanks Sam Lee. Connecting you to billing.', 'ringing: +13125550120'] },
+  { flow: 'blocked-callers', name: 'a premium-rate number is refused unanswered', script: { from: '+19005550100' }, ended: 'app', expect: [] },
+  { flow: 'blocked-callers', name: 'recorded, nobody answers, a message', script: { callee: ['no-answer'], speech: ['Please call me back'] }, ended: 'app',
+    expect: ['heard: This call may be recorded for quality and training.', 'recorded: call recording started', 'ringing: +13125550100', 'silence: pause 1s', 'recorded: Please call me back'] },
+  { flow: 'caller-check', name: 'on its own: the return hangs up', script: { digits: ['4411'] }, ended: 'app', expect: ['heard: Please enter your four-digit account number.', 'pressed: 4411'] },
+  { flow: 'support-line', name: 'verified by the subflow, then support', script: { digits: ['4411'] }, ended: 'app',
+    expect: ['heard: Welcome to Acme support.', 'silence: pause 1s', 'heard: Please enter your four-digit account number.', 'pressed: 4411', 'heard: Thank you. Account 4411, connecting you to support.', 'connected: +13125550177'] },
 ];
 
 describe('example flows through the real server, played by the sandbox', () => {
