@@ -101,7 +101,7 @@ export type Command =
   | { action: 'record_stop'; body: RecordStopBody }
   | { action: 'hangup'; body: Common }
   | { action: 'gather_using_ai'; body: GatherUsingAiBody }
-  | { action: 'ai_assistant_start'; body: AiAssistantStartBody };
+  | { action: 'ai_assistant_start'; body: AiAssistantStartBody }
   | { action: 'reject'; body: RejectBody };
 
 export type CommandAction = Command['action'];

@@ -64,6 +64,8 @@ export interface KindLintContext {
   timezone: string;
   /** The step (`the say step "Welcome"`) that also sets `{{vars.NAME}}`, other than this one; undefined when none does. */
   setElsewhere?: (name: string) => string | undefined;
+}
+
 /** A finding about the flow around a kind's nodes ({@link NodeKind.flowLint}): `node` names the step it is about. */
 export interface FlowFinding extends KindFinding { node?: string }
 

@@ -46,7 +46,7 @@ export interface OwnVerbSpec<V extends PropertyKey = keyof KindInstructions> {
   simulate(i: Extract<OwnInstruction, { verb: V }>, keys: string | undefined, script?: CallScript): EngineEvent;
   /** How the builder's simulator transcript reads it (default: the verb). */
   describe?(i: Extract<OwnInstruction, { verb: V }>): string;
-  /** `false`: the caller's keys play no part (a request the server runs): the script's digits are left for the next prompt. */
+  /** `false`: the caller's keys play no part (a request the server runs, a pause): the script's digits are left for the next prompt. */
   keys?: false;
   /**
    * Optional: the offline simulators take this verb's scripted answers from a list of the call script instead of
@@ -56,12 +56,6 @@ export interface OwnVerbSpec<V extends PropertyKey = keyof KindInstructions> {
   scripted?: { list: string; answer(i: Extract<OwnInstruction, { verb: V }>, entry: unknown): EngineEvent };
   /** Optional: what a person can answer in the builder's simulator while the call waits on it, one button each. */
   choices?(i: Extract<OwnInstruction, { verb: V }>): { label: string; event: EngineEvent }[];
-  simulate(i: Extract<OwnInstruction, { verb: V }>, keys: string | undefined): EngineEvent;
-  /**
-   * `false`: the caller's keys play no part (a pause): the simulators answer it without taking the script's next
-   * keys, and a script that has run out does not hang up on it. Absent: it listens, as a gather does.
-   */
-  listens?: false;
 }
 
 /** A kind's own instructions, by verb: one spec for each verb the kind declared. */

@@ -8,7 +8,6 @@ import { renderTexml } from './texml.js';
 import { toCommands } from './call-control.js';
 import type { EngineEvent, Env, Instruction, Mode, Snapshot } from './types.js';
 import { isOwn, ownVerb } from './own-verbs.js';
-import { ownVerb } from './own-verbs.js';
 import { DATA, flowArb } from './property-kit.js';
 import { kindOf, NODE_TYPES } from './nodes/index.js';
 
@@ -49,11 +48,6 @@ function patient(snapshot: Snapshot, lastVerbs: string[], lastOwn?: Instruction)
   const v = lastVerbs.at(-1);
   // A kind's own instruction: what its silent caller brings (an AI gather that gets nothing, an assistant that ends).
   if (lastOwn && v === lastOwn.verb) return ownVerb(v)!.simulate(lastOwn as never, '');
-function patient(snapshot: Snapshot, lastVerbs: string[], lastOne?: Instruction): EngineEvent {
-  const v = lastVerbs.at(-1);
-  // A kind's own verb (a pause's silence): what its transport brings when the caller does nothing.
-  const own = v ? ownVerb(v) : undefined;
-  if (own && lastOne) return own.simulate(lastOne as never, '');
   if (v === 'dial') return { type: 'dial.ended', status: 'no-answer', seconds: 20 };
   if (v === 'record') return { type: 'recording.empty' };
   if (v === 'say' || v === 'play') return { type: 'prompt.ended' };
@@ -97,9 +91,6 @@ function callEnds(flow: Flow, env: Env, events: EngineEvent[], hangUp: boolean, 
   let lastOwn: Instruction | undefined;
   const check = () => {
     if (r.instructions.length) { last = r.instructions.map((i) => i.verb); lastOwn = r.instructions.filter(isOwn).at(-1); }
-  let lastOne: Instruction | undefined;
-  const check = () => {
-    if (r.instructions.length) { last = r.instructions.map((i) => i.verb); lastOne = r.instructions.at(-1); }
     for (const t of r.trace) if (t.kind === 'ended') endings.push(t.reason);
     const entered = r.trace.filter((t) => t.kind === 'enter').length;
     expect(entered).toBeLessThanOrEqual(STEP_LIMIT + 1);
@@ -119,7 +110,6 @@ function callEnds(flow: Flow, env: Env, events: EngineEvent[], hangUp: boolean, 
   // Then the caller waits patiently (or hangs up): the call must end within a bounded number of events.
   for (let n = 0; n < 40 && r.waiting; n++) {
     const ev: EngineEvent = hangUp ? { type: 'call.ended', cause: 'normal_clearing' } : patient(r.snapshot, last, lastOwn);
-    const ev: EngineEvent = hangUp ? { type: 'call.ended', cause: 'normal_clearing' } : patient(r.snapshot, last, lastOne);
     r = step(flow, r.snapshot, ev, e);
     check();
   }

@@ -82,7 +82,6 @@ export function nextEvent(waitOn: Instruction | undefined, s: Required<Pick<Call
       if (!list?.length && s.hangupWhenDone) return { type: 'call.ended', cause: 'normal_clearing' };
       return spec.scripted.answer(waitOn, list?.shift());
     }
-    if (spec.listens === false) return spec.simulate(waitOn, undefined);
     if (!s.digits.length && s.hangupWhenDone) return { type: 'call.ended', cause: 'normal_clearing' };
     return spec.simulate(waitOn, s.digits.shift(), s);
   }

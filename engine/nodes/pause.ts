@@ -56,7 +56,7 @@ export const pause = defineNode({
       // The silence played out (or was cut: the caller hung up, which call.hangup reports).
       ccEvents: { 'call.playback.ended': (p) => (p.status === 'call_hangup' ? undefined : { type: 'prompt.ended' }) },
       simulate: () => ({ type: 'prompt.ended' }),
-      listens: false,
+      keys: false,
     }),
   },
   noun: 'pause',

@@ -53,7 +53,7 @@ export const recordCall = defineNode({
       callControl: (i, ids) => [{ action: 'record_start', body: { ...ids(0), format: 'mp3', channels: i.channels, max_length: 0, play_beep: false } }],
       ccEvents: {},
       simulate: () => ({ type: 'prompt.ended' }),
-      listens: false,
+      keys: false,
     }),
   },
   noun: 'call recording',

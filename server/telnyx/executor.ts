@@ -5,7 +5,7 @@ import type {
   ActionAnswerParams, ActionGatherParams, ActionGatherUsingAudioParams, ActionGatherUsingSpeakParams, ActionHangupParams, ActionSpeakParams,
   ActionStartPlaybackParams, ActionStartRecordingParams, ActionStartTranscriptionParams, ActionStopGatherParams, ActionStopRecordingParams,
   ActionStopTranscriptionParams, ActionTransferParams, ActionBridgeParams, ActionGatherUsingAIParams, ActionStartAIAssistantParams,
-  ActionStopTranscriptionParams, ActionTransferParams, ActionBridgeParams, ActionRejectParams,
+  ActionRejectParams,
 } from 'telnyx/resources/calls/actions';
 import type { CallDialParams } from 'telnyx/resources/calls/calls';
 import type { BodyOf, Command } from '../../engine/call-control.js';
@@ -42,8 +42,7 @@ type Fits<E, S> = [Exclude<keyof E, keyof S>] extends [never] ? (E extends S ? t
 export const BODIES_FIT: { [A in Command['action']]: Fits<BodyOf<A>, SdkBodies[A]> } = {
   answer: true, speak: true, playback_start: true, gather_using_speak: true, gather_using_audio: true, gather: true,
   gather_stop: true, transcription_start: true, transcription_stop: true, transfer: true, record_start: true, record_stop: true, hangup: true,
-  dial: true, bridge: true, gather_using_ai: true, ai_assistant_start: true,
-  dial: true, bridge: true, reject: true,
+  dial: true, bridge: true, gather_using_ai: true, ai_assistant_start: true, reject: true,
 };
 
 /**

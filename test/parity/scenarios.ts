@@ -19,9 +19,8 @@ import { join } from 'node:path';
 
 export interface Scenario {
   name: string; at: string;
-  script: { digits?: string[]; speech?: string[]; callee?: string[]; ai?: unknown[]; assistant?: ('done' | 'failed' | 'hangup')[] };
   /** `from`: the caller's number (default the suite's); a block list's scenarios call from a number on it. */
-  script: { digits?: string[]; speech?: string[]; callee?: string[]; from?: string };
+  script: { digits?: string[]; speech?: string[]; callee?: string[]; ai?: unknown[]; assistant?: ('done' | 'failed' | 'hangup')[]; from?: string };
   /** Says something to a menu (speech input: TeXML's SpeechResult, Call Control's transcription). */
   speech?: boolean;
   /** How the flow's httpRequest nodes are answered, by node id (Live.http; none: 200 with `{}`). */
@@ -58,8 +57,7 @@ function calleeLists(node: Node): string[][] {
 }
 
 const enginePath = (flow: Flow, at: string, s: Scenario['script']) =>
-  simulate(flow, { at, mode: 'texml', digits: s.digits, speech: s.speech, ai: s.ai as never, assistant: s.assistant, maxEvents: 40 }).steps.flatMap((st) => pathOf(st.trace));
-  simulate(flow, { at, mode: 'texml', digits: s.digits, speech: s.speech, from: s.from, maxEvents: 40 }).steps.flatMap((st) => pathOf(st.trace));
+  simulate(flow, { at, mode: 'texml', digits: s.digits, speech: s.speech, ai: s.ai as never, assistant: s.assistant, from: s.from, maxEvents: 40 }).steps.flatMap((st) => pathOf(st.trace));
 
 /** The doc with the flows its subflow steps run (flows/<id>.json) embedded, as publishing embeds them. */
 function withChildren(doc: { nodes: Node[] }): unknown {
