@@ -153,6 +153,5 @@ export function graphFindings(flow: Flow, lookup: KindLookup = kindOf, company: 
   const kind = (n: FlowNode) => lookup(n.type) ?? NO_KIND;
   const g: Graph = { flow, kind, byId, wiring };
   const owned = company.numbers ? ownershipFindings(flow, kind, company.numbers) : [];
-  return [...nodesFindings(flow, byId), ...edgeFindings(flow, byId, kind), ...reachFindings(g), ...loopFindings(g), ...kindFindings(g), ...channelFindings(flow, byId.values(), kind), ...owned];
-  return [...nodesFindings(flow, byId), ...edgeFindings(flow, byId, kind), ...reachFindings(g), ...loopFindings(g), ...kindFindings(g), ...flowKindFindings(g, lookup, company), ...owned];
+  return [...nodesFindings(flow, byId), ...edgeFindings(flow, byId, kind), ...reachFindings(g), ...loopFindings(g), ...kindFindings(g), ...channelFindings(flow, byId.values(), kind), ...flowKindFindings(g, lookup, company), ...owned];
 }

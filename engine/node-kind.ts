@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import type { DateTime } from 'luxon';
 import type { OwnVerbs } from './own-verbs.js';
 import type { CallContext, Channel, EngineEvent, Env, Instruction, KindEvents, RunMode } from './types.js';
-import type { CallContext, EngineEvent, Env, Instruction, KindEvents, Mode } from './types.js';
 import type { FlowGraph, GraphEdge, GraphNode, KindLookup } from './graph.js';
 
 /** An instruction as a node emits it; the step adds `node` and `seq`. */

@@ -23,8 +23,8 @@ const xml = (body: string, callId?: string | null, companyId?: string | null): A
 /** Action URLs point back at `/webhooks/texml/<verb>-<node>-<seq>`. */
 export function texmlUrls(ctx: Ctx): TexmlUrls {
   const base = `${ctx.publicUrl()}/webhooks/texml`;
-  return { action: (i) => `${base}/${i.verb}-${i.node}-${i.seq}`, recordingStatus: `${base}/status`, status: `${base}/status`, transcription: `${base}/transcription`, screen: (i) => screenUrl(base, i) };
-  return { action: (i) => `${base}/${i.verb}-${i.node.replaceAll('/', '.')}-${i.seq}`, recordingStatus: `${base}/status`, status: `${base}/status`, transcription: `${base}/transcription` };
+  // A step of an inlined subflow (`verify/ask`, engine/subflow-expand.ts) is written `verify.ask` in the URL segment.
+  return { action: (i) => `${base}/${i.verb}-${i.node.replaceAll('/', '.')}-${i.seq}`, recordingStatus: `${base}/status`, status: `${base}/status`, transcription: `${base}/transcription`, screen: (i) => screenUrl(base, i) };
 }
 
 function notInService(ctx: Ctx): string {
