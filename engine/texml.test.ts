@@ -194,8 +194,6 @@ describe('renderTexml on what the engine emits', () => {
       const tags = verbs(renderTexml(r.instructions, urls)).map((x) => x.tag);
       const last = tags.slice(-2).join(' ');
       // A document that ends in a Redirect back to this server (httpRequest's, answered once the request is done) goes on too.
-      expect(['Gather Redirect', 'Record Redirect'].includes(last) || ['Dial', 'Hangup', 'Redirect', 'AIGather', 'Connect'].includes(tags[tags.length - 1]!), `${type}: ${tags.join(' ')}`).toBe(true);
-      expect(r.waiting || ['Hangup', 'Reject'].includes(tags[tags.length - 1]!), `${type} ended without Hangup`).toBe(true);
       // Reject ends the call as Hangup does (the reject kind; refused unanswered when it comes first).
       expect(['Gather Redirect', 'Record Redirect'].includes(last) || ['Dial', 'Hangup', 'Redirect', 'AIGather', 'Connect', 'Reject'].includes(tags[tags.length - 1]!), `${type}: ${tags.join(' ')}`).toBe(true);
       expect(r.waiting || ['Hangup', 'Reject'].includes(tags[tags.length - 1]!), `${type} ended without Hangup`).toBe(true);
