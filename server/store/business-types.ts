@@ -71,7 +71,7 @@ export type MemberStatus = 'available' | 'busy' | 'offline';
 /** A member's working hours, read by the engine's hours rules: weekly shifts, days off (holidays) and one-day changes. */
 export interface WorkingHours {
   timezone: string; weekly: Record<string, { open: string; close: string }[]>;
-  holidays?: { date: string; name: string }[]; overrides?: { date: string; open?: string; close?: string; closed?: boolean }[];
+  holidays?: import('../../engine/nodes/hours.js').HoursData['holidays']; overrides?: import('../../engine/nodes/hours.js').HoursData['overrides'];
 }
 
 export interface MemberRow {
