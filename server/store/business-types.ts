@@ -76,6 +76,8 @@ export interface WorkingHours {
 
 export interface MemberRow {
   companyId: string; id: string; name: string; to: string; status: MemberStatus; workingHours: WorkingHours | null;
+  /** The person (account) this member is, if linked (migration 018): an owner's or admin's texts can change schedules. */
+  personId?: string | null;
   busyCallId: string | null; lastCallEndedAt: string | null; updatedAt: string;
 }
 
