@@ -8,6 +8,8 @@ import { toCommands } from '../../engine/call-control.js';
 import { AppError } from '../errors.js';
 import type { Ctx } from '../deps.js';
 import { texmlUrls } from '../webhooks/texml.js';
+import { scheduleRefs, schedulesEnv } from '../calls/schedules.js';
+import { companyOf } from './auth.js';
 
 const httpAnswer = z.union([
   z.literal('timeout'),
@@ -39,7 +41,7 @@ const body = z.object({
 
 /** `POST /api/flows/simulate`: drives the engine's scripted simulation and renders each step as Telnyx would get it. */
 export function simulateRoute(ctx: Ctx): RequestHandler {
-  return (req, res) => {
+  return async (req, res) => {
     const b = body.parse(req.body);
     let flow;
     try { flow = parseFlow(b.flow); } catch (err) {
@@ -57,7 +59,9 @@ export function simulateRoute(ctx: Ctx): RequestHandler {
       const conv = simulateConversation(flow, { at, from: b.from, texts: b.texts });
       return void res.json({ steps: conv.steps.map((s) => ({ event: s.event, at: s.at, run: s.run, node: s.waiting ? s.snapshot.value : null, instructions: s.instructions, trace: s.trace })) });
     }
-    const { steps } = simulate(flow, { at, mode: b.mode, from: b.from, digits: b.digits, speech: b.speech, ...(b.http ? { http: b.http } : {}), ai: b.ai, assistant: b.assistant });
+    // The company's shared schedules as they are now (a flow's node may follow one): the simulation routes as a call would.
+    const schedules = await schedulesEnv(ctx, companyOf(res).id, scheduleRefs(flow));
+    const { steps } = simulate(flow, { at, mode: b.mode, from: b.from, digits: b.digits, speech: b.speech, ...(b.http ? { http: b.http } : {}), ai: b.ai, assistant: b.assistant, schedules });
     res.json({
       steps: steps.map((s) => ({
         event: s.event,
