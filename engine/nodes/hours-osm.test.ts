@@ -82,9 +82,10 @@ const dayRule = fc.oneof(
 const holiday = fc.tuple(dayRule, fc.boolean(), fc.integer({ min: 0, max: 99 })).map(([r, observed, i]) => ({ ...r, name: `H${i}`, ...(observed && 'yearly' in r ? { observed: 'nearest-weekday' as const } : {}) }));
 
 /** One day's ranges without overlaps (two at most, the second after the first). */
-const dayRanges = fc.oneof(fc.constant([]), range.map((r) => [r]), fc.tuple(range, fc.integer({ min: 1, max: 4 })).chain(([r, gap]) => {
+type R = { open: string; close: string };
+const dayRanges: fc.Arbitrary<R[]> = fc.oneof(fc.constant<R[]>([]), range.map((r): R[] => [r]), fc.tuple(range, fc.integer({ min: 1, max: 4 })).chain(([r, gap]): fc.Arbitrary<R[]> => {
   const start = Number(r.close.slice(0, 2)) * 60 + Number(r.close.slice(3)) + gap * 30;
-  return start > 23 * 60 ? fc.constant([r]) : fc.integer({ min: 1, max: 4 }).map((len) => [r, { open: hm(start), close: hm(Math.min(start + len * 30, 1440)) }]);
+  return start > 23 * 60 ? fc.constant<R[]>([r]) : fc.integer({ min: 1, max: 4 }).map((len) => [r, { open: hm(start), close: hm(Math.min(start + len * 30, 1440)) }]);
 }));
 
 const ruleSet = fc.boolean().chain((nights) => fc.record({
