@@ -23,7 +23,8 @@ const fields = {
   holidays: hoursSchema.shape.holidays,
   overrides: hoursSchema.shape.overrides,
 };
-const createBody = z.strictObject({ id: z.string().regex(SCHEDULE_ID, 'lower-case letters, digits and -, like main-office'), ...fields });
+/** A new schedule: the POST body, and a file in flows/schedules/ (server/seed.ts). */
+export const createBody = z.strictObject({ id: z.string().regex(SCHEDULE_ID, 'lower-case letters, digits and -, like main-office'), ...fields });
 const updateBody = z.strictObject({ revision: z.number().int().min(1), ...fields });
 const overrideBody = z.strictObject({
   state: z.enum(['open', 'closed'], { error: 'state is "open" or "closed"' }),
@@ -32,7 +33,7 @@ const overrideBody = z.strictObject({
 });
 
 type Hours = z.output<typeof createBody>;
-const hoursOf = (b: Pick<Hours, 'timezone' | 'weekly' | 'holidays' | 'overrides'>) => ({ timezone: b.timezone, weekly: b.weekly, holidays: b.holidays, overrides: b.overrides });
+export const hoursOf = (b: Pick<Hours, 'timezone' | 'weekly' | 'holidays' | 'overrides'>) => ({ timezone: b.timezone, weekly: b.weekly, holidays: b.holidays, overrides: b.overrides });
 
 /** `/api/schedules…` (reads: viewer; changes: editor; delete: admin, server/accounts/roles.ts). */
 export function schedulesRouter(ctx: Ctx): Router {
