@@ -45,7 +45,7 @@ export function SharedSchedule({ data, flowTimezone, schedules, reload, readOnly
           </select>
           <input type="time" aria-label="Until" value={until} onChange={(e) => setUntil(e.target.value)} />
           <input aria-label="Note" placeholder="note (optional)" value={note} onChange={(e) => setNote(e.target.value)} />
-          <button type="button" onClick={() => void override({ state, until, ...(note ? { note } : {}) })}>Set</button>
+          <button type="button" onClick={() => void override({ state, until, ...(note ? { note } : {}) })}>Set temporary change</button>
         </div>
       )}
       {error && <div className="field-error" role="alert">{error}</div>}
