@@ -5,7 +5,7 @@
  * follows it, published versions included, from the next step on.
  */
 import { kindOf } from '../../engine/nodes/index.js';
-import type { Flow } from '../../engine/schema.js';
+import { parseFlow, type Flow } from '../../engine/schema.js';
 import type { ScheduleEnv } from '../../engine/types.js';
 import type { Ctx } from '../deps.js';
 import type { ScheduleRow } from '../store/schedule-types.js';
@@ -43,7 +43,6 @@ export async function schedulesEnv(ctx: Ctx, companyId: string, ids: readonly st
 
 /** Every flow (draft and published version) whose nodes follow schedule `id`: a schedule in use is not deleted. */
 export async function flowsUsing(ctx: Ctx, companyId: string, id: string): Promise<{ id: string; name: string }[]> {
-  const { parseFlow } = await import('../../engine/schema.js');
   const out: { id: string; name: string }[] = [];
   for (const f of await ctx.store.listFlows(companyId)) {
     const live = f.publishedVersion ? (await ctx.store.getVersion(companyId, f.id, f.publishedVersion))?.doc : undefined;
