@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { axeFindings } from './axe.js';
 import { ensureBuilt, openBrowser } from './browser.js';
 import { startServer } from './server.js';
 import { signIn } from './session.js';
@@ -66,5 +67,18 @@ describe('a step that follows a shared schedule', () => {
     await page.getByLabel('Holiday month').selectOption('5');
     await page.locator('input[name=hours-preview-at]').fill('2027-05-31T12:00');
     await expect.poll(() => page.getByTestId('hours-preview-port').textContent()).toBe('holiday');
+  });
+
+  it('#/schedules edits the schedule itself (saved with its revision) and shows what holds now', async () => {
+    const before = (await api('GET', '/api/schedules/us-office')).schedule;
+    await page.goto(`${server.url}/#/schedules`);
+    await page.locator('li[data-schedule="us-office"] button[aria-expanded]').click();
+    await expect.poll(() => page.getByTestId('schedule-editor').count()).toBe(1);
+    expect(await axeFindings(page)).toEqual([]);
+    await page.getByLabel('mon opens').fill('10:00');
+    await page.getByRole('button', { name: 'Save schedule' }).click();
+    await expect.poll(async () => (await api('GET', '/api/schedules/us-office')).schedule.weekly.mon[0].open).toBe('10:00');
+    expect((await api('GET', '/api/schedules/us-office')).schedule.revision).toBe(before.revision + 1);
+    await expect.poll(() => page.locator('li[data-schedule="us-office"] [data-testid=schedule-now-line]').textContent()).toMatch(/^(Open|Closed|Holiday)/);
   });
 });

@@ -32,7 +32,7 @@ export function SharedSchedule({ data, flowTimezone, schedules, reload, readOnly
   const answer = instant.isValid ? nodeHoursAt({ ...data, weekly: {}, holidays: [], overrides: [], scheduleId: s.id } as never, scheduleEnvs(schedules), flowTimezone, instant.toISO()!) : null;
   return (
     <div className="field group" data-testid="shared-schedule">
-      <p className="muted">Follows “{s.name}” ({s.timezone}): every flow that follows it changes with it, published ones too. Edit it with <code>PUT /api/schedules/{s.id}</code>.</p>
+      <p className="muted">Follows “{s.name}” ({s.timezone}): every flow that follows it changes with it, published ones too. Edit it under <a href="#/schedules">Schedules</a>.</p>
       <p data-testid="schedule-now">Now: {s.now.reason}</p>
       {s.temporary
         ? <div className="row" data-testid="schedule-temporary">{s.temporary.state === 'open' ? 'Open' : 'Closed'} until {DateTime.fromISO(s.temporary.until).setZone(s.timezone).toFormat('ccc d LLL HH:mm')}{s.temporary.setBy ? ` (set by ${s.temporary.setBy})` : ''}

@@ -3,7 +3,8 @@ import type { ScheduleEnv } from '../../engine/types.js';
 import { api } from './api.js';
 
 /** A shared schedule as `GET /api/schedules` lists it. */
-export interface ScheduleView extends Omit<ScheduleEnv, 'temporary'> {
+export interface ScheduleView extends Omit<ScheduleEnv, 'temporary' | 'timezone'> {
+  timezone: string;
   id: string; revision: number; temporary: (NonNullable<ScheduleEnv['temporary']> & { setBy?: string }) | null;
   now: { port: string; reason: string };
 }
