@@ -7,9 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { replayFixture, type FixtureFiles } from '../../server/fixtures/replay.js';
 import { readFixtureDir } from '../../server/cli/fixture-replay.js';
+import type { Store } from '../../server/store/types.js';
 
 const DIR = join(import.meta.dirname, '..', '..', 'fixtures');
-const closedAllWeek = async (store: Parameters<NonNullable<Parameters<typeof replayFixture>[1]>['prepare']>[0], companyId: string) => {
+const closedAllWeek = async (store: Store, companyId: string) => {
   await store.createSchedule({ companyId, id: 'us-office', name: 'US office', hours: { timezone: 'America/New_York', weekly: {}, holidays: [], overrides: [] } });
 };
 const withoutSteps = (f: FixtureFiles): FixtureFiles => ({ ...f, call: { ...f.call, steps: {} } });
