@@ -4,7 +4,7 @@
  * temporary change (`POST …/override`, `DELETE …/override`) and "what at T" (`GET …/at?t=`).
  */
 import { Router } from 'express';
-import { IANAZone } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { hoursSchema } from '../../engine/nodes/hours.js';
 import { SCHEDULE_ID } from '../../engine/nodes/business-hours.js';
@@ -107,7 +107,7 @@ export function schedulesRouter(ctx: Ctx): Router {
   r.get('/api/schedules/:id/at', async (req, res) => {
     const s = await must(companyOf(res).id, req.params.id);
     const t = typeof req.query.t === 'string' && req.query.t ? req.query.t : ctx.now().toISOString();
-    if (Number.isNaN(Date.parse(t))) throw new AppError('bad_request', 't: give an instant like 2026-12-24T10:00:00-05:00', ['t']);
+    if (!DateTime.fromISO(t, { setZone: true }).isValid) throw new AppError('bad_request', 't: give an instant like 2026-12-24T10:00:00-05:00', ['t']);
     res.json({ at: t, ...scheduleAt(s, t) });
   });
   return r;
