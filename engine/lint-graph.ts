@@ -3,6 +3,7 @@ import { kindOf } from './nodes/index.js';
 import { cycles } from './lint-loops.js';
 import { ownershipFindings } from './lint-numbers.js';
 import { channelFindings, lintModeOf } from './lint-channel.js';
+import { scheduleFindings } from './lint-schedules.js';
 import { nodeLabel, nodeName, portPhrase, sentence } from './lint-words.js';
 import type { Finding } from './lint.js';
 import { graphOf, type FlowGraph, type KindLookup } from './graph.js';
@@ -144,7 +145,12 @@ function flowKindFindings(g: Graph, lookup: KindLookup, company: CompanyFacts): 
  * What lint knows about the flow's company, when the caller has it (engine/lint.ts LintContext): its numbers, and
  * its other flows by id (published or not, the ports their `return` steps name, the flows they run as subflows).
  */
-export interface CompanyFacts { numbers?: readonly string[]; flows?: FlowLintContext['flows'] }
+export interface CompanyFacts {
+  numbers?: readonly string[];
+  flows?: FlowLintContext['flows'];
+  /** The ids of the company's shared schedules: a node following one that is not among them is an error (lint-schedules.ts). */
+  schedules?: readonly string[];
+}
 
 /** Graph and per-kind findings for a flow that passed the schema; with the company's numbers, the ownership check too. */
 export function graphFindings(flow: Flow, lookup: KindLookup = kindOf, company: CompanyFacts = {}): Finding[] {
@@ -153,5 +159,6 @@ export function graphFindings(flow: Flow, lookup: KindLookup = kindOf, company: 
   const kind = (n: FlowNode) => lookup(n.type) ?? NO_KIND;
   const g: Graph = { flow, kind, byId, wiring };
   const owned = company.numbers ? ownershipFindings(flow, kind, company.numbers) : [];
-  return [...nodesFindings(flow, byId), ...edgeFindings(flow, byId, kind), ...reachFindings(g), ...loopFindings(g), ...kindFindings(g), ...channelFindings(flow, byId.values(), kind), ...flowKindFindings(g, lookup, company), ...owned];
+  const schedules = company.schedules ? scheduleFindings(flow, kind, company.schedules) : [];
+  return [...nodesFindings(flow, byId), ...edgeFindings(flow, byId, kind), ...reachFindings(g), ...loopFindings(g), ...kindFindings(g), ...channelFindings(flow, byId.values(), kind), ...flowKindFindings(g, lookup, company), ...owned, ...schedules];
 }

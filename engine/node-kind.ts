@@ -165,6 +165,12 @@ export interface NodeKind<D = any> {
   silent?: boolean;
   /** Problems of this kind that only the whole flow shows (a reject after the call was answered); run once per flow that has the kind. */
   flowLint?(ctx: FlowLintContext): FlowFinding[];
+  /**
+   * The shared schedule this node follows (a businessHours node's `scheduleId`), if any: the server hands that
+   * schedule to the step (Env.schedules) and records it for fixtures, lint checks it exists in the company, and a
+   * schedule in use cannot be deleted. The server does not read the kind's data itself.
+   */
+  scheduleRef?(data: D): string | undefined;
   /** Problems only this kind knows about (bad hours, a regex that does not compile, ...). */
   lint?(data: D, ctx: KindLintContext): KindFinding[];
   /**

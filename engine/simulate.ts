@@ -35,6 +35,8 @@ export interface CallScript {
    * or a list of those taken in order. A node with none gets 200 and `{}`.
    */
   http?: Record<string, unknown>;
+  /** The company's shared schedules by id (what a businessHours node with a scheduleId follows). */
+  schedules?: Env['schedules'];
   /** Hang up (caller) instead of answering once the script is exhausted. */
   hangupWhenDone?: boolean;
   /** Events at most (default 60): a flow that never ends is cut off. */
@@ -135,7 +137,7 @@ export function simulate(flow: Flow, script: CallScript): { steps: SimStep[]; cu
   while (event && steps.length < max) {
     // Each event happens a few seconds after the last: time moves on like a real call.
     const now = Number.isFinite(start) ? new Date(start + steps.length * 5000).toISOString() : script.at;
-    const env: Env = { now: withOffset(script.at, now), mode: script.mode, team: script.team, cursors, company: script.company };
+    const env: Env = { now: withOffset(script.at, now), mode: script.mode, team: script.team, cursors, company: script.company, ...(script.schedules ? { schedules: script.schedules } : {}) };
     const r = step(flow, snapshot, event, env);
     cursors = r.cursors;
     snapshot = r.snapshot;

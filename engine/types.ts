@@ -203,6 +203,9 @@ export interface TeamMember {
 export type Cursors = Record<string, number>;
 
 /** Everything from outside a step needs: the clock, the team and the cursors are data. */
+/** A shared schedule as a step sees it: its name, hours (with their zone) and temporary change, if any. */
+export type ScheduleEnv = import('./nodes/hours.js').HoursRules & { name: string };
+
 export interface Env {
   /** The current instant, ISO 8601 with offset (the engine never reads a clock). */
   now: string;
@@ -213,6 +216,11 @@ export interface Env {
   cursors?: Cursors;
   /** Values for `{{company.*}}`. */
   company?: Record<string, string>;
+  /**
+   * The company's shared schedules by id, as the server read them for this step (issue #13): a businessHours node
+   * with a `scheduleId` follows the one named (read at call time, so an edit reaches published versions too).
+   */
+  schedules?: Record<string, ScheduleEnv>;
   /** Microsteps allowed per event before the flow is stopped (default 100). */
   stepLimit?: number;
 }

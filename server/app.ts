@@ -25,6 +25,7 @@ import { callActionsRouter } from './api/calls-actions.js';
 import { callHistoryRouter } from './api/calls-history.js';
 import { voicemailsRouter } from './api/voicemails.js';
 import { teamRouter } from './api/team.js';
+import { schedulesRouter } from './api/schedules.js';
 import { trafficRouter } from './api/traffic.js';
 import { apiRateLimit, authFailureLimit, rateLimitsFromEnv, webhookRateLimit } from './rate-limit.js';
 import { noSniff, setBuilderHeaders } from './security-headers.js';
@@ -141,6 +142,7 @@ export function createApp(deps: AppDeps): CallflowApp {
   app.use(callsRouter(ctx));
   app.use(voicemailsRouter(ctx));
   app.use(teamRouter(ctx));
+  app.use(schedulesRouter(ctx));
   app.use(trafficRouter(ctx));
   app.use(notificationsRouter(ctx));
   app.use('/api', (req, _res, next) => next(new AppError('not_found', `No route ${req.method} ${req.originalUrl}`)));

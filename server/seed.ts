@@ -3,12 +3,13 @@
  * published, and two demo numbers routed to the main line (one per mode), so
  * `npx callflow call +18445550199 --digits 1` places a test call straight away.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintFlow, publishable } from '../engine/lint.js';
 import { parseFlow, type Flow } from '../engine/schema.js';
 import type { Store } from './store/types.js';
 import { runsSubflows, withSubflows } from './api/subflows.js';
+import { createBody, hoursOf } from './api/schedules.js';
 import { phoneNumberId, type PhoneNumbersClient } from './telnyx/numbers.js';
 
 /** Creates a flow from a document, publishes it and routes numbers to it, straight through the store (replays, benches, tests). */
@@ -28,6 +29,12 @@ export const DEMO_NUMBERS = [
 
 /** Imports every example flow into the company, publishes those without errors and routes the demo numbers. */
 export async function seedExamples(store: Store, companyId: string, flowsDir: string): Promise<{ flows: string[]; numbers: string[] }> {
+  // The shared schedules the examples follow (flows/schedules/*.json, the POST /api/schedules body), before the flows.
+  const schedulesDir = join(flowsDir, 'schedules');
+  for (const file of existsSync(schedulesDir) ? readdirSync(schedulesDir).filter((f) => f.endsWith('.json')).sort() : []) {
+    const b = createBody.parse(JSON.parse(readFileSync(join(schedulesDir, file), 'utf8')));
+    await store.createSchedule({ companyId, id: b.id, name: b.name, hours: hoursOf(b) });
+  }
   const flows: string[] = [];
   const docs = readdirSync(flowsDir).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort()
     .map((file) => JSON.parse(readFileSync(join(flowsDir, file), 'utf8')) as unknown);

@@ -3,17 +3,61 @@ import { DateTime } from 'luxon';
 import { DAYS, DAY_NAMES, hoursAt, hoursSchema, hoursZone, type Range } from '../../engine/nodes/hours.js';
 import { Issue } from './FieldEditor.js';
 import type { NodeData } from './graph.js';
+import type { DayRule } from '../../engine/nodes/day-rules.js';
+import { DayRuleInput } from './DayRuleInput.js';
+import { SharedSchedule } from './SharedSchedule.js';
+import type { ScheduleView } from './schedules.js';
 
-type Override = { date: string; open?: string; close?: string; closed?: boolean };
+type Override = DayRule & { open?: string; close?: string; closed?: boolean };
+type Holiday = DayRule & { name: string; observed?: 'none' | 'nearest-weekday' };
+/** Which day a rule names, without its other fields (so a change of form drops the old ones). */
+const RULE_KEYS = ['date', 'yearly', 'month', 'weekday', 'nth'] as const;
+const withRule = <T extends DayRule>(x: T, r: DayRule): T => ({ ...Object.fromEntries(Object.entries(x).filter(([k]) => !(RULE_KEYS as readonly string[]).includes(k))), ...Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) }) as T;
 /** The editor's captions: a businessHours node's by default; a team member's working hours say "days off" and "working". */
 export interface HoursWords { holidays: string; overrides: string; answer: string; ports: Partial<Record<'open' | 'closed' | 'holiday', string>> }
 const NODE_WORDS: HoursWords = { holidays: 'Holidays (closed all day; the holiday port when wired)', overrides: 'Special days (replace the weekly hours)', answer: 'the call goes to', ports: {} };
-interface Props { data: NodeData; onChange: (d: NodeData) => void; nodeId: string; flowTimezone: string; issues: Map<string, string>; readOnly: boolean; words?: HoursWords }
+interface Props {
+  data: NodeData; onChange: (d: NodeData) => void; nodeId: string; flowTimezone: string; issues: Map<string, string>; readOnly: boolean; words?: HoursWords;
+  /** A node may follow one of the company's shared schedules instead (`scheduleId`); a member's working hours may not. */
+  shared?: { schedules: ScheduleView[] | null; reload: () => void };
+}
 
-/** Weekly hours grid, holidays, one-day overrides, and "at this date and time the call goes to…". */
-export function HoursEditor({ data, onChange, flowTimezone, issues, readOnly, words = NODE_WORDS }: Props) {
+/** Which hours a node follows: its own, or a shared schedule (picking one clears its own, which would be ignored). */
+function HoursSource({ data, onChange, readOnly, shared }: Pick<Props, 'data' | 'onChange' | 'readOnly'> & { shared: NonNullable<Props['shared']> }) {
+  const id = typeof data.scheduleId === 'string' ? data.scheduleId : '';
+  const list = shared.schedules ?? [];
+  const pick = (v: string) => {
+    const { scheduleId: _old, ...rest } = data;
+    onChange(v ? { ...rest, weekly: {}, holidays: [], overrides: [], scheduleId: v } : rest);
+  };
+  return (
+    <label className="field" data-testid="hours-source"><span>Hours</span>
+      <select aria-label="Hours" value={id} disabled={readOnly} onChange={(e) => pick(e.target.value)}>
+        <option value="">Hours of this step</option>
+        {list.map((s) => <option key={s.id} value={s.id}>Shared schedule: {s.name}</option>)}
+        {id && !list.some((s) => s.id === id) && <option value={id}>Shared schedule: {id} (missing)</option>}
+      </select>
+    </label>
+  );
+}
+
+/** Weekly hours grid, holidays, one-day overrides, and "at this date and time the call goes to…"; or a shared schedule. */
+export function HoursEditor(props: Props) {
+  const { data, flowTimezone, readOnly, shared } = props;
+  if (!shared) return <OwnHours {...props} />;
+  return (
+    <>
+      <HoursSource data={data} onChange={props.onChange} readOnly={readOnly} shared={shared} />
+      {typeof data.scheduleId === 'string' && data.scheduleId
+        ? (shared.schedules ? <SharedSchedule data={data} flowTimezone={flowTimezone} schedules={shared.schedules} reload={shared.reload} readOnly={readOnly} /> : <p className="muted">Loading the schedules…</p>)
+        : <OwnHours {...props} />}
+    </>
+  );
+}
+
+function OwnHours({ data, onChange, flowTimezone, issues, readOnly, words = NODE_WORDS }: Props) {
   const weekly = (data.weekly ?? {}) as Record<string, Range[] | undefined>;
-  const holidays = (data.holidays ?? []) as Array<{ date: string; name: string }>;
+  const holidays = (data.holidays ?? []) as Holiday[];
   const overrides = (data.overrides ?? []) as Override[];
   const setWeekly = (day: string, ranges: Range[]) => onChange({ ...data, weekly: { ...weekly, [day]: ranges } });
   const time = (label: string, v: string | undefined, set: (s: string) => void) => (
@@ -54,8 +98,12 @@ export function HoursEditor({ data, onChange, flowTimezone, issues, readOnly, wo
         <legend>{words.holidays}</legend>
         {holidays.map((h, i) => (
           <div key={i} className="row kv">
-            <input type="date" aria-label="Holiday date" value={h.date} disabled={readOnly} onChange={(e) => onChange({ ...data, holidays: holidays.map((x, j) => (j === i ? { ...x, date: e.target.value } : x)) })} />
+            <DayRuleInput label="Holiday" rule={h} readOnly={readOnly} onChange={(r) => onChange({ ...data, holidays: holidays.map((x, j) => (j === i ? withRule(x, r) : x)) })} />
             <input aria-label="Holiday name" value={h.name} disabled={readOnly} onChange={(e) => onChange({ ...data, holidays: holidays.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)) })} />
+            {h.date === undefined && (
+              <label className="check"><input type="checkbox" checked={h.observed === 'nearest-weekday'} disabled={readOnly}
+                onChange={(e) => onChange({ ...data, holidays: holidays.map((x, j) => (j === i ? { ...x, observed: e.target.checked ? 'nearest-weekday' : 'none' } : x)) })} /> on a weekend, also the nearest weekday</label>
+            )}
             {!readOnly && <button type="button" className="link danger" onClick={() => onChange({ ...data, holidays: holidays.filter((_, j) => j !== i) })}>×</button>}
             <Issue issues={issues} path={`holidays.${i}.date`} />
           </div>
@@ -68,7 +116,7 @@ export function HoursEditor({ data, onChange, flowTimezone, issues, readOnly, wo
           const set = (patch: Partial<Override>) => onChange({ ...data, overrides: overrides.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
           return (
             <div key={i} className="row kv">
-              <input type="date" aria-label="Special day date" value={o.date} disabled={readOnly} onChange={(e) => set({ date: e.target.value })} />
+              <DayRuleInput label="Special day" rule={o} readOnly={readOnly} onChange={(r) => onChange({ ...data, overrides: overrides.map((x, j) => (j === i ? withRule(x, r) : x)) })} />
               <label className="check"><input type="checkbox" checked={!!o.closed} disabled={readOnly} onChange={(e) => set(e.target.checked ? { closed: true, open: undefined, close: undefined } : { closed: undefined, open: '10:00', close: '14:00' })} /> closed</label>
               {!o.closed && <>{time('Special day opens', o.open, (s) => set({ open: s }))}–{time('Special day closes', o.close, (s) => set({ close: s }))}</>}
               {!readOnly && <button type="button" className="link danger" onClick={() => onChange({ ...data, overrides: overrides.filter((_, j) => j !== i) })}>×</button>}

@@ -8,6 +8,7 @@ import type { EditorAction } from './editor-state.js';
 import { FieldEditor } from './FieldEditor.js';
 import { MenuKeys } from './MenuKeys.js';
 import { HoursEditor } from './HoursEditor.js';
+import { useSchedules } from './schedules.js';
 import { MembersPicker } from './MembersPicker.js';
 import type { NodeFinding } from './use-lint.js';
 import { dismissNote } from '../../engine/import-notes.js';
@@ -37,9 +38,15 @@ interface WidgetProps { name: string; field: Field; data: NodeData; nodeId: stri
 const WIDGETS = {
   menuKeys: ({ name, data, set, issues, readOnly }) => <MenuKeys key={name} value={data[name] as Record<string, string>} onChange={(v) => set(name, v)} issues={issues} readOnly={readOnly} />,
   members: ({ name, data, field, set, issues, readOnly }) => <MembersPicker key={name} value={data[name] as never} field={field} onChange={(v) => set(name, v)} issues={issues} readOnly={readOnly} />,
-  hours: ({ name, data, change, nodeId, doc, issues, readOnly }) => <HoursEditor key={name} data={data} onChange={change} nodeId={nodeId} flowTimezone={doc.header.timezone ?? 'UTC'} issues={issues} readOnly={readOnly} />,
+  hours: (p) => <NodeHours key={p.name} {...p} />,
   hidden: () => null,
 } satisfies Record<FieldWidget, (p: WidgetProps) => ReactNode>;
+
+/** A businessHours node's hours: its own, or one of the company's shared schedules (fetched once per inspector). */
+function NodeHours({ data, change, nodeId, doc, issues, readOnly }: WidgetProps) {
+  const shared = useSchedules();
+  return <HoursEditor data={data} onChange={change} nodeId={nodeId} flowTimezone={doc.header.timezone ?? 'UTC'} issues={issues} readOnly={readOnly} shared={shared} />;
+}
 
 interface Props { doc: Doc; dispatch: (a: EditorAction) => void; findings: NodeFinding[]; readOnly: boolean }
 

@@ -9,6 +9,7 @@ import type { Highlight } from './SidePanel.js';
 import { ReplayBanner, useReplay } from './ReplayBanner.js';
 import { HttpAnswer } from './HttpAnswer.js';
 import { HTTP_VERB } from '../../engine/nodes/http-request.js';
+import { scheduleEnvs, useSchedules } from './schedules.js';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 const ZONES = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? ['UTC'];
@@ -35,7 +36,9 @@ export function SimulatorPanel({ doc, onHighlight, onFocus }: { doc: Doc; onHigh
   const now = DateTime.fromISO(`${date}T${time}`, { zone });
   // An SMS flow ("channel": "sms") runs as a text conversation (engine/README.md "Text conversations"): mode sms.
   const sms = doc.header.channel === 'sms';
-  const env: Env = { now: now.isValid ? now.toISO()! : new Date(0).toISOString(), mode: sms ? 'sms' : mode, company: { name: 'Acme' } };
+  // The company's shared schedules as the server has them now: a node following one routes as a call would.
+  const { schedules } = useSchedules();
+  const env: Env = { now: now.isValid ? now.toISO()! : new Date(0).toISOString(), mode: sms ? 'sms' : mode, company: { name: 'Acme' }, schedules: scheduleEnvs(schedules) };
   const waits = waitingFor(sim);
   const active = currentNode(sim.snapshot);
 

@@ -1,5 +1,5 @@
 import type { Flow } from '../../engine/schema.js';
-import type { EngineEvent, Mode, TeamMember, TraceEntry } from '../../engine/types.js';
+import type { EngineEvent, Mode, ScheduleEnv, TeamMember, TraceEntry } from '../../engine/types.js';
 import { simulate, SIM_START, type SimState } from './sim.js';
 
 /** GET /api/calls/:id/script (server/api/call-script.ts): a recorded call as engine events. */
@@ -7,7 +7,7 @@ export interface CallScript {
   callId: string; flowId: string | null; mode: string | null; company: string;
   from: string | null; to: string | null; startedAt: string;
   cursors: Record<string, number>;
-  steps: Array<{ at: string; key: string; event: EngineEvent; seq?: number; env?: { team?: Record<string, TeamMember>; cursors?: Record<string, number> } }>;
+  steps: Array<{ at: string; key: string; event: EngineEvent; seq?: number; env?: { team?: Record<string, TeamMember>; cursors?: Record<string, number>; schedules?: Record<string, ScheduleEnv> } }>;
   recorded: { path: string[]; end: string | null };
 }
 
@@ -37,7 +37,7 @@ export function replayScript(flow: Flow, script: CallScript): Replayed {
     if (started === (s.event.type === 'call.started')) { skipped++; continue; }
     if (started && s.seq !== undefined && sim.snapshot!.context.seq !== s.seq) { skipped++; continue; }
     if (s.env?.cursors) sim = { ...sim, cursors: { ...sim.cursors, ...s.env.cursors } };
-    sim = simulate(flow, sim, s.event, { now: s.at, mode, company: { name: script.company }, ...(s.env?.team ? { team: s.env.team } : {}) });
+    sim = simulate(flow, sim, s.event, { now: s.at, mode, company: { name: script.company }, ...(s.env?.team ? { team: s.env.team } : {}), ...(s.env?.schedules ? { schedules: s.env.schedules } : {}) });
   }
   const path = sim.steps.flatMap((st) => st.trace.flatMap((t) => line(t) ?? []));
   const end = [...path].reverse().find((l) => l.startsWith('end:')) ?? null;

@@ -30,6 +30,7 @@ const RULES: Rule[] = [
   { methods: ['PATCH'], path: /^\/api\/voicemails\/[^/]+$/, role: 'viewer', what: 'marking a voicemail' },
   { methods: ['POST'], path: /^\/api\/messages\/conversations\/[^/]+\/read$/, role: 'viewer', what: 'marking a conversation read' },
   { methods: ['DELETE'], path: /^\/api\/flows\/[^/]+$/, role: 'admin', what: 'deleting a flow' },
+  { methods: ['DELETE'], path: /^\/api\/schedules\/[^/]+$/, role: 'admin', what: 'deleting a schedule' },
   { methods: ['POST'], path: /^\/api\/numbers$/, role: 'admin', what: 'buying a number' },
   { methods: ['DELETE'], path: /^\/api\/numbers\/[^/]+$/, role: 'admin', what: 'releasing a number' },
   { methods: ['PUT', 'PATCH'], path: /^\/api\/numbers\/[^/]+$/, role: 'admin', what: 'changing how a number is routed' },

@@ -8,6 +8,7 @@ export const AUDIT_ACTIONS = [
   'flow.publish', 'flow.rollback', 'flow.delete', 'number.buy', 'number.release', 'number.route', 'number.configure',
   'number.connections', 'usage.budget', 'usage.rates', 'voicemail.delete', 'voicemail.restore', 'smtp.change',
   'person.invite', 'person.role', 'person.remove', 'invitation.revoke', 'invitation.accept', 'key.create', 'key.revoke',
+  'schedule.change', 'schedule.delete', 'schedule.override',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

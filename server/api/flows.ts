@@ -8,6 +8,7 @@ import { companyOf } from './auth.js';
 import { simulateRoute } from './simulate.js';
 import { audit } from './audit.js';
 import { flowFacts, withSubflows } from './subflows.js';
+import { scheduleIds } from './schedules.js';
 
 const updateBody = z.object({ revision: z.number().int().min(1), flow: z.unknown() }).strict();
 const rollbackBody = z.object({ version: z.number().int().min(1) }).strict();
@@ -50,7 +51,7 @@ export function flowsRouter(ctx: Ctx): Router {
     const flows = await ctx.store.listFlows(companyOf(res).id);
     res.json({ flows: flows.map((f) => ({ id: f.id, name: f.name, revision: f.revision, updatedAt: f.updatedAt, publishedVersion: f.publishedVersion })) });
   });
-  r.post('/api/flows/lint', async (req, res) => { res.json({ findings: lintFlow(req.body, { numbers: await companyNumbers(ctx, companyOf(res).id), flows: await flowFacts(ctx, companyOf(res).id) }) }); });
+  r.post('/api/flows/lint', async (req, res) => { res.json({ findings: lintFlow(req.body, { numbers: await companyNumbers(ctx, companyOf(res).id), flows: await flowFacts(ctx, companyOf(res).id), schedules: await scheduleIds(ctx, companyOf(res).id) }) }); });
   r.post('/api/flows/simulate', simulateRoute(ctx));
   r.post('/api/flows', async (req, res) => {
     const flow = parseAt(req.body);
@@ -101,7 +102,7 @@ export function flowsRouter(ctx: Ctx): Router {
   });
   r.post('/api/flows/:id/publish', async (req, res) => {
     const f = await mustFlow(ctx, companyOf(res).id, req.params.id);
-    const findings = lintFlow(f.doc, { numbers: await companyNumbers(ctx, f.companyId), flows: await flowFacts(ctx, f.companyId) });
+    const findings = lintFlow(f.doc, { numbers: await companyNumbers(ctx, f.companyId), flows: await flowFacts(ctx, f.companyId), schedules: await scheduleIds(ctx, f.companyId) });
     if (!publishable(findings)) throw new AppError('lint', 'The flow has errors; fix them before publishing', undefined, { findings });
     // The flows its subflow steps run, embedded as published now (server/api/subflows.ts).
     const { version } = await ctx.store.publish(f.companyId, f.id, await withSubflows(ctx.store, f.companyId, f.doc));

@@ -9,6 +9,7 @@ import { AppError } from '../errors.js';
 import type { Ctx } from '../deps.js';
 import { texmlUrls } from '../webhooks/texml.js';
 import { withSubflows } from './subflows.js';
+import { scheduleRefs, schedulesEnv } from '../calls/schedules.js';
 import { companyOf } from './auth.js';
 
 const httpAnswer = z.union([
@@ -60,7 +61,9 @@ export function simulateRoute(ctx: Ctx): RequestHandler {
       const conv = simulateConversation(flow, { at, from: b.from, texts: b.texts });
       return void res.json({ steps: conv.steps.map((s) => ({ event: s.event, at: s.at, run: s.run, node: s.waiting ? s.snapshot.value : null, instructions: s.instructions, trace: s.trace })) });
     }
-    const { steps } = simulate(flow, { at, mode: b.mode, from: b.from, digits: b.digits, speech: b.speech, ...(b.http ? { http: b.http } : {}), ai: b.ai, assistant: b.assistant });
+    // The company's shared schedules as they are now (a flow's node may follow one): the simulation routes as a call would.
+    const schedules = await schedulesEnv(ctx, companyOf(res).id, scheduleRefs(flow));
+    const { steps } = simulate(flow, { at, mode: b.mode, from: b.from, digits: b.digits, speech: b.speech, ...(b.http ? { http: b.http } : {}), ai: b.ai, assistant: b.assistant, schedules });
     res.json({
       steps: steps.map((s) => ({
         event: s.event,

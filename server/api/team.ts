@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { hoursSchema } from '../../engine/nodes/hours.js';
-import { notFound } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import type { Ctx } from '../deps.js';
 import { companyOf } from './auth.js';
 import { effectiveStatus, memberUses, type MemberUse } from '../calls/team.js';
@@ -20,6 +20,8 @@ const memberBody = z.object({
   to: z.string().regex(/^(\+[1-9]\d{6,14}|sips?:\S+)$/, 'E.164 number or sip: URI'),
   status: z.enum(['available', 'busy', 'offline']).default('available'),
   workingHours: workingHours.nullable().optional(),
+  /** The person (account) this member is: an owner's or admin's texts from `to` can change shared schedules. */
+  personId: z.string().min(1).nullable().optional(),
 }).strict();
 const statusBody = z.object({ status: z.enum(['available', 'busy', 'offline']) }).strict();
 const memberId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, - and _');
@@ -40,7 +42,7 @@ async function flowDocs(ctx: Ctx, company: string) {
 export function teamRouter(ctx: Ctx): Router {
   const r = Router();
   const view = (m: MemberRow, usedBy?: MemberUse[]) => ({ id: m.id, name: m.name, to: m.to, status: effectiveStatus(m, ctx.now()), setStatus: m.status,
-    workingHours: m.workingHours, lastCallEndedAt: m.lastCallEndedAt, onCall: m.busyCallId, ...(usedBy ? { usedBy } : {}) });
+    workingHours: m.workingHours, personId: m.personId ?? null, lastCallEndedAt: m.lastCallEndedAt, onCall: m.busyCallId, ...(usedBy ? { usedBy } : {}) });
   r.get('/api/team', async (_req, res) => {
     const company = companyOf(res).id;
     const members = await ctx.store.listMembers(company);
@@ -50,7 +52,8 @@ export function teamRouter(ctx: Ctx): Router {
   r.put('/api/team/:id', async (req, res) => {
     const id = memberId.parse(req.params.id);
     const b = memberBody.parse(req.body);
-    const m = await ctx.store.putMember({ companyId: companyOf(res).id, id, name: b.name, to: b.to, status: b.status, workingHours: b.workingHours ?? null });
+    if (b.personId && !(await ctx.store.person(companyOf(res).id, b.personId))) throw new AppError('bad_request', `personId: no person ${b.personId} in this company`, ['personId']);
+    const m = await ctx.store.putMember({ companyId: companyOf(res).id, id, name: b.name, to: b.to, status: b.status, workingHours: b.workingHours ?? null, personId: b.personId ?? null });
     res.json({ member: view(m) });
   });
   r.patch('/api/team/:id', async (req, res) => {

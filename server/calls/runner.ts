@@ -9,7 +9,8 @@ import type { Cursors, EngineEvent, StepResult, TraceEntry } from '../../engine/
 import type { Ctx } from '../deps.js';
 import type { SessionRow, UnitOfWork } from '../store/types.js';
 import { teamEnv } from './team.js';
-import { stepEnvOf, watchTeam } from './step-env.js';
+import { stepEnvOf, watchSchedules, watchTeam } from './step-env.js';
+import { scheduleRefs, schedulesEnv } from './schedules.js';
 import { ownNumbersOnly } from './own-numbers.js';
 import { hasEffects, runEffects } from './effects.js';
 import { missedCallItems } from '../notify/missed.js';
@@ -93,12 +94,16 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
   // A fixture replay feeds the step what it read when recorded (ctx.recordedEnv); otherwise the live team and cursors.
   const recorded = answer && ctx.recordedEnv?.(answer.key);
   // Started together (one synchronous run): the store checks once that no other connection wrote since it cached them.
-  const [company, live, team] = await Promise.all([
+  const follows = scheduleRefs(flow);
+  const [company, live, team, shared] = await Promise.all([
     ctx.store.company(session.companyId), ctx.store.cursors(session.companyId, session.flowId), recorded ? recorded.team ?? {} : teamEnv(ctx, session.companyId),
+    recorded ? recorded.schedules ?? {} : schedulesEnv(ctx, session.companyId, follows),
   ]);
   const cursors = recorded?.cursors ? { ...live, ...recorded.cursors } : live;
   const watched = watchTeam(team);
-  const env = { now: ctx.now().toISOString(), mode: session.mode, cursors, team: watched.team, company: { name: company?.name ?? '', id: session.companyId } };
+  // Shared schedules are read at call time (calls/schedules.ts): only a flow that follows one pays for the read.
+  const schedules = follows.length ? watchSchedules(shared) : undefined;
+  const env = { now: ctx.now().toISOString(), mode: session.mode, cursors, team: watched.team, company: { name: company?.name ?? '', id: session.companyId }, ...(schedules ? { schedules: schedules.schedules } : {}) };
   const t0 = performance.now();
   const stepped = step(flow, session.snapshot, event, env, { version: versionKey(session.companyId, session.flowId, session.version) });
   ctx.metrics.step((performance.now() - t0) / 1000);
@@ -109,7 +114,7 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
   if (untouched) return { kind: 'ignored' };
   const read = cursorsRead(flow, result.trace, cursors);
   // What this step read from outside, stored with it under its dedupe key (a step without one only ends the call).
-  const stepEnv = answer && stepEnvOf(watched.read(), read, answer.http);
+  const stepEnv = answer && stepEnvOf(watched.read(), read, answer.http, schedules?.read());
   const changed = Object.fromEntries(Object.entries(result.cursors).filter(([k, v]) => cursors[k] !== v));
   const ended = event.type === 'call.ended' || result.snapshot.status === 'done';
   const body = answer?.render(result);

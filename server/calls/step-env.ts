@@ -2,7 +2,7 @@
  * The environment a step reads from outside the engine (team availability, round-robin cursors; later HTTP
  * results), recorded with the step so a fixture replay can feed it back exactly (StepEnv, SessionRow.steps).
  */
-import type { Cursors, TeamMember } from '../../engine/types.js';
+import type { Cursors, ScheduleEnv, TeamMember } from '../../engine/types.js';
 import type { StepEnv } from '../store/types.js';
 
 /** A member the engine looked up who is not on the team: the engine counts them available, never called. */
@@ -27,9 +27,26 @@ export function watchTeam(team: Record<string, TeamMember>): { team: Record<stri
   return { team: view, read: () => (seen.size ? Object.fromEntries(seen) : {}) };
 }
 
+/**
+ * Wraps Env.schedules so the shared schedules the step looks up are noted (each as it was then): `read()` the ones
+ * read. One that is not there is noted as nothing: the replay is then given none and routes the same (closed).
+ */
+export function watchSchedules(schedules: Record<string, ScheduleEnv>): { schedules: Record<string, ScheduleEnv>; read: () => Record<string, ScheduleEnv> } {
+  const seen = new Map<string, ScheduleEnv>();
+  const note = (key: string | symbol) => {
+    if (typeof key === 'string' && !seen.has(key) && Object.hasOwn(schedules, key)) seen.set(key, schedules[key]!);
+  };
+  const view = new Proxy(schedules, {
+    get(target, key, receiver) { note(key); return Reflect.get(target, key, receiver); },
+    has(target, key) { note(key); return Reflect.has(target, key); },
+    ownKeys(target) { for (const id of Object.keys(target)) note(id); return Reflect.ownKeys(target); },
+  });
+  return { schedules: view, read: () => Object.fromEntries(seen) };
+}
+
 /** The StepEnv to store for a step, or undefined when it read nothing from outside (nothing is stored then). */
-export function stepEnvOf(team: Record<string, TeamMember>, cursors: Cursors, http?: StepEnv['http']): StepEnv | undefined {
-  const readTeam = Object.keys(team).length > 0, readCursors = Object.keys(cursors).length > 0;
-  if (!readTeam && !readCursors && !http) return undefined; // most steps (a prompt, a key press): nothing to build or write
-  return { ...(readTeam ? { team } : {}), ...(readCursors ? { cursors } : {}), ...(http ? { http } : {}) };
+export function stepEnvOf(team: Record<string, TeamMember>, cursors: Cursors, http?: StepEnv['http'], schedules: Record<string, ScheduleEnv> = {}): StepEnv | undefined {
+  const readTeam = Object.keys(team).length > 0, readCursors = Object.keys(cursors).length > 0, readSchedules = Object.keys(schedules).length > 0;
+  if (!readTeam && !readCursors && !http && !readSchedules) return undefined; // most steps (a prompt, a key press): nothing to build or write
+  return { ...(readTeam ? { team } : {}), ...(readCursors ? { cursors } : {}), ...(http ? { http } : {}), ...(readSchedules ? { schedules } : {}) };
 }

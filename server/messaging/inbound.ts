@@ -10,6 +10,7 @@ import { chargeUnits } from '../billing/ledger.js';
 import { keywordOf, keywordReply } from './keywords.js';
 import { messageCharge, sendMessage } from './send.js';
 import { conversationText } from './conversations.js';
+import { scheduleCommandSms } from './schedule-sms.js';
 
 /** The fields of Telnyx's message object this server reads. */
 export interface MessagePayload {
@@ -46,6 +47,8 @@ async function received(ctx: Ctx, p: MessagePayload): Promise<string | undefined
   if (!(await ctx.store.insertMessage(m))) return number.companyId; // seen already
   const c = messageCharge(m.text ?? '', m.media.length, 'in');
   if (p.id) await chargeUnits(ctx, number.companyId, c.kind, p.id, c.quantity, c.unit, `${theirs} → ${ours}`);
+  // An owner's "CLOSED UNTIL 15:00" changes a shared schedule and is answered; anyone else's text goes on below.
+  if (await scheduleCommandSms(ctx, number.companyId, theirs, ours!, m.text)) return number.companyId;
   const k = keywordOf(m.text);
   if (k) {
     if (k !== 'help') await ctx.store.setOptOut(number.companyId, theirs, k === 'stop');

@@ -71,11 +71,13 @@ export type MemberStatus = 'available' | 'busy' | 'offline';
 /** A member's working hours, read by the engine's hours rules: weekly shifts, days off (holidays) and one-day changes. */
 export interface WorkingHours {
   timezone: string; weekly: Record<string, { open: string; close: string }[]>;
-  holidays?: { date: string; name: string }[]; overrides?: { date: string; open?: string; close?: string; closed?: boolean }[];
+  holidays?: import('../../engine/nodes/hours.js').HoursData['holidays']; overrides?: import('../../engine/nodes/hours.js').HoursData['overrides'];
 }
 
 export interface MemberRow {
   companyId: string; id: string; name: string; to: string; status: MemberStatus; workingHours: WorkingHours | null;
+  /** The person (account) this member is, if linked (migration 018): an owner's or admin's texts can change schedules. */
+  personId?: string | null;
   busyCallId: string | null; lastCallEndedAt: string | null; updatedAt: string;
 }
 

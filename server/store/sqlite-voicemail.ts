@@ -21,7 +21,7 @@ const boxRow = (r: Row): MailboxRow => ({ companyId: r.company_id, id: r.id, nam
 const recRow = (r: Row): RecordingRow => ({ id: r.id, companyId: r.company_id, callId: r.call_id, sourceUrl: r.source_url, contentType: r.content_type, seconds: r.seconds, audio: r.audio, createdAt: r.created_at });
 const memberRow = (r: Row): MemberRow => ({
   companyId: r.company_id, id: r.id, name: r.name, to: r.to_address, status: r.status, workingHours: r.working_hours ? JSON.parse(r.working_hours) : null,
-  busyCallId: r.busy_call_id, lastCallEndedAt: r.last_call_ended_at, updatedAt: r.updated_at,
+  busyCallId: r.busy_call_id, lastCallEndedAt: r.last_call_ended_at, updatedAt: r.updated_at, personId: r.person_id ?? null,
 });
 const COLS: Record<string, string> = { mailbox: 'mailbox', number: 'number', caller: 'caller', seconds: 'seconds', transcription: 'transcription', audioId: 'audio_id', audioError: 'audio_error', transcribe: 'transcribe' };
 
@@ -103,10 +103,10 @@ export function voicemailRepo(db: Connection, iso: () => string, cache: ReadCach
     },
     async putMember(m) {
       teams.drop(m.companyId);
-      db.prepare(`INSERT INTO team_members (company_id, id, name, to_address, status, working_hours, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      db.prepare(`INSERT INTO team_members (company_id, id, name, to_address, status, working_hours, person_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT DO UPDATE SET name = excluded.name, to_address = excluded.to_address, status = excluded.status, working_hours = excluded.working_hours,
-          busy_call_id = CASE WHEN excluded.status = 'busy' THEN busy_call_id END, updated_at = excluded.updated_at`)
-        .run(m.companyId, m.id, m.name, m.to, m.status, m.workingHours ? JSON.stringify(m.workingHours) : null, iso());
+          person_id = excluded.person_id, busy_call_id = CASE WHEN excluded.status = 'busy' THEN busy_call_id END, updated_at = excluded.updated_at`)
+        .run(m.companyId, m.id, m.name, m.to, m.status, m.workingHours ? JSON.stringify(m.workingHours) : null, m.personId ?? null, iso());
       return memberRow(db.prepare('SELECT * FROM team_members WHERE company_id = ? AND id = ?').get(m.companyId, m.id) as Row);
     },
     async deleteMember(companyId, id) {

@@ -17,6 +17,7 @@ import { voicemailRepo } from './sqlite-voicemail.js';
 import { notifyRepo } from './sqlite-notify.js';
 import { accountRepo } from './sqlite-accounts.js';
 import { conversationRepo } from './sqlite-conversations.js';
+import { scheduleRepo } from './sqlite-schedules.js';
 import type { Company, FlowRow, FlowVersionRow, NumberRow, Store } from './types.js';
 import { Batcher } from './unit-of-work.js';
 import type { Mode } from '../../engine/types.js';
@@ -209,6 +210,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
     ...callRepo(db, iso, cache, batch, () => checkpoints?.wrote()),
     ...marketRepo(db, iso), ...messageRepo(db, iso), ...voicemailRepo(db, iso, cache), ...notifyRepo(db, iso), ...callHistoryRepo(db),
     ...trafficRepo(db), ...retentionRepo(db), ...httpRepo(db, iso),
+    ...scheduleRepo(db, iso, cache),
     ...accountRepo(db, iso, hashKey, newApiKey),
     ...conversationRepo(db, iso),
   };

@@ -1,10 +1,11 @@
-import type { Mode, Snapshot, Cursors, TeamMember } from '../../engine/types.js';
+import type { Mode, Snapshot, Cursors, TeamMember, ScheduleEnv } from '../../engine/types.js';
 import type { HttpResult } from '../../engine/nodes/http-result.js';
 import type { BusinessStore } from './business-types.js';
 import type { NotifyStore, OutboxItem } from './notify-types.js';
 import type { CallHistoryStore } from './history-types.js';
 import type { AccountStore } from './account-types.js';
 import type { ConversationStore } from './conversation-types.js';
+import type { ScheduleStore } from './schedule-types.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 export type { UnitOfWork } from './unit-of-work.js';
@@ -50,6 +51,8 @@ export interface StepEnv {
   cursors?: Cursors;
   /** The result of the httpRequest this step was answered with (calls/http-runner.ts): status and body, timeout or error. */
   http?: HttpResult;
+  /** The shared schedules the step read (Env.schedules), each as it was then: a replay routes as the call did. */
+  schedules?: Record<string, ScheduleEnv>;
 }
 
 /** One call's way through its flow (CallLogRow.path) with the version it ran on and whether it has ended. */
@@ -109,7 +112,7 @@ export type CallLogPatch = Partial<Pick<CallLogRow, 'answeredAt' | 'endedAt' | '
  * Everything the server persists. Async so a PostgreSQL implementation can
  * replace SQLite; every racy update is one conditional write.
  */
-export interface Store extends BusinessStore, NotifyStore, CallHistoryStore, AccountStore, ConversationStore {
+export interface Store extends BusinessStore, NotifyStore, CallHistoryStore, AccountStore, ConversationStore, ScheduleStore {
   close(): Promise<void>;
   /**
    * What /readyz asks: reads the database (rejects when it cannot) and says which of this build's migrations it

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLive, type Live } from '../sandbox/live.js';
-import { scenariosFor, withStrategy, type Scenario } from './scenarios.js';
+import { SCHEDULE_FILES, scenariosFor, withStrategy, type Scenario } from './scenarios.js';
 
 const STRATEGIES = ['round_robin', 'sequential', 'simultaneous', 'longest_idle'];
 // A flow started by a text ("channel": "sms") has no voice mode to compare: test/business/sms-flows.test.ts runs it.
@@ -54,6 +54,7 @@ const numberOf: Record<string, string> = {};
 
 beforeAll(async () => {
   live = await startLive('Parity');
+  for (const sc of SCHEDULE_FILES) await live.api('POST', '/api/schedules', sc); // before the flows that follow them
   for (const [i, { doc }] of DOCS.entries()) {
     await live.api('POST', '/api/flows', doc);
     await live.api('POST', `/api/flows/${doc.id}/publish`);

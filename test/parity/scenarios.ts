@@ -14,8 +14,14 @@ import { parseFlow } from '../../engine/schema.js';
 import type { Flow } from '../../engine/schema.js';
 import { pathOf } from '../../server/calls/runner.js';
 import { expandSubflows } from '../../engine/subflow-expand.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hoursSchema } from '../../engine/nodes/hours.js';
+import type { ScheduleEnv } from '../../engine/types.js';
+
+/** The shared schedules of flows/schedules/ (POST /api/schedules bodies), as a step gets them: the suite creates them too. */
+export const SCHEDULE_FILES = readdirSync(join('flows', 'schedules')).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join('flows', 'schedules', f), 'utf8')) as { id: string; name: string });
+const SCHEDULES: Record<string, ScheduleEnv> = Object.fromEntries(SCHEDULE_FILES.map((f) => [f.id, { name: f.name, ...hoursSchema.parse(f) } as ScheduleEnv]));
 
 export interface Scenario {
   name: string; at: string;
@@ -37,6 +43,7 @@ const HTTP_ANSWERS: Array<[string, unknown]> = [
 export const INSTANTS = [
   '2026-11-25T18:00:00Z', '2026-11-25T17:30:00Z', '2026-11-25T10:00:00Z', '2026-11-26T03:00:00Z', '2026-11-29T18:00:00Z',
   '2026-12-24T11:00:00Z', '2026-12-24T14:00:00Z', '2026-12-25T15:00:00Z', '2026-12-28T12:00:00Z', '2026-12-31T12:00:00Z',
+  '2026-11-26T17:00:00Z', // Thanksgiving noon in New York (the shared schedule us-office: the 4th Thursday of November)
 ];
 const ACCOUNTS = ['123456#', '987654#', '12#'];
 const MESSAGE = 'This is Sam, please call me back';
@@ -57,7 +64,7 @@ function calleeLists(node: Node): string[][] {
 }
 
 const enginePath = (flow: Flow, at: string, s: Scenario['script']) =>
-  simulate(flow, { at, mode: 'texml', digits: s.digits, speech: s.speech, ai: s.ai as never, assistant: s.assistant, from: s.from, maxEvents: 40 }).steps.flatMap((st) => pathOf(st.trace));
+  simulate(flow, { at, mode: 'texml', digits: s.digits, speech: s.speech, ai: s.ai as never, assistant: s.assistant, from: s.from, maxEvents: 40, schedules: SCHEDULES }).steps.flatMap((st) => pathOf(st.trace));
 
 /** The doc with the flows its subflow steps run (flows/<id>.json) embedded, as publishing embeds them. */
 function withChildren(doc: { nodes: Node[] }): unknown {

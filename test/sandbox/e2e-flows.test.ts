@@ -20,6 +20,8 @@ const numberOf: Record<string, string> = {};
 beforeAll(async () => {
   live = await startLive('E2E');
   live.clock = new Date('2026-11-25T18:00:00Z'); // a Wednesday, 10:00 in Los Angeles
+  // The shared schedules the examples follow (flows/schedules/), before the flows that follow them are published.
+  for (const f of readdirSync(join('flows', 'schedules')).filter((x) => x.endsWith('.json'))) await live.api('POST', '/api/schedules', JSON.parse(readFileSync(join('flows', 'schedules', f), 'utf8')));
   for (const [i, f] of FLOWS.entries()) {
     const doc = JSON.parse(readFileSync(join('flows', f), 'utf8'));
     await live.api('POST', '/api/flows', doc);
@@ -61,6 +63,10 @@ const CASES: { flow: string; name: string; at?: string; script: Record<string, u
     expect: ['heard: Happy holidays. Our office is closed today. For emergencies, stay on the line for the on-call engineer.', 'ringing: +447700900123'] },
   { flow: 'holiday-routing', name: 'on-call busy, voicemail', at: '2026-11-29T03:00:00Z', script: { callee: ['busy'], speech: ['Boiler is broken'] }, ended: 'app',
     expect: ['heard: Our office is closed. Stay on the line for the on-call engineer.', 'ringing: +447700900123', 'heard: Nobody could take your call. Please leave a message.', 'recorded: Boiler is broken'] },
+  { flow: 'shared-hours', name: 'Memorial Day (the last Monday of May, by the shared schedule)', at: '2027-05-31T15:00:00Z', script: { speech: ['Call me back'] }, ended: 'app',
+    expect: ['heard: Our office is closed for the holiday.', 'heard: Please leave a message after the tone.', 'recorded: Call me back'] },
+  { flow: 'shared-hours', name: 'a weekday morning: the front desk', at: '2026-12-08T15:00:00Z', script: {}, ended: 'app',
+    expect: ['heard: Thanks for calling. Connecting you to the front desk.', 'ringing: +13125550140', 'connected: +13125550140'] },
   { flow: 'after-hours', name: 'closed: message and receipt', at: '2026-11-29T18:00:00Z', script: { speech: ['Please call me'] }, ended: 'app',
     expect: ['heard: You have reached us after hours. Our hours are 9 to 6, Monday to Friday.', 'recorded: Please call me'] },
   { flow: 'order-status', name: 'order found', script: { digits: ['482913'] }, ended: 'app',

@@ -3,6 +3,7 @@ import type { Route } from './route.js';
 import { FlowsList } from '../FlowsList.js';
 import { NumbersPage } from './NumbersPage.js';
 import { TeamPage } from './TeamPage.js';
+import { SchedulesPage } from './SchedulesPage.js';
 import { UsagePage } from './UsagePage.js';
 import { VoicemailPage } from './VoicemailPage.js';
 import { MessagesPage } from './MessagesPage.js';
@@ -29,6 +30,7 @@ export const PAGES: ConsolePage[] = [
   { path: 'calls', title: 'Calls', Page: CallsPage },
   { path: 'messages', title: 'Messages', Page: MessagesPage },
   { path: 'team', title: 'Team', Page: TeamPage },
+  { path: 'schedules', title: 'Schedules', Page: SchedulesPage },
   { path: 'usage', title: 'Usage', Page: UsagePage },
   { path: 'notifications', title: 'Notifications', Page: NotificationsPage },
   { path: 'audit', title: 'Audit log', Page: AuditPage },
