@@ -70,6 +70,7 @@ export const DATA: Record<NodeType, fc.Arbitrary<unknown>> = {
   aiAssistant: fc.record({ assistantId: fc.constant('assistant-1'), greeting: templated, instructions: templated, variables: fc.constant(['x', 'account']) }),
   keywords: fc.constant({ options: [{ port: 'a', keywords: ['1', 'HOURS'] }, { port: 'b', keywords: ['2'] }] }),
   waitForReply: fc.record({ timeoutMinutes: fc.integer({ min: 1, max: 120 }) }),
+  answeredBy: fc.record({ afterGreeting: fc.boolean() }),
 };
 
 /** A flow of 1-6 nodes of any kinds, each port wired to a random node or left unwired; the first node starts. */

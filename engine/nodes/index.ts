@@ -18,6 +18,7 @@ import { hangup } from './hangup.js';
 import { httpRequest } from './http-request.js';
 import { aiGather } from './ai-gather.js';
 import { aiAssistant } from './ai-assistant.js';
+import { answeredBy } from './answered-by.js';
 
 /** Every node kind, by `type`. The one place that lists them (palette order). */
 export const NODE_KINDS = {
@@ -38,6 +39,7 @@ export const NODE_KINDS = {
   httpRequest,
   aiGather,
   aiAssistant,
+  answeredBy,
 } satisfies Record<string, NodeKind>;
 
 export type NodeType = keyof typeof NODE_KINDS;

@@ -15,6 +15,7 @@ import { missedCallItems } from '../notify/missed.js';
 import { screenWrite } from './screen.js';
 import { httpOf, startHttp } from './http-runner.js';
 import type { HttpResult } from '../../engine/nodes/http-result.js';
+import { amdEnv } from './outbound-flow.js';
 
 // Flow versions are immutable, so a parsed version never goes stale; it is only forgotten when the cache is full
 // (a bounded LRU, by count and by size: ~200 bytes per node or edge parsed), then read from the store again.
@@ -91,12 +92,13 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
   // A fixture replay feeds the step what it read when recorded (ctx.recordedEnv); otherwise the live team and cursors.
   const recorded = answer && ctx.recordedEnv?.(answer.key);
   // Started together (one synchronous run): the store checks once that no other connection wrote since it cached them.
-  const [company, live, team] = await Promise.all([
+  const [company, live, team, amd] = await Promise.all([
     ctx.store.company(session.companyId), ctx.store.cursors(session.companyId, session.flowId), recorded ? recorded.team ?? {} : teamEnv(ctx, session.companyId),
+    amdEnv(ctx, session.callId, flow),
   ]);
   const cursors = recorded?.cursors ? { ...live, ...recorded.cursors } : live;
   const watched = watchTeam(team);
-  const env = { now: ctx.now().toISOString(), mode: session.mode, cursors, team: watched.team, company: { name: company?.name ?? '', id: session.companyId } };
+  const env = { now: ctx.now().toISOString(), mode: session.mode, cursors, team: watched.team, company: { name: company?.name ?? '', id: session.companyId }, ...(amd ? { amd } : {}) };
   const t0 = performance.now();
   const stepped = step(flow, session.snapshot, event, env, { version: versionKey(session.companyId, session.flowId, session.version) });
   ctx.metrics.step((performance.now() - t0) / 1000);

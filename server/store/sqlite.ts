@@ -17,6 +17,7 @@ import { voicemailRepo } from './sqlite-voicemail.js';
 import { notifyRepo } from './sqlite-notify.js';
 import { accountRepo } from './sqlite-accounts.js';
 import { conversationRepo } from './sqlite-conversations.js';
+import { outboundRepo } from './sqlite-outbound.js';
 import type { Company, FlowRow, FlowVersionRow, NumberRow, Store } from './types.js';
 import { Batcher } from './unit-of-work.js';
 import type { Mode } from '../../engine/types.js';
@@ -211,6 +212,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
     ...trafficRepo(db), ...retentionRepo(db), ...httpRepo(db, iso),
     ...accountRepo(db, iso, hashKey, newApiKey),
     ...conversationRepo(db, iso),
+    ...outboundRepo(db, iso),
   };
   return store;
 }
