@@ -13,12 +13,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { encodeClientState, decodeClientState } from '../../engine/call-control.js';
-import type { AmdEnv, Mode } from '../../engine/types.js';
+import type { AmdEnv, EngineEvent, Mode } from '../../engine/types.js';
 import type { Flow } from '../../engine/schema.js';
 import { kindOf } from '../../engine/nodes/index.js';
 import { AppError } from '../errors.js';
 import type { Ctx } from '../deps.js';
-import type { SessionRow } from '../store/types.js';
+import type { CallLogRow, SessionRow } from '../store/types.js';
 import type { AmdMode, OutboundCallRow } from '../store/outbound-types.js';
 import { connectionFor } from '../api/numbers-market.js';
 import { telnyxError } from '../api/telnyx-error.js';
@@ -148,4 +148,14 @@ export async function amdEnv(ctx: Ctx, callId: string, flow: Flow): Promise<AmdE
   if (!o || o.amd === 'disabled') return undefined;
   const call = await ctx.store.callById(callId);
   return { result: call?.amdResult ?? null, greeting: call?.amdGreeting ?? null, greetingReported: REPORTS_GREETING.has(o.amd) };
+}
+
+/**
+ * The `call.started` of a call's first step: an outbound flow call starts `outbound` with the dial's vars;
+ * every other call `inbound`. From and to as the call log has them (else as the webhook says).
+ */
+export async function startedEvent(ctx: Ctx, callId: string, log: CallLogRow | undefined, said: { from?: string; to?: string }): Promise<Extract<EngineEvent, { type: 'call.started' }>> {
+  const out = log?.direction === 'outbound' ? await ctx.store.outboundByCallId(callId) : undefined;
+  const base = { type: 'call.started' as const, from: log?.from ?? said.from ?? '', to: log?.to ?? said.to ?? '', callId };
+  return out ? { ...base, direction: 'outbound', vars: out.vars } : { ...base, direction: 'inbound' };
 }

@@ -1,0 +1,121 @@
+/**
+ * Outbound calls that run a flow (POST /api/calls with flowId), the real server against the sandbox in both
+ * modes, with the sandbox's scripted callees (POST /sandbox/callees): a person who confirms with 1 (vars,
+ * SMS receipt), a machine (the message is left after its beep), nobody answering (the call log says so).
+ *
+ *   who(answeredBy) ─human/unknown→ ask(menu) ─1→ confirmed(setVariable) → receipt(sms) → thanks(say) → bye
+ *                  │                          ├2→ newTime(say) → bye
+ *                  │                          └timeout/invalid→ message
+ *                  └machine→ message(say) → bye
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../server/stack.js';
+import { businessStack, buyNumber, call, until } from './harness.js';
+
+const reminder = JSON.parse(readFileSync(new URL('../../flows/appointment-reminder.json', import.meta.url), 'utf8'));
+const PATIENT = '+13125550188';
+
+let s: Stack;
+const lines: Record<'texml' | 'call-control', string> = { texml: '', 'call-control': '' };
+beforeAll(async () => {
+  s = await businessStack();
+  expect((await call(s, 'POST', '/api/flows', reminder)).status).toBe(201);
+  expect((await call(s, 'POST', '/api/flows/appointment-reminder/publish')).status).toBe(201);
+  lines.texml = await buyNumber(s, '312', { mode: 'texml' });
+  lines['call-control'] = await buyNumber(s, '512', { mode: 'call-control' });
+});
+afterAll(async () => { await s.close(); });
+
+const callee = async (script: Record<string, unknown>) => {
+  const res = await fetch(`${s.url}/sandbox/callees`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: PATIENT, ...script }) });
+  expect(res.status).toBe(201);
+};
+type Entry = { kind: string; text: string };
+const sandboxCall = async (id: string) => (await (await fetch(`${s.url}/sandbox/calls/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${s.apiKey}` } })).json()) as { transcript: Entry[]; ended: unknown };
+const texts = async () => ((await (await fetch(`${s.url}/sandbox/messages`, { headers: { authorization: `Bearer ${s.apiKey}` } })).json()) as { data: any[] }).data;
+const logged = async (id: string) => (await call(s, 'GET', `/api/calls/${encodeURIComponent(id)}`)).body.call;
+
+/** Dials the reminder and waits until the sandbox's call and the call log have both ended. */
+async function remind(mode: 'texml' | 'call-control', vars: Record<string, string>) {
+  const dial = await call(s, 'POST', '/api/calls', { from: lines[mode], to: PATIENT, flowId: 'appointment-reminder', vars });
+  expect(dial.status, dial.text).toBe(201);
+  expect(dial.body.call).toMatchObject({ direction: 'outbound', mode, from: lines[mode], to: PATIENT, flowId: 'appointment-reminder' });
+  const id = dial.body.call.callId as string;
+  const heard = await until(async () => { const c = await sandboxCall(id); return c.ended && c; }, 'sandbox call ended', 15000);
+  const log = await until(async () => { const c = await logged(id); return c?.endedAt && c; }, 'call log ended', 15000);
+  return { id, transcript: heard.transcript, log };
+}
+
+describe.each(['texml', 'call-control'] as const)('%s: an appointment reminder', (mode) => {
+  it('a person hears it with their vars, presses 1, and gets the SMS receipt', async () => {
+    await callee({ answeredBy: 'human', digits: ['1'] });
+    const r = await remind(mode, { name: `Ana ${mode}`, when: 'tomorrow at 3 pm' });
+    const heard = r.transcript.filter((e) => e.kind === 'heard').map((e) => e.text);
+    expect(heard[0]).toContain(`Hello Ana ${mode}, this is`);
+    expect(heard[0]).toContain('tomorrow at 3 pm');
+    expect(r.transcript).toContainEqual(expect.objectContaining({ kind: 'pressed', text: '1' }));
+    expect(heard.at(-1)).toBe('Thank you, see you then. Goodbye.');
+    expect(r.log.path).toEqual(expect.arrayContaining(['>who', 'who.human', 'ask.1', 'confirmed.next', 'receipt.next']));
+    expect(r.log.answeredAt).toBeTruthy();
+    expect(r.log.amdResult).toBe('human');
+    const sms = await until(async () => (await texts()).find((m) => m.text?.includes(`Ana ${mode}`)), 'receipt sent');
+    expect(sms).toMatchObject({ from: { phone_number: lines[mode] }, to: [expect.objectContaining({ phone_number: PATIENT })] });
+    expect(sms.text).toBe(`Thanks Ana ${mode}, your appointment tomorrow at 3 pm is confirmed.`);
+  });
+
+  it('a machine gets the message after its greeting and beep', async () => {
+    await callee({ answeredBy: 'machine', greeting: 'You reached Ana. Leave a message.', greetingSeconds: 6, beep: true });
+    const r = await remind(mode, { name: 'Ana', when: 'on Friday' });
+    const kinds = r.transcript.map((e) => `${e.kind}:${e.text}`);
+    const beep = kinds.indexOf('said:[beep]');
+    const message = kinds.findIndex((k) => k.startsWith('heard:Hello, this is'));
+    expect(beep, kinds.join('\n')).toBeGreaterThan(0);
+    expect(message, kinds.join('\n')).toBeGreaterThan(beep);
+    expect(kinds.filter((k) => k.startsWith('heard:')).join('\n')).not.toContain('Press 1');
+    expect(r.log.path).toEqual(expect.arrayContaining(['who.machine', 'message.next']));
+    expect(r.log.amdResult).toMatch(/^machine/);
+  });
+
+  it('nobody answers: the call log says so and the flow never ran', async () => {
+    await callee({ answeredBy: 'no-answer' });
+    const r = await remind(mode, { name: 'Ana', when: 'today' });
+    expect(r.log).toMatchObject({ answeredAt: null, hangupCause: 'timeout' });
+    // No node was entered: only the end of the call is on its path.
+    expect(r.log.path).toEqual(['end:caller-hangup']);
+    const listed = (await call(s, 'GET', '/api/calls?outcome=no-answer')).body;
+    expect(listed.calls.map((c: any) => c.callId)).toContain(r.id);
+  });
+});
+
+describe('POST /api/calls with a flow: bad input gets a 4xx naming the field', () => {
+  const ok = () => ({ from: lines.texml, to: PATIENT, flowId: 'appointment-reminder' });
+  it('an unknown flow (or another company\'s) → 400 flowId', async () => {
+    const r = await call(s, 'POST', '/api/calls', { ...ok(), flowId: 'no-such-flow' });
+    expect(r.status).toBe(400);
+    expect(r.body.error.path).toEqual(['flowId']);
+  });
+  it('a flow with no published version → 400 flowId', async () => {
+    expect((await call(s, 'POST', '/api/flows', { ...reminder, id: 'draft-reminder' })).status).toBe(201);
+    const r = await call(s, 'POST', '/api/calls', { ...ok(), flowId: 'draft-reminder' });
+    expect(r.status).toBe(400);
+    expect(r.body.error.path).toEqual(['flowId']);
+    expect(r.body.error.message).toContain('no published version');
+  });
+  it('vars that are not strings → 400 vars.NAME; vars without a flow → 400 vars; a bad name → 400 vars', async () => {
+    const n = await call(s, 'POST', '/api/calls', { ...ok(), vars: { name: 3 } });
+    expect(n.status).toBe(400);
+    expect(n.body.error.path).toEqual(['vars', 'name']);
+    const noFlow = await call(s, 'POST', '/api/calls', { from: lines.texml, to: PATIENT, vars: { name: 'Ana' } });
+    expect(noFlow.status).toBe(400);
+    expect(noFlow.body.error.path).toEqual(['vars']);
+    const badName = await call(s, 'POST', '/api/calls', { ...ok(), vars: { 'not a name': 'x' } });
+    expect(badName.status).toBe(400);
+    expect(badName.body.error.path?.[0]).toBe('vars');
+  });
+  it('a from number the company does not own → 400 from', async () => {
+    const r = await call(s, 'POST', '/api/calls', { ...ok(), from: '+13125550999' });
+    expect(r.status).toBe(400);
+    expect(r.body.error.path).toEqual(['from']);
+  });
+});
