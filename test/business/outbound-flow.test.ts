@@ -42,9 +42,9 @@ async function remind(mode: 'texml' | 'call-control', vars: Record<string, strin
   expect(dial.status, dial.text).toBe(201);
   expect(dial.body.call).toMatchObject({ direction: 'outbound', mode, from: lines[mode], to: PATIENT, flowId: 'appointment-reminder' });
   const id = dial.body.call.callId as string;
-  const heard = await until(async () => { const c = await sandboxCall(id); return c.ended && c; }, 'sandbox call ended', 15000);
+  const heard = await until(async () => { const c = await sandboxCall(id); return c.ended ? c : undefined; }, 'sandbox call ended', 15000);
   const log = await until(async () => { const c = await logged(id); return c?.endedAt && c; }, 'call log ended', 15000);
-  return { id, transcript: heard.transcript, log };
+  return { id, transcript: heard!.transcript, log };
 }
 
 describe.each(['texml', 'call-control'] as const)('%s: an appointment reminder', (mode) => {
