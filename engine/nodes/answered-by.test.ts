@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseFlow } from '../schema.js';
 import { simulate } from '../simulate.js';
+import { lintFlow } from '../lint.js';
 import { step } from '../step.js';
 import { answeredByOf } from './answered-by.js';
 import { CALLED, CALLER, flowOf, portsOf, verbsOf } from './test-kit.js';
@@ -105,5 +106,27 @@ describe('answeredBy in the simulator (an outbound call with a scripted AMD resu
     expect(ports(machine.steps)).toEqual(['who.machine', 'message.next']);
     const inbound = simulate(reminder, { at: '2026-11-23T10:00:00-06:00', mode, digits: ['2'] });
     expect(ports(inbound.steps).slice(0, 2)).toEqual(['who.unknown', 'ask.2']);
+  });
+});
+
+describe('answeredBy lint', () => {
+  const doc = (afterGreeting: boolean, wireMachine: boolean) => ({
+    format: 'callflow/1', id: 'lint', name: 'Lint', timezone: 'America/Chicago', start: 'who',
+    nodes: [
+      { id: 'who', type: 'answeredBy', position: { x: 0, y: 0 }, data: { afterGreeting } },
+      { id: 'hi', type: 'say', position: { x: 0, y: 100 }, data: { text: 'Hi' } },
+    ],
+    edges: [
+      { id: 'h', source: 'who', sourceHandle: 'human', target: 'hi' }, { id: 'u', source: 'who', sourceHandle: 'unknown', target: 'hi' },
+      ...(wireMachine ? [{ id: 'm', source: 'who', sourceHandle: 'machine', target: 'hi' }] : []),
+    ],
+  });
+  it('every port must be wired (an inbound-only flow too: its calls leave by unknown, a dialled one may not)', () => {
+    const f = lintFlow(doc(true, false));
+    expect(f).toContainEqual(expect.objectContaining({ code: 'unwired-port', node: 'who', port: 'machine', message: 'The answered-by check "who" has no path for when an answering machine answers.' }));
+    expect(lintFlow(doc(true, true)).filter((x) => x.node === 'who')).toEqual([]);
+  });
+  it('a machine port taken before the greeting ends is a warning at afterGreeting', () => {
+    expect(lintFlow(doc(false, true))).toContainEqual(expect.objectContaining({ code: 'answeredBy.beforeBeep', severity: 'warning', node: 'who' }));
   });
 });

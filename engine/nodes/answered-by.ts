@@ -69,6 +69,9 @@ export const answeredBy = defineNode({
   sets: () => ['answeredBy'],
   // Telnyx's detection listens a few seconds (its default analysis time is 3.5 s); a machine's greeting ~10 s more.
   cost: (d, port) => ({ seconds: port === 'machine' && d.afterGreeting ? 14 : 4, amd: 1 }),
+  lint: (d) => (d.afterGreeting === false
+    ? [{ code: 'answeredBy.beforeBeep', severity: 'warning', path: ['afterGreeting'], message: 'A machine goes on while its greeting still plays, so the start of a message left on it is lost; turn "after greeting" on to speak from the beep.' }]
+    : []),
   enter: (d, ctx) => onEnter(d, ctx),
   on: (d, event, ctx) => {
     const waiting = ctx.local.waiting;
