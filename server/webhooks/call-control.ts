@@ -11,7 +11,7 @@ import { joinSpeech, stopSpeech } from './cc-speech.js';
 import { NOT_IN_SERVICE } from './texml.js';
 import { waitFor } from './dedupe.js';
 import { onCallControlEvent } from '../calls/lifecycle.js';
-import { numberOfAnotherCompany } from './company-check.js';
+import { callOfAnotherCompany } from './company-check.js';
 import { endRinging, ringLegEvent, type RingState } from './cc-ring.js';
 import { httpResultFor } from '../calls/http-runner.js';
 import type { HttpResult } from '../../engine/nodes/http-result.js';
@@ -128,7 +128,7 @@ async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecO
   const out = !session && ccid ? outboundToken(p.client_state) : undefined;
   if (out) session = await outboundSession(ctx, out, ccid, p.call_session_id ?? null);
   // The company check (server/webhooks/company-check.ts): the call's own leg names the company's number.
-  if (session && await numberOfAnotherCompany(ctx, session.companyId, p.to)) {
+  if (session && await callOfAnotherCompany(ctx, session.companyId, session.callId, p.to, p.from)) {
     ctx.log.warn({ type, ccid, to: p.to }, 'call control event refused: the call belongs to another company than its number');
     return { body: { ignored: 'number of another company' }, refused: true };
   }

@@ -5,7 +5,7 @@ import { advance } from '../calls/runner.js';
 import type { Ctx } from '../deps.js';
 import { webhook, type Answer, type Incoming } from './capture.js';
 import { actionEvent, isLegAnswered, parseStep, texmlFields, urlMarker, TERMINAL_STATUSES } from './texml-events.js';
-import { numberOfAnotherCompany } from './company-check.js';
+import { callOfAnotherCompany, numberOfAnotherCompany } from './company-check.js';
 import { onTexmlStatus } from '../calls/lifecycle.js';
 import { parseScreenStep, screenLeg, screenUrl } from './texml-screen.js';
 import { storedScreen } from '../calls/screen.js';
@@ -144,7 +144,7 @@ async function action(ctx: Ctx, inc: Incoming): Promise<Answer> {
   if (!ref || !callId) return xml(renderApology(), callId);
   // Read before the stored answer: a call of another company gets neither a step nor that call's answer.
   const session = await ctx.store.getSession(callId);
-  if (session && await numberOfAnotherCompany(ctx, session.companyId, f.To)) return refusedTexml(ctx, inc, foreignCall(callId, f.To));
+  if (session && await callOfAnotherCompany(ctx, session.companyId, callId, f.To, f.From)) return refusedTexml(ctx, inc, foreignCall(callId, f.To));
   const key = `texml:${callId}:${inc.params.step}`;
   let companyId = session?.companyId;
   const body = await once(ctx, key, async () => {
@@ -173,7 +173,7 @@ async function status(ctx: Ctx, inc: Incoming): Promise<Answer> {
   const callId = f.CallSid;
   const session = callId ? await ctx.store.getSession(callId) : undefined;
   if (!session && isLegAnswered(f)) return legAnswered(ctx, inc, f);
-  if (session && await numberOfAnotherCompany(ctx, session.companyId, f.To)) return refusedTexml(ctx, inc, foreignCall(callId!, f.To));
+  if (session && await callOfAnotherCompany(ctx, session.companyId, callId!, f.To, f.From)) return refusedTexml(ctx, inc, foreignCall(callId!, f.To));
   if (callId && f.RecordingStatus === 'completed' && f.RecordingUrl) {
     await ctx.store.patchCallLog(callId, { recordingUrl: f.RecordingUrl, recordingSeconds: Number(f.RecordingDuration) || null });
   }

@@ -88,6 +88,19 @@ describe.each(['texml', 'call-control'] as const)('%s: an appointment reminder',
   });
 });
 
+describe.each(['texml', 'call-control'] as const)('%s: calling a number another company holds', (mode) => {
+  it('the flow runs: the company check looks at the outbound call\'s own side (its caller ID), not the callee', async () => {
+    const other = (await s.app.locals.ctx.store.createCompany(`Other ${mode}`)).apiKey;
+    const theirs = await buyNumber(s, mode === 'texml' ? '415' : '646', {}, other);
+    await fetch(`${s.url}/sandbox/callees`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: theirs, answeredBy: 'human', digits: ['2'] }) });
+    const dial = await call(s, 'POST', '/api/calls', { from: lines[mode], to: theirs, flowId: 'appointment-reminder', vars: { name: 'Bo', when: 'today' } });
+    expect(dial.status, dial.text).toBe(201);
+    const id = dial.body.call.callId as string;
+    const log = await until(async () => { const c = await logged(id); return c?.endedAt && c; }, 'call log ended', 15000);
+    expect(log.path).toEqual(expect.arrayContaining(['who.human', 'ask.2', 'newTime.next']));
+  });
+});
+
 describe('POST /api/calls with a flow: bad input gets a 4xx naming the field', () => {
   const ok = () => ({ from: lines.texml, to: PATIENT, flowId: 'appointment-reminder' });
   it('an unknown flow (or another company\'s) → 400 flowId', async () => {
