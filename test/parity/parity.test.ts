@@ -94,7 +94,8 @@ async function callOut(flow: string, s: Scenario): Promise<Outcome> {
   for (let i = 0; i < 400; i++) {
     const r = (await live.api('GET', `/sandbox/calls/${id}`)) as { transcript: { kind: string; text: string }[]; ended: { by: string } | null };
     const { call: log } = (await live.api('GET', `/api/calls/${id}`)) as { call: { path?: string[]; hangupCause: string | null; endedAt: string | null } };
-    if (r.ended && log.endedAt) {
+    // A TeXML call's last step ends the call log before its status callback brings the hangup cause.
+    if (r.ended && log.endedAt && (log.hangupCause !== null || i >= 300)) {
       const transcript = r.transcript.map((e) => `${e.kind}: ${e.text}`);
       return { path: log.path ?? [], ended: r.ended.by, cause: log.hangupCause, errors: transcript.filter((l) => l.startsWith('error')), transcript };
     }
