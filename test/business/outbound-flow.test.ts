@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../server/stack.js';
-import { businessStack, buyNumber, call, until } from './harness.js';
+import { businessStack, buyNumber, call, sendEvent, until } from './harness.js';
 
 const reminder = JSON.parse(readFileSync(new URL('../../flows/appointment-reminder.json', import.meta.url), 'utf8'));
 const PATIENT = '+13125550188';
@@ -125,6 +125,19 @@ describe('POST /api/calls with a flow: bad input gets a 4xx naming the field', (
     const badName = await call(s, 'POST', '/api/calls', { ...ok(), vars: { 'not a name': 'x' } });
     expect(badName.status).toBe(400);
     expect(badName.body.error.path?.[0]).toBe('vars');
+  });
+  it('a webhook naming an outbound call we never dialled: TeXML gets the apology (valid TeXML), Call Control is ignored', async () => {
+    const form = new URLSearchParams({ AccountSid: 'a', CallSid: 'v3:forged-1', From: lines.texml, To: PATIENT, AnsweredBy: 'human' }).toString();
+    const res = await fetch(`${s.url}/webhooks/texml?outbound=00000000-0000-4000-8000-000000000000`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...s.sign(form) }, body: form });
+    expect(res.status).toBe(200);
+    const xml = await res.text();
+    expect(xml).toMatch(/^<\?xml[^>]*\?><Response><Say[^>]*>We&apos;re sorry/);
+    expect(xml).toContain('<Hangup/>');
+    expect(await logged('v3:forged-1')).toBeUndefined();
+    const cs = Buffer.from(JSON.stringify({ flow: 'out:00000000-0000-4000-8000-000000000000', node: '__outbound', seq: 0 })).toString('base64');
+    const answered = await sendEvent(s, '/webhooks/call-control', 'call.answered', { call_control_id: 'v3:forged-2', call_leg_id: 'l', call_session_id: 'x', client_state: cs, from: lines['call-control'], to: PATIENT });
+    expect(answered.status).toBe(200);
+    expect(answered.body).toEqual({ ignored: 'unknown call' });
   });
   it('a from number the company does not own → 400 from', async () => {
     const r = await call(s, 'POST', '/api/calls', { ...ok(), from: '+13125550999' });
