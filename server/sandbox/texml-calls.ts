@@ -1,6 +1,7 @@
 /**
- * TeXML calls API: `POST /v2/texml/Accounts/:sid/Calls` places an outbound
- * call that the sandbox answers and plays with the TeXML found at `Url`;
+ * TeXML calls API: `POST /v2/texml/Accounts/:sid/Calls` and `POST /v2/texml/calls/:application` place an
+ * outbound call that the callee scripted for `To` takes (callees.ts; outbound.ts plays machine detection
+ * and no answer / busy), then the sandbox plays the TeXML found at `Url`;
  * `POST /v2/texml/Accounts/:sid/Calls/:callSid` with `Status: completed` ends a live TeXML call (the app hung up):
  * its caller hears nothing more and its status callback follows.
  */
