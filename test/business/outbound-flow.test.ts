@@ -145,3 +145,15 @@ describe('POST /api/calls with a flow: bad input gets a 4xx naming the field', (
     expect(r.body.error.path).toEqual(['from']);
   });
 });
+
+describe('the budget cap', () => {
+  it('a flow call that would pass the month\'s budget is refused (402) before anything is dialled', async () => {
+    const before = (await call(s, 'GET', '/api/calls')).body.calls.length;
+    expect((await call(s, 'PUT', '/api/usage/budget', { budgetMicros: 0 })).status).toBe(200);
+    const r = await call(s, 'POST', '/api/calls', { from: lines['call-control'], to: PATIENT, flowId: 'appointment-reminder' });
+    expect(r.status).toBe(402);
+    expect(r.body.error.code).toBe('budget_exceeded');
+    expect((await call(s, 'GET', '/api/calls')).body.calls.length).toBe(before);
+    await call(s, 'PUT', '/api/usage/budget', { budgetMicros: null });
+  });
+});
