@@ -149,6 +149,8 @@ function aiScenarios(flow: Flow, nodes: Node[]): Scenario[] {
     seen.add(key);
     out.push({ name: `${at.slice(0, 16)} ai ${JSON.stringify(r)}${assistant.length ? `, assistant ${assistant[0]}` : ''}`, at, script });
   }
+  return out;
+}
 
 /** Vars an outbound parity call starts with. */
 export const OUTBOUND_VARS = { name: 'Sam', when: 'tomorrow at 3 pm' };
