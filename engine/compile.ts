@@ -200,8 +200,10 @@ export function compileFlow(input: Flow): AnyStateMachine {
       'call.started': startOk
         ? {
             target: flow.start,
-            actions: assign(({ event }: { event: Extract<EngineEvent, { type: 'call.started' }> }) => ({
+            actions: assign(({ context, event }: { context: MachineContext; event: Extract<EngineEvent, { type: 'call.started' }> }) => ({
               call: { id: event.callId, from: event.from, to: event.to, direction: event.direction },
+              // An outbound flow call's vars (server/calls/outbound-flow.ts), bounded as every variable is.
+              ...(event.vars ? { vars: { ...context.vars, ...boundedVars(context.$, flow.start, event.vars) } } : {}),
             })),
           }
         : { target: END, actions: assign(({ context }: Args) => ending(context, undefined, 'error', apologyThenHangup, `start node "${flow.start}" does not exist`)) },

@@ -112,6 +112,8 @@ export interface CostEstimate {
   aiSeconds?: number;
   /** Texts sent (billing counts their segments). */
   texts?: string[];
+  /** Answering machine detections run (an outbound call's AMD fee). */
+  amd?: number;
 }
 
 /** One node kind, whole: schema, ports, entry and event handling, and every fact the builder, lint and billing need. */
@@ -171,6 +173,11 @@ export interface NodeKind<D = any> {
    * schedule in use cannot be deleted. The server does not read the kind's data itself.
    */
   scheduleRef?(data: D): string | undefined;
+  /**
+   * Does this kind read `env.amd` (answering machine detection so far)? The server reads the call's detection
+   * state only for flows with such a node (server/calls/outbound-flow.ts `amdEnv`).
+   */
+  readsAmd?: boolean;
   /** Problems only this kind knows about (bad hours, a regex that does not compile, ...). */
   lint?(data: D, ctx: KindLintContext): KindFinding[];
   /**

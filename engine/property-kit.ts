@@ -75,6 +75,7 @@ export const DATA: Record<NodeType, fc.Arbitrary<unknown>> = {
   subflow: fc.constant({ flow: 'verify-caller', returns: ['done', 'failed'] }),
   return: fc.constantFrom({ port: 'done' }, { port: 'failed' }),
   reject: fc.record({ reason: fc.constantFrom('rejected', 'busy'), callers: fc.constantFrom(['+13125550147'], ['+1312*'], ['anonymous', '+1900*']) }, { requiredKeys: ['reason'] }),
+  answeredBy: fc.record({ afterGreeting: fc.boolean() }),
 };
 
 /** A flow of 1-6 nodes of any kinds, each port wired to a random node or left unwired; the first node starts. */

@@ -2,7 +2,7 @@ import { step } from './step.js';
 import { awaitedInstruction } from './verbs.js';
 import { isOwn, ownVerb } from './own-verbs.js';
 import type { Flow } from './schema.js';
-import type { Cursors, DialStatus, EngineEvent, Env, Instruction, Mode, Snapshot, StepResult, TeamMember } from './types.js';
+import type { AmdEnv, Cursors, DialStatus, EngineEvent, Env, Instruction, Mode, Snapshot, StepResult, TeamMember } from './types.js';
 
 /** A scripted caller: what they press or say at each prompt, and how each dial ends. */
 export interface CallScript {
@@ -41,6 +41,13 @@ export interface CallScript {
   hangupWhenDone?: boolean;
   /** Events at most (default 60): a flow that never ends is cut off. */
   maxEvents?: number;
+  /**
+   * An outbound call (POST /api/calls with flowId): `vars` it starts with and who answers, as Telnyx's answering
+   * machine detection reports it (`human`, `machine`, `not_sure`, premium's `human_residence`, …; absent: no
+   * detection). TeXML knows the result when the flow starts (synchronous AMD; a machine's greeting has ended);
+   * Call Control gets `amd.ended` after the call started, then a machine's `amd.greeting.ended`.
+   */
+  outbound?: { vars?: Record<string, string>; amd?: string };
 }
 
 /** What the person who answers a screened dial does at the whisper. */
@@ -128,24 +135,51 @@ export function simulate(flow: Flow, script: CallScript): { steps: SimStep[]; cu
   let cursors: Cursors = { ...(script.cursors ?? {}) };
   let snapshot: Snapshot | null = null;
   const steps: SimStep[] = [];
+  const out = script.outbound;
   let event: EngineEvent | undefined = {
     type: 'call.started', from: script.from ?? '+13125550147', to: script.to ?? '+18445550199',
-    callId: script.callId ?? 'sim-call', direction: 'inbound',
+    callId: script.callId ?? 'sim-call', direction: out ? 'outbound' : 'inbound', ...(out?.vars ? { vars: out.vars } : {}),
   };
+  const amd = amdScript(out?.amd, script.mode);
+  let waitOn: Instruction | undefined;
   const max = script.maxEvents ?? 60;
   const start = Date.parse(script.at);
   while (event && steps.length < max) {
     // Each event happens a few seconds after the last: time moves on like a real call.
     const now = Number.isFinite(start) ? new Date(start + steps.length * 5000).toISOString() : script.at;
-    const env: Env = { now: withOffset(script.at, now), mode: script.mode, team: script.team, cursors, company: script.company, ...(script.schedules ? { schedules: script.schedules } : {}) };
+    const env: Env = { now: withOffset(script.at, now), mode: script.mode, team: script.team, cursors, company: script.company, ...(script.schedules ? { schedules: script.schedules } : {}), ...(amd ? { amd: amd.env } : {}) };
     const r = step(flow, snapshot, event, env);
     cursors = r.cursors;
     snapshot = r.snapshot;
     steps.push({ ...r, event, waitingIn: r.waiting ? r.snapshot.value : undefined });
     if (!r.waiting) break;
-    event = nextEvent(awaited(r, script.mode), s);
+    // An AMD event the node it came to ignored changes nothing: the call still waits on what it waited on.
+    if (!(amd?.sent(event) && !r.instructions.length)) waitOn = awaited(r, script.mode);
+    event = amd?.next() ?? nextEvent(waitOn, s);
   }
   return { steps, cursors };
+}
+
+/**
+ * The AMD events a Call Control call gets after it started (detection's result, then a machine's greeting end),
+ * and what the server's call log says of them at each step (`env.amd`); TeXML's synchronous AMD knows it all
+ * from the start and sends none.
+ */
+function amdScript(result: string | undefined, mode: Mode) {
+  if (result === undefined) return undefined;
+  const machine = result.startsWith('machine');
+  const env: AmdEnv = mode === 'texml' ? { result, greeting: machine ? 'ended' : null, greetingReported: true } : { result: null, greeting: null, greetingReported: true };
+  const queue: EngineEvent[] = mode === 'texml' ? [] : [{ type: 'amd.ended', result }, ...(machine ? [{ type: 'amd.greeting.ended', result: 'beep_detected' } as EngineEvent] : [])];
+  return {
+    get env(): AmdEnv { return { ...env }; },
+    sent: (e: EngineEvent) => e.type === 'amd.ended' || e.type === 'amd.greeting.ended',
+    next(): EngineEvent | undefined {
+      const e = queue.shift();
+      if (e?.type === 'amd.ended') env.result = result;
+      if (e?.type === 'amd.greeting.ended') env.greeting = 'beep_detected';
+      return e;
+    },
+  };
 }
 
 /** Keeps the caller's offset: `at` 10:00-08:00 plus 5 s is 10:00:05-08:00, not Z time. */

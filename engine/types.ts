@@ -25,7 +25,8 @@ export type DialStatus = 'connected' | 'no-answer' | 'busy' | 'failed';
  * before the engine sees them (see DESIGN.md "Engine events and instructions").
  */
 export type CoreEvent =
-  | { type: 'call.started'; from: string; to: string; callId: string; direction: 'inbound' | 'outbound' }
+  /** `vars`: values the call starts with (an outbound flow call's `vars`, as `{{vars.NAME}}`). */
+  | { type: 'call.started'; from: string; to: string; callId: string; direction: 'inbound' | 'outbound'; vars?: Record<string, string> }
   | { type: 'input.digits'; digits: string }
   | { type: 'input.speech'; text: string; confidence?: number }
   | { type: 'input.timeout' }
@@ -223,7 +224,16 @@ export interface Env {
   schedules?: Record<string, ScheduleEnv>;
   /** Microsteps allowed per event before the flow is stopped (default 100). */
   stepLimit?: number;
+  /** Answering machine detection on this call so far (an outbound call that asked for it); absent: none runs. */
+  amd?: AmdEnv;
 }
+
+/**
+ * What answering machine detection said so far: `result` as Telnyx names it (human, machine, not_sure,
+ * human_residence, …; null while it listens), `greeting` once a machine's greeting ended (beep_detected, ended,
+ * …), and whether this call's detection mode reports a greeting's end at all (greeting_end, detect_beep, …).
+ */
+export interface AmdEnv { result: string | null; greeting: string | null; greetingReported: boolean }
 
 /** One line of the trace: a node entered, a port taken, or how the call ended. */
 export type TraceEntry =

@@ -2,9 +2,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { DateTime } from 'luxon';
 import { flowSchema } from '../../engine/schema.js';
 import { currentNode } from '../../engine/step.js';
-import type { EngineEvent, Env, Mode } from '../../engine/types.js';
+import type { AmdEnv, EngineEvent, Env, Mode } from '../../engine/types.js';
 import { toFlow, type Doc } from './graph.js';
-import { describeEvent, describeInstruction, ownChoices, pathOf, simulate, SIM_START, waitingFor, type SimState } from './sim.js';
+import { amdAtStart, describeEvent, describeInstruction, ownChoices, pathOf, simulate, SIM_START, waitingFor, type SimState } from './sim.js';
 import type { Highlight } from './SidePanel.js';
 import { ReplayBanner, useReplay } from './ReplayBanner.js';
 import { HttpAnswer } from './HttpAnswer.js';
@@ -30,6 +30,10 @@ export function SimulatorPanel({ doc, onHighlight, onFocus }: { doc: Doc; onHigh
   const [speech, setSpeech] = useState('');
   const [text, setText] = useState('');
   const [sim, setSim] = useState<SimState>(SIM_START);
+  // An outbound call (POST /api/calls with flowId): who answers, and what detection has said so far.
+  const [direction, setDirection] = useState<'inbound' | 'outbound'>('inbound');
+  const [answerer, setAnswerer] = useState<'human' | 'machine' | 'not_sure'>('human');
+  const [amd, setAmd] = useState<AmdEnv | undefined>(undefined);
   const [error, setError] = useState('');
 
   const parsed = useMemo(() => flowSchema.safeParse(toFlow(doc)), [doc.header, doc.nodes, doc.edges]);
@@ -38,7 +42,7 @@ export function SimulatorPanel({ doc, onHighlight, onFocus }: { doc: Doc; onHigh
   const sms = doc.header.channel === 'sms';
   // The company's shared schedules as the server has them now: a node following one routes as a call would.
   const { schedules } = useSchedules();
-  const env: Env = { now: now.isValid ? now.toISO()! : new Date(0).toISOString(), mode: sms ? 'sms' : mode, company: { name: 'Acme' }, schedules: scheduleEnvs(schedules) };
+  const env: Env = { now: now.isValid ? now.toISO()! : new Date(0).toISOString(), mode: sms ? 'sms' : mode, company: { name: 'Acme' }, schedules: scheduleEnvs(schedules), ...(amd ? { amd } : {}) };
   const waits = waitingFor(sim);
   const active = currentNode(sim.snapshot);
 
@@ -58,9 +62,15 @@ export function SimulatorPanel({ doc, onHighlight, onFocus }: { doc: Doc; onHigh
   }
   const start = () => {
     if (!parsed.success) return;
-    try { setSim(simulate(parsed.data, SIM_START, { type: 'call.started', from, to, callId: 'sim-call', direction: 'inbound' }, env)); setError(''); }
+    const out = direction === 'outbound';
+    const startAmd = out ? amdAtStart(mode, answerer) : undefined;
+    setAmd(startAmd);
+    const { amd: _none, ...base } = env;
+    try { setSim(simulate(parsed.data, SIM_START, { type: 'call.started', from, to, callId: 'sim-call', direction, ...(out ? { vars: {} } : {}) }, { ...base, ...(startAmd ? { amd: startAmd } : {}) })); setError(''); }
     catch (e) { setError(`The engine failed: ${(e as Error).message}`); }
   };
+  const detected = () => { send({ type: 'amd.ended', result: answerer }); setAmd((a) => a && { ...a, result: answerer }); };
+  const greeted = () => { send({ type: 'amd.greeting.ended', result: 'beep_detected' }); setAmd((a) => a && { ...a, greeting: 'beep_detected' }); };
   const press = (k: string) => {
     const next = digits + k;
     const last = sim.steps.at(-1)?.instructions.find((i) => i.verb === 'gather');
@@ -100,6 +110,12 @@ export function SimulatorPanel({ doc, onHighlight, onFocus }: { doc: Doc; onHigh
         {!sms && <label className="field"><span>Mode</span>
           <select name="sim-mode" value={mode} onChange={(e) => setMode(e.target.value as Mode)}><option value="texml">TeXML</option><option value="call-control">Call Control</option></select>
         </label>}
+        {!sms && <label className="field"><span>Call</span>
+          <select name="sim-direction" value={direction} onChange={(e) => setDirection(e.target.value as 'inbound' | 'outbound')}><option value="inbound">Inbound</option><option value="outbound">Outbound (the flow dials)</option></select>
+        </label>}
+        {!sms && direction === 'outbound' && <label className="field"><span>Answered by</span>
+          <select name="sim-answerer" value={answerer} onChange={(e) => setAnswerer(e.target.value as 'human' | 'machine' | 'not_sure')}><option value="human">A person</option><option value="machine">An answering machine</option><option value="not_sure">Detection cannot tell</option></select>
+        </label>}
         <label className="field"><span>{sms ? 'Texter' : 'Caller'}</span><input name="sim-from" value={from} onChange={(e) => setFrom(e.target.value)} /></label>
         <label className="field"><span>{sms ? 'Texted number' : 'Called number'}</span><input name="sim-to" value={to} onChange={(e) => setTo(e.target.value)} /></label>
       </div>
@@ -134,6 +150,8 @@ export function SimulatorPanel({ doc, onHighlight, onFocus }: { doc: Doc; onHigh
             </form>
             <div className="row wrap">
               <button onClick={() => send({ type: 'input.timeout' })} title="The caller says and presses nothing">Silence</button>
+              {amd && amd.result === null && <button data-testid="sim-amd" onClick={detected}>Detection: {answerer}</button>}
+              {amd && amd.result?.startsWith('machine') && amd.greeting === null && <button data-testid="sim-greeting" onClick={greeted}>Greeting ended (beep)</button>}
               {waits === 'dial' && <>
                 <button onClick={() => send({ type: 'dial.ended', status: 'connected', seconds: 60 })}>Answered</button>
                 <button onClick={() => send({ type: 'dial.ended', status: 'no-answer' })}>No answer</button>

@@ -5,7 +5,7 @@ import { graphOf, type GraphEdge, type GraphNode } from '../../engine/graph.js';
 import { awaitedInstruction } from '../../engine/verbs.js';
 import { isOwn, ownVerb } from '../../engine/own-verbs.js';
 import type { Flow } from '../../engine/schema.js';
-import type { EngineEvent, Env, Instruction, RunMode, Snapshot, TraceEntry } from '../../engine/types.js';
+import type { AmdEnv, EngineEvent, Env, Instruction, Mode, RunMode, Snapshot, TraceEntry } from '../../engine/types.js';
 
 /** One simulated exchange: what the caller (or Telnyx) did, and what the engine answered. */
 export interface SimStep {
@@ -38,6 +38,16 @@ export function wireOf(instructions: Instruction[], env: Env, flowId: string, ca
   }
 }
 
+/**
+ * What answering machine detection has said when an outbound call starts: TeXML's is synchronous (the flow
+ * starts knowing, a machine's greeting over), Call Control's answers later (`amd.ended`, then a machine's
+ * `amd.greeting.ended`: the panel's buttons). Same rules as engine/simulate.ts.
+ */
+export function amdAtStart(mode: Mode, result: string): AmdEnv {
+  if (mode === 'call-control') return { result: null, greeting: null, greetingReported: true };
+  return { result, greeting: result.startsWith('machine') ? 'ended' : null, greetingReported: true };
+}
+
 /** Advances the simulated call by one event. Pure. */
 export function simulate(flow: Flow, s: SimState, event: EngineEvent, env: Env): SimState {
   const r = step(flow, s.snapshot, event, { ...env, cursors: s.cursors });
@@ -68,7 +78,9 @@ export function pathOf(steps: SimStep[], flow: { nodes: readonly GraphNode[]; ed
 /** How the event reads in the transcript. */
 export function describeEvent(e: EngineEvent): string {
   switch (e.type) {
-    case 'call.started': return `Call from ${e.from} to ${e.to}`;
+    case 'call.started': return e.direction === 'outbound' ? `Calling ${e.to} from ${e.from}` : `Call from ${e.from} to ${e.to}`;
+    case 'amd.ended': return `Machine detection: ${e.result}`;
+    case 'amd.greeting.ended': return `The machine's greeting ended${e.result ? ` (${e.result})` : ''}`;
     case 'input.digits': return `Caller pressed ${e.digits}`;
     case 'input.speech': return `Caller said “${e.text}”`;
     case 'input.timeout': return 'Caller stayed silent';

@@ -23,6 +23,7 @@ import { pause } from './pause.js';
 import { recordCall } from './record-call.js';
 import { subflow } from './subflow.js';
 import { returnKind } from './return.js';
+import { answeredBy } from './answered-by.js';
 
 /** Every node kind, by `type`. The one place that lists them (palette order). */
 export const NODE_KINDS = {
@@ -48,6 +49,7 @@ export const NODE_KINDS = {
   recordCall,
   subflow,
   return: returnKind,
+  answeredBy,
 } satisfies Record<string, NodeKind>;
 
 export type NodeType = keyof typeof NODE_KINDS;

@@ -10,12 +10,21 @@ import { connectionFor } from './numbers-market.js';
 import { incrementOf, ratesOf } from '../billing/ledger.js';
 import { holdBudget } from '../billing/budget.js';
 import { billedSeconds, perMinute } from '../billing/rates.js';
+import { startFlowCall } from '../calls/outbound-flow.js';
+import { identifierSchema } from '../../engine/nodes/common.js';
+import { MAX_TEXT } from '../../engine/template.js';
 
 const dialBody = z.object({
   from: e164, to: z.string().regex(/^(\+[1-9]\d{6,14}|sips?:\S+)$/, 'E.164 number or sip: URI'),
-  answeringMachineDetection: z.enum(['disabled', 'detect', 'detect_beep', 'detect_words', 'greeting_end', 'premium']).default('detect'),
+  // Default: `detect`; with a flow `greeting_end` (a machine's greeting end is reported: answeredBy leaves a message after it).
+  answeringMachineDetection: z.enum(['disabled', 'detect', 'detect_beep', 'detect_words', 'greeting_end', 'premium']).optional(),
   timeoutSecs: z.number().int().min(5).max(600).default(30),
-}).strict();
+  /** A published flow of the company to run on the call once it is answered (server/calls/outbound-flow.ts). */
+  flowId: z.string().min(1).max(200).optional(),
+  /** `{{vars.NAME}}` values the flow starts with (strings only). */
+  vars: z.record(identifierSchema, z.string({ error: 'vars values must be strings' }).max(MAX_TEXT, `at most ${MAX_TEXT} characters`))
+    .refine((v) => Object.keys(v).length <= 50, 'at most 50 vars').optional(),
+}).strict().refine((b) => !b.vars || b.flowId, { message: 'vars need a flowId (they are the flow\'s variables)', path: ['vars'] });
 const recordBody = z.object({ format: z.enum(['mp3', 'wav']).default('mp3'), channels: z.enum(['single', 'dual']).default('single') }).strict();
 /** The TeXML account a call's webhooks name (`AccountSid` of its first signed form body that has one). */
 async function texmlAccountOf(ctx: Ctx, callId: string): Promise<string | undefined> {
@@ -26,7 +35,7 @@ async function texmlAccountOf(ctx: Ctx, callId: string): Promise<string | undefi
   return undefined;
 }
 
-/** `/api/calls`: outbound dial with answering machine detection, hang up, recording start/stop, stored audio. */
+/** `/api/calls`: outbound dial with answering machine detection (optionally running a flow), hang up, recording start/stop, stored audio. */
 export function callActionsRouter(ctx: Ctx): Router {
   const r = Router();
   const live = async (companyId: string, id: string) => {
@@ -38,11 +47,17 @@ export function callActionsRouter(ctx: Ctx): Router {
   r.post('/api/calls', async (req, res) => {
     const company = companyOf(res).id;
     const b = dialBody.parse(req.body);
+    if (b.flowId) {
+      const started = await startFlowCall(ctx, { companyId: company, flowId: b.flowId, from: b.from, to: b.to, vars: b.vars, amd: b.answeringMachineDetection, timeoutSecs: b.timeoutSecs });
+      res.status(201).json({ call: await ctx.store.getCall(company, started.callId) });
+      return;
+    }
+    const amd = b.answeringMachineDetection ?? 'detect';
     const number = await ctx.store.bizNumber(company, b.from);
     if (!number || number.status !== 'active') throw new AppError('bad_request', `from: ${b.from} is not an active number of this company`, ['from']);
     // The first minute (billed in increments) and AMD must fit in the budget; inbound calls never come here.
     const [rates, inc] = await Promise.all([ratesOf(ctx, company), incrementOf(ctx, company)]);
-    const first = perMinute(rates.call_out_minute, billedSeconds(60, inc)) + (b.answeringMachineDetection === 'disabled' ? 0 : rates.amd_call);
+    const first = perMinute(rates.call_out_minute, billedSeconds(60, inc)) + (amd === 'disabled' ? 0 : rates.amd_call);
     const hold = await holdBudget(ctx, company, first, 'This call');
     let callId: string;
     try {
@@ -51,7 +66,7 @@ export function callActionsRouter(ctx: Ctx): Router {
       let data;
       try {
         data = (await ctx.telnyx.calls.dial({
-          connection_id: connection, from: b.from, to: b.to, answering_machine_detection: b.answeringMachineDetection, timeout_secs: b.timeoutSecs,
+          connection_id: connection, from: b.from, to: b.to, answering_machine_detection: amd, timeout_secs: b.timeoutSecs,
           webhook_url: `${ctx.publicUrl()}/webhooks/call-control`, command_id: randomUUID(),
         } as never)).data;
       } catch (err) { throw telnyxError(err, 'Dialling'); }

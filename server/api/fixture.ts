@@ -1,5 +1,6 @@
 import type { Ctx } from '../deps.js';
 import type { CallLogRow, StepEnv } from '../store/types.js';
+import type { AmdMode } from '../store/outbound-types.js';
 
 /** The fixture folder of a handled call, as `{files: {name: content}}`. */
 export interface FixtureExport { files: { 'flow.json': unknown; 'events.jsonl': string; 'expected.jsonl': string; 'call.json': FixtureCall } }
@@ -15,6 +16,12 @@ export interface FixtureCall {
    * that read nothing is not listed. The replay feeds each listed step exactly this instead of its own team.
    */
   steps: Record<string, StepEnv>;
+  /**
+   * An outbound flow call (POST /api/calls with flowId; `number` is then its caller ID): the token its dial
+   * carried, whom it called, its vars and AMD mode. The replay writes it down before the first webhook, as
+   * startFlowCall did before the dial.
+   */
+  outbound?: { token: string; to: string; vars: Record<string, string>; amd: AmdMode };
 }
 
 /** Our stored answer in the fixture's `expected.jsonl` shape: `{texml}` or `{commands}`. */
@@ -41,9 +48,13 @@ export async function fixtureFor(ctx: Ctx, call: CallLogRow): Promise<FixtureExp
   const events = hooks.map((w) => JSON.stringify({ headers: w.headers, body: w.rawBody, path: w.path, method: w.method, at: w.receivedAt }));
   const expected = hooks.map((w) => JSON.stringify(expectedLine(w.kind, w.answer)));
   const company = await ctx.store.company(call.companyId);
+  const out = call.direction === 'outbound' ? await ctx.store.outboundByCallId(call.callId) : undefined;
   return {
     files: {
-      'call.json': { company: company?.name ?? '', number: call.to, mode: call.mode, publicUrl: ctx.publicUrl(), cursors: session?.cursors ?? {}, steps: session?.steps ?? {} },
+      'call.json': {
+        company: company?.name ?? '', number: out ? call.from : call.to, mode: call.mode, publicUrl: ctx.publicUrl(), cursors: session?.cursors ?? {}, steps: session?.steps ?? {},
+        ...(out ? { outbound: { token: out.token, to: out.to, vars: out.vars, amd: out.amd } } : {}),
+      },
       'flow.json': version?.doc ?? null,
       'events.jsonl': events.length ? `${events.join('\n')}\n` : '',
       'expected.jsonl': expected.length ? `${expected.join('\n')}\n` : '',

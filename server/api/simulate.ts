@@ -38,6 +38,11 @@ const body = z.object({
   assistant: z.array(z.enum(['done', 'failed', 'hangup'])).max(100).optional(),
   /** An SMS flow ("channel": "sms"): the texter's texts in order, null = no reply until the wait times out. */
   texts: z.array(z.union([z.string().max(1600), z.null()])).max(100).optional(),
+  /** An outbound call (POST /api/calls with flowId): the vars it starts with and who answers (AMD's result). */
+  outbound: z.object({
+    vars: z.record(z.string(), z.string().max(4096)).optional(),
+    amd: z.enum(['human', 'machine', 'not_sure', 'human_residence', 'human_business']).optional(),
+  }).strict().optional(),
 }).strict();
 
 /** `POST /api/flows/simulate`: drives the engine's scripted simulation and renders each step as Telnyx would get it. */
@@ -63,7 +68,7 @@ export function simulateRoute(ctx: Ctx): RequestHandler {
     }
     // The company's shared schedules as they are now (a flow's node may follow one): the simulation routes as a call would.
     const schedules = await schedulesEnv(ctx, companyOf(res).id, scheduleRefs(flow));
-    const { steps } = simulate(flow, { at, mode: b.mode, from: b.from, digits: b.digits, speech: b.speech, ...(b.http ? { http: b.http } : {}), ai: b.ai, assistant: b.assistant, schedules });
+    const { steps } = simulate(flow, { at, mode: b.mode, from: b.from, digits: b.digits, speech: b.speech, ...(b.http ? { http: b.http } : {}), ai: b.ai, assistant: b.assistant, schedules, ...(b.outbound ? { outbound: b.outbound } : {}) });
     res.json({
       steps: steps.map((s) => ({
         event: s.event,

@@ -75,8 +75,10 @@ export function usageRouter(ctx: Ctx): Router {
     let flow;
     // A subflow step is estimated through its flow as published now (what a publish would embed).
     try { flow = expandSubflows(parseFlow(await withSubflows(ctx.store, id, row.doc))); } catch { throw new AppError('bad_request', `Flow ${row.id} does not parse; fix it before estimating`, ['flowId']); }
-    const paths = estimatePaths(flow, await ratesOf(ctx, id), await incrementOf(ctx, id));
-    res.json({ flowId: row.id, assumptions: ASSUMPTIONS, paths });
+    // ?direction=outbound: the flow as an outbound call runs it (POST /api/calls with flowId): outbound minutes + AMD.
+    const { direction } = z.object({ direction: z.enum(['inbound', 'outbound']).default('inbound') }).parse({ direction: req.query.direction });
+    const paths = estimatePaths(flow, await ratesOf(ctx, id), await incrementOf(ctx, id), direction);
+    res.json({ flowId: row.id, direction, assumptions: ASSUMPTIONS, paths });
   });
   return r;
 }

@@ -22,11 +22,15 @@ type Node = Flow['nodes'][number];
 function nodeCost(n: Node, port: string | undefined) {
   const e = kindOf(n.type)?.cost(n.data as never, port ?? '') ?? {};
   const sms = (e.texts ?? []).reduce((a, t) => a + countSegments(t).segments, 0);
-  return { seconds: e.seconds ?? 0, out: e.outboundSeconds ?? 0, rec: e.recordedSeconds ?? 0, trans: e.transcribedSeconds ?? 0, ai: e.aiSeconds ?? 0, sms };
+  return { seconds: e.seconds ?? 0, out: e.outboundSeconds ?? 0, rec: e.recordedSeconds ?? 0, trans: e.transcribedSeconds ?? 0, ai: e.aiSeconds ?? 0, sms, amd: e.amd ?? 0 };
 }
 
-/** All paths with their estimated cost at `rates`, billed in `increment`-second steps. */
-export function estimatePaths(flow: Flow, rates: Record<RateKind, number>, increment: number): PathEstimate[] {
+/**
+ * All paths with their estimated cost at `rates`, billed in `increment`-second steps. `direction` outbound: the
+ * call is one the flow was dialled out for (POST /api/calls with flowId): its own leg is billed at the outbound
+ * minute rate and each answering machine detection (answeredBy) at the AMD fee; inbound calls run no detection.
+ */
+export function estimatePaths(flow: Flow, rates: Record<RateKind, number>, increment: number, direction: 'inbound' | 'outbound' = 'inbound'): PathEstimate[] {
   // engine/graph.ts: the edges a call can follow, as the engine follows them.
   const wiring = graphOf(flow);
   const nodes = wiring.byId;
@@ -40,11 +44,15 @@ export function estimatePaths(flow: Flow, rates: Record<RateKind, number>, incre
   };
   walk(flow.start, [flow.start], []);
   return paths.map((p) => {
-    const t = { seconds: 0, out: 0, rec: 0, trans: 0, ai: 0, sms: 0 };
+    const t = { seconds: 0, out: 0, rec: 0, trans: 0, ai: 0, sms: 0, amd: 0 };
     p.nodes.forEach((id, i) => { const c = nodeCost(nodes.get(id)!, p.ports[i]); for (const k of Object.keys(t) as (keyof typeof t)[]) t[k] += c[k]; });
+    const outbound = direction === 'outbound';
+    // An outbound call's own leg and its dialled legs are all outbound minutes.
+    const outSeconds = outbound ? t.seconds + t.out : t.out;
     const breakdown: Partial<Record<RateKind, number>> = {
-      call_in_minute: perMinute(rates.call_in_minute, billedSeconds(t.seconds, increment)),
-      ...(t.out ? { call_out_minute: perMinute(rates.call_out_minute, billedSeconds(t.out, increment)) } : {}),
+      ...(outbound ? {} : { call_in_minute: perMinute(rates.call_in_minute, billedSeconds(t.seconds, increment)) }),
+      ...(outSeconds ? { call_out_minute: perMinute(rates.call_out_minute, billedSeconds(outSeconds, increment)) } : {}),
+      ...(outbound && t.amd ? { amd_call: rates.amd_call * t.amd } : {}),
       ...(t.rec ? { recording_minute: perMinute(rates.recording_minute, billedSeconds(t.rec, 60)) } : {}),
       ...(t.trans ? { transcription_minute: perMinute(rates.transcription_minute, billedSeconds(t.trans, 60)) } : {}),
       ...(t.sms ? { sms_out_segment: rates.sms_out_segment * t.sms } : {}),

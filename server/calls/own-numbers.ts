@@ -9,7 +9,8 @@ import type { Instruction } from '../../engine/types.js';
 import type { Ctx } from '../deps.js';
 import type { SessionRow } from '../store/types.js';
 
-async function owned(ctx: Ctx, companyId: string, e164: string | undefined): Promise<boolean> {
+/** Whether `e164` is an active number of the company. */
+export async function owned(ctx: Ctx, companyId: string, e164: string | undefined): Promise<boolean> {
   if (!e164) return false;
   return (await ctx.store.numberByE164(compactNumber(e164)))?.companyId === companyId;
 }

@@ -11,6 +11,8 @@
 import type { SandboxContext } from './context.js';
 import type { Body, CcLeg } from './cc-leg.js';
 import { picksUp, screenKeys, type Unanswered } from './sim-call.js';
+import { DEFAULT_CALLEE, type CalleeScript } from './callees.js';
+import { playOutboundCc } from './outbound.js';
 
 /** How Telnyx ends a leg the callee did not take (TELNYX.md §3 hangup_cause). */
 export const CAUSES: Record<Unanswered, { cause: string; text: string }> = {
@@ -23,7 +25,7 @@ export const CAUSES: Record<Unanswered, { cause: string; text: string }> = {
 const chains = new WeakMap<CcLeg, Promise<void>>();
 
 /** Plays a new outbound leg: linked (a member rung for a caller) or a plain outbound call that answers. */
-export function playDialledLeg(ctx: SandboxContext, leg: CcLeg, b: Body, linked: CcLeg | undefined): void {
+export function playDialledLeg(ctx: SandboxContext, leg: CcLeg, b: Body, linked: CcLeg | undefined, callee: CalleeScript = DEFAULT_CALLEE): void {
   const call = leg.call;
   const initiated = () => leg.emit('call.initiated', { direction: 'outgoing', state: 'bridging', start_time: call.startedAt.toISOString() });
   const answered = async () => {
@@ -32,14 +34,8 @@ export function playDialledLeg(ctx: SandboxContext, leg: CcLeg, b: Body, linked:
     await leg.emit('call.answered', { state: 'answered', start_time: call.startedAt.toISOString() });
   };
   if (!linked) {
-    const amd = b.answering_machine_detection && b.answering_machine_detection !== 'disabled';
-    leg.enqueue(async () => {
-      await initiated();
-      call.add('ringing', call.to, 4);
-      await answered();
-      // Premium AMD reports with its own event and finer results, as Telnyx does.
-      if (amd) await leg.emit(b.answering_machine_detection === 'premium' ? 'call.machine.premium.detection.ended' : 'call.machine.detection.ended', { result: b.answering_machine_detection === 'premium' ? 'human_residence' : 'human' });
-    });
+    // A plain outbound call: its scripted callee (outbound.ts; a person by default) and AMD as Telnyx reports it.
+    leg.enqueue(() => playOutboundCc(leg, b, callee));
     return;
   }
   const outcome = linked.call.nextCallee();

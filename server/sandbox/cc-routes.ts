@@ -6,6 +6,7 @@ import { Router } from 'express';
 import type { SandboxContext } from './context.js';
 import { CcLeg, unfetchable, type Body } from './cc-leg.js';
 import { playDialledLeg } from './cc-dial.js';
+import { takeCallee } from './callees.js';
 import { unknownField } from './cc-fields.js';
 import { gatherUsingAi, startAiAssistant } from './cc-ai.js';
 import { SimCall, TALK_SECONDS } from './sim-call.js';
@@ -92,14 +93,16 @@ export function callControlRouter(ctx: SandboxContext, legs: Map<string, CcLeg>)
     } else if (b.bridge_intent || b.bridge_on_answer || b.park_after_unbridge) throw errors.missing('link_to');
     // bridge_intent: the member sees the linked caller's number (Telnyx overwrites `from`).
     const shown = b.bridge_intent && linked ? linked.call.from : from;
-    const call = new SimCall('call-control', shown, to, String(conn), 'outgoing', {}, ctx.now(), linked?.call.sessionId);
+    // A plain outbound call (no link_to) plays the callee scripted for its number (callees.ts).
+    const callee = linked ? undefined : takeCallee(ctx, to);
+    const call = new SimCall('call-control', shown, to, String(conn), 'outgoing', callee?.call ?? {}, ctx.now(), linked?.call.sessionId);
     ctx.calls.set(call.id, call);
     const leg = new CcLeg(ctx, call, typeof b.webhook_url === 'string' ? b.webhook_url : `${ctx.publicUrl()}/webhooks/call-control`);
     if (typeof b.client_state === 'string') leg.clientState = b.client_state;
     if (typeof b.command_id === 'string') { leg.commandIds.add(b.command_id); dialled.set(b.command_id, leg); }
     legs.set(call.id, leg);
     res.json({ data: { call_control_id: call.id, call_leg_id: call.legId, call_session_id: call.sessionId, is_alive: true, record_type: 'call' } });
-    playDialledLeg(ctx, leg, b, linked);
+    playDialledLeg(ctx, leg, b, linked, callee);
   });
 
   r.get('/calls/:id', (req, res) => {

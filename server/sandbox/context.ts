@@ -4,6 +4,7 @@
  */
 import { deliver, type DeliverOptions, type Delivery } from './deliver.js';
 import type { SimCall } from './sim-call.js';
+import type { CalleeScript } from './callees.js';
 import { uuid } from './util.js';
 
 /** A pino-like logger (only the levels the sandbox uses). */
@@ -24,6 +25,8 @@ export interface SandboxContext {
   /** Longest a `POST /calls` waits for its call to end (ms). */
   callTimeoutMs: number;
   calls: Map<string, SimCall>;
+  /** Scripted callees of the app's outbound calls, queued per number called (callees.ts). */
+  callees: Map<string, CalleeScript[]>;
   timers: Set<NodeJS.Timeout>;
   /** Reads of calls and messages need no scope from the app in front (read-scope.ts): a test bench only. */
   openReads: boolean;

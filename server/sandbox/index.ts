@@ -17,6 +17,7 @@ import { NumberStore, numbersRouter } from './numbers.js';
 import { recordingsRouter } from './recordings.js';
 import { replayRouter } from './replay-routes.js';
 import { texmlCallsRouter } from './texml-calls.js';
+import { calleesRouter } from './callees.js';
 import { errors, sendError, sendOwnError } from './util.js';
 import { inScope, readScope, UNSCOPED } from './read-scope.js';
 
@@ -78,14 +79,14 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     texmlConnectionId: '1684641123236054244', callControlConnectionId: '1684641123236054245',
     accountSid: 'a1b2c3d4-0000-4000-8000-5a4db0c5a4db',
     orderDelayMs: opts.orderDelayMs ?? 200, idleMs: opts.idleMs ?? 2000, callTimeoutMs: opts.callTimeoutMs ?? 60_000,
-    calls: new Map(), timers: new Set(), openReads: opts.openReads ?? false,
+    calls: new Map(), callees: new Map(), timers: new Set(), openReads: opts.openReads ?? false,
   };
   const numbers = new NumberStore(opts.stateFile, opts.log);
   const legs = new Map<string, CcLeg>();
   const sent: SentMessage[] = [];
   const onMessage = (m: SentMessage) => {
     // A text to a caller who is still on a simulated call shows in that call's transcript.
-    for (const call of ctx.calls.values()) if (!call.ended && call.direction === 'incoming' && call.from === m.to[0]?.phone_number) call.add('sms', m.text ?? '[media]');
+    for (const call of ctx.calls.values()) if (!call.ended && (call.direction === 'incoming' ? call.from : call.to) === m.to[0]?.phone_number) call.add('sms', m.text ?? '[media]');
   };
 
   const v2 = Router();
@@ -107,7 +108,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     if (!scope) { sendOwnError(res, 'unauthorized', UNSCOPED); return; }
     res.json({ data: sent.filter((m) => inScope(scope, m.from.phone_number)) });
   });
-  router.use(express.json({ limit: '100kb' }), callsRouter(ctx, numbers, legs), inboundMessagesRouter(ctx), recordingsRouter(), replayRouter(ctx, legs));
+  router.use(express.json({ limit: '100kb' }), callsRouter(ctx, numbers, legs), calleesRouter(ctx), inboundMessagesRouter(ctx), recordingsRouter(), replayRouter(ctx, legs));
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; message?: string };
     opts.log?.warn({ err }, 'sandbox error');

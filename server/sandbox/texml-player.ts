@@ -15,11 +15,14 @@ type Fields = Record<string, string | number | undefined>;
 /** A request for the next document, or null when the call is over. */
 type Next = { url: string; fields: Fields; method?: 'GET' | 'POST' } | null;
 
-export async function playTexmlCall(ctx: SandboxContext, call: SimCall, voiceUrl = `${ctx.publicUrl()}/webhooks/texml`): Promise<void> {
+/** `fields`: more fields of the first fetch (an outbound call's `AnsweredBy`); `statusUrl`: where the final status callback goes. */
+export interface TexmlCallOptions { fields?: Fields; statusUrl?: string }
+
+export async function playTexmlCall(ctx: SandboxContext, call: SimCall, voiceUrl = `${ctx.publicUrl()}/webhooks/texml`, o: TexmlCallOptions = {}): Promise<void> {
   const base = baseFields(ctx, call);
   let next: Next = {
     url: voiceUrl,
-    fields: { ...base, CallerId: call.from, CallingPartyType: 'pstn', FromSipUri: `${call.from}@sip.telnyx.com`, ToSipUri: `${call.to}@sip.telnyx.com`, CallStatus: 'in-progress', Direction: undefined },
+    fields: { ...base, CallerId: call.from, CallingPartyType: 'pstn', FromSipUri: `${call.from}@sip.telnyx.com`, ToSipUri: `${call.to}@sip.telnyx.com`, CallStatus: 'in-progress', Direction: undefined, ...o.fields },
   };
   try {
     while (next && !call.ended) {
@@ -34,7 +37,7 @@ export async function playTexmlCall(ctx: SandboxContext, call: SimCall, voiceUrl
   }
   // A <Start><Recording> runs until the call ends: its recording is reported then, before the call's completion.
   for (const rec of extras(call).recordings) await recordingDone(ctx, call, base, rec);
-  await post(ctx, call, `${ctx.publicUrl()}/webhooks/texml/status`, statusFields(ctx, call, base), true);
+  await post(ctx, call, o.statusUrl ?? `${ctx.publicUrl()}/webhooks/texml/status`, statusFields(ctx, call, base), true);
 }
 
 /** What this player tracks of a call besides the SimCall: whether a verb ran (Telnyx answered), a refusal, the call recordings started. */

@@ -18,6 +18,7 @@ import { notifyRepo } from './sqlite-notify.js';
 import { accountRepo } from './sqlite-accounts.js';
 import { conversationRepo } from './sqlite-conversations.js';
 import { scheduleRepo } from './sqlite-schedules.js';
+import { outboundRepo } from './sqlite-outbound.js';
 import type { Company, FlowRow, FlowVersionRow, NumberRow, Store } from './types.js';
 import { Batcher } from './unit-of-work.js';
 import type { Mode } from '../../engine/types.js';
@@ -213,6 +214,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
     ...scheduleRepo(db, iso, cache),
     ...accountRepo(db, iso, hashKey, newApiKey),
     ...conversationRepo(db, iso),
+    ...outboundRepo(db, iso),
   };
   return store;
 }

@@ -11,12 +11,13 @@ import { joinSpeech, stopSpeech } from './cc-speech.js';
 import { NOT_IN_SERVICE } from './texml.js';
 import { waitFor } from './dedupe.js';
 import { onCallControlEvent } from '../calls/lifecycle.js';
-import { numberOfAnotherCompany } from './company-check.js';
+import { callOfAnotherCompany } from './company-check.js';
 import { endRinging, ringLegEvent, type RingState } from './cc-ring.js';
 import { httpResultFor } from '../calls/http-runner.js';
 import type { HttpResult } from '../../engine/nodes/http-result.js';
 import { rejectsFirst } from '../calls/reject-first.js';
 import { unansweredReject } from '../../engine/nodes/reject.js';
+import { outboundSession, outboundToken, startedEvent } from '../calls/outbound-flow.js';
 
 const NOT_IN_SERVICE_NODE = '__not_in_service';
 interface Envelope { data?: { id?: string; event_type?: string; payload?: CcPayload } }
@@ -41,7 +42,9 @@ async function run(ctx: Ctx, ccid: string, flow: string, commands: Command[], o:
  */
 async function linkDials(ctx: Ctx, ccid: string, commands: Command[], connectionId: string | undefined): Promise<Command[]> {
   if (!commands.some((c) => c.action === 'dial')) return commands;
-  const ours = (await ctx.store.callById(ccid))?.to ?? undefined;
+  const call = await ctx.store.callById(ccid);
+  // Our number on the call: the one dialled for an inbound call, the caller ID of an outbound flow call.
+  const ours = (call?.direction === 'outbound' ? call.from : call?.to) ?? undefined;
   const connection = connectionId ?? ctx.connections.callControl;
   return commands.map((c) => (c.action === 'dial' ? { action: c.action, body: { connection_id: connection, link_to: ccid, ...c.body, from: c.body.from ?? ours } } : c));
 }
@@ -151,8 +154,11 @@ async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecO
     return { body: { commands: [{ action: 'hangup' }] } };
   }
   let session = ccid ? await ctx.store.getSession(ccid) : undefined;
+  // An outbound flow call's first webhook may come before the dial's answer was stored: its token finds the flow.
+  const out = !session && ccid ? outboundToken(p.client_state) : undefined;
+  if (out) session = await outboundSession(ctx, out, ccid, p.call_session_id ?? null);
   // The company check (server/webhooks/company-check.ts): the call's own leg names the company's number.
-  if (session && await numberOfAnotherCompany(ctx, session.companyId, p.to)) {
+  if (session && await callOfAnotherCompany(ctx, session.companyId, session.callId, p.to, p.from)) {
     ctx.log.warn({ type, ccid, to: p.to }, 'call control event refused: the call belongs to another company than its number');
     return { body: { ignored: 'number of another company' }, refused: true };
   }
@@ -178,14 +184,15 @@ async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecO
     if (session.snapshot) return { body: { ignored: 'already started' }, session };
     await ctx.store.patchCallLog(session.callId, { answeredAt: ctx.now().toISOString() });
     const log = await ctx.store.getCall(session.companyId, session.callId);
-    const started: EngineEvent = { type: 'call.started', from: log?.from ?? p.from ?? '', to: log?.to ?? p.to ?? '', callId: session.callId, direction: 'inbound' };
+    const started: EngineEvent = await startedEvent(ctx, session.callId, log, { from: p.from, to: p.to });
     return { body: await stepAndRun(ctx, mine, session, started, o, p.connection_id), session };
   }
   if (type === 'call.hangup') {
     await ctx.store.patchCallLog(session.callId, { endedAt: ctx.now().toISOString(), hangupCause: p.hangup_cause, hangupSource: p.hangup_source });
     await endRinging(ctx, session, o);
   }
-  if (type === 'call.machine.detection.ended') await ctx.store.patchCallLog(session.callId, { amdResult: p.result });
+  if (type === 'call.machine.detection.ended' || type === 'call.machine.premium.detection.ended') await ctx.store.patchCallLog(session.callId, { amdResult: p.result ?? 'not_sure' });
+  if (type === 'call.machine.greeting.ended' || type === 'call.machine.premium.greeting.ended') await ctx.store.patchCallLog(session.callId, { amdGreeting: p.result ?? 'not_sure' });
   if (type === 'call.bridged') {
     // Bridged: the transfer connected. The flow carries on when the conversation ends
     // (the target leg hangs up), as TeXML's Dial action does; stepping now would run the
@@ -199,7 +206,8 @@ async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecO
   if (event?.type === 'http.ended' && !isStale(cs, session)) event = { type: 'http.ended', result: (http = await httpResultFor(ctx, session.callId, session.seq, mine.key)) };
   if (event?.type === 'recording.saved') await ctx.store.patchCallLog(session.callId, { recordingUrl: event.url, recordingSeconds: event.seconds });
   if (!event) return { body: { ignored: type }, session };
-  if (type !== 'call.hangup' && isStale(cs, session)) return { body: { ignored: 'stale', seq: cs?.seq, current: session.seq }, session };
+  // AMD's events are the call's, not a step's: they carry whatever client_state the last command set.
+  if (type !== 'call.hangup' && !type.startsWith('call.machine.') && isStale(cs, session)) return { body: { ignored: 'stale', seq: cs?.seq, current: session.seq }, session };
   // A transcript counts only while a speech menu listens (a late one after its stop carries the next step's state).
   if (type === 'call.transcription' && !cs?.speech) return { body: { ignored: 'not listening for speech' }, session };
   const before = cs?.speech && (type === 'call.transcription' || type === 'call.gather.ended') ? stopSpeech(type, cs, session.callId) : [];

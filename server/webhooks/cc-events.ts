@@ -81,7 +81,11 @@ export function ccEvent(type: string, p: CcPayload): EngineEvent | undefined {
     case 'call.bridged':
       return { type: 'dial.ended', status: 'connected' };
     case 'call.machine.detection.ended':
+    case 'call.machine.premium.detection.ended':
       return { type: 'amd.ended', result: p.result ?? 'not_sure' };
+    case 'call.machine.greeting.ended':
+    case 'call.machine.premium.greeting.ended':
+      return { type: 'amd.greeting.ended', result: p.result ?? 'not_sure' };
     case 'call.hangup':
       return { type: 'call.ended', cause: p.hangup_cause };
     default:

@@ -11,3 +11,13 @@ export async function numberOfAnotherCompany(ctx: Ctx, companyId: string, e164: 
   const n = await ctx.store.numberByE164(e164);
   return !!n && n.companyId !== companyId;
 }
+
+/**
+ * The company check for a stored call's webhook, knowing both sides the signed body names: the call's own side
+ * is `to` for an inbound call, and for an outbound flow call (server/calls/outbound-flow.ts) its caller ID `from`,
+ * whose callee may well be another company's number. The outbound case costs a read only when `to` fails.
+ */
+export async function callOfAnotherCompany(ctx: Ctx, companyId: string, callId: string, to: string | undefined, from: string | undefined): Promise<boolean> {
+  if (!(await numberOfAnotherCompany(ctx, companyId, to))) return false;
+  return (await ctx.store.outboundByCallId(callId)) ? numberOfAnotherCompany(ctx, companyId, from) : true;
+}

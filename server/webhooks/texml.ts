@@ -6,12 +6,13 @@ import { advance } from '../calls/runner.js';
 import type { Ctx } from '../deps.js';
 import { webhook, type Answer, type Incoming } from './capture.js';
 import { actionEvent, isLegAnswered, parseStep, texmlFields, urlMarker, TERMINAL_STATUSES } from './texml-events.js';
-import { numberOfAnotherCompany } from './company-check.js';
+import { callOfAnotherCompany, numberOfAnotherCompany } from './company-check.js';
 import { onTexmlStatus } from '../calls/lifecycle.js';
 import { parseScreenStep, screenLeg, screenUrl } from './texml-screen.js';
 import { storedScreen } from '../calls/screen.js';
 import { httpResultFor } from '../calls/http-runner.js';
 import { HTTP_VERB } from '../../engine/nodes/http-request.js';
+import { OUTBOUND_QUERY, outboundSession, startedEvent } from '../calls/outbound-flow.js';
 
 export const NOT_IN_SERVICE = 'The number you have called is not in service. Please check the number and try again. Goodbye.';
 
@@ -78,6 +79,8 @@ async function voiceUrl(ctx: Ctx, inc: Incoming): Promise<Answer> {
   const f = t.fields;
   const callId = f.CallSid;
   if (!callId) return xml(renderApology());
+  const token = inc.query[OUTBOUND_QUERY];
+  if (token) return outboundVoiceUrl(ctx, inc, f, callId, token);
   const number = f.To ? await ctx.store.numberByE164(f.To) : undefined;
   // A call id another company's call has: neither that call's stored answer nor a second call under its id.
   const existing = await ctx.store.getSession(callId);
@@ -101,6 +104,38 @@ async function voiceUrl(ctx: Ctx, inc: Incoming): Promise<Answer> {
   return xml(body, callId, number?.companyId);
 }
 
+/**
+ * The voice URL of an outbound flow call (server/calls/outbound-flow.ts): Telnyx fetches it once the callee
+ * answered and synchronous machine detection has its answer (`AnsweredBy`; with DetectMessageEnd a machine's
+ * comes once its greeting ended: `machine_end_beep`, …). An unknown token, or a call that is not the one the
+ * token was dialled for, gets the apology.
+ */
+async function outboundVoiceUrl(ctx: Ctx, inc: Incoming, f: Record<string, string>, callId: string, token: string): Promise<Answer> {
+  const key = `texml:${callId}:start`;
+  let companyId: string | undefined;
+  const body = await once(ctx, key, async () => {
+    const session = await outboundSession(ctx, token, callId, f.CallSessionId ?? null);
+    const log = session && await ctx.store.getCall(session.companyId, callId);
+    if (!session || !log || (f.From && f.From !== log.from)) {
+      ctx.log.warn({ callId, token }, 'TeXML outbound voice URL names no outbound call of ours');
+      return keep(ctx, key, renderApology());
+    }
+    companyId = session.companyId;
+    if (session.snapshot) return undefined; // started by a racing attempt: its answer
+    const answeredBy = f.AnsweredBy || undefined;
+    await ctx.store.patchCallLog(callId, {
+      answeredAt: ctx.now().toISOString(),
+      ...(answeredBy ? { amdResult: answeredBy } : {}), ...(answeredBy?.startsWith('machine_end') ? { amdGreeting: answeredBy } : {}),
+    });
+    const urls = texmlUrls(ctx);
+    const adv = await advance(ctx, session, await startedEvent(ctx, callId, log, f), { key, render: (r) => renderTexml(r.instructions, urls), unit: inc.unit });
+    if (adv.kind === 'stepped') return adv.answer!;
+    return adv.kind === 'stale' ? undefined : keep(ctx, key, renderApology());
+  });
+  companyId ??= (await ctx.store.getSession(callId))?.companyId;
+  return xml(body, callId, companyId);
+}
+
 async function action(ctx: Ctx, inc: Incoming): Promise<Answer> {
   const t = signedFields(ctx, inc);
   if ('refused' in t) return t.refused;
@@ -113,7 +148,7 @@ async function action(ctx: Ctx, inc: Incoming): Promise<Answer> {
   if (!ref || !callId) return xml(renderApology(), callId);
   // Read before the stored answer: a call of another company gets neither a step nor that call's answer.
   const session = await ctx.store.getSession(callId);
-  if (session && await numberOfAnotherCompany(ctx, session.companyId, f.To)) return refusedTexml(ctx, inc, foreignCall(callId, f.To));
+  if (session && await callOfAnotherCompany(ctx, session.companyId, callId, f.To, f.From)) return refusedTexml(ctx, inc, foreignCall(callId, f.To));
   const key = `texml:${callId}:${inc.params.step}`;
   let companyId = session?.companyId;
   const body = await once(ctx, key, async () => {
@@ -142,7 +177,7 @@ async function status(ctx: Ctx, inc: Incoming): Promise<Answer> {
   const callId = f.CallSid;
   const session = callId ? await ctx.store.getSession(callId) : undefined;
   if (!session && isLegAnswered(f)) return legAnswered(ctx, inc, f);
-  if (session && await numberOfAnotherCompany(ctx, session.companyId, f.To)) return refusedTexml(ctx, inc, foreignCall(callId!, f.To));
+  if (session && await callOfAnotherCompany(ctx, session.companyId, callId!, f.To, f.From)) return refusedTexml(ctx, inc, foreignCall(callId!, f.To));
   if (callId && f.RecordingStatus === 'completed' && f.RecordingUrl) {
     await ctx.store.patchCallLog(callId, { recordingUrl: f.RecordingUrl, recordingSeconds: Number(f.RecordingDuration) || null });
   }

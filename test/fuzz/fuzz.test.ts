@@ -95,7 +95,7 @@ describe(`fuzz: ${RUNS} cases per target`, () => {
     const fields = fc.dictionary(fc.oneof(fc.constantFrom(...texmlKeys), nasty), fc.oneof(nasty, fc.constantFrom('+18445550199', 'v3:fuzz-1', 'completed', '1', '9', 'https://x.test/r.mp3')), { maxKeys: 8 });
     const req = fc.record({
       path: fc.oneof(fc.constant('/webhooks/texml'), fc.constant('/webhooks/texml/status'), fc.tuple(fc.constantFrom('gather', 'dial', 'record', 'x'), fc.constantFrom('menu', 'sales', 'voicemail'), fc.nat(9)).map(([v, n, s]) => `/webhooks/texml/${v}-${n}-${s}`), nasty.map((s) => `/webhooks/texml/${enc(s)}`)),
-      query: fc.option(fc.constantFrom('?event=timeout', '?event=empty', '?Digits=1', '?%zz'), { nil: '' }),
+      query: fc.option(fc.constantFrom('?event=timeout', '?event=empty', '?Digits=1', '?%zz', '?outbound=00000000-0000-4000-8000-000000000000', '?outbound='), { nil: '' }),
       kind: fc.constantFrom('form', 'form', 'json', 'raw', 'get'),
       fields, raw: nasty,
     });

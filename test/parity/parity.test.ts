@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLive, type Live } from '../sandbox/live.js';
-import { SCHEDULE_FILES, scenariosFor, withStrategy, type Scenario } from './scenarios.js';
+import { OUTBOUND_VARS, SCHEDULE_FILES, scenariosFor, withStrategy, type Scenario } from './scenarios.js';
 
 const STRATEGIES = ['round_robin', 'sequential', 'simultaneous', 'longest_idle'];
 // A flow started by a text ("channel": "sms") has no voice mode to compare: test/business/sms-flows.test.ts runs it.
@@ -55,6 +55,8 @@ const numberOf: Record<string, string> = {};
 beforeAll(async () => {
   live = await startLive('Parity');
   for (const sc of SCHEDULE_FILES) await live.api('POST', '/api/schedules', sc); // before the flows that follow them
+  // Outbound flow calls dial on the company's connections (the inbound ones need none).
+  await live.api('PUT', '/api/numbers/connections', { texmlConnectionId: live.sandbox.texmlConnectionId, callControlConnectionId: live.sandbox.callControlConnectionId });
   for (const [i, { doc }] of DOCS.entries()) {
     await live.api('POST', '/api/flows', doc);
     await live.api('POST', `/api/flows/${doc.id}/publish`);
@@ -76,11 +78,34 @@ async function call(flow: string, mode: 'texml' | 'call-control', s: Scenario): 
   live.clock = new Date(s.at);
   live.http = s.http;
   await live.api('PUT', `/api/numbers/${encodeURIComponent(numberOf[flow]!)}`, { flowId: flow, mode });
+  if (s.outbound) return callOut(flow, s);
   const res = await fetch(`${live.url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: numberOf[flow], from: '+13125550147', mode, ...s.script }) });
   const r = (await res.json()) as { callId: string; transcript: { kind: string; text: string }[]; ended: { by: string } };
   const transcript = r.transcript.map((e) => `${e.kind}: ${e.text}`);
   const { call: log } = (await live.api('GET', `/api/calls/${encodeURIComponent(r.callId)}`)) as { call: { path?: string[]; hangupCause: string | null } };
   return { path: log.path ?? [], ended: r.ended.by, cause: log.hangupCause, errors: transcript.filter((l) => l.startsWith('error')), transcript };
+}
+
+/** An outbound flow call (POST /api/calls with flowId) to a scripted callee, once it and its call log ended. */
+async function callOut(flow: string, s: Scenario): Promise<Outcome> {
+  const to = '+13125550147';
+  await fetch(`${live.url}/sandbox/callees`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to, answeredBy: s.outbound!.answeredBy, ...s.script }) });
+  const { call: started } = await live.api('POST', '/api/calls', { from: numberOf[flow], to, flowId: flow, vars: OUTBOUND_VARS });
+  const id = encodeURIComponent(started.callId as string);
+  const wait = (ms: number) => new Promise((res) => setTimeout(res, ms));
+  // The sandbox's read first (no /api rate limit), then the call log, sparingly (600 /api requests a minute per key).
+  let r: { transcript: { kind: string; text: string }[]; ended: { by: string } | null } | undefined;
+  for (let i = 0; i < 400 && !r?.ended; i++) { if (i) await wait(25); r = await live.api('GET', `/sandbox/calls/${id}`); }
+  for (let i = 0; r?.ended && i < 100; i++) {
+    const { call: log } = (await live.api('GET', `/api/calls/${id}`)) as { call: { path?: string[]; hangupCause: string | null; endedAt: string | null } };
+    // A TeXML call's last step ends the call log before its status callback brings the hangup cause.
+    if (log.endedAt && (log.hangupCause !== null || i >= 50)) {
+      const transcript = r.transcript.map((e) => `${e.kind}: ${e.text}`);
+      return { path: log.path ?? [], ended: r.ended.by, cause: log.hangupCause, errors: transcript.filter((l) => l.startsWith('error')), transcript };
+    }
+    await wait(100);
+  }
+  throw new Error(`outbound call ${started.callId} did not end`);
 }
 
 describe('TeXML and Call Control take the same path and end the same way', () => {

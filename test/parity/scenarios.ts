@@ -31,6 +31,8 @@ export interface Scenario {
   speech?: boolean;
   /** How the flow's httpRequest nodes are answered, by node id (Live.http; none: 200 with `{}`). */
   http?: Record<string, unknown>;
+  /** An outbound call the flow is dialled out for (POST /api/calls with flowId), and who takes it (POST /sandbox/callees). */
+  outbound?: { answeredBy: 'human' | 'machine' | 'no-answer' | 'busy' };
 }
 
 /** The answers worth trying at an httpRequest node: one per port (a refused address is an error too). */
@@ -139,7 +141,7 @@ export function scenariosFor(doc: { nodes: Node[] }): Scenario[] {
     for (const phrase of Object.keys(m.data.speech)) out.push({ name: `${at.slice(0, 16)} says "${phrase}" at ${m.id}`, at, script: { digits: [''], speech: [phrase, MESSAGE] }, speech: true });
   }
   out.push(...aiScenarios(flow, nodes));
-  return out;
+  return [...out, ...outboundScenarios(flow, nodes, digitScripts)];
 }
 
 /**
@@ -175,6 +177,28 @@ function aiScenarios(flow: Flow, nodes: Node[]): Scenario[] {
     seen.add(key);
     out.push({ name: `${at.slice(0, 16)} ai ${JSON.stringify(r)}${assistant.length ? `, assistant ${assistant[0]}` : ''}`, at, script });
   }
+  return out;
+}
+
+/** Vars an outbound parity call starts with. */
+export const OUTBOUND_VARS = { name: 'Sam', when: 'tomorrow at 3 pm' };
+
+/**
+ * A flow that asks who answered (answeredBy) is one that calls out: a person pressing each key (one per distinct
+ * path), a machine, nobody answering, a busy line, placed with POST /api/calls at the first instant.
+ */
+function outboundScenarios(flow: Flow, nodes: Node[], digitScripts: string[][]): Scenario[] {
+  if (!nodes.some((n) => n.type === 'answeredBy')) return [];
+  const at = INSTANTS[0]!;
+  const out: Scenario[] = [];
+  const seen = new Set<string>();
+  for (const digits of digitScripts) {
+    const key = simulate(flow, { at, mode: 'texml', digits, maxEvents: 40, outbound: { vars: OUTBOUND_VARS, amd: 'human' } }).steps.flatMap((st) => pathOf(st.trace)).join(' ');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ name: `outbound to a person, digits [${digits.join(',')}]`, at, script: { digits }, outbound: { answeredBy: 'human' } });
+  }
+  for (const who of ['machine', 'no-answer', 'busy'] as const) out.push({ name: `outbound to ${who === 'machine' ? 'a machine' : who}`, at, script: {}, outbound: { answeredBy: who } });
   return out;
 }
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import Telnyx from 'telnyx';
 import { createApp } from '../../server/app.js';
-import { createSandbox } from '../../server/sandbox/index.js';
+import { createSandbox, type Sandbox } from '../../server/sandbox/index.js';
 import { holdInSandbox } from '../../server/seed.js';
 import { scriptedResult } from '../../engine/nodes/http-result.js';
 
@@ -26,6 +26,8 @@ export interface Live {
    */
   http?: Record<string, unknown>;
   api(method: string, path: string, body?: unknown): Promise<any>;
+  /** The sandbox the server talks to (its connection ids). */
+  sandbox: Sandbox;
   /** Has the sandbox account hold `e164` (a 555-01xx number), so the API may route it. */
   hold(e164: string): Promise<void>;
   close(): Promise<void>;
@@ -36,6 +38,7 @@ export async function startLive(company: string): Promise<Live> {
   let url = '';
   const live = { url: '', clock: new Date() } as Live;
   const sandbox = createSandbox({ publicUrl: () => url, retryDelaysMs: [5, 10], idleMs: 1000, callTimeoutMs: 20_000 });
+  live.sandbox = sandbox;
   const app = createApp({
     db: join(dir, 'cf.db'), log: pino({ level: 'silent' }), telnyx: new Telnyx({ apiKey: 'sandbox', baseURL: 'http://x/sandbox/v2', maxRetries: 0 }),
     publicUrl: () => url, webhookPublicKeys: [sandbox.publicKeyBase64], now: () => live.clock, sandbox: sandbox.router, retryDelayMs: 0,
