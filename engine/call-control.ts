@@ -184,6 +184,7 @@ function commandsFor(i: Instruction, ids: Ids): Command[] {
     case 'voicemail.save':
     case 'member.release':
     case 'reply.await':
+    case 'queue.update':
     case 'pause': // no Call Control equivalent; the next command follows at once
     case 'redirect': // TeXML only
       return [];
@@ -198,7 +199,7 @@ function commandsFor(i: Instruction, ids: Ids): Command[] {
  * are stored with each answer and in golden fixtures, and Telnyx drops a repeated id, so they must not move
  * under a call in progress. Effects added since take none. A new effect must say (compile error here).
  */
-const EFFECT_IN_IDS = { sms: true, 'voicemail.save': false, 'member.release': false, 'reply.await': false } satisfies Record<EffectVerb, boolean>;
+const EFFECT_IN_IDS = { sms: true, 'voicemail.save': false, 'member.release': false, 'reply.await': false, 'queue.update': false } satisfies Record<EffectVerb, boolean>;
 const takesAPlace = (i: Instruction): boolean => !isEffect(i) || EFFECT_IN_IDS[i.verb];
 
 /**

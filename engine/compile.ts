@@ -195,17 +195,19 @@ export function compileFlow(input: Flow): AnyStateMachine {
   const states: Record<string, unknown> = {};
   for (const node of flow.nodes) if (kindOf(node.type)) states[node.id] = nodeState(flow, wiring, node);
   const startOk = wiring.byId.has(flow.start);
+  const begin = (at: string) => assign(({ context, event }: { context: MachineContext; event: Extract<EngineEvent, { type: 'call.started' }> }) => ({
+    call: { id: event.callId, from: event.from, to: event.to, direction: event.direction },
+    // An outbound flow call's vars (server/calls/outbound-flow.ts), bounded as every variable is.
+    ...(event.vars ? { vars: { ...context.vars, ...boundedVars(context.$, at, event.vars) } } : {}),
+  }));
+  // A call may start at a node whose kind resumes calls there (NodeKind.resumable: a hold queue's call back), by `startAt`.
+  const resumable = flow.nodes.filter((n) => kindOf(n.type)?.resumable && n.id !== flow.start).map((n) => ({
+    guard: ({ event }: { event: Extract<EngineEvent, { type: 'call.started' }> }) => event.startAt === n.id, target: n.id, actions: begin(n.id),
+  }));
   states[IDLE] = {
     on: {
       'call.started': startOk
-        ? {
-            target: flow.start,
-            actions: assign(({ context, event }: { context: MachineContext; event: Extract<EngineEvent, { type: 'call.started' }> }) => ({
-              call: { id: event.callId, from: event.from, to: event.to, direction: event.direction },
-              // An outbound flow call's vars (server/calls/outbound-flow.ts), bounded as every variable is.
-              ...(event.vars ? { vars: { ...context.vars, ...boundedVars(context.$, flow.start, event.vars) } } : {}),
-            })),
-          }
+        ? [...resumable, { target: flow.start, actions: begin(flow.start) }]
         : { target: END, actions: assign(({ context }: Args) => ending(context, undefined, 'error', apologyThenHangup, `start node "${flow.start}" does not exist`)) },
       // A text conversation (mode sms) starts with the first text: the texter is the caller, our number the called.
       'message.received': startOk

@@ -178,6 +178,11 @@ export interface NodeKind<D = any> {
    * state only for flows with such a node (server/calls/outbound-flow.ts `amdEnv`).
    */
   readsAmd?: boolean;
+  /**
+   * Can a call start at this node (`call.started` `startAt`)? A hold queue's call back does: the server calls a
+   * caller back and the call resumes in the queue, not at the flow's start (server/calls/queue.ts).
+   */
+  resumable?: boolean;
   /** Problems only this kind knows about (bad hours, a regex that does not compile, ...). */
   lint?(data: D, ctx: KindLintContext): KindFinding[];
   /**

@@ -76,6 +76,11 @@ export const DATA: Record<NodeType, fc.Arbitrary<unknown>> = {
   return: fc.constantFrom({ port: 'done' }, { port: 'failed' }),
   reject: fc.record({ reason: fc.constantFrom('rejected', 'busy'), callers: fc.constantFrom(['+13125550147'], ['+1312*'], ['anonymous', '+1900*']) }, { requiredKeys: ['reason'] }),
   answeredBy: fc.record({ afterGreeting: fc.boolean() }),
+  queue: fc.record({
+    members: fc.tuple(destination, destination).map(([a, b]) => [{ id: 'a', name: 'A', to: a }, { id: 'b', name: 'B', to: b }]),
+    strategy: fc.constantFrom('sequential', 'simultaneous', 'longest_idle'), callerId: templated, music: url,
+    callback: fc.boolean(), maxWaitSeconds: fc.constantFrom(30, 120), announceEverySeconds: fc.constantFrom(10, 30),
+  }),
 };
 
 /** A flow of 1-6 nodes of any kinds, each port wired to a random node or left unwired; the first node starts. */

@@ -68,7 +68,7 @@ describe('generated flows of every kind, a template in every text field', () => 
   });
 
   // Fields the engine uses as they are (a voice name, a regex, a mailbox label, a time zone), not text it fills.
-  const NOT_FILLED = new Set(['say.voice', 'say.language', 'collect.pattern', 'voicemail.mailbox', 'businessHours.timezone', 'hangup.reason', 'httpRequest.vars', 'aiGather.voice', 'aiGather.language', 'aiAssistant.assistantId']);
+  const NOT_FILLED = new Set(['say.voice', 'say.language', 'collect.pattern', 'voicemail.mailbox', 'businessHours.timezone', 'hangup.reason', 'httpRequest.vars', 'aiGather.voice', 'aiGather.language', 'aiAssistant.assistantId', 'queue.voice', 'queue.language']);
   it('covers every field of every kind that takes text', () => {
     for (const type of NODE_TYPES) {
       const kind = kindOf(type)!;

@@ -255,6 +255,7 @@ function render(i: Instruction, urls: TexmlUrls): { els: El[]; stop: boolean } {
     case 'voicemail.save':
     case 'member.release':
     case 'reply.await': return { els: [], stop: STOPS[i.verb] };
+    case 'queue.update': return { els: [], stop: STOPS[i.verb] };
     case 'hangup': return { els: [el('Hangup')], stop: STOPS.hangup };
     case 'redirect': return { els: [el('Redirect', POST, i.url)], stop: STOPS.redirect };
     case 'gather': return { els: gatherEls(i, urls.action(i)), stop: STOPS.gather };

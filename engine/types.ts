@@ -26,7 +26,11 @@ export type DialStatus = 'connected' | 'no-answer' | 'busy' | 'failed';
  */
 export type CoreEvent =
   /** `vars`: values the call starts with (an outbound flow call's `vars`, as `{{vars.NAME}}`). */
-  | { type: 'call.started'; from: string; to: string; callId: string; direction: 'inbound' | 'outbound'; vars?: Record<string, string> }
+  /**
+   * `startAt`: the node to start at instead of the flow's start, honoured only for a node whose kind resumes calls
+   * there (NodeKind.resumable: a hold queue calling a caller back); any other value starts at the start.
+   */
+  | { type: 'call.started'; from: string; to: string; callId: string; direction: 'inbound' | 'outbound'; vars?: Record<string, string>; startAt?: string }
   | { type: 'input.digits'; digits: string }
   | { type: 'input.speech'; text: string; confidence?: number }
   | { type: 'input.timeout' }
@@ -106,7 +110,13 @@ export type Effect =
    * A text conversation waits here for the texter's reply (waitForReply in mode `sms`): the server sends the
    * node `input.timeout` once `minutes` have passed without one (server/messaging/conversations.ts sweeper).
    */
-  | { verb: 'reply.await'; minutes: number };
+  | { verb: 'reply.await'; minutes: number }
+  /**
+   * A hold queue's entry for this call (engine/nodes/queue.ts): `waiting` on joining (the server keeps its place),
+   * then how it left: `connected` (with the agent's id), `timeout`, or `callback` (the place is kept for a call back
+   * to `callbackTo`).
+   */
+  | { verb: 'queue.update'; state: 'waiting' | 'connected' | 'timeout' | 'callback'; agent?: string; callbackTo?: string };
 
 /** The verbs of the domain effects. */
 export type EffectVerb = Effect['verb'];
@@ -178,7 +188,7 @@ export type CoreVerb = CoreInstruction['verb'];
 /** An effect as the server receives it: stamped with its node and step. */
 export type EffectInstruction = Extract<Instruction, { verb: EffectVerb }>;
 
-const EFFECT_VERB_SET: { readonly [V in EffectVerb]: true } = { sms: true, 'voicemail.save': true, 'member.release': true, 'reply.await': true };
+const EFFECT_VERB_SET: { readonly [V in EffectVerb]: true } = { sms: true, 'voicemail.save': true, 'member.release': true, 'reply.await': true, 'queue.update': true };
 
 /** Every effect verb, derived from the union (a missing or extra one fails the typecheck). */
 export const EFFECT_VERBS = Object.keys(EFFECT_VERB_SET) as readonly EffectVerb[];

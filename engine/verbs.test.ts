@@ -15,6 +15,7 @@ const SAMPLE: { [V in InstructionVerb]: Extract<Instruction, { verb: V }> } = {
   'voicemail.save': { node: 'n', seq: 1, verb: 'voicemail.save', url: 'https://a.example/m.mp3', seconds: 12, transcribe: false },
   'member.release': { node: 'n', seq: 1, verb: 'member.release', member: 'alice' },
   'reply.await': { node: 'n', seq: 1, verb: 'reply.await', minutes: 60 },
+  'queue.update': { node: 'n', seq: 1, verb: 'queue.update', state: 'waiting' },
   hangup: { node: 'n', seq: 1, verb: 'hangup' },
   redirect: { node: 'n', seq: 1, verb: 'redirect', url: 'https://a.example/next' },
   pause: { node: 'n', seq: 1, verb: 'pause', seconds: 1 },

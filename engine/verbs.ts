@@ -25,6 +25,7 @@ export const VERB_EFFECTS = {
   'voicemail.save': { texml: 'continues', 'call-control': 'continues' },
   'member.release': { texml: 'continues', 'call-control': 'continues' },
   'reply.await': { texml: 'continues', 'call-control': 'continues' },
+  'queue.update': { texml: 'continues', 'call-control': 'continues' },
   hangup: { texml: 'ends', 'call-control': 'ends' },
   // TeXML only (Call Control skips it). No kind emits it today.
   redirect: { texml: 'ends', 'call-control': 'continues' },

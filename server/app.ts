@@ -32,6 +32,8 @@ import { noSniff, setBuilderHeaders } from './security-headers.js';
 import { outboundPolicy } from './net/outbound-settings.js';
 import { sandboxReadScope } from './api/sandbox-scope.js';
 import { notificationsRouter } from './api/notifications.js';
+import { mediaRouter } from './api/media.js';
+import { queuesRouter } from './api/queues.js';
 import { OutboxWorker } from './notify/worker.js';
 import { healthRouter } from './ops/health.js';
 import { createMetrics, metricsAccessFromEnv, metricsRouter, webhookKind } from './ops/metrics.js';
@@ -114,6 +116,7 @@ export function createApp(deps: AppDeps): CallflowApp {
   // One wrong-key bucket per IP for every route that takes a key (the API and the sandbox's reads).
   const keyFailures = authFailureLimit(limits.authFailuresPerMinute);
   if (deps.sandbox) app.use('/sandbox', sandboxReadScope(ctx, keyFailures), deps.sandbox);
+  app.use(mediaRouter());
 
   app.use('/api', noSniff, apiRateLimit(limits.apiPerMinute));
   app.use('/api', express.json({ limit: '256kb' }));
@@ -145,6 +148,7 @@ export function createApp(deps: AppDeps): CallflowApp {
   app.use(schedulesRouter(ctx));
   app.use(trafficRouter(ctx));
   app.use(notificationsRouter(ctx));
+  app.use(queuesRouter(ctx));
   app.use('/api', (req, _res, next) => next(new AppError('not_found', `No route ${req.method} ${req.originalUrl}`)));
 
   if (deps.builderDir && existsSync(deps.builderDir)) {

@@ -110,6 +110,7 @@ export function describeInstruction(i: Instruction): string {
     case 'voicemail.save': return `keeps the ${i.seconds}s message${i.mailbox ? ` in ${i.mailbox}` : ''}`;
     case 'member.release': return `frees ${i.member ?? i.to ?? 'the person reached'} for the next call`;
     case 'reply.await': return `waits up to ${i.minutes} min for a reply`;
+    case 'queue.update': return i.state === 'waiting' ? 'joins the queue' : i.state === 'callback' ? `keeps the place for a call back to ${i.callbackTo ?? 'the caller'}` : `leaves the queue (${i.state}${i.agent ? `, ${i.agent}` : ''})`;
     case 'hangup': return `hangs up${i.reason ? ` (${i.reason})` : ''}`;
     case 'redirect': return `redirects to ${i.url}`;
     case 'pause': return `pauses ${i.seconds}s`;

@@ -8,7 +8,7 @@ import type { CostEstimate } from '../node-kind.js';
 export const COST_ASSUMPTIONS = {
   wordsPerSecond: 2.5, playSeconds: 10, talkSeconds: 180, ringSeconds: 15, voicemailSeconds: 45, screenKeySeconds: 2,
   /** An AI gather's conversation per field asked for; an AI Assistant's whole conversation. */
-  aiFieldSeconds: 15, assistantSeconds: 120,
+  aiFieldSeconds: 15, assistantSeconds: 120, queueWaitSeconds: 120,
 } as const;
 
 /** Seconds to speak `text` (at least 1 for any text), 0 when there is none. */

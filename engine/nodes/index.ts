@@ -24,6 +24,7 @@ import { recordCall } from './record-call.js';
 import { subflow } from './subflow.js';
 import { returnKind } from './return.js';
 import { answeredBy } from './answered-by.js';
+import { queue } from './queue.js';
 
 /** Every node kind, by `type`. The one place that lists them (palette order). */
 export const NODE_KINDS = {
@@ -50,6 +51,7 @@ export const NODE_KINDS = {
   subflow,
   return: returnKind,
   answeredBy,
+  queue,
 } satisfies Record<string, NodeKind>;
 
 export type NodeType = keyof typeof NODE_KINDS;

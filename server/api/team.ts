@@ -6,6 +6,7 @@ import type { Ctx } from '../deps.js';
 import { companyOf } from './auth.js';
 import { effectiveStatus, memberUses, type MemberUse } from '../calls/team.js';
 import type { MemberRow } from '../store/business-types.js';
+import { serveCallbacks } from '../calls/queue.js';
 
 // The businessHours node's own schema (ranges past midnight, 24:00, days off, one-day changes), so what the
 // hours editor draws for a member is what a flow's hours node accepts, and atWork reads it by the same rules.
@@ -62,6 +63,8 @@ export function teamRouter(ctx: Ctx): Router {
     const old = (await ctx.store.listMembers(company)).find((m) => m.id === req.params.id);
     if (!old) throw notFound(`Member ${req.params.id}`);
     const m = await ctx.store.putMember({ ...old, status: b.status });
+    // A member now available may take a caller waiting for a call back (server/calls/queue.ts); placed after the answer.
+    if (m.status === 'available') void serveCallbacks(ctx, company).catch((err) => ctx.log.error({ err }, 'queue callbacks failed'));
     res.json({ member: view(m) });
   });
   r.delete('/api/team/:id', async (req, res) => {

@@ -11,6 +11,7 @@ import type { Ctx } from '../deps.js';
 import type { SessionRow } from '../store/types.js';
 import { flowSmsBlocked } from '../messaging/send.js';
 import { voicemailRecorded } from './voicemail.js';
+import { updateQueue } from './queue.js';
 
 /** Runs one effect of a step of `session`. A failure is logged by {@link runEffects}; the call goes on. */
 export type EffectRunner<V extends EffectVerb> = (ctx: Ctx, effect: Extract<EffectInstruction, { verb: V }>, session: SessionRow) => Promise<void>;
@@ -53,6 +54,7 @@ export const EFFECT_RUNNERS = {
   'voicemail.save': saveVoicemail,
   'member.release': releaseMember,
   'reply.await': awaitReply,
+  'queue.update': updateQueue,
 } satisfies { [V in EffectVerb]: EffectRunner<V> };
 
 /** Does the step emit anything for the server to run (so its commit must be awaited before it)? */

@@ -14,6 +14,7 @@ import { silentRecording, type CcPayload } from '../webhooks/cc-events.js';
 import { chargeCall, chargeUnits } from '../billing/ledger.js';
 import { keepRecording, recordingKey } from './recordings.js';
 import { callEnded, transcribed } from './voicemail.js';
+import { serveCallbacks } from './queue.js';
 
 async function ended(ctx: Ctx, callId: string, at: string): Promise<void> {
   const call = await ctx.store.callById(callId);
@@ -48,11 +49,14 @@ const LIFECYCLE: Readonly<Record<string, (ctx: Ctx, l: Lifecycle) => Promise<voi
   'call.machine.greeting.ended': amdGreeting,
   'call.machine.premium.greeting.ended': amdGreeting,
   'call.bridged': async (ctx, { owner, p }) => { if (owner && p.to) await ctx.store.memberBusy(owner.companyId, p.to, owner.callId); },
-  'call.hangup': async (ctx, { callId, ccid, at, p }) => {
+  'call.hangup': async (ctx, { callId, ccid, at, p, call }) => {
     if (callId === ccid) {
       await ctx.store.patchCallLog(callId, { endedAt: at, hangupCause: p.hangup_cause, hangupSource: p.hangup_source });
       await ended(ctx, callId, at);
-    } else await ctx.store.memberFree(callId, at); // the transfer target hung up: the member is free again
+    } else if (await ctx.store.memberFree(callId, at)) {
+      // The transfer target hung up: the member is free again, maybe for a caller waiting for a call back (calls/queue.ts).
+      await serveCallbacks(ctx, call.companyId);
+    }
   },
   'call.recording.saved': async (ctx, { callId, call, p }) => {
     const url = p.recording_urls?.mp3 ?? p.public_recording_urls?.mp3 ?? p.recording_urls?.wav;

@@ -26,6 +26,7 @@ import { incrementOf, ratesOf } from '../billing/ledger.js';
 import { holdBudget } from '../billing/budget.js';
 import { billedSeconds, perMinute } from '../billing/rates.js';
 import { owned } from './own-numbers.js';
+import { callbackStart } from './queue.js';
 
 /** What {@link startFlowCall} needs. `amd` defaults to `greeting_end` (a machine's greeting end is reported: leave a message after it). */
 export interface FlowCallRequest {
@@ -157,5 +158,8 @@ export async function amdEnv(ctx: Ctx, callId: string, flow: Flow): Promise<AmdE
 export async function startedEvent(ctx: Ctx, callId: string, log: CallLogRow | undefined, said: { from?: string; to?: string }): Promise<Extract<EngineEvent, { type: 'call.started' }>> {
   const out = log?.direction === 'outbound' ? await ctx.store.outboundByCallId(callId) : undefined;
   const base = { type: 'call.started' as const, from: log?.from ?? said.from ?? '', to: log?.to ?? said.to ?? '', callId };
-  return out ? { ...base, direction: 'outbound', vars: out.vars } : { ...base, direction: 'inbound' };
+  if (!out) return { ...base, direction: 'inbound' };
+  // A hold queue's call back resumes in the queue (server/calls/queue.ts).
+  const startAt = await callbackStart(ctx, { companyId: out.companyId, flowId: out.flowId, callId }, out.vars);
+  return { ...base, direction: 'outbound', vars: out.vars, ...(startAt ? { startAt } : {}) };
 }

@@ -18,6 +18,7 @@ import { screenWrite } from './screen.js';
 import { httpOf, startHttp } from './http-runner.js';
 import type { HttpResult } from '../../engine/nodes/http-result.js';
 import { amdEnv } from './outbound-flow.js';
+import { queueCallEnded, queueEnv } from './queue.js';
 
 // Flow versions are immutable, so a parsed version never goes stale; it is only forgotten when the cache is full
 // (a bounded LRU, by count and by size: ~200 bytes per node or edge parsed), then read from the store again.
@@ -96,16 +97,16 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
   const recorded = answer && ctx.recordedEnv?.(answer.key);
   // Started together (one synchronous run): the store checks once that no other connection wrote since it cached them.
   const follows = scheduleRefs(flow);
-  const [company, live, team, shared, amd] = await Promise.all([
+  const [company, live, team, shared, queue, amd] = await Promise.all([
     ctx.store.company(session.companyId), ctx.store.cursors(session.companyId, session.flowId), recorded ? recorded.team ?? {} : teamEnv(ctx, session.companyId),
     recorded ? recorded.schedules ?? {} : schedulesEnv(ctx, session.companyId, follows),
-    amdEnv(ctx, session.callId, flow),
+    queueEnv(ctx, session, flow), amdEnv(ctx, session.callId, flow),
   ]);
   const cursors = recorded?.cursors ? { ...live, ...recorded.cursors } : live;
   const watched = watchTeam(team);
   // Shared schedules are read at call time (calls/schedules.ts): only a flow that follows one pays for the read.
   const schedules = follows.length ? watchSchedules(shared) : undefined;
-  const env = { now: ctx.now().toISOString(), mode: session.mode, cursors, team: watched.team, company: { name: company?.name ?? '', id: session.companyId }, ...(schedules ? { schedules: schedules.schedules } : {}), ...(amd ? { amd } : {}) };
+  const env = { now: ctx.now().toISOString(), mode: session.mode, cursors, team: watched.team, company: { name: company?.name ?? '', id: session.companyId }, ...(schedules ? { schedules: schedules.schedules } : {}), ...(queue ? { queue } : {}), ...(amd ? { amd } : {}) };
   const t0 = performance.now();
   const stepped = step(flow, session.snapshot, event, env, { version: versionKey(session.companyId, session.flowId, session.version) });
   ctx.metrics.step((performance.now() - t0) / 1000);
@@ -141,6 +142,8 @@ export async function advance(ctx: Ctx, session: SessionRow, event: EngineEvent,
   // Effects (an SMS, a voicemail, a member released) only once the step that caused them is stored.
   if (answer?.unit && hasEffects(result.instructions)) await answer.unit.durable();
   await runEffects(ctx, session, result.instructions);
+  // A place in a hold queue the call still held is given up when it ends (engine/nodes/queue.ts).
+  if (ended && queue) await queueCallEnded(ctx, session);
   return { kind: 'stepped', result, flow, answer: body };
 }
 

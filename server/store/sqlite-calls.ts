@@ -54,9 +54,13 @@ export function callRepo(db: Connection, iso: () => string, cache: ReadCache, ba
   const cursorKey = (companyId: string, flowId: string) => `${companyId}\n${flowId}`;
   const createSession = (s: Parameters<Store['createSession']>[0]) => {
     const t = iso();
-    return db.prepare(`INSERT INTO call_sessions (call_id, company_id, flow_id, version, mode, call_session_id, status, created_at, updated_at)
+    const created = db.prepare(`INSERT INTO call_sessions (call_id, company_id, flow_id, version, mode, call_session_id, status, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?) ON CONFLICT DO NOTHING`)
       .run(s.callId, s.companyId, s.flowId, s.version, s.mode, s.callSessionId, t, t).changes > 0;
+    // An outbound flow call's session is created when the dial answers, before any webhook names its call session:
+    // the first webhook's fills it in, so its transfer target's events find the call (webhooks/call-control.ts).
+    if (!created && s.callSessionId) db.prepare('UPDATE call_sessions SET call_session_id = ? WHERE call_id = ? AND call_session_id IS NULL').run(s.callSessionId, s.callId);
+    return created;
   };
   const startCallLog = (c: Parameters<Store['startCallLog']>[0]) => {
     db.prepare(`INSERT INTO call_log (call_id, company_id, flow_id, version, mode, direction, from_number, to_number, started_at)

@@ -19,6 +19,7 @@ import { accountRepo } from './sqlite-accounts.js';
 import { conversationRepo } from './sqlite-conversations.js';
 import { scheduleRepo } from './sqlite-schedules.js';
 import { outboundRepo } from './sqlite-outbound.js';
+import { queueRepo } from './sqlite-queue.js';
 import type { Company, FlowRow, FlowVersionRow, NumberRow, Store } from './types.js';
 import { Batcher } from './unit-of-work.js';
 import type { Mode } from '../../engine/types.js';
@@ -215,6 +216,7 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
     ...accountRepo(db, iso, hashKey, newApiKey),
     ...conversationRepo(db, iso),
     ...outboundRepo(db, iso),
+    ...queueRepo(db, iso),
   };
   return store;
 }

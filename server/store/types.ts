@@ -7,6 +7,7 @@ import type { AccountStore } from './account-types.js';
 import type { ConversationStore } from './conversation-types.js';
 import type { ScheduleStore } from './schedule-types.js';
 import type { OutboundStore } from './outbound-types.js';
+import type { QueueStore } from './queue-types.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 export type { UnitOfWork } from './unit-of-work.js';
@@ -113,7 +114,7 @@ export type CallLogPatch = Partial<Pick<CallLogRow, 'answeredAt' | 'endedAt' | '
  * Everything the server persists. Async so a PostgreSQL implementation can
  * replace SQLite; every racy update is one conditional write.
  */
-export interface Store extends BusinessStore, NotifyStore, CallHistoryStore, AccountStore, ConversationStore, ScheduleStore, OutboundStore {
+export interface Store extends BusinessStore, NotifyStore, CallHistoryStore, AccountStore, ConversationStore, ScheduleStore, OutboundStore, QueueStore {
   close(): Promise<void>;
   /**
    * What /readyz asks: reads the database (rejects when it cannot) and says which of this build's migrations it

@@ -155,8 +155,10 @@ async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecO
   }
   let session = ccid ? await ctx.store.getSession(ccid) : undefined;
   // An outbound flow call's first webhook may come before the dial's answer was stored: its token finds the flow.
-  const out = !session && ccid ? outboundToken(p.client_state) : undefined;
-  if (out) session = await outboundSession(ctx, out, ccid, p.call_session_id ?? null);
+  // The dial's answer created the session without a call session id: the first webhook that names one fills it in
+  // (a transfer target's events find their call by it).
+  const out = ccid && (!session || (!session.callSessionId && p.call_session_id)) ? outboundToken(p.client_state) : undefined;
+  if (out) session = (await outboundSession(ctx, out, ccid, p.call_session_id ?? null)) ?? session;
   // The company check (server/webhooks/company-check.ts): the call's own leg names the company's number.
   if (session && await callOfAnotherCompany(ctx, session.companyId, session.callId, p.to, p.from)) {
     ctx.log.warn({ type, ccid, to: p.to }, 'call control event refused: the call belongs to another company than its number');

@@ -71,6 +71,7 @@ describe(`fuzz: ${RUNS} cases per target`, () => {
       '/api/flows/lint', '/api/flows/simulate', '/api/numbers', '/api/numbers/:id', '/api/calls', '/api/calls/:id', '/api/calls/:id/fixture', '/api/me', '/api/:id',
       '/api/notifications/smtp', '/api/notifications/smtp/test', '/api/notifications/missed', '/api/notifications/missed/:id', '/api/notifications/outbox',
       '/api/notifications/outbox/:id/retry', '/api/voicemails/mailboxes/:id'];
+    routes.push('/api/queues', '/api/queues?flowId=:id&active=true', '/api/queues?limit=:v');
     routes.push('/api/voicemails', '/api/voicemails/:id', '/api/voicemails/:id/trash', '/api/voicemails/:id/restore', '/api/messages/conversations/:id', '/api/messages/conversations/:id/read');
     routes.push('/api/schedules', '/api/schedules/:id', '/api/schedules/:id/override', '/api/schedules/:id/at');
     const req = fc.record({

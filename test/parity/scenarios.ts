@@ -65,6 +65,20 @@ function calleeLists(node: Node): string[][] {
   return [['busy', 'answer'], ['no-answer', 'answer'], all('no-answer'), all('busy'), ['failed', ...all('no-answer').slice(1)], ...screened];
 }
 
+/**
+ * A hold queue's scripts: an agent answering in the 2nd ring cycle, nobody ever answering (the longest wait runs
+ * out: enough no-answers for every cycle), and, when callbacks are offered, the caller pressing 1 at the first hold.
+ */
+function queueScripts(node: Node, digits: string[]): Array<Scenario['script']> {
+  const n = Math.max(1, (node.data.members as unknown[] | undefined)?.length ?? 1);
+  const all = (o: string, k = n) => Array.from({ length: k }, () => o);
+  return [
+    { digits: [...digits, ''], callee: [...all('no-answer'), 'answer'] },
+    { digits: [...digits, ...all('', 20)], callee: all('no-answer', 60) },
+    ...(node.data.callback ? [{ digits: [...digits, '1'], callee: all('no-answer') }] : []),
+  ];
+}
+
 const enginePath = (flow: Flow, at: string, s: Scenario['script']) =>
   simulate(flow, { at, mode: 'texml', digits: s.digits, speech: s.speech, ai: s.ai as never, assistant: s.assistant, from: s.from, maxEvents: 40, schedules: SCHEDULES }).steps.flatMap((st) => pathOf(st.trace));
 
@@ -114,6 +128,11 @@ export function scenariosFor(doc: { nodes: Node[] }): Scenario[] {
         if (node?.type === 'httpRequest' && !dialsSeen.has(id)) {
           dialsSeen.add(id);
           for (const [what, answer] of HTTP_ANSWERS) out.push({ name: `${label}, ${id} answers ${what}`, at, script: { digits }, http: { [id]: answer } });
+        }
+        if (node?.type === 'queue' && !dialsSeen.has(id)) {
+          dialsSeen.add(id);
+          for (const q of queueScripts(node, digits)) out.push({ name: `${label}, ${id}: ${q.callee!.slice(0, 3).join(',')}… keys [${q.digits!.slice(digits.length, digits.length + 2).join(',')}]`, at, script: q });
+          continue;
         }
         if (!node || (node.type !== 'transfer' && node.type !== 'roundRobin') || dialsSeen.has(id)) continue;
         dialsSeen.add(id);
