@@ -75,6 +75,15 @@ const CASES: { flow: string; name: string; at?: string; script: Record<string, u
   { flow: 'ai-receptionist', name: 'AI gathers name and reason, billing', script: { ai: [{ result: { name: 'Sam Lee', reason: 'billing' } }] }, ended: 'app',
     expect: ['heard: Who am I speaking with, and what are you calling about?', 'heard: Thanks Sam Lee. Connecting you to billing.', 'ringing: +13125550120'] },
   { flow: 'blocked-callers', name: 'a premium-rate number is refused unanswered', script: { from: '+19005550100' }, ended: 'app', expect: [] },
+  { flow: 'sales-screened', name: 'a mobile voicemail picks up (no key), the next member presses 1', script: { callee: ['voicemail', 'answer:1'] }, ended: 'app',
+    // Round robin: the second call starts at the next member (screening itself is compared mode by mode in test/parity).
+    expect: ['heard: Thanks for calling E2E sales. Connecting you now.'], roundRobin: ['+13125550141', '+13125550142'] },
+  // The first agent answers at once: no wait announcement, whose estimate learns from the calls before it (so the
+  // second mode's call would hear another figure); test/business/queue.test.ts covers the cycles.
+  { flow: 'support-queue', name: 'the first agent rung answers', script: { callee: ['answer'] }, ended: 'app',
+    expect: ['heard: Thanks for calling E2E support. All our agents are helping other callers; please hold.'] },
+  { flow: 'appointment-reminder', name: 'called in (no machine detection on an inbound call)', script: { digits: ['1'] }, ended: 'app',
+    expect: [] },
   { flow: 'blocked-callers', name: 'recorded, nobody answers, a message', script: { callee: ['no-answer'], speech: ['Please call me back'] }, ended: 'app',
     expect: ['heard: This call may be recorded for quality and training.', 'recorded: call recording started', 'ringing: +13125550100', 'silence: pause 1s', 'recorded: Please call me back'] },
   { flow: 'caller-check', name: 'on its own: the return hangs up', script: { digits: ['4411'] }, ended: 'app', expect: ['heard: Please enter your four-digit account number.', 'pressed: 4411'] },
