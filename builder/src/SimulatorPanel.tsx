@@ -10,6 +10,7 @@ import { ReplayBanner, useReplay } from './ReplayBanner.js';
 import { HttpAnswer } from './HttpAnswer.js';
 import { HTTP_VERB } from '../../engine/nodes/http-request.js';
 import { scheduleEnvs, useSchedules } from './schedules.js';
+import { useSubflows } from './subflows.js';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 const ZONES = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? ['UTC'];
@@ -36,7 +37,9 @@ export function SimulatorPanel({ doc, onHighlight, onFocus }: { doc: Doc; onHigh
   const [amd, setAmd] = useState<AmdEnv | undefined>(undefined);
   const [error, setError] = useState('');
 
-  const parsed = useMemo(() => flowSchema.safeParse(toFlow(doc)), [doc.header, doc.nodes, doc.edges]);
+  // The flows its subflow steps run, as published now (what a publish embeds): the draft's subflows run as on a call.
+  const subflows = useSubflows(doc.nodes);
+  const parsed = useMemo(() => flowSchema.safeParse(Object.keys(subflows).length ? { ...toFlow(doc), subflows } : toFlow(doc)), [doc.header, doc.nodes, doc.edges, subflows]);
   const now = DateTime.fromISO(`${date}T${time}`, { zone });
   // An SMS flow ("channel": "sms") runs as a text conversation (engine/README.md "Text conversations"): mode sms.
   const sms = doc.header.channel === 'sms';

@@ -195,6 +195,10 @@ async function handle(ctx: Ctx, mine: Mine, type: string, p: CcPayload, o: ExecO
   }
   if (type === 'call.machine.detection.ended' || type === 'call.machine.premium.detection.ended') await ctx.store.patchCallLog(session.callId, { amdResult: p.result ?? 'not_sure' });
   if (type === 'call.machine.greeting.ended' || type === 'call.machine.premium.greeting.ended') await ctx.store.patchCallLog(session.callId, { amdGreeting: p.result ?? 'not_sure' });
+  // Telnyx does not order its deliveries: AMD's result can reach us before call.answered. It is kept on the call log
+  // above, where the flow's first step reads it (outbound-flow.ts amdEnv); stepping now would start the flow early and
+  // the answer would then find it "already started" and the call silent.
+  if (type.startsWith('call.machine.') && !session.snapshot) return { body: { ignored: 'machine detection before the answer: kept for the first step' }, session };
   if (type === 'call.bridged') {
     // Bridged: the transfer connected. The flow carries on when the conversation ends
     // (the target leg hangs up), as TeXML's Dial action does; stepping now would run the
