@@ -90,7 +90,7 @@ describe('accounts in the console', { sequential: true, timeout: 60_000 }, () =>
   it('the viewer\'s Publish button is disabled with the reason, and the API refuses a forced publish', async () => {
     const { page } = viewer;
     await page.goto(`${server.url}/#/flows/main-line`);
-    const publish = page.getByRole('button', { name: 'Publish' });
+    const publish = page.getByRole('button', { name: 'Publish', exact: true });
     await publish.waitFor();
     await expect.poll(() => publish.isDisabled()).toBe(true);
     expect(await publish.getAttribute('title')).toBe('Needs the editor role or above (you are a viewer)');
@@ -116,7 +116,7 @@ describe('accounts in the console', { sequential: true, timeout: 60_000 }, () =>
   it('the owner publishes; the audit page shows it, newest first, and filters by action', async () => {
     const { page } = owner;
     await page.goto(`${server.url}/#/flows/main-line`);
-    const publish = page.getByRole('button', { name: 'Publish' });
+    const publish = page.getByRole('button', { name: 'Publish', exact: true });
     await publish.waitFor();
     await expect.poll(() => publish.isDisabled()).toBe(false);
     await publish.click();
@@ -163,7 +163,7 @@ describe('accounts in the console', { sequential: true, timeout: 60_000 }, () =>
     await expect.poll(() => page.locator('.toast').allTextContents()).toContainEqual(expect.stringContaining(`${VIEWER.email} is now editor`));
     await viewer.page.goto(`${server.url}/#/flows/main-line`);
     await viewer.page.reload();
-    const publish = viewer.page.getByRole('button', { name: 'Publish' });
+    const publish = viewer.page.getByRole('button', { name: 'Publish', exact: true });
     await publish.waitFor();
     await expect.poll(() => publish.isDisabled()).toBe(false);
     expect(owner.errors.filter((e) => !/401|403/.test(e))).toEqual([]);

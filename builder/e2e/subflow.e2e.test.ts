@@ -16,8 +16,10 @@ let server: Awaited<ReturnType<typeof startServer>>;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
 let page: Page;
 const read = (f: string) => JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'flows', f), 'utf8'));
-const parent = { ...read('support-line.json'), id: 'support-line-e2e' };
-const child = read('caller-check.json');
+// Copies under their own ids (the server seeds the examples themselves): the parent runs the copy of the child.
+const child = { ...read('caller-check.json'), id: 'caller-check-e2e' };
+const source = read('support-line.json');
+const parent = { ...source, id: 'support-line-e2e', nodes: source.nodes.map((n: { type: string; data: Record<string, unknown> }) => (n.type === 'subflow' ? { ...n, data: { ...n.data, flow: child.id } } : n)) };
 
 const api = async (method: string, path: string, body?: unknown) => {
   const r = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${server.apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
@@ -27,8 +29,12 @@ const api = async (method: string, path: string, body?: unknown) => {
 
 async function open(): Promise<void> {
   await page.goto(`${server.url}/#/flows/support-line-e2e`);
+  // A fresh load: the simulator fetches the children as they are published now.
+  await page.reload();
   await page.locator('.react-flow__node[data-id="verify"]').waitFor();
   await page.getByTestId('tab-simulate').click();
+  // Start waits until the children are fetched.
+  await expect.poll(() => page.getByTestId('sim-start').isEnabled()).toBe(true);
 }
 
 beforeAll(async () => {

@@ -39,7 +39,7 @@ export function SimulatorPanel({ doc, onHighlight, onFocus }: { doc: Doc; onHigh
 
   // The flows its subflow steps run, as published now (what a publish embeds): the draft's subflows run as on a call.
   const subflows = useSubflows(doc.nodes);
-  const parsed = useMemo(() => flowSchema.safeParse(Object.keys(subflows).length ? { ...toFlow(doc), subflows } : toFlow(doc)), [doc.header, doc.nodes, doc.edges, subflows]);
+  const parsed = useMemo(() => flowSchema.safeParse(subflows && Object.keys(subflows).length ? { ...toFlow(doc), subflows } : toFlow(doc)), [doc.header, doc.nodes, doc.edges, subflows]);
   const now = DateTime.fromISO(`${date}T${time}`, { zone });
   // An SMS flow ("channel": "sms") runs as a text conversation (engine/README.md "Text conversations"): mode sms.
   const sms = doc.header.channel === 'sms';
@@ -136,7 +136,7 @@ export function SimulatorPanel({ doc, onHighlight, onFocus }: { doc: Doc; onHigh
         </div>
       )}
       {!sms && <div className="row">
-        <button className="primary" data-testid="sim-start" disabled={!parsed.success || !now.isValid} onClick={start}>{sim.steps.length ? 'Restart call' : 'Start call'}</button>
+        <button className="primary" data-testid="sim-start" disabled={!parsed.success || !now.isValid || !subflows} title={subflows ? undefined : 'Loading the flows its subflow steps run…'} onClick={start}>{sim.steps.length ? 'Restart call' : 'Start call'}</button>
         {sim.steps.length > 0 && <button onClick={() => setSim(SIM_START)}>Reset</button>}
         <span className="grow" />
         {sim.steps.length > 0 && <span className={`badge ${sim.waiting ? 'ok' : ''}`} data-testid="sim-status">{sim.waiting ? `waiting in ${active}${waits ? ` (${waits})` : ''}` : 'call ended'}</span>}

@@ -14,13 +14,16 @@ export function subflowIds(nodes: readonly { type?: string; data: unknown }[]): 
  * The published versions of the flows the draft's subflow steps run, fetched as the server would embed them when
  * publishing (server/api/subflows.ts `withSubflows`), so the simulator runs a draft's subflows as a call would.
  * A flow that is not found or never published is left out: its step apologises, as on a call (lint says why).
+ * Undefined while they are being fetched.
  */
-export function useSubflows(nodes: readonly { type?: string; data: unknown }[]): Subflows {
+export function useSubflows(nodes: readonly { type?: string; data: unknown }[]): Subflows | undefined {
   const key = subflowIds(nodes).join('\n');
-  const [subflows, setSubflows] = useState<Subflows>({});
+  const [subflows, setSubflows] = useState<Subflows | undefined>({});
   useEffect(() => {
     const ids = key ? key.split('\n') : [];
     if (!ids.length) { setSubflows({}); return; }
+    // Undefined while fetching: the simulator waits rather than start a call whose subflow would apologise.
+    setSubflows(undefined);
     let live = true;
     void Promise.all(ids.map(async (id) => {
       try {
