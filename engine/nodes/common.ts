@@ -13,6 +13,13 @@ export const destinationSchema = z
   .string({ error: 'Give a phone number like +13125550100 or a sip: address' })
   .regex(/^(\+[1-9]\d{6,14}|sips?:[^\s@]+@[^\s]+|\{\{.+\}\})$/, 'Use an E.164 number like +13125550100 or a sip: address');
 
+/** A person a team ring or a hold queue rings: an id, a name for the card, the number or SIP address to dial. */
+export const memberSchema = z.object({
+  id: z.string({ error: 'Give the member an id' }).min(1, 'Give the member an id'),
+  name: z.string().default(''),
+  to: destinationSchema,
+});
+
 /** A variable name usable as `{{vars.name}}`. */
 export const identifierSchema = z
   .string({ error: 'Give the variable a name' })

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DateTime } from 'luxon';
 import { defineNode, type Emit, type NodeContext, type Outcome } from '../node-kind.js';
 import type { Env, Prompt } from '../types.js';
-import { destinationSchema, secondsSchema } from './common.js';
+import { memberSchema, secondsSchema } from './common.js';
 import { ringOrder } from './round-robin.js';
 import { phrases, SHARED_PORT_PHRASES } from './words.js';
 import { COST_ASSUMPTIONS } from './cost.js';
@@ -32,11 +32,6 @@ declare module '../types.js' {
 /** The built-in hold music when the server gives no URL (the builder's simulator): the server's own route. */
 export const DEFAULT_HOLD_MUSIC = '/media/hold-music.wav';
 
-const memberSchema = z.object({
-  id: z.string({ error: 'Give the member an id' }).min(1, 'Give the member an id'),
-  name: z.string().default(''),
-  to: destinationSchema,
-});
 type Member = z.output<typeof memberSchema>;
 
 const schema = z.object({

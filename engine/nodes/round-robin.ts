@@ -2,16 +2,11 @@ import { z } from 'zod';
 import { DateTime } from 'luxon';
 import { defineNode, type Emit, type KindFinding, type NodeContext, type Outcome } from '../node-kind.js';
 import type { Env } from '../types.js';
-import { destinationSchema, secondsSchema } from './common.js';
+import { memberSchema, secondsSchema } from './common.js';
 import { phrases, SHARED_PORT_PHRASES } from './words.js';
 import { dialCost } from './cost.js';
 import { lintScreen, screenLine, screenSchema, toScreen, withScreen } from './screen.js';
 
-const memberSchema = z.object({
-  id: z.string({ error: 'Give the member an id' }).min(1, 'Give the member an id'),
-  name: z.string().default(''),
-  to: destinationSchema,
-});
 type Member = z.output<typeof memberSchema>;
 
 const schema = z.object({

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { listsEveryNumber } from '../../server/stack.js';
 
 export interface Attempt { ccid: string; action: string; commandId: string; answered: number | 'stalled'; body: Record<string, unknown> }
@@ -162,4 +163,16 @@ export async function spawnServer(o: { port: number; db: string; telnyxUrl: stri
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('server did not start');
+}
+
+/** A webhook signer of its own, as Telnyx's: the base64 public key the server is to trust, and the headers for a body. */
+export function webhookSigner(): { publicKey: string; signBody: (body: string) => Record<string, string> } {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  return {
+    publicKey: Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64'),
+    signBody: (body) => {
+      const ts = String(Math.floor(Date.now() / 1000));
+      return { 'telnyx-signature-ed25519': sign(null, Buffer.from(`${ts}|${body}`), privateKey).toString('base64'), 'telnyx-timestamp': ts };
+    },
+  };
 }

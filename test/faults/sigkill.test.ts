@@ -12,11 +12,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alwaysOpenMainLine, deliver, fixtureEvents, freePort, freshCall, normTexml, spawnServer, TelnyxStandIn } from './kit.js';
+import { alwaysOpenMainLine, deliver, fixtureEvents, freePort, freshCall, normTexml, spawnServer, TelnyxStandIn, webhookSigner } from './kit.js';
 
 const CALLS = Number(process.env.FAULT_CALLS ?? 200);
 const IN_FLIGHT = 20;
@@ -24,12 +23,7 @@ const FIXTURE = 'main-line-sales-texml';
 const CC_FIXTURE = 'main-line-support-call-control';
 const CC_CALLS = Number(process.env.FAULT_CC_CALLS ?? 100);
 const CC_NUMBER = '+18445550198';
-const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-const PUB = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
-const signBody = (body: string) => {
-  const ts = String(Math.floor(Date.now() / 1000));
-  return { 'telnyx-signature-ed25519': sign(null, Buffer.from(`${ts}|${body}`), privateKey).toString('base64'), 'telnyx-timestamp': ts };
-};
+const { publicKey: PUB, signBody } = webhookSigner();
 
 let dir = '', port = 0, url = '', apiKey = '';
 let child: ChildProcess | undefined;
