@@ -17,7 +17,13 @@ import { startFlowCall } from './outbound-flow.js';
 /** Seconds one caller ahead is assumed to take until a queue has connected callers to learn from. */
 export const DEFAULT_SECONDS_PER_CALLER = 60;
 
-const queueNodes = (flow: Flow) => flow.nodes.filter((n) => n.type === 'queue');
+// Read on every step of every call: found once per parsed flow version (versions are immutable), not per webhook.
+const queueNodesOf = new WeakMap<Flow, Flow['nodes']>();
+const queueNodes = (flow: Flow) => {
+  let nodes = queueNodesOf.get(flow);
+  if (!nodes) queueNodesOf.set(flow, (nodes = flow.nodes.filter((n) => n.type === 'queue')));
+  return nodes;
+};
 
 /** The built-in hold music's URL (server/api/media.ts). */
 export const holdMusicUrl = (ctx: Ctx) => `${ctx.publicUrl()}/media/hold-music.wav`;
